@@ -1,0 +1,372 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/b24org/b24org/safetext"
+)
+
+// Class says how a failure should be handled.
+type Class int
+
+// The classes of portal errors.
+const (
+	ClassRetryable   Class = iota // 5xx, network trouble: back off and retry
+	ClassRateLimited              // QUERY_LIMIT_EXCEEDED, OPERATION_TIME_LIMIT: wait, retry
+	ClassAuth                     // expired_token, invalid_token: refresh once
+	ClassFatal                    // bad credentials, missing scope, access denied...: stop, say what to fix
+)
+
+// String names the class.
+func (c Class) String() string {
+	switch c {
+	case ClassRetryable:
+		return "retryable"
+	case ClassRateLimited:
+		return "rate-limited"
+	case ClassAuth:
+		return "auth"
+	case ClassFatal:
+		return "fatal"
+	}
+	return fmt.Sprintf("Class(%d)", int(c))
+}
+
+// maxDescription caps an error description, in terminal cells.
+const maxDescription = 300
+
+// maxCode caps an error code, in terminal cells.
+const maxCode = 64
+
+// Error is an error answered by the portal. Description is cleaned of control
+// characters; nothing in it or in Error() ever holds a secret.
+type Error struct {
+	Method      string
+	Code        string
+	Description string
+	Status      int
+
+	oauth bool // the client uses OAuth (changes the hints)
+}
+
+// Error is "METHOD: CODE: description" (or "METHOD: HTTP 400: …" without a code).
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Method != "" {
+		b.WriteString(e.Method + ": ")
+	}
+	switch {
+	case e.Code != "":
+		b.WriteString(e.Code)
+	case e.Status != 0:
+		fmt.Fprintf(&b, "HTTP %d", e.Status)
+	default:
+		b.WriteString("error without a code")
+	}
+	if e.Description != "" {
+		b.WriteString(": " + e.Description)
+	}
+	return b.String()
+}
+
+// codeClass is the class of every code of the fact sheet's §6, lower case.
+var codeClass = map[string]Class{
+	"query_limit_exceeded":            ClassRateLimited,
+	"operation_time_limit":            ClassRateLimited,
+	"internal_server_error":           ClassRetryable,
+	"error_unexpected_answer":         ClassRetryable,
+	"expired_token":                   ClassAuth,
+	"invalid_token":                   ClassAuth,
+	"no_auth_found":                   ClassFatal,
+	"invalid_credentials":             ClassFatal,
+	"insufficient_scope":              ClassFatal,
+	"invalid_scope":                   ClassFatal,
+	"access_denied":                   ClassFatal,
+	"access_error":                    ClassFatal,
+	"allowed_only_intranet_user":      ClassFatal,
+	"overload_limit":                  ClassFatal,
+	"portal_deleted":                  ClassFatal,
+	"user_access_error":               ClassFatal,
+	"wrong_auth_type":                 ClassFatal,
+	"application_not_found":           ClassFatal,
+	"authorization_error":             ClassFatal,
+	"payment_required":                ClassFatal,
+	"invalid_grant":                   ClassFatal,
+	"invalid_client":                  ClassFatal,
+	"invalid_request":                 ClassFatal,
+	"error_method_not_found":          ClassFatal,
+	"error_manifest_is_not_available": ClassFatal,
+	"id_empty":                        ClassFatal,
+	"invalid_format":                  ClassFatal,
+	"find_short":                      ClassFatal,
+	"user_not_exists":                 ClassFatal,
+	"error_core":                      ClassFatal,
+	"error_argument":                  ClassFatal,
+	"error_not_found":                 ClassFatal,
+	"wrong_encoding":                  ClassFatal,
+	"error_batch_method_not_allowed":  ClassFatal,
+	"error_batch_length_exceeded":     ClassFatal,
+	"method_confirm_waiting":          ClassFatal,
+	"method_confirm_denied":           ClassFatal,
+	"":                                ClassFatal, // timeman.status "User not found"
+}
+
+// Class classifies the error by its code (case-insensitive), then its status.
+func (e *Error) Class() Class {
+	code := strings.ToLower(e.Code)
+	if c, ok := codeClass[code]; ok && (code != "" || e.Status < 500) {
+		return c
+	}
+	switch {
+	case strings.HasPrefix(code, "method_confirm_"), strings.HasPrefix(code, "error_batch_"):
+		return ClassFatal
+	case e.Status == 429:
+		return ClassRateLimited
+	case e.Status == 408 || e.Status >= 500:
+		return ClassRetryable
+	}
+	return ClassFatal
+}
+
+// Hint says in one sentence what the user can do about it ("" when nothing).
+func (e *Error) Hint() string {
+	code := strings.ToLower(e.Code)
+	switch code {
+	case "insufficient_scope", "invalid_scope":
+		if e.oauth {
+			return fmt.Sprintf("add the scope %s to the application in Bitrix24 and reinstall it", scopeOf(e.Method))
+		}
+		return fmt.Sprintf("add the scope %s to the webhook in Bitrix24: Developer resources → Other → Inbound webhook", scopeOf(e.Method))
+	case "invalid_credentials", "no_auth_found":
+		if e.oauth {
+			return "check the OAuth access token, or re-authorise the application"
+		}
+		return "check the webhook URL: user ID and code (the webhook may have been deleted)"
+	case "expired_token", "invalid_token":
+		if e.oauth {
+			return "the access token was rejected even after a refresh: re-authorise the application and set new tokens"
+		}
+		return "the webhook has expired: create a new inbound webhook in Bitrix24 and set its URL"
+	case "invalid_grant":
+		return "the refresh token is no longer valid: re-authorise the application in Bitrix24 and set the new access and refresh tokens"
+	case "invalid_client":
+		return "check the OAuth client ID and client secret of the application"
+	case "overload_limit":
+		return "the portal has blocked REST calls for overload: only Bitrix24 support can lift the block, so contact them"
+	case "query_limit_exceeded":
+		return "the portal refused too many requests: wait a minute and retry, or lower the rate profile"
+	case "operation_time_limit":
+		return fmt.Sprintf("%s has used up its time budget on the portal: wait up to 10 minutes and retry", methodOr(e.Method))
+	case "access_denied":
+		return fmt.Sprintf("REST needs a commercial Bitrix24 plan, and the webhook's user needs the rights for %s", methodOr(e.Method))
+	case "access_error", "allowed_only_intranet_user":
+		return "the webhook or application must belong to an intranet employee, not an extranet user or a bot"
+	case "portal_deleted":
+		return "the portal was deleted or closed: check the portal address"
+	case "user_access_error":
+		return "give this user access to the application in Bitrix24 (Applications → access rights)"
+	case "wrong_auth_type":
+		return fmt.Sprintf("%s needs a different kind of authorisation (an application instead of a webhook)", methodOr(e.Method))
+	case "method_confirm_waiting", "method_confirm_denied":
+		return fmt.Sprintf("a portal administrator must confirm the application's access to %s", methodOr(e.Method))
+	case "application_not_found":
+		return "the application is not installed on the portal: install it again and set new tokens"
+	case "authorization_error":
+		return "the portal could not authorise the user: check that the user is active"
+	case "payment_required":
+		return "the application's subscription has ended: renew it in Bitrix24 Market"
+	case "invalid_request":
+		return "use https for the portal address"
+	case "error_method_not_found":
+		return fmt.Sprintf("the portal does not know %s: check the portal's Bitrix24 version and modules", methodOr(e.Method))
+	case "find_short":
+		return "type at least 2 characters to search"
+	case "wrong_encoding":
+		return "the portal could not encode its answer: some data on the portal is not valid UTF-8"
+	}
+	switch e.Class() {
+	case ClassRetryable:
+		return "the portal had a temporary failure: retry in a minute"
+	case ClassRateLimited:
+		return "the portal asks to slow down: wait a minute and retry"
+	}
+	return ""
+}
+
+// scopeOf names the webhook scope a method needs.
+func scopeOf(method string) string {
+	m := strings.ToLower(method)
+	switch {
+	case strings.HasPrefix(m, "department."):
+		return "department"
+	case strings.HasPrefix(m, "user."):
+		return "user"
+	case strings.HasPrefix(m, "im."):
+		return "im"
+	}
+	return "department, user and im"
+}
+
+func methodOr(m string) string {
+	if m == "" {
+		return "this method"
+	}
+	return m
+}
+
+// TransportError is a failure to get a usable answer from the portal: the
+// connection failed, the attempt timed out, or the answer was not a Bitrix24
+// envelope (an HTML page, a body cut short). Nothing in it holds a secret:
+// the URL is the redacted one and the cause has been scrubbed.
+type TransportError struct {
+	Method    string
+	Op        string // the HTTP method: POST to the portal, GET for a token refresh
+	URL       string // with the webhook code masked
+	Status    int    // the HTTP status when an answer came, else 0
+	Reason    string // what went wrong, in words
+	Retryable bool
+	Err       error // the cause (never a *url.Error), or nil
+}
+
+// Error is "METHOD: POST URL: HTTP 502: reason: cause", parts left out when unknown.
+func (e *TransportError) Error() string {
+	var b strings.Builder
+	if e.Method != "" {
+		b.WriteString(e.Method + ": ")
+	}
+	if e.URL != "" {
+		b.WriteString(strings.TrimSpace(e.Op+" "+e.URL) + ": ")
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, "HTTP %d: ", e.Status)
+	}
+	b.WriteString(e.Reason)
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) works.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Class is ClassRetryable or ClassFatal.
+func (e *TransportError) Class() Class {
+	if e.Retryable {
+		return ClassRetryable
+	}
+	return ClassFatal
+}
+
+// ClassOf classifies any error a Client returned: portal errors by their code,
+// transport errors by their kind; cancellation and invalid input are fatal.
+func ClassOf(err error) Class {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Class()
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Class()
+	}
+	return ClassFatal
+}
+
+// HintOf says in one sentence what to do about any error a Client returned.
+func HintOf(err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Hint()
+	}
+	var te *TransportError
+	switch {
+	case errors.Is(err, ErrConfig):
+		return "fix the portal settings (webhook URL or OAuth values)"
+	case errors.As(err, &te) && te.Retryable:
+		return "check the network and the portal address, then retry"
+	case errors.As(err, &te):
+		return "check the portal address"
+	}
+	return ""
+}
+
+// redactor removes known secrets from text. It learns new tokens after a refresh.
+type redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// minSecret is the shortest string treated as a secret: shorter ones would
+// mask ordinary text and are not real codes or tokens anyway.
+const minSecret = 4
+
+func (r *redactor) add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) < minSecret {
+			continue
+		}
+		for _, form := range []string{s, url.PathEscape(s), url.QueryEscape(s)} {
+			if !contains(r.secrets, form) {
+				r.secrets = append(r.secrets, form)
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scrub replaces every known secret in s with the mask.
+func (r *redactor) scrub(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, secret := range r.secrets {
+		if strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, mask)
+		}
+	}
+	return s
+}
+
+// scrubErr returns err, or a plain error with its text scrubbed if the text
+// holds a secret. A *url.Error is replaced by its cause: it prints the URL.
+func (r *redactor) scrubErr(err error) error {
+	var ue *url.Error
+	for errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	if msg := err.Error(); r.scrub(msg) != msg {
+		return errors.New(r.scrub(msg))
+	}
+	return err
+}
+
+// newError builds a portal error from untrusted code and description text.
+func (c *Client) newError(method, code, desc string, status int) *Error {
+	return &Error{
+		Method:      method,
+		Code:        safetext.Truncate(c.red.scrub(safetext.Clean(code)), maxCode),
+		Description: safetext.Truncate(c.red.scrub(safetext.Clean(desc)), maxDescription),
+		Status:      status,
+		oauth:       c.oauth != nil,
+	}
+}

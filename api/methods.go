@@ -1,0 +1,543 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// ErrQueryTooShort is returned by SearchUsers for a query under 2 characters
+// (the portal would answer FIND_SHORT).
+var ErrQueryTooShort = errors.New("the search needs at least 2 characters")
+
+// ErrBadExtension is returned by UsersByExtension for an empty or absurd extension.
+var ErrBadExtension = errors.New("the extension must be 1 to 32 printable characters")
+
+const (
+	// pageSize is the fixed page of list methods.
+	pageSize = 50
+	// maxPages stops a portal that claims an absurd total.
+	maxPages = 2000
+	// membersPerCommand is how many department IDs one
+	// im.department.employees.get (USER_DATA=N) or managers.get command asks
+	// for: the answer is only integers.
+	membersPerCommand = 100
+	// employeesPerCommand is how many department IDs one command asks for
+	// when the answer holds im user objects (USER_DATA=Y).
+	employeesPerCommand = 10
+	// usersPerCommand is how many user IDs one im.user.list.get command asks
+	// for: 50 commands bring 10,000 people (some 7 MB) in one request,
+	// well inside the portal's 60-second limit.
+	usersPerCommand = 200
+	// searchLimit is the most results SearchUsers returns (the portal's LIMIT cap).
+	searchLimit = 50
+)
+
+// Departments returns the whole tree: department.get's first page, then the rest in one batch.
+// The order is the portal's tree order (parents before children).
+func (c *Client) Departments(ctx context.Context) ([]Department, error) {
+	const method = "department.get"
+	resp, err := c.call(ctx, method, map[string]any{})
+	if err != nil {
+		return nil, err
+	}
+	pages := []json.RawMessage{resp.Result}
+	switch {
+	case !resp.HasNext:
+	case resp.Total > 0: // every other page at once
+		var cmds []Command
+		for start := resp.Next; start < resp.Total; start += pageSize {
+			if len(cmds) >= maxPages {
+				return nil, fmt.Errorf("%s: the portal claims %d departments, too many", method, resp.Total)
+			}
+			cmds = append(cmds, Command{Key: "p" + strconv.Itoa(start), Method: method, Params: map[string]any{"start": start}})
+		}
+		res, err := c.Batch(ctx, cmds)
+		if err != nil {
+			return nil, err
+		}
+		for _, cmd := range cmds {
+			if r := res[cmd.Key]; r.Err != nil {
+				return nil, r.Err
+			} else {
+				pages = append(pages, r.Result)
+			}
+		}
+	default: // no total: follow next
+		for resp.HasNext && len(pages) < maxPages {
+			if resp, err = c.call(ctx, method, map[string]any{"start": resp.Next}); err != nil {
+				return nil, err
+			}
+			pages = append(pages, resp.Result)
+		}
+	}
+	var out []Department
+	seen := map[int]bool{}
+	for _, page := range pages {
+		list, err := decodeList(page)
+		if err != nil {
+			return nil, badShape(method, err)
+		}
+		for _, raw := range list {
+			if d, ok := decodeDepartment(raw); ok && !seen[d.ID] {
+				seen[d.ID] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// decodeDepartment reads {ID:"15", NAME, SORT:500, PARENT:"1", UF_HEAD:"7"}.
+func decodeDepartment(raw json.RawMessage) (Department, bool) {
+	var r struct {
+		ID     json.RawMessage `json:"ID"`
+		Name   json.RawMessage `json:"NAME"`
+		Sort   json.RawMessage `json:"SORT"`
+		Parent json.RawMessage `json:"PARENT"`
+		Head   json.RawMessage `json:"UF_HEAD"`
+	}
+	if json.Unmarshal(raw, &r) != nil {
+		return Department{}, false
+	}
+	d := Department{ID: flexID(r.ID), Name: flexString(r.Name), ParentID: flexID(r.Parent), HeadID: flexID(r.Head)}
+	d.Sort, _ = flexInt(r.Sort)
+	if d.ParentID == d.ID {
+		d.ParentID = 0
+	}
+	return d, d.ID > 0
+}
+
+// DepartmentMembers returns member IDs per department (im.department.employees.get, USER_DATA=N).
+// Every requested department is in the map, empty ones with an empty list.
+func (c *Client) DepartmentMembers(ctx context.Context, ids []int) (map[int][]int, error) {
+	return c.departmentIDs(ctx, "im.department.employees.get", ids)
+}
+
+// DepartmentManagers returns the head IDs per department (im.department.managers.get).
+// Every requested department is in the map, those without a head with an empty list.
+func (c *Client) DepartmentManagers(ctx context.Context, ids []int) (map[int][]int, error) {
+	return c.departmentIDs(ctx, "im.department.managers.get", ids)
+}
+
+func (c *Client) departmentIDs(ctx context.Context, method string, ids []int) (map[int][]int, error) {
+	raw, err := c.perDepartment(ctx, method, ids, "N", membersPerCommand)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]int, len(raw))
+	for id, list := range raw {
+		users := make([]int, 0, len(list))
+		for _, v := range list {
+			if n := flexID(v); n > 0 && !slices.Contains(users, n) {
+				users = append(users, n)
+			}
+		}
+		out[id] = users
+	}
+	return out, nil
+}
+
+// DepartmentEmployees returns the members of each department with their details and presence.
+// Every requested department is in the map, empty ones with an empty list.
+func (c *Client) DepartmentEmployees(ctx context.Context, ids []int) (map[int][]User, error) {
+	raw, err := c.perDepartment(ctx, "im.department.employees.get", ids, "Y", employeesPerCommand)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int][]User, len(raw))
+	for id, list := range raw {
+		users := make([]User, 0, len(list))
+		for _, v := range list {
+			if u, ok := decodeIMUser(v); ok {
+				users = append(users, u)
+			}
+		}
+		out[id] = users
+	}
+	return out, nil
+}
+
+// perDepartment asks an im.department.* method about many departments,
+// perCommand IDs per command and the commands in batches, and returns the
+// list each department got. The answer is keyed by department ID, or [] when
+// none of them has anything (fact sheet §2, §3.4).
+func (c *Client) perDepartment(ctx context.Context, method string, ids []int, userData string, perCommand int) (map[int][]json.RawMessage, error) {
+	ids = uniquePositive(ids)
+	out := make(map[int][]json.RawMessage, len(ids))
+	var cmds []Command
+	for part := range slices.Chunk(ids, perCommand) {
+		cmds = append(cmds, Command{Key: "d" + strconv.Itoa(len(cmds)), Method: method, Params: map[string]any{"ID": part, "USER_DATA": userData}})
+		for _, id := range part {
+			out[id] = nil
+		}
+	}
+	if len(cmds) == 0 {
+		return out, nil
+	}
+	res, err := c.Batch(ctx, cmds)
+	if err != nil {
+		return nil, err
+	}
+	for _, cmd := range cmds {
+		r := res[cmd.Key]
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		entries, err := decodeKeyed(r.Result)
+		if err != nil {
+			return nil, badShape(method, err)
+		}
+		for _, e := range entries {
+			id, err := strconv.Atoi(e.Key)
+			if _, asked := out[id]; err != nil || !asked {
+				continue
+			}
+			list, err := decodeList(e.Value)
+			if err != nil {
+				return nil, badShape(method, err)
+			}
+			out[id] = append(out[id], list...)
+		}
+	}
+	return out, nil
+}
+
+// uniquePositive drops duplicates and IDs below 1, keeping the order.
+func uniquePositive(ids []int) []int {
+	seen := make(map[int]bool, len(ids))
+	out := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// AllEmployees returns every employee of the given departments in the fewest requests,
+// calling progress (may be nil) as people arrive.
+//
+// It asks im.department.employees.get (USER_DATA=N) for the members of all
+// departments (100 departments per command, 50 commands per request: one
+// request for 5,000 departments), then im.user.list.get for each person once
+// (200 people per command, 10,000 per request), the requests in parallel
+// within the client's in-flight bound. A 30,000-person portal costs 4
+// requests; see BenchmarkAllEmployees for the strategies compared.
+// progress(done, total) counts distinct people; it is called from one
+// goroutine at a time, first with done = 0. Users are sorted by ID.
+func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(done, total int)) ([]User, error) {
+	members, err := c.DepartmentMembers(ctx, deptIDs)
+	if err != nil {
+		return nil, err
+	}
+	memberOf := map[int][]int{} // user -> departments, for users whose im object lacks them
+	for dept, users := range members {
+		for _, u := range users {
+			memberOf[u] = append(memberOf[u], dept)
+		}
+	}
+	ids := make([]int, 0, len(memberOf))
+	for u := range memberOf {
+		ids = append(ids, u)
+	}
+	slices.Sort(ids)
+
+	found := make(map[int]User, len(ids))
+	report := func() {
+		if progress != nil {
+			progress(len(found), len(ids))
+		}
+	}
+	report()
+	var cmds []Command
+	for part := range slices.Chunk(ids, usersPerCommand) {
+		cmds = append(cmds, Command{Key: "u" + strconv.Itoa(len(cmds)), Method: "im.user.list.get", Params: map[string]any{"ID": part}})
+	}
+	err = c.batchParallel(ctx, cmds, func(cmd Command, r BatchResult) error {
+		list, err := decodeList(r.Result)
+		if err != nil {
+			return badShape(cmd.Method, err)
+		}
+		for _, v := range list {
+			if u, ok := decodeIMUser(v); ok && memberOf[u.ID] != nil {
+				if len(u.DepartmentIDs) == 0 {
+					u.DepartmentIDs = slices.Sorted(slices.Values(memberOf[u.ID]))
+				}
+				found[u.ID] = u
+			}
+		}
+		return nil
+	}, report)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, 0, len(found))
+	for _, id := range ids {
+		if u, ok := found[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// UsersByExtension finds active users whose extension is ext (user.get UF_PHONE_INNER), with presence.
+//
+// One batch request does both: user.get filtered by the extension, then
+// im.user.list.get for $result[users][0][ID]. A reference cannot name "every
+// row" of a list (an unresolvable path silently yields its parent, the whole
+// list), so when several people share the extension the others' presence
+// costs a second request. Without presence (say the webhook lacks the im
+// scope) the user.get data is returned as it is.
+func (c *Client) UsersByExtension(ctx context.Context, ext string) ([]User, error) {
+	ext = strings.TrimSpace(ext)
+	if ext == "" || len(ext) > 32 || strings.ContainsFunc(ext, func(r rune) bool { return r < ' ' || r == 0x7f || r == utf8.RuneError }) {
+		return nil, ErrBadExtension
+	}
+	res, err := c.Batch(ctx, []Command{
+		{Key: "users", Method: "user.get", Params: map[string]any{"FILTER": map[string]any{"UF_PHONE_INNER": ext, "ACTIVE": true}}},
+		{Key: "presence", Method: "im.user.list.get", Params: map[string]any{"ID": []string{"$result[users][0][ID]"}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res["users"].Err != nil {
+		return nil, res["users"].Err
+	}
+	list, err := decodeList(res["users"].Result)
+	if err != nil {
+		return nil, badShape("user.get", err)
+	}
+	var users []User
+	for _, raw := range list {
+		if u, ok := decodeUserRecord(raw); ok && u.Extension == ext {
+			users = append(users, u)
+		}
+	}
+	if len(users) == 0 {
+		return nil, nil
+	}
+	presence := map[int]User{}
+	if p := res["presence"]; p.Err == nil {
+		addIMUsers(presence, p.Result)
+	}
+	var missing []int
+	for _, u := range users {
+		if _, ok := presence[u.ID]; !ok {
+			missing = append(missing, u.ID)
+		}
+	}
+	if len(missing) > 0 && res["presence"].Err == nil {
+		if resp, err := c.call(ctx, "im.user.list.get", map[string]any{"ID": missing}); err == nil {
+			addIMUsers(presence, resp.Result)
+		} else if ctx.Err() != nil {
+			return nil, err
+		}
+	}
+	for i, u := range users {
+		if im, ok := presence[u.ID]; ok {
+			users[i] = merge(im, u)
+		}
+	}
+	return users, nil
+}
+
+// addIMUsers decodes a keyed (or listed) set of im user objects into m.
+func addIMUsers(m map[int]User, raw json.RawMessage) {
+	list, err := decodeList(raw)
+	if err != nil {
+		return
+	}
+	for _, v := range list {
+		if u, ok := decodeIMUser(v); ok {
+			m[u.ID] = u
+		}
+	}
+}
+
+// SearchUsers asks the portal to search people by name, position or department.
+//
+// It uses im.search.user.list rather than user.search: one request brings the
+// im user objects with presence, phones and departments, where user.search
+// brings user.get records and presence would cost a second request. It
+// returns at most 50 people, best first as the portal ranks them.
+func (c *Client) SearchUsers(ctx context.Context, query string) ([]User, error) {
+	query = strings.TrimSpace(query)
+	if utf8.RuneCountInString(query) < 2 {
+		return nil, ErrQueryTooShort
+	}
+	const method = "im.search.user.list"
+	resp, err := c.call(ctx, method, map[string]any{"FIND": query, "LIMIT": searchLimit})
+	if err != nil {
+		return nil, err
+	}
+	list, err := decodeList(resp.Result)
+	if err != nil {
+		return nil, badShape(method, err)
+	}
+	var users []User
+	for _, v := range list {
+		if u, ok := decodeIMUser(v); ok {
+			users = append(users, u)
+		}
+	}
+	return users, nil
+}
+
+// imUser is the im user object (fact sheet §3.8), every field loosely typed.
+type imUser struct {
+	ID           json.RawMessage `json:"id"`
+	Active       json.RawMessage `json:"active"`
+	Name         json.RawMessage `json:"name"`
+	FirstName    json.RawMessage `json:"first_name"`
+	LastName     json.RawMessage `json:"last_name"`
+	Position     json.RawMessage `json:"work_position"`
+	Email        json.RawMessage `json:"email"`
+	Idle         json.RawMessage `json:"idle"`
+	LastActivity json.RawMessage `json:"last_activity_date"`
+	Absent       json.RawMessage `json:"absent"`
+	Departments  json.RawMessage `json:"departments"`
+	Phones       json.RawMessage `json:"phones"`
+}
+
+// decodeIMUser reads an im user object; ok is false when it is not one.
+func decodeIMUser(raw json.RawMessage) (User, bool) {
+	var r imUser
+	if json.Unmarshal(raw, &r) != nil {
+		return User{}, false
+	}
+	u := User{
+		ID:            flexID(r.ID),
+		Name:          flexString(r.Name),
+		FirstName:     flexString(r.FirstName),
+		LastName:      flexString(r.LastName),
+		Position:      flexString(r.Position),
+		Email:         flexString(r.Email),
+		DepartmentIDs: flexInts(r.Departments),
+		Active:        true,
+		LastActivity:  flexTime(r.LastActivity),
+		IdleSince:     flexTime(r.Idle),
+		AbsentUntil:   flexTime(r.Absent),
+	}
+	if v, ok := flexBool(r.Active); ok {
+		u.Active = v
+	}
+	if phones, err := keyedMap(r.Phones); err == nil { // false when the user has none
+		u.Extension = flexString(phones["inner_phone"])
+		u.WorkPhone = flexString(phones["work_phone"])
+		u.Mobile = flexString(phones["personal_mobile"])
+	}
+	if u.Name == "" {
+		u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
+	}
+	return u, u.ID > 0
+}
+
+// decodeUserRecord reads a user.get record (fact sheet §3.9); ok is false
+// when it is not one.
+func decodeUserRecord(raw json.RawMessage) (User, bool) {
+	var r struct {
+		ID           json.RawMessage `json:"ID"`
+		Active       json.RawMessage `json:"ACTIVE"`
+		Name         json.RawMessage `json:"NAME"`
+		LastName     json.RawMessage `json:"LAST_NAME"`
+		Position     json.RawMessage `json:"WORK_POSITION"`
+		Email        json.RawMessage `json:"EMAIL"`
+		WorkPhone    json.RawMessage `json:"WORK_PHONE"`
+		Mobile       json.RawMessage `json:"PERSONAL_MOBILE"`
+		Extension    json.RawMessage `json:"UF_PHONE_INNER"`
+		Departments  json.RawMessage `json:"UF_DEPARTMENT"`
+		LastActivity json.RawMessage `json:"LAST_ACTIVITY_DATE"`
+	}
+	if json.Unmarshal(raw, &r) != nil {
+		return User{}, false
+	}
+	u := User{
+		ID:            flexID(r.ID),
+		FirstName:     flexString(r.Name),
+		LastName:      flexString(r.LastName),
+		Position:      flexString(r.Position),
+		Email:         flexString(r.Email),
+		Extension:     flexString(r.Extension),
+		WorkPhone:     flexString(r.WorkPhone),
+		Mobile:        flexString(r.Mobile),
+		DepartmentIDs: flexInts(r.Departments),
+		Active:        true,
+		LastActivity:  flexTime(r.LastActivity),
+	}
+	u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if v, ok := flexBool(r.Active); ok {
+		u.Active = v
+	}
+	return u, u.ID > 0
+}
+
+// merge is the im object a with the gaps filled from the user.get record b.
+func merge(a, b User) User {
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&a.Name, b.Name}, {&a.FirstName, b.FirstName}, {&a.LastName, b.LastName},
+		{&a.Position, b.Position}, {&a.Email, b.Email}, {&a.Extension, b.Extension},
+		{&a.WorkPhone, b.WorkPhone}, {&a.Mobile, b.Mobile},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.src
+		}
+	}
+	if len(a.DepartmentIDs) == 0 {
+		a.DepartmentIDs = b.DepartmentIDs
+	}
+	if a.LastActivity.IsZero() {
+		a.LastActivity = b.LastActivity
+	}
+	return a
+}
+
+// batchParallel sends cmds in requests of 50 commands, up to MaxInFlight
+// requests at a time. As each request completes, each is called for its
+// commands, then done; these calls are serialised. A failed command fails
+// the whole.
+func (c *Client) batchParallel(ctx context.Context, cmds []Command, each func(Command, BatchResult) error, done func()) error {
+	enc, err := encodeCommands(cmds)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.set.maxInFlight)
+	for group := range slices.Chunk(enc, BatchSize) {
+		g.Go(func() error {
+			res, err := c.batchChunk(gctx, group)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, cmd := range group {
+				r := res[cmd.Key]
+				if r.Err != nil {
+					return r.Err
+				}
+				if err := each(cmd.Command, r); err != nil {
+					return err
+				}
+			}
+			if done != nil {
+				done()
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
