@@ -1,0 +1,278 @@
+package directory
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/list"
+)
+
+// The two search benchmarks run the same queries over the same 100,000
+// generated people: ours through the index, bubbles' list.DefaultFilter
+// (sahilm/fuzzy, the default of a bubbles list) over one string per person.
+// Each reports the mean (ns/op) and the median search time.
+
+func BenchmarkSearch100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		o.Search(benchQueries[i%len(benchQueries)], 0)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+func BenchmarkBubblesDefaultFilter100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	targets := make([]string, 0, o.PersonCount())
+	for _, p := range o.AllPeople() {
+		targets = append(targets, listTarget(p))
+	}
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		list.DefaultFilter(benchQueries[i%len(benchQueries)], targets)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+// reportMedian adds the median of times as "ms/median".
+func reportMedian(b *testing.B, times []time.Duration) {
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "ms/median")
+}
+
+// BenchmarkSearchIndexBuild100k is the first search of a snapshot.
+func BenchmarkSearchIndexBuild100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buildIndex(o.people)
+	}
+}
+
+// BenchmarkDepartmentMerge30k is the cost of merging one loaded department
+// (20 people) into a snapshot of 30,000 people whose index is built: with the
+// same members (a presence refresh) and with a changed member list.
+func BenchmarkDepartmentMerge30k(b *testing.B) {
+	o := NewOrg(genData(30_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	fresh := convertUsersForBench(o, 20)
+	same := o.Members(5)
+	changed := slices.Clone(same)
+	b.Run("refresh", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			o.withPeople(fresh, map[int][]int{5: same})
+		}
+	})
+	b.Run("changed", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			changed = append(changed[:len(same)], 1+i%30_000)
+			o.withPeople(fresh, map[int][]int{5: changed})
+		}
+	})
+}
+
+// convertUsersForBench copies the first n people of o as if fetched again.
+func convertUsersForBench(o *Org, n int) []*Person {
+	out := make([]*Person, n)
+	for i, p := range o.people[:n] {
+		c := *p
+		out[i] = &c
+	}
+	return out
+}
+
+// The cache load benchmarks read a 30,000-person cache file into a snapshot
+// (what LoadCache does at start-up): in our binary format, and the same Data
+// as JSON and as gob for comparison. The Decode ones stop at the Data.
+
+// cacheFiles writes 30,000 people in the three encodings and returns the
+// Directory that wrote the binary one.
+func cacheFiles(b *testing.B) (d *Directory, jsonPath, gobPath string) {
+	b.Helper()
+	dir := b.TempDir()
+	data := genData(30_000, 1500, 7)
+	d = cacheDir(dir, testPortal, &data)
+	must(b, d.SaveCache())
+	raw, err := json.Marshal(d.Snapshot().Data())
+	must(b, err)
+	jsonPath = filepath.Join(dir, "c.json")
+	must(b, os.WriteFile(jsonPath, raw, 0o600))
+	var buf bytes.Buffer
+	must(b, gob.NewEncoder(&buf).Encode(d.Snapshot().Data()))
+	gobPath = filepath.Join(dir, "c.gob")
+	must(b, os.WriteFile(gobPath, buf.Bytes(), 0o600))
+	return d, jsonPath, gobPath
+}
+
+func readJSON(b *testing.B, path string) Data {
+	raw, err := os.ReadFile(path)
+	must(b, err)
+	var d Data
+	must(b, json.Unmarshal(raw, &d))
+	return d
+}
+
+func readGob(b *testing.B, path string) Data {
+	raw, err := os.ReadFile(path)
+	must(b, err)
+	var d Data
+	must(b, gob.NewDecoder(bytes.NewReader(raw)).Decode(&d))
+	return d
+}
+
+func BenchmarkCacheLoad30k(b *testing.B) {
+	w, _, _ := cacheFiles(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := cacheDir(w.opts.CacheDir, testPortal, nil)
+		ok, err := d.LoadCache()
+		must(b, err)
+		if !ok {
+			b.Fatal("not loaded")
+		}
+	}
+	reportSize(b, w.CachePath())
+}
+
+// BenchmarkFind30k is `find 1042` in process with a warm cache of 30,000
+// people: load the cache, search, make the department paths of the results.
+func BenchmarkFind30k(b *testing.B) {
+	w, _, _ := cacheFiles(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := cacheDir(w.opts.CacheDir, testPortal, nil)
+		ok, err := d.LoadCache()
+		must(b, err)
+		if !ok {
+			b.Fatal("not loaded")
+		}
+		o := d.Snapshot()
+		for _, m := range o.Search("1042", 20) {
+			o.DepartmentPaths(m.Person)
+		}
+	}
+}
+
+func BenchmarkCacheLoadJSON30k(b *testing.B) {
+	_, path, _ := cacheFiles(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		orgOf(readJSON(b, path))
+	}
+	reportSize(b, path)
+}
+
+func BenchmarkCacheLoadGob30k(b *testing.B) {
+	_, _, path := cacheFiles(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		orgOf(readGob(b, path))
+	}
+	reportSize(b, path)
+}
+
+func BenchmarkCacheDecode30k(b *testing.B) {
+	w, jsonPath, gobPath := cacheFiles(b)
+	b.Run("binary", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_, _, err := readCache(w.CachePath(), testPortal)
+			must(b, err)
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			readJSON(b, jsonPath)
+		}
+	})
+	b.Run("gob", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			readGob(b, gobPath)
+		}
+	})
+}
+
+// BenchmarkCacheWrite30k encodes and writes a 30,000-person cache atomically.
+func BenchmarkCacheWrite30k(b *testing.B) {
+	data := genData(30_000, 1500, 7)
+	d := cacheDir(b.TempDir(), testPortal, &data)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		must(b, d.SaveCache())
+	}
+}
+
+// BenchmarkMemory100k loads a 100,000-person cache into a Directory, builds
+// the search index and every department's people list, and reports the heap
+// in use and the process's resident set afterwards.
+func BenchmarkMemory100k(b *testing.B) {
+	dir := b.TempDir()
+	data := genData(100_000, 1500, 7)
+	must(b, cacheDir(dir, testPortal, &data).SaveCache())
+	data = Data{}
+	for i := 0; i < b.N; i++ {
+		d := cacheDir(dir, testPortal, nil)
+		ok, err := d.LoadCache()
+		must(b, err)
+		if !ok {
+			b.Fatal("cache not loaded")
+		}
+		o := d.Snapshot()
+		o.Search("ivanov", 10)
+		for _, dep := range o.Departments() {
+			o.People(dep.ID)
+		}
+		runtime.GC()
+		debug.FreeOSMemory()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+		b.ReportMetric(rssMB(), "rss-MB")
+		runtime.KeepAlive(d)
+	}
+}
+
+// rssMB returns the resident set of this process in MiB (0 where /proc is missing).
+func rssMB() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func reportSize(b *testing.B, path string) {
+	if fi, err := os.Stat(path); err == nil {
+		b.ReportMetric(float64(fi.Size())/(1<<20), "file-MB")
+	}
+}
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}

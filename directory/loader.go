@@ -1,0 +1,379 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/b24org/b24org/api"
+)
+
+// ErrNoClient is returned by the loads of a Directory made without a client.
+var ErrNoClient = errors.New("no portal configured")
+
+// treeFresh is how long LoadAll relies on the tree LoadTree brought.
+const treeFresh = time.Minute
+
+// sharedLoadTimeout bounds a department load that several callers share: it
+// runs on even when the caller that started it gives up.
+const sharedLoadTimeout = 2 * time.Minute
+
+// Directory holds the current Org and loads more from the portal. One
+// Directory is shared by every session of `serve`; it is safe for concurrent use.
+//
+// Every load merges what it fetched into a new snapshot (copy-on-write) and
+// returns it; on error it returns the current snapshot, unchanged, with the
+// error. The disk cache is read by LoadCache and written by LoadTree, LoadAll
+// and SaveCache; a failure to write it does not fail the load: it is recorded
+// once in Warnings, and the program goes on without the cache.
+type Directory struct {
+	client *api.Client
+	opts   Options
+	portal string
+
+	mu     sync.Mutex // serializes replacing cur
+	cur    atomic.Pointer[Org]
+	treeAt time.Time // when LoadTree last brought the tree (under mu)
+
+	flight singleflight.Group
+
+	writeMu     sync.Mutex  // serializes cache writes
+	cacheFailed atomic.Bool // a cache write failed and was reported
+
+	warnMu   sync.Mutex
+	warnings []string
+}
+
+// New returns a Directory over client. A nil client gives a Directory that
+// only reads the cache (its loads return ErrNoClient).
+func New(client *api.Client, o Options) *Directory {
+	d := &Directory{client: client, opts: o}
+	if client != nil {
+		d.portal = client.Portal()
+	}
+	d.cur.Store(NewOrg(Data{Portal: d.portal}))
+	return d
+}
+
+// Snapshot returns the current Org (never nil; empty before anything loads).
+func (d *Directory) Snapshot() *Org { return d.cur.Load() }
+
+// Warnings returns the problems that did not stop the program (a cache that
+// cannot be written), each once, oldest first.
+func (d *Directory) Warnings() []string {
+	d.warnMu.Lock()
+	defer d.warnMu.Unlock()
+	return slices.Clone(d.warnings)
+}
+
+// warn records msg unless it is already recorded.
+func (d *Directory) warn(msg string) {
+	d.warnMu.Lock()
+	defer d.warnMu.Unlock()
+	if !slices.Contains(d.warnings, msg) {
+		d.warnings = append(d.warnings, msg)
+	}
+}
+
+// update replaces the current snapshot with change(current) under the lock.
+func (d *Directory) update(change func(*Org) *Org) *Org {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o := change(d.cur.Load())
+	d.cur.Store(o)
+	return o
+}
+
+// LoadTree fetches the department tree and every department's member IDs
+// (department.get, then im.department.employees.get without details: a few
+// requests for the whole company), keeps the people already known, and
+// writes the cache.
+func (d *Directory) LoadTree(ctx context.Context) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	deps, err := d.client.Departments(ctx)
+	if err != nil {
+		return d.Snapshot(), fmt.Errorf("loading the department tree: %w", err)
+	}
+	ids := make([]int, 0, len(deps))
+	for _, dep := range deps {
+		ids = append(ids, dep.ID)
+	}
+	members := map[int][]int{}
+	if len(ids) > 0 {
+		if members, err = d.client.DepartmentMembers(ctx, ids); err != nil {
+			return d.Snapshot(), fmt.Errorf("loading the department members: %w", err)
+		}
+	}
+	now := time.Now()
+	o := d.update(func(old *Org) *Org {
+		d.treeAt = now
+		return old.withTree(convertDepartments(deps), members, now)
+	})
+	d.saveQuietly()
+	return o, nil
+}
+
+// LoadDepartment fetches one department's people with presence (foreground
+// lane; concurrent calls for the same department share one request, which
+// finishes even if the caller that started it gives up).
+func (d *Directory) LoadDepartment(ctx context.Context, deptID int) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	shared := context.WithoutCancel(ctx)
+	ch := d.flight.DoChan(strconv.Itoa(deptID), func() (any, error) {
+		lctx, cancel := context.WithTimeout(shared, sharedLoadTimeout)
+		defer cancel()
+		byDept, err := d.client.DepartmentEmployees(lctx, []int{deptID})
+		if err != nil {
+			return nil, fmt.Errorf("loading the people of department %d: %w", deptID, err)
+		}
+		users := byDept[deptID]
+		people := convertUsers(users)
+		ids := make([]int, 0, len(users))
+		for _, u := range users {
+			if u.ID > 0 {
+				ids = append(ids, u.ID)
+			}
+		}
+		return d.update(func(old *Org) *Org {
+			return old.withPeople(people, map[int][]int{deptID: ids})
+		}), nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return d.Snapshot(), r.Err
+		}
+		return r.Val.(*Org), nil
+	case <-ctx.Done():
+		return d.Snapshot(), ctx.Err()
+	}
+}
+
+// LoadAll fetches everyone on the background lane (the tree first, unless
+// LoadTree fetched it within the last minute), reporting progress (may be
+// nil); the new snapshot is Complete, holds exactly the people fetched, and
+// is written to the cache.
+func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int)) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	bg := api.Background(ctx)
+	d.mu.Lock()
+	fresh := !d.treeAt.IsZero() && time.Since(d.treeAt) < treeFresh
+	d.mu.Unlock()
+	org := d.Snapshot()
+	if !fresh {
+		var err error
+		if org, err = d.LoadTree(bg); err != nil {
+			return org, err
+		}
+	}
+	ids := make([]int, 0, len(org.st.depts))
+	for _, dep := range org.st.depts {
+		ids = append(ids, dep.ID)
+	}
+	var users []api.User
+	if len(ids) > 0 {
+		var err error
+		if users, err = d.client.AllEmployees(bg, ids, progress); err != nil {
+			return d.Snapshot(), fmt.Errorf("loading everyone: %w", err)
+		}
+	}
+	people := convertUsers(users)
+	now := time.Now()
+	o := d.update(func(old *Org) *Org { return old.withEveryone(people, now) })
+	d.saveQuietly()
+	return o, nil
+}
+
+// SearchRemote asks the portal (used while the Org is not Complete): a query
+// of digits is looked up as an extension, anything else by the portal's
+// people search. The people found join the current snapshot, and the
+// returned pointers are the snapshot's. A query shorter than two characters
+// finds nobody (the portal refuses it).
+func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, error) {
+	if d.client == nil {
+		return nil, ErrNoClient
+	}
+	query = strings.TrimSpace(query)
+	var (
+		users []api.User
+		err   error
+	)
+	switch {
+	case query != "" && !strings.ContainsFunc(query, unicode.IsLetter) && digits(query) != "":
+		users, err = d.client.UsersByExtension(ctx, digits(query))
+	case utf8.RuneCountInString(query) < 2:
+		return nil, nil
+	default:
+		users, err = d.client.SearchUsers(ctx, query)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("searching the portal: %w", err)
+	}
+	found := convertUsers(users)
+	if len(found) == 0 {
+		return nil, nil
+	}
+	o := d.update(func(old *Org) *Org { return old.withPeople(found, nil) })
+	out := make([]*Person, 0, len(users))
+	seen := map[int]bool{}
+	for _, u := range users {
+		if p := o.Person(u.ID); p != nil && !seen[u.ID] {
+			seen[u.ID] = true
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// convertDepartments turns the client's departments into ours.
+func convertDepartments(in []api.Department) []Department {
+	out := make([]Department, len(in))
+	for i, d := range in {
+		out[i] = Department{ID: d.ID, Name: d.Name, Sort: d.Sort, ParentID: d.ParentID, HeadID: d.HeadID}
+	}
+	return out
+}
+
+// convertUsers turns the client's users into clean people, sorted by ID and unique.
+func convertUsers(in []api.User) []*Person {
+	arr := make([]Person, 0, len(in))
+	for _, u := range in {
+		if u.ID <= 0 {
+			continue
+		}
+		p := Person{
+			ID: u.ID, Name: u.Name, FirstName: u.FirstName, LastName: u.LastName,
+			Position: u.Position, Email: u.Email, Extension: u.Extension,
+			WorkPhone: u.WorkPhone, Mobile: u.Mobile, DepartmentIDs: slices.Clone(u.DepartmentIDs),
+			Active: u.Active, LastActivity: u.LastActivity, IdleSince: u.IdleSince, AbsentUntil: u.AbsentUntil,
+		}
+		cleanPerson(&p)
+		arr = append(arr, p)
+	}
+	people := make([]*Person, len(arr))
+	for i := range arr {
+		people[i] = &arr[i]
+	}
+	return sortUnique(people)
+}
+
+// withTree returns o with a new tree and member lists; the people stay. A
+// department stays loaded when all its members are known; the Org stays
+// Complete when every department still is loaded.
+func (o *Org) withTree(deps []Department, members map[int][]int, now time.Time) *Org {
+	st := buildStructure(deps)
+	mem := newMembership(st, members, o.people)
+	loaded := make(map[int]bool, len(o.loaded))
+	complete := true
+	for _, dep := range st.depts {
+		if (o.complete || o.loaded[dep.ID]) && o.allKnown(mem.members[dep.ID]) {
+			loaded[dep.ID] = true
+		} else {
+			complete = false
+		}
+	}
+	fetched := o.fetchedAt
+	if fetched.IsZero() || len(o.people) == 0 {
+		fetched = now
+	}
+	return assemble(o.portal, fetched, complete && o.complete, st, mem, o.people, loaded)
+}
+
+// allKnown reports whether every ID of ids is a known person.
+func (o *Org) allKnown(ids []int) bool {
+	for _, id := range ids {
+		if o.Person(id) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// withPeople returns o with people (sorted by ID, unique) added or replaced,
+// and the member lists of members replaced and marked loaded.
+func (o *Org) withPeople(people []*Person, members map[int][]int) *Org {
+	mem := o.mem.withMembers(o.st, members)
+	loaded := o.loaded
+	if len(members) > 0 {
+		loaded = make(map[int]bool, len(o.loaded)+len(members))
+		for id := range o.loaded {
+			loaded[id] = true
+		}
+		for id := range members {
+			if _, ok := o.st.pos[id]; ok {
+				loaded[id] = true
+			}
+		}
+	}
+	fetched := o.fetchedAt
+	if fetched.IsZero() {
+		fetched = time.Now()
+	}
+	next := assemble(o.portal, fetched, o.complete, o.st, mem, mergePeople(o.people, people), loaded)
+	if o.knowsAsIs(people) {
+		o.reuseIndex(next) // a presence refresh: the index stays valid
+	}
+	return next
+}
+
+// knowsAsIs reports whether every one of people is already known to o with
+// the same searchable fields.
+func (o *Org) knowsAsIs(people []*Person) bool {
+	for _, p := range people {
+		if old := o.Person(p.ID); old == nil || !sameSearchFields(old, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// withEveryone returns o with exactly people, every department loaded, and
+// member lists made of the tree's members among the people fetched and of
+// the people's own departments (newMembership removes the repeats).
+func (o *Org) withEveryone(people []*Person, now time.Time) *Org {
+	byID := make(map[int]bool, len(people))
+	for _, p := range people {
+		byID[p.ID] = true
+	}
+	members := make(map[int][]int, len(o.st.depts))
+	for id, ids := range o.mem.members {
+		for _, p := range ids {
+			if byID[p] {
+				members[id] = append(members[id], p)
+			}
+		}
+	}
+	for _, p := range people {
+		for _, id := range p.DepartmentIDs {
+			if _, ok := o.st.pos[id]; ok {
+				members[id] = append(members[id], p.ID)
+			}
+		}
+	}
+	for _, dep := range o.st.depts {
+		if members[dep.ID] == nil {
+			members[dep.ID] = []int{}
+		}
+	}
+	loaded := make(map[int]bool, len(o.st.depts))
+	for _, dep := range o.st.depts {
+		loaded[dep.ID] = true
+	}
+	return assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
+}

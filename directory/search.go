@@ -1,0 +1,388 @@
+package directory
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// Scores of a Match: why a person matched, best first. A query of several
+// words scores as its weakest word.
+const (
+	ScoreExtension       = 600 // the query is the person's extension
+	ScoreExtensionPrefix = 500 // the query begins the extension
+	ScoreNameWord        = 400 // every query word is a whole word of the name
+	ScoreNamePrefix      = 300 // every query word begins a word of the name
+	ScorePhone           = 200 // the query's digits are in a phone number or inside the extension
+	ScoreOther           = 100 // inside a name word, or in the position or the e-mail
+)
+
+// levels is the number of score levels (Score/100), 0 meaning no match.
+const levels = ScoreExtension/100 + 1
+
+// index is an Org's search index. Everyone is numbered in name order (an
+// entry); a search fills one level per entry and reads the entries back in
+// order, so ties come out sorted by name without sorting.
+//
+// Words (names, positions, e-mails, folded by translit.go) live in a
+// dictionary: every distinct word once in one string, each with a posting
+// list of the entries that hold it, so a query word is looked for in the
+// distinct words only. Extension and phone digits live in one string, one
+// record per entry, scanned by query words made of digits.
+type index struct {
+	people []*Person // by entry: name order
+
+	words     string   // distinct words, each followed by a space
+	wordStart []uint32 // where each word starts in words; one more at the end
+	postStart []uint32 // word w's postings: post[postStart[w]:postStart[w+1]]
+	post      []uint32 // entry<<1, | 1 when the word is in the name
+
+	digits   string   // per entry: extension, ' ', work phone, ' ', mobile, '\n'
+	digitEnd []uint32 // where each entry's record ends (past '\n')
+
+	entryOf []int32   // the entry of each person of the Org (by ascending ID)
+	scratch sync.Pool // *[]uint8 of len(people): per-entry levels
+}
+
+// index returns o's search index, building it on first use.
+func (o *Org) index() *index {
+	o.idxOnce.Do(func() {
+		if o.idx.Load() == nil {
+			o.idx.Store(buildIndex(o.people))
+		}
+	})
+	return o.idx.Load()
+}
+
+// reuseIndex gives next (a snapshot nobody reads yet, holding the same
+// people as o by ID, with the same searchable fields) o's index, if o has
+// built one: only the person pointers change.
+func (o *Org) reuseIndex(next *Org) {
+	old := o.idx.Load()
+	if old == nil || len(next.people) != len(old.people) {
+		return
+	}
+	idx := &index{
+		people: make([]*Person, len(old.people)),
+		words:  old.words, wordStart: old.wordStart, postStart: old.postStart, post: old.post,
+		digits: old.digits, digitEnd: old.digitEnd, entryOf: old.entryOf,
+	}
+	for i, p := range next.people {
+		idx.people[old.entryOf[i]] = p
+	}
+	idx.initScratch()
+	next.idx.Store(idx)
+}
+
+// adoptIndex gives o (a snapshot nobody reads yet) an index read from the
+// cache, built for these people; nothing when it was built for another count.
+func (o *Org) adoptIndex(idx *index) {
+	if idx == nil || len(idx.entryOf) != len(o.people) {
+		return
+	}
+	idx.people = make([]*Person, len(o.people))
+	for i, p := range o.people {
+		idx.people[idx.entryOf[i]] = p
+	}
+	idx.initScratch()
+	o.idx.Store(idx)
+}
+
+// sameSearchFields reports whether a and b look the same to the index.
+func sameSearchFields(a, b *Person) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.FirstName == b.FirstName && a.LastName == b.LastName &&
+		a.Position == b.Position && a.Email == b.Email && a.Extension == b.Extension &&
+		a.WorkPhone == b.WorkPhone && a.Mobile == b.Mobile
+}
+
+// initScratch sets up the pool of per-entry level arrays.
+func (idx *index) initScratch() {
+	n := len(idx.people)
+	idx.scratch.New = func() any {
+		s := make([]uint8, n)
+		return &s
+	}
+}
+
+// buildIndex folds everyone's words into a new index.
+func buildIndex(people []*Person) *index {
+	type keyed struct {
+		p           *Person
+		last, first string
+		pos         int32 // in people
+	}
+	ks := make([]keyed, len(people))
+	for i, p := range people {
+		last := p.LastName
+		if last == "" {
+			last = p.Name
+		}
+		ks[i] = keyed{p, sortKey(last), sortKey(p.FirstName), int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.last, b.last), strings.Compare(a.first, b.first), cmp.Compare(a.p.ID, b.p.ID))
+	})
+
+	n := len(people)
+	idx := &index{people: make([]*Person, n), digitEnd: make([]uint32, n), entryOf: make([]int32, n)}
+	ids := make(map[string]uint32, n) // word -> word number
+	var (
+		words    = make([]byte, 0, 8*n)
+		digitBuf = make([]byte, 0, 24*n)
+		postings = make([][2]uint32, 0, 8*n) // word number, posting
+		lastPost = make([]uint32, 0, n)      // per word: its last posting + 1
+
+		folded, scratch []byte
+	)
+	add := func(e int, name bool) {
+		for rest := folded; len(rest) > 0; {
+			var w []byte
+			w, rest = nextWord(rest)
+			if len(w) == 0 {
+				continue
+			}
+			id, ok := ids[string(w)]
+			if !ok {
+				id = uint32(len(idx.wordStart))
+				ids[string(w)] = id
+				idx.wordStart = append(idx.wordStart, uint32(len(words)))
+				words = append(words, w...)
+				words = append(words, ' ')
+				lastPost = append(lastPost, 0)
+			}
+			p := uint32(e) << 1
+			if name {
+				p |= 1
+			}
+			if lastPost[id] == p+1 {
+				continue // the same word twice in one field
+			}
+			lastPost[id] = p + 1
+			postings = append(postings, [2]uint32{id, p})
+		}
+	}
+	for e, k := range ks {
+		p := k.p
+		idx.people[e] = p
+		idx.entryOf[k.pos] = int32(e)
+		folded = folded[:0]
+		for _, s := range [...]string{p.Name, p.FirstName, p.LastName} {
+			folded, scratch = foldWords(folded, scratch, s)
+		}
+		add(e, true)
+		folded = folded[:0]
+		for _, s := range [...]string{p.Position, p.Email} {
+			folded, scratch = foldWords(folded, scratch, s)
+		}
+		add(e, false)
+		digitBuf = append(digitBuf, digits(p.Extension)...)
+		digitBuf = append(digitBuf, ' ')
+		digitBuf = append(digitBuf, digits(p.WorkPhone)...)
+		digitBuf = append(digitBuf, ' ')
+		digitBuf = append(digitBuf, digits(p.Mobile)...)
+		digitBuf = append(digitBuf, '\n')
+		idx.digitEnd[e] = uint32(len(digitBuf))
+	}
+	idx.wordStart = append(idx.wordStart, uint32(len(words)))
+	idx.words = string(words)
+	idx.digits = string(digitBuf)
+
+	// Postings grouped by word (a counting sort keeps entry order inside a
+	// word), repeats dropped.
+	idx.postStart = make([]uint32, len(idx.wordStart))
+	for _, wp := range postings {
+		idx.postStart[wp[0]+1]++
+	}
+	for w := 1; w < len(idx.postStart); w++ {
+		idx.postStart[w] += idx.postStart[w-1]
+	}
+	idx.post = make([]uint32, len(postings))
+	fill := slices.Clone(idx.postStart)
+	for _, wp := range postings {
+		idx.post[fill[wp[0]]] = wp[1]
+		fill[wp[0]]++
+	}
+	idx.initScratch()
+	return idx
+}
+
+// nextWord splits the first space-separated word off b.
+func nextWord(b []byte) (word, rest []byte) {
+	for i, c := range b {
+		if c == ' ' {
+			return b[:i], b[i+1:]
+		}
+	}
+	return b, nil
+}
+
+// token is one word of a query.
+type token struct {
+	s      string
+	digits bool // only digits: looked for in extensions and phones
+}
+
+// queryTokens folds a query into its words. A query without letters is a
+// phone number or an extension: its digits make one token, whatever
+// punctuation separates them ("+1 555-0100").
+func queryTokens(query string) []token {
+	if !strings.ContainsFunc(query, unicode.IsLetter) {
+		if d := digits(query); d != "" {
+			return []token{{s: d, digits: true}}
+		}
+	}
+	folded, _ := foldWords(nil, nil, query)
+	var toks []token
+	for _, w := range strings.Fields(string(folded)) {
+		toks = append(toks, token{s: w, digits: digits(w) == w})
+	}
+	return toks
+}
+
+// Search finds people by name words (any order, case-, diacritics- and
+// script-blind: see translit.go), position and e-mail words, and by
+// extension and phone digits (a query word of digits looks there only),
+// best first (see the Score constants), ties by last name, first name and
+// ID. Every query word must match. limit <= 0 means no limit.
+//
+// The first search of a snapshot builds its index (see
+// BenchmarkSearchIndexBuild100k) unless the snapshot came from the cache or
+// only refreshed known people; searches scan distinct words and digits only.
+func (o *Org) Search(query string, limit int) []Match {
+	toks := queryTokens(query)
+	if len(toks) == 0 || len(o.people) == 0 {
+		return nil
+	}
+	idx := o.index()
+	accP := idx.scratch.Get().(*[]uint8)
+	defer idx.scratch.Put(accP)
+	acc := *accP
+	clear(acc)
+	var tmpP *[]uint8
+	for i, t := range toks {
+		lv := acc
+		if i > 0 {
+			if tmpP == nil {
+				tmpP = idx.scratch.Get().(*[]uint8)
+				defer idx.scratch.Put(tmpP)
+			}
+			lv = *tmpP
+			clear(lv)
+		}
+		if t.digits {
+			idx.matchDigits(t.s, lv)
+		} else {
+			idx.matchWords(t.s, lv)
+		}
+		if i > 0 {
+			for e, l := range lv {
+				acc[e] = min(acc[e], l)
+			}
+		}
+	}
+
+	var buckets [levels][]int32
+	for e, l := range acc {
+		if l > 0 {
+			buckets[l] = append(buckets[l], int32(e))
+		}
+	}
+	var out []Match
+	for l := levels - 1; l > 0; l-- {
+		for _, e := range buckets[l] {
+			if limit > 0 && len(out) == limit {
+				return out
+			}
+			out = append(out, Match{Person: idx.people[e], Score: l * 100})
+		}
+	}
+	return out
+}
+
+// matchWords raises lv[e] to the level at which tok occurs in entry e's words.
+func (idx *index) matchWords(tok string, lv []uint8) {
+	words := idx.words
+	w := 0
+	for pos := 0; pos < len(words); {
+		i := strings.Index(words[pos:], tok)
+		if i < 0 {
+			return
+		}
+		hit := uint32(pos + i)
+		w = idx.wordAt(hit, w)
+		start, end := idx.wordStart[w], idx.wordStart[w+1]-1
+		nameLevel := uint8(ScoreOther / 100)
+		if hit == start {
+			nameLevel = ScoreNamePrefix / 100
+			if hit+uint32(len(tok)) == end {
+				nameLevel = ScoreNameWord / 100
+			}
+		}
+		for _, p := range idx.post[idx.postStart[w]:idx.postStart[w+1]] {
+			l := uint8(ScoreOther / 100)
+			if p&1 != 0 {
+				l = nameLevel
+			}
+			if e := p >> 1; l > lv[e] {
+				lv[e] = l
+			}
+		}
+		pos = int(end) + 1
+		w++
+	}
+}
+
+// wordAt returns the word holding offset off of words, searching from word lo on.
+func (idx *index) wordAt(off uint32, lo int) int {
+	hi := len(idx.wordStart) - 1
+	for lo < hi {
+		m := int(uint(lo+hi+1) >> 1)
+		if idx.wordStart[m] <= off {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo
+}
+
+// matchDigits raises lv[e] to the level at which the digits tok occur in
+// entry e's extension or phones.
+func (idx *index) matchDigits(tok string, lv []uint8) {
+	d, ends := idx.digits, idx.digitEnd
+	e := 0
+	for pos := 0; pos < len(d); {
+		i := strings.Index(d[pos:], tok)
+		if i < 0 {
+			return
+		}
+		hit := uint32(pos + i)
+		hi := len(ends)
+		for e < hi { // the first entry ending past the hit
+			m := int(uint(e+hi) >> 1)
+			if ends[m] <= hit {
+				e = m + 1
+			} else {
+				hi = m
+			}
+		}
+		start := uint32(0)
+		if e > 0 {
+			start = ends[e-1]
+		}
+		rec := d[start : ends[e]-1]
+		ext, _, _ := strings.Cut(rec, " ")
+		l := uint8(ScorePhone / 100)
+		switch {
+		case ext == tok:
+			l = ScoreExtension / 100
+		case strings.HasPrefix(ext, tok):
+			l = ScoreExtensionPrefix / 100
+		}
+		lv[e] = max(lv[e], l)
+		pos = int(ends[e])
+		e++
+	}
+}
