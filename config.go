@@ -1,0 +1,454 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/directory"
+	"gopkg.in/yaml.v3"
+)
+
+// Defaults of the settings the config file can change.
+const (
+	defaultThreshold    = directory.DefaultThreshold
+	defaultFreshness    = 10 * time.Minute
+	defaultRequestLimit = 30 * time.Second
+	maxConfigSize       = 1 << 20
+)
+
+// fileConfig is the YAML config file. Pointers tell "not set" from a zero value.
+type fileConfig struct {
+	Webhook         string              `yaml:"webhook"`
+	OAuth           *fileOAuth          `yaml:"oauth"`
+	Theme           string              `yaml:"theme"`
+	Keys            map[string][]string `yaml:"keys"`
+	OnlineThreshold *duration           `yaml:"online_threshold"`
+	RefreshEvery    *duration           `yaml:"refresh_every"`
+	Freshness       *duration           `yaml:"freshness"`
+	BackgroundLoad  *bool               `yaml:"background_load"`
+	Rate            *rateSetting        `yaml:"rate"`
+	CacheDir        string              `yaml:"cache_dir"`
+	Timeout         *duration           `yaml:"timeout"`
+}
+
+// fileOAuth is the oauth section of the config file.
+type fileOAuth struct {
+	PortalURL    string `yaml:"portal_url"`
+	AccessToken  string `yaml:"access_token"`
+	RefreshToken string `yaml:"refresh_token"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	TokenURL     string `yaml:"token_url"`
+}
+
+// duration is a positive time.Duration written like 15m or 90s.
+type duration time.Duration
+
+// UnmarshalYAML accepts a positive Go duration.
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 {
+		return fmt.Errorf("line %d: expected a positive duration such as 10m or 90s", n.Line)
+	}
+	*d = duration(v)
+	return nil
+}
+
+// rateSetting is the rate profile: "standard", "enterprise", or a mapping
+// {per_second, burst}.
+type rateSetting struct {
+	profile api.RateProfile
+}
+
+// UnmarshalYAML accepts a profile name or a {per_second, burst} mapping.
+func (r *rateSetting) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		p, err := rateByName(n.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", n.Line, err)
+		}
+		r.profile = p
+		return nil
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			var err error
+			switch k.Value {
+			case "per_second":
+				err = v.Decode(&r.profile.PerSecond)
+			case "burst":
+				err = v.Decode(&r.profile.Burst)
+			default:
+				return fmt.Errorf("line %d: rate: unknown setting %q (per_second, burst)", k.Line, k.Value)
+			}
+			if err != nil {
+				return fmt.Errorf("line %d: rate: %s must be a number", v.Line, k.Value)
+			}
+		}
+		if r.profile.PerSecond <= 0 || r.profile.Burst < 1 {
+			return fmt.Errorf("line %d: rate needs per_second > 0 and burst >= 1", n.Line)
+		}
+		return nil
+	}
+	return fmt.Errorf("line %d: rate must be standard, enterprise or {per_second, burst}", n.Line)
+}
+
+// rateByName returns the rate profile called name.
+func rateByName(name string) (api.RateProfile, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "standard":
+		return api.StandardRate(), nil
+	case "enterprise":
+		return api.EnterpriseRate(), nil
+	}
+	return api.RateProfile{}, fmt.Errorf("unknown rate profile %q (standard or enterprise)", name)
+}
+
+// hasSecret reports whether the file holds a webhook code, a token or a secret.
+func (f *fileConfig) hasSecret() bool {
+	if f.Webhook != "" {
+		return true
+	}
+	o := f.OAuth
+	return o != nil && (o.AccessToken != "" || o.RefreshToken != "" || o.ClientSecret != "")
+}
+
+// readConfig reads and strictly decodes the config file at path. A missing
+// file is no error unless required; warn receives the permission warning.
+func readConfig(path string, required bool, warn func(string)) (*fileConfig, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) && !required {
+		return &fileConfig{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("config file %s is a directory", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("config file %s is larger than 1 MiB", path)
+	}
+	cfg, err := parseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if cfg.hasSecret() && st.Mode().Perm()&0o044 != 0 {
+		warn(fmt.Sprintf("warning: %s holds a secret and others can read it; run: chmod 600 %s", path, path))
+	}
+	return cfg, nil
+}
+
+// parseConfig strictly decodes a config file: unknown settings are errors,
+// and every error says the line.
+func parseConfig(data []byte) (*fileConfig, error) {
+	var cfg fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, errors.New(yamlMessage(err))
+	}
+	return &cfg, nil
+}
+
+var (
+	yamlQuoted    = regexp.MustCompile("`[^`]*` ")
+	yamlUnknown   = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	yamlGoTypeRef = regexp.MustCompile(`into (\[\])?(map\[string\]\[\]string|main\.\w+|\*main\.\w+)`)
+)
+
+// yamlMessage turns a yaml.v3 error into one line that says where, without
+// echoing values (a misplaced token must not reach the terminal) or Go type names.
+func yamlMessage(err error) string {
+	var lines []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	for i, l := range lines {
+		l = strings.TrimPrefix(l, "yaml: ")
+		l = yamlQuoted.ReplaceAllString(l, "")
+		l = yamlUnknown.ReplaceAllString(l, "unknown setting $1")
+		l = yamlGoTypeRef.ReplaceAllString(l, "here")
+		if !strings.HasPrefix(l, "line ") {
+			l = "line 1: " + l // yaml.v3 leaves the line out for the first line
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "; ")
+}
+
+// flagValues are the global flags as given; empty strings are "not given".
+type flagValues struct {
+	config      string
+	webhook     string
+	theme       string
+	rate        string
+	cacheDir    string
+	noCache     bool
+	refresh     bool
+	demo        bool
+	demoHostile bool
+	timeout     time.Duration
+	retries     int
+}
+
+// settings is everything the commands need, after flags, env and file are merged.
+type settings struct {
+	client       api.Config
+	hasPortal    bool
+	portalSource string // where the portal came from, for messages
+	configPath   string
+	theme        string
+	noColor      bool
+	keys         map[string][]string
+	threshold    time.Duration
+	refreshEvery time.Duration
+	freshness    time.Duration
+	background   bool
+	cacheDir     string
+	noCache      bool
+	refresh      bool
+	demo         bool
+	demoHostile  bool
+}
+
+// defaultConfigPath is $XDG_CONFIG_HOME/b24org/config.yaml, or ~/.config/b24org/config.yaml.
+func defaultConfigPath(getenv func(string) string) string {
+	return filepath.Join(xdgDir(getenv, "XDG_CONFIG_HOME", ".config"), "b24org", "config.yaml")
+}
+
+// defaultCacheDir is $XDG_CACHE_HOME/b24org, or ~/.cache/b24org.
+func defaultCacheDir(getenv func(string) string) string {
+	return filepath.Join(xdgDir(getenv, "XDG_CACHE_HOME", ".cache"), "b24org")
+}
+
+// xdgDir returns the XDG directory named by env, or home/fallback.
+func xdgDir(getenv func(string) string, env, fallback string) string {
+	if d := getenv(env); filepath.IsAbs(d) {
+		return d
+	}
+	home := getenv("HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = h
+		}
+	}
+	return filepath.Join(home, fallback)
+}
+
+// first returns the first non-empty string.
+func first(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// resolve merges flags, environment and config file: flags beat env beat file.
+// The layer that names a portal first decides whether it is a webhook or OAuth;
+// the OAuth fields themselves come from env, else the file.
+func resolve(fl flagValues, getenv func(string) string, warn func(string)) (settings, error) {
+	s := settings{
+		configPath:  first(fl.config, defaultConfigPath(getenv)),
+		noCache:     fl.noCache,
+		refresh:     fl.refresh,
+		demo:        fl.demo || fl.demoHostile,
+		demoHostile: fl.demoHostile,
+		noColor:     getenv("NO_COLOR") != "",
+	}
+	fc, err := readConfig(s.configPath, fl.config != "", warn)
+	if err != nil {
+		return s, err
+	}
+
+	fo := fc.OAuth
+	if fo == nil {
+		fo = &fileOAuth{}
+	}
+	envOAuth := getenv("B24_PORTAL_URL") != ""
+	switch {
+	case fl.webhook != "":
+		s.client.WebhookURL, s.portalSource = fl.webhook, "--webhook"
+	case getenv("B24_WEBHOOK_URL") != "":
+		s.client.WebhookURL, s.portalSource = getenv("B24_WEBHOOK_URL"), "B24_WEBHOOK_URL"
+	case envOAuth || (fc.Webhook == "" && fo.PortalURL != ""):
+		s.portalSource = "B24_PORTAL_URL"
+		if !envOAuth {
+			s.portalSource = s.configPath
+		}
+		s.client.OAuth = &api.OAuthConfig{
+			PortalURL:    first(getenv("B24_PORTAL_URL"), fo.PortalURL),
+			AccessToken:  first(getenv("B24_ACCESS_TOKEN"), fo.AccessToken),
+			RefreshToken: first(getenv("B24_REFRESH_TOKEN"), fo.RefreshToken),
+			ClientID:     first(getenv("B24_CLIENT_ID"), fo.ClientID),
+			ClientSecret: first(getenv("B24_CLIENT_SECRET"), fo.ClientSecret),
+			TokenURL:     first(getenv("B24_OAUTH_URL"), fo.TokenURL),
+		}
+		if getenv("B24_ACCESS_TOKEN") == "" && getenv("B24_REFRESH_TOKEN") == "" && fo.RefreshToken != "" {
+			s.client.OAuth.OnRefresh = tokenSaver(s.configPath, warn)
+		}
+	case fc.Webhook != "":
+		s.client.WebhookURL, s.portalSource = fc.Webhook, s.configPath
+	}
+	s.hasPortal = s.portalSource != ""
+
+	s.client.Rate = api.StandardRate()
+	if fc.Rate != nil {
+		s.client.Rate = fc.Rate.profile
+	}
+	if fl.rate != "" {
+		if s.client.Rate, err = rateByName(fl.rate); err != nil {
+			return s, fmt.Errorf("--rate: %w", err)
+		}
+	}
+	s.client.Timeout = durationOr(fc.Timeout, defaultRequestLimit)
+	if fl.timeout != 0 {
+		if fl.timeout < 0 {
+			return s, errors.New("--timeout must be positive")
+		}
+		s.client.Timeout = fl.timeout
+	}
+	switch {
+	case fl.retries < 0:
+		return s, errors.New("--retries must not be negative")
+	case fl.retries == 0:
+		s.client.MaxRetries = -1 // none
+	default:
+		s.client.MaxRetries = fl.retries
+	}
+	s.client.UserAgent = "b24org/" + version
+
+	s.theme = first(fl.theme, fc.Theme, "auto")
+	s.keys = fc.Keys
+	s.threshold = durationOr(fc.OnlineThreshold, defaultThreshold)
+	s.refreshEvery = durationOr(fc.RefreshEvery, 0)
+	s.freshness = durationOr(fc.Freshness, defaultFreshness)
+	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
+	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))
+	return s, nil
+}
+
+// durationOr returns *d, or def when d is nil.
+func durationOr(d *duration, def time.Duration) time.Duration {
+	if d == nil {
+		return def
+	}
+	return time.Duration(*d)
+}
+
+// expandHome replaces a leading ~/ with the home directory.
+func expandHome(p string, getenv func(string) string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		return filepath.Join(first(getenv("HOME"), "/"), rest)
+	}
+	return p
+}
+
+// errNoPortal says how to configure a portal.
+func errNoPortal(configPath string) error {
+	return fmt.Errorf("no portal configured: pass --webhook https://your.bitrix24.com/rest/1/CODE/, "+
+		"set B24_WEBHOOK_URL (or B24_PORTAL_URL and the OAuth variables), "+
+		"or write \"webhook: https://…\" in %s; or try --demo", configPath)
+}
+
+// tokenSaver returns an OnRefresh callback that writes a refreshed OAuth pair
+// back into the config file the old pair came from, so the next run can use it.
+func tokenSaver(path string, warn func(string)) func(access, refresh string) {
+	var mu sync.Mutex
+	return func(access, refresh string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err := saveTokens(path, access, refresh); err != nil {
+			warn(fmt.Sprintf("warning: could not save the refreshed OAuth tokens to %s: %v", path, err))
+		}
+	}
+}
+
+// saveTokens sets oauth.access_token and oauth.refresh_token in the YAML file
+// at path, keeping the rest (comments included), written atomically with mode 0600.
+func saveTokens(path, access, refresh string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return errors.New(yamlMessage(err))
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return errors.New("the file is not a mapping")
+	}
+	oauth := mappingValue(doc.Content[0], "oauth")
+	if oauth == nil || oauth.Kind != yaml.MappingNode {
+		return errors.New("no oauth section")
+	}
+	setScalar(oauth, "access_token", access)
+	setScalar(oauth, "refresh_token", refresh)
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*.yaml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(out); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// mappingValue returns the value node of key in mapping m, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// setScalar sets key to the string value in mapping m, adding it when missing.
+func setScalar(m *yaml.Node, key, value string) {
+	if v := mappingValue(m, key); v != nil {
+		*v = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
+		return
+	}
+	m.Content = append(m.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+}

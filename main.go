@@ -1,0 +1,210 @@
+// Command b24org is a terminal org browser for Bitrix24 portals: the
+// department tree, the people in each department with presence, and search
+// by name or phone extension; plus find and export for scripts.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/ui"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time: go build -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitNoMatch = 1
+	exitError   = 2
+)
+
+// errNoMatch ends a find that matched no one: exit 1, nothing more to say.
+var errNoMatch = errors.New("no match")
+
+func main() {
+	os.Exit(run(os.Args[1:], &env{
+		stdout:           os.Stdout,
+		stderr:           os.Stderr,
+		getenv:           os.Getenv,
+		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
+		stderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()),
+	}))
+}
+
+// env is what one run of the program sees of the outside world.
+type env struct {
+	stdout, stderr   io.Writer
+	getenv           func(string) string
+	stdoutIsTerminal bool
+	stderrIsTerminal bool
+}
+
+// app is one run of the program: its environment and its global flags.
+type app struct {
+	*env
+	flags flagValues
+}
+
+// run executes the command line args and returns the exit code.
+func run(args []string, e *env) int {
+	a := &app{env: e}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errNoMatch):
+		return exitNoMatch
+	}
+	fmt.Fprintln(e.stderr, "b24org: "+errorLine(err))
+	return exitError
+}
+
+// errorLine renders err as one line, with the portal's hint when it has one.
+func errorLine(err error) string {
+	msg := err.Error()
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		if h := ae.Hint(); h != "" && !strings.Contains(msg, h) {
+			msg = strings.TrimRight(msg, ". ") + "; " + h
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// warn prints one line on stderr.
+func (a *app) warn(msg string) {
+	fmt.Fprintln(a.stderr, "b24org: "+strings.Join(strings.Fields(msg), " "))
+}
+
+// rootCmd builds the command tree.
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "b24org",
+		Short: "Browse a Bitrix24 portal's departments and people in the terminal",
+		Long: `b24org shows a Bitrix24 portal's department tree and the people of each
+department, with who is online, idle or on vacation, and finds anyone by name,
+e-mail or phone extension.
+
+The portal is an inbound webhook (--webhook or B24_WEBHOOK_URL) or an OAuth
+application (B24_PORTAL_URL, B24_ACCESS_TOKEN, B24_REFRESH_TOKEN, B24_CLIENT_ID,
+B24_CLIENT_SECRET), or a config file. Flags beat environment variables, which
+beat the config file.`,
+		Example: `  b24org --demo
+  b24org --webhook https://acme.bitrix24.com/rest/1/CODE/
+  B24_WEBHOOK_URL=https://acme.bitrix24.com/rest/1/CODE/ b24org --theme light
+  b24org --config ./team.yaml --refresh`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q (see b24org --help)", args[0])
+			}
+			return nil
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE:          a.runTUI,
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see b24org --help)", err)
+	})
+	f := root.PersistentFlags()
+	f.StringVar(&a.flags.webhook, "webhook", "", "inbound webhook URL, https://PORTAL/rest/USER_ID/CODE/ (env B24_WEBHOOK_URL)")
+	f.StringVar(&a.flags.config, "config", "", "config file (default $XDG_CONFIG_HOME/b24org/config.yaml)")
+	f.StringVar(&a.flags.theme, "theme", "", "colours: auto, dark, light or mono (default auto; NO_COLOR forces mono)")
+	f.StringVar(&a.flags.rate, "rate", "", "the portal's rate limit: standard (2/s) or enterprise (5/s) (default standard)")
+	f.StringVar(&a.flags.cacheDir, "cache-dir", "", "where the directory cache lives (default $XDG_CACHE_HOME/b24org)")
+	f.BoolVar(&a.flags.noCache, "no-cache", false, "neither read nor write the disk cache")
+	f.BoolVar(&a.flags.refresh, "refresh", false, "ignore the cached directory for this run and ask the portal")
+	f.BoolVar(&a.flags.demo, "demo", false, "use the built-in demo portal (no network, no config)")
+	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
+	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
+	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+
+	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd(), a.serveCmd())
+	return root
+}
+
+// settings merges flags, environment and config file.
+func (a *app) settings() (settings, error) {
+	return resolve(a.flags, a.getenv, a.warn)
+}
+
+// open returns a Directory over the configured portal, or over a demo portal
+// started in this process; close releases what it started.
+func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err error) {
+	if s.demo {
+		return a.openDemo(s)
+	}
+	if !s.hasPortal {
+		return nil, nil, errNoPortal(s.configPath)
+	}
+	client, err := api.New(s.client)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
+	}
+	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache})
+	return d, func() {}, nil
+}
+
+// runTUI runs the terminal browser.
+func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
+	s, err := a.settings()
+	if err != nil {
+		return err
+	}
+	keys := defaultKeyMap()
+	if err := rebindKeys(&keys, s.keys); err != nil {
+		return fmt.Errorf("config file %s: keys: %w", s.configPath, err)
+	}
+	palette, err := themePalette(s.theme, s.noColor)
+	if err != nil {
+		return fmt.Errorf("theme: %w", err)
+	}
+	if !a.stdoutIsTerminal {
+		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
+	}
+	d, closeFn, err := a.open(s)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if !s.refresh && !s.demo {
+		if _, err := d.LoadCache(); err != nil {
+			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+		}
+	}
+	m := ui.New(ui.Options{
+		Directory:    d,
+		Keys:         keys,
+		Palette:      palette,
+		Threshold:    s.threshold,
+		RefreshEvery: s.refreshEvery,
+		Background:   s.background,
+	})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}

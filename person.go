@@ -1,0 +1,113 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/b24org/b24org/directory"
+)
+
+// personJSON is one person in the output of find --json and export: the
+// public contract of DESIGN.md. Change a field only with a version bump.
+type personJSON struct {
+	ID            int      `json:"id"`
+	Name          string   `json:"name"`
+	FirstName     string   `json:"first_name"`
+	LastName      string   `json:"last_name"`
+	Position      string   `json:"position"`
+	Email         string   `json:"email"`
+	Extension     string   `json:"extension"`
+	WorkPhone     string   `json:"work_phone"`
+	Mobile        string   `json:"mobile"`
+	DepartmentIDs []int    `json:"department_ids"`
+	Departments   []string `json:"departments"`
+	Presence      string   `json:"presence"`
+	LastSeen      *string  `json:"last_seen"`
+	AbsentUntil   *string  `json:"absent_until"`
+	Active        bool     `json:"active"`
+}
+
+// departmentJSON is one department in the output of export.
+type departmentJSON struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	ParentID *int   `json:"parent_id"`
+	HeadID   *int   `json:"head_id"`
+}
+
+// pathSeparator joins the names of a department path.
+const pathSeparator = " › "
+
+// newPersonJSON describes p as seen at now; org gives the department paths.
+// department_ids and departments run in parallel ("" for a department not in
+// the tree).
+func newPersonJSON(p *directory.Person, org *directory.Org, now time.Time, threshold time.Duration) personJSON {
+	out := personJSON{
+		ID:            p.ID,
+		Name:          p.Name,
+		FirstName:     p.FirstName,
+		LastName:      p.LastName,
+		Position:      p.Position,
+		Email:         p.Email,
+		Extension:     p.Extension,
+		WorkPhone:     p.WorkPhone,
+		Mobile:        p.Mobile,
+		DepartmentIDs: append([]int{}, p.DepartmentIDs...),
+		Departments:   make([]string, 0, len(p.DepartmentIDs)),
+		Presence:      p.PresenceAt(now, threshold).String(),
+		Active:        p.Active,
+	}
+	for _, id := range p.DepartmentIDs {
+		out.Departments = append(out.Departments, strings.Join(org.Path(id), pathSeparator))
+	}
+	if !p.LastActivity.IsZero() {
+		s := p.LastActivity.Format(time.RFC3339)
+		out.LastSeen = &s
+	}
+	if p.Absent(now) {
+		s := p.AbsentUntil.Format(time.DateOnly)
+		out.AbsentUntil = &s
+	}
+	return out
+}
+
+// newDepartmentJSON describes d; zero parent or head IDs become null.
+func newDepartmentJSON(d *directory.Department) departmentJSON {
+	out := departmentJSON{ID: d.ID, Name: d.Name}
+	if parent := d.ParentID; parent != 0 {
+		out.ParentID = &parent
+	}
+	if head := d.HeadID; head != 0 {
+		out.HeadID = &head
+	}
+	return out
+}
+
+// csvHeader is the header row of export --format csv: the person fields.
+func csvHeader() []string {
+	return []string{
+		"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
+		"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
+	}
+}
+
+// csvRecord is p as a CSV row under csvHeader; lists are joined with ";",
+// nulls are empty.
+func (p personJSON) csvRecord() []string {
+	ids := make([]string, len(p.DepartmentIDs))
+	for i, id := range p.DepartmentIDs {
+		ids[i] = strconv.Itoa(id)
+	}
+	deref := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	return []string{
+		strconv.Itoa(p.ID), p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension,
+		p.WorkPhone, p.Mobile, strings.Join(ids, ";"), strings.Join(p.Departments, ";"),
+		p.Presence, deref(p.LastSeen), deref(p.AbsentUntil), strconv.FormatBool(p.Active),
+	}
+}

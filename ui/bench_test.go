@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"io"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/directory"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// benchModel is a model in true colour (the costliest profile) showing org.
+func benchModel(b *testing.B, org *directory.Org, w, h int) *Model {
+	b.Helper()
+	c := func(s string) lipgloss.Color { return lipgloss.Color(s) }
+	m := New(Options{
+		Renderer: lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.TrueColor)),
+		Palette: Palette{Accent: c("#7AA2F7"), Muted: c("#8A8FA8"), Border: c("#4B5068"), BorderFocus: c("#7AA2F7"),
+			Selected: c("#2E3C64"), SelectedText: c("#FFFFFF"), Online: c("#73D982"), Idle: c("#E5C07B"),
+			Absent: c("#C99AF0"), Offline: c("#8A8FA8"), Error: c("#F7768E"), Warning: c("#E0AF68")},
+		Now: fixedNow,
+	})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(treeLoadedMsg{org: org})
+	return m
+}
+
+// BenchmarkView200x60 draws a 200×60 frame with a 2,000-department tree
+// (fully expanded) and a 500-person department open, a person highlighted.
+func BenchmarkView200x60(b *testing.B) {
+	data := orgData(fakeportal.Generate(fakeportal.GenOptions{People: 6000, Departments: 2000, Seed: 7, Now: testNow}))
+	big := data.Departments[len(data.Departments)/2].ID
+	for i := 0; i < 500; i++ {
+		data.People[i].DepartmentIDs = append(data.People[i].DepartmentIDs, big)
+	}
+	org := directory.NewOrg(data)
+	if n := len(org.Departments()); n < 2000 {
+		b.Fatalf("only %d departments", n)
+	}
+	m := benchModel(b, org, 200, 60)
+	for _, d := range org.Departments() {
+		m.tree.expanded[d.ID] = true
+	}
+	m.tree.rebuild(org)
+	m.tree.sel = big
+	m.tree.rebuild(org)
+	m.selectDept(big, true)
+	m.focus = panePeople
+	m.people.move(250)
+	if n := len(m.people.list); n < 500 {
+		b.Fatalf("the open department has %d people", n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkCursorMove30k is one cursor move in the tree (Update, which
+// shows the next department's people, then View) in a 30,000-person org.
+// It reports the median and the 99th percentile of the moves.
+func BenchmarkCursorMove30k(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30000, Seed: 7, Now: testNow})))
+	if n := org.PersonCount(); n < 30000 {
+		b.Fatalf("only %d people", n)
+	}
+	m := benchModel(b, org, 120, 40)
+	for _, d := range org.Departments() {
+		m.tree.expanded[d.ID] = true
+	}
+	m.tree.rebuild(org)
+	down, home := keyMsg("down"), keyMsg("home")
+	var times []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		key := down
+		if m.tree.idx == len(m.tree.rows)-1 {
+			key = home
+		}
+		m.Update(key)
+		_ = m.View()
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
+}

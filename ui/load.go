@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/safetext"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Every load is a tea.Cmd returning one of these typed messages.
+type (
+	// treeLoadedMsg answers Directory.LoadTree.
+	treeLoadedMsg struct {
+		org *directory.Org
+		err error
+	}
+	// peopleLoadedMsg answers Directory.LoadDepartment for dept, asked at seq.
+	peopleLoadedMsg struct {
+		dept, seq int
+		org       *directory.Org
+		err       error
+	}
+	// deptIdleMsg fires when the tree cursor has rested on the department of seq.
+	deptIdleMsg struct{ seq int }
+	// refreshMsg is the presence refresh timer.
+	refreshMsg struct{}
+	// bgProgressMsg reports the background load.
+	bgProgressMsg struct{ done, total int }
+	// bgDoneMsg ends the background load.
+	bgDoneMsg struct {
+		org *directory.Org
+		err error
+	}
+	// searchIdleMsg fires when the search query of seq has rested.
+	searchIdleMsg struct{ seq int }
+	// searchResultsMsg answers Directory.SearchRemote for the query of seq.
+	searchResultsMsg struct {
+		seq    int
+		people []*directory.Person
+		err    error
+	}
+	// toastDoneMsg hides the toast id.
+	toastDoneMsg struct{ id int }
+)
+
+func (m *Model) loadTreeCmd() tea.Cmd {
+	dir, ctx := m.dir, m.ctx
+	return func() tea.Msg {
+		org, err := dir.LoadTree(ctx)
+		return treeLoadedMsg{org: org, err: err}
+	}
+}
+
+func (m *Model) loadPeopleCmd(dept, seq int) tea.Cmd {
+	dir, ctx := m.dir, m.ctx
+	return func() tea.Msg {
+		org, err := dir.LoadDepartment(ctx, dept)
+		return peopleLoadedMsg{dept: dept, seq: seq, org: org, err: err}
+	}
+}
+
+func (m *Model) searchRemoteCmd(seq int, query string) tea.Cmd {
+	dir, ctx := m.dir, m.ctx
+	return func() tea.Msg {
+		people, err := dir.SearchRemote(ctx, query)
+		return searchResultsMsg{seq: seq, people: people, err: err}
+	}
+}
+
+// startBackground runs Directory.LoadAll; its progress reaches Update through
+// a channel read by a re-issued waitProgress command.
+func (m *Model) startBackground() tea.Cmd {
+	if !m.background || m.dir == nil || m.bg.running {
+		return nil
+	}
+	m.bg.running, m.bg.done, m.bg.total = true, 0, 0
+	m.bgErr = ""
+	dir, ctx := m.dir, m.ctx
+	ch := make(chan bgProgressMsg, 1)
+	run := func() tea.Msg {
+		defer close(ch)
+		org, err := dir.LoadAll(ctx, func(done, total int) {
+			latest(ch, bgProgressMsg{done: done, total: total})
+		})
+		return bgDoneMsg{org: org, err: err}
+	}
+	m.bg.ch = ch
+	return tea.Batch(run, waitProgress(ch))
+}
+
+// latest puts msg in ch, replacing an unread older one, never blocking.
+func latest(ch chan bgProgressMsg, msg bgProgressMsg) {
+	for {
+		select {
+		case ch <- msg:
+			return
+		default:
+		}
+		select {
+		case <-ch:
+		default:
+		}
+	}
+}
+
+func waitProgress(ch <-chan bgProgressMsg) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func (m *Model) refreshTick() tea.Cmd {
+	return m.after(m.refreshEvery, refreshMsg{})
+}
+
+// selectDept highlights department id: the people pane follows at once from
+// what is known, and a load is scheduled (after the cursor rests, unless now).
+func (m *Model) selectDept(id int, now bool) tea.Cmd {
+	if id == m.shownDept {
+		return nil
+	}
+	m.tree.sel = id
+	m.tree.find()
+	m.shownDept = m.tree.sel
+	m.deptSeq++
+	m.deptWaiting = false
+	m.peopleErr = ""
+	m.people.sel, m.people.idx, m.people.off = m.wantPerson, 0, 0
+	m.wantPerson = 0
+	m.syncPeople()
+	return m.scheduleLoad(now)
+}
+
+// syncPeople shows the highlighted department's people from the current org.
+func (m *Model) syncPeople() {
+	if m.tree.sel == 0 {
+		m.people.set(nil, false)
+		return
+	}
+	m.people.set(m.org.People(m.tree.sel))
+}
+
+// fresh reports whether the department's people are loaded and recent.
+func (m *Model) fresh(dept int) bool {
+	if _, loaded := m.org.People(dept); !loaded {
+		return false
+	}
+	t := m.loadedAt[dept]
+	if f := m.org.FetchedAt(); f.After(t) {
+		t = f
+	}
+	return m.now().Sub(t) < m.refreshEvery
+}
+
+// scheduleLoad loads the highlighted department unless it is fresh: now, or
+// after the cursor has rested for the debounce interval.
+func (m *Model) scheduleLoad(now bool) tea.Cmd {
+	if m.dir == nil || m.tree.sel == 0 || m.fresh(m.tree.sel) {
+		return nil
+	}
+	m.deptWaiting = true
+	if now || m.debounce <= 0 {
+		return m.loadPeopleCmd(m.tree.sel, m.deptSeq)
+	}
+	return m.after(m.debounce, deptIdleMsg{seq: m.deptSeq})
+}
+
+// adopt makes o (or the directory's newer snapshot) the org on screen,
+// keeping the highlighted department and person by ID.
+func (m *Model) adopt(o *directory.Org) tea.Cmd {
+	if m.dir != nil {
+		o = m.dir.Snapshot()
+		if w := m.dir.Warnings(); len(w) > 0 {
+			m.warning = safetext.Clean(w[len(w)-1])
+		}
+	}
+	if o == nil {
+		return nil
+	}
+	m.org = o
+	if m.shownDept == 0 {
+		for _, id := range o.Roots() {
+			m.tree.expanded[id] = true
+		}
+	}
+	m.tree.rebuild(o)
+	if m.tree.sel != m.shownDept {
+		m.shownDept = -1 // force selectDept to treat it as a change
+		return m.selectDept(m.tree.sel, true)
+	}
+	m.syncPeople()
+	if !m.people.loaded && !m.deptWaiting {
+		return m.scheduleLoad(true)
+	}
+	return nil
+}
+
+// errLine is a failure as one line: what failed, why, how to retry.
+func errLine(what string, err error) string {
+	return what + ": " + safetext.Clean(err.Error())
+}

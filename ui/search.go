@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/b24org/b24org/directory"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// searchLimit is how many results a local search keeps.
+const searchLimit = 200
+
+// searchTop is the number of rows above the results: the query, the status.
+const searchTop = 2
+
+// search is the company-wide search view.
+type search struct {
+	input   lineEdit
+	results []*directory.Person
+	idx     int
+	off     int
+	seq     int    // the newest query's sequence number
+	remote  bool   // results come from the portal, not the local index
+	pending bool   // a portal search for seq is waiting or running
+	err     string // the portal search failed
+}
+
+func (s *search) move(n int) {
+	if len(s.results) == 0 {
+		return
+	}
+	s.idx = clamp(s.idx+n, 0, len(s.results)-1)
+}
+
+func (s *search) current() *directory.Person {
+	if s.idx < 0 || s.idx >= len(s.results) {
+		return nil
+	}
+	return s.results[s.idx]
+}
+
+// searchView draws the inside of the search box: the input, a status line,
+// then the results.
+func (m *Model) searchView(w, h int) []string {
+	s := &m.search
+	lines := []string{" " + s.input.view("/ ", "name, position, e-mail or extension", w-1, m.st)}
+	var status string
+	switch {
+	case s.err != "":
+		status = m.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
+	case s.pending:
+		status = m.st.muted.on(" "+m.spin.View()) + m.st.muted.on(cell(" searching the portal…", w-2))
+	case s.input.value() == "":
+		msg := " search the whole company"
+		if !m.org.Complete() {
+			msg += " (asks the portal until the directory is loaded)"
+		}
+		status = m.st.muted.on(cell(msg, w))
+	default:
+		n := len(s.results)
+		msg := " " + strconv.Itoa(n) + " matches"
+		switch n {
+		case 0:
+			msg = " no matches"
+		case 1:
+			msg = " 1 match"
+		}
+		if s.remote {
+			msg += " from the portal (the directory is still loading)"
+		}
+		status = m.st.muted.on(cell(msg, w))
+	}
+	lines = append(lines, status)
+	listH := h - len(lines)
+	ensureVisible(&s.off, s.idx, listH, len(s.results))
+	r := w - 1
+	ext, path, pos := 0, 0, 0
+	if r >= 30 {
+		ext = 10
+	}
+	rem := r - ext
+	if rem >= 40 {
+		path = rem * 2 / 5
+	}
+	if rem-path >= 40 {
+		pos = (rem - path) / 2
+	}
+	name := rem - path - pos
+	for i := s.off; i < len(s.results) && len(lines) < h; i++ {
+		p := s.results[i]
+		e := ""
+		if p.Extension != "" {
+			e = "ext " + p.Extension
+		}
+		row := cell(p.Name, name-1) + " "
+		if pos > 0 {
+			row += cell(p.Position, pos-1) + " "
+		}
+		if ext > 0 {
+			row += cell(e, ext-1) + " "
+		}
+		if path > 0 {
+			row += cell(m.personPath(p), path)
+		}
+		if i == s.idx {
+			lines = append(lines, m.st.selected.on(cell("›"+row, w)))
+		} else {
+			lines = append(lines, cell(" "+row, w))
+		}
+	}
+	return fill(lines, w, h)
+}
+
+// personPath is the path of p's first department in the tree.
+func (m *Model) personPath(p *directory.Person) string {
+	for _, id := range p.DepartmentIDs {
+		if path := m.org.Path(id); len(path) > 0 {
+			return strings.Join(path, " › ")
+		}
+	}
+	return ""
+}
+
+// fitANSI cuts or pads a styled string to exactly w cells.
+func fitANSI(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "")
+		n = ansi.StringWidth(s)
+	}
+	if n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}

@@ -1,0 +1,291 @@
+// Package ui is the Bubble Tea front end: the department tree, the people of
+// the highlighted department with presence badges, details, search and help.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/safetext"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Default intervals.
+const (
+	DefaultRefreshEvery = 60 * time.Second       // presence refresh of the visible department
+	deptDebounce        = 150 * time.Millisecond // rest of the tree cursor before a load
+	searchDebounce      = 250 * time.Millisecond // rest of the query before a portal search
+	toastFor            = 2 * time.Second
+)
+
+// Options configures a Model.
+type Options struct {
+	Directory    *directory.Directory
+	Renderer     *lipgloss.Renderer // the session's renderer; nil: lipgloss.DefaultRenderer()
+	Keys         KeyMap             // zero: DefaultKeyMap()
+	Palette      Palette
+	Copy         func(text string) // writes text to the clipboard (OSC52); nil: the renderer's output
+	Threshold    time.Duration     // online threshold; zero: directory.DefaultThreshold
+	RefreshEvery time.Duration     // presence refresh of the visible department; zero: 60s
+	Background   bool              // load the whole directory in the background for search
+	Now          func() time.Time  // nil: time.Now
+	// Context bounds every load; cancelled loads stop when the program quits.
+	// Nil: context.Background().
+	Context context.Context
+}
+
+type pane int
+
+const (
+	paneTree pane = iota
+	panePeople
+)
+
+type mode int
+
+const (
+	modeNormal mode = iota
+	modeSearch
+	modeHelp
+	modeCopy
+)
+
+// Model is the root model. It is used through a pointer; Update and View
+// must be called from one goroutine (as tea.Program does).
+type Model struct {
+	dir    *directory.Directory
+	org    *directory.Org
+	ctx    context.Context
+	cancel context.CancelFunc
+	r      *lipgloss.Renderer
+	st     styles
+	keys   KeyMap
+	help   help.Model
+	spin   spinner.Model
+	copyFn func(string)
+	nowFn  func() time.Time
+	after  func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
+
+	threshold, refreshEvery, debounce, searchDebounce time.Duration
+	background                                        bool
+
+	width, height int
+	focus         pane
+	mode          mode
+
+	tree       tree
+	people     people
+	search     search
+	copyIdx    int
+	helpOff    int // first line of the help shown (it scrolls when it does not fit)
+	shownDept  int // the department whose people are on screen
+	headID     int // its head, marked ★ in the list
+	wantPerson int // the person to highlight once the next department shows
+
+	deptSeq     int  // bumped whenever the highlighted department changes
+	deptWaiting bool // a load of the highlighted department (at deptSeq) is pending
+	loadedAt    map[int]time.Time
+	treeLoading bool
+	spinning    bool
+
+	treeErr, peopleErr, bgErr string
+	warning                   string // a problem that stops nothing, e.g. the cache cannot be written
+	bg                        struct {
+		running     bool
+		done, total int
+		ch          chan bgProgressMsg
+	}
+	toast   string
+	toastID int
+}
+
+// New returns the root model.
+func New(o Options) *Model {
+	r := o.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	keys := o.Keys
+	if len(keys.Quit.Keys()) == 0 {
+		keys = DefaultKeyMap()
+	}
+	parent := o.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	m := &Model{
+		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
+		st: newStyles(r, o.Palette), keys: keys, copyFn: o.Copy, nowFn: o.Now,
+		threshold: o.Threshold, refreshEvery: o.RefreshEvery,
+		debounce: deptDebounce, searchDebounce: searchDebounce,
+		background: o.Background,
+		loadedAt:   map[int]time.Time{},
+		tree:       tree{expanded: map[int]bool{}},
+	}
+	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
+		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+	}
+	if m.nowFn == nil {
+		m.nowFn = time.Now
+	}
+	if m.threshold <= 0 {
+		m.threshold = directory.DefaultThreshold
+	}
+	if m.refreshEvery <= 0 {
+		m.refreshEvery = DefaultRefreshEvery
+	}
+	if m.dir != nil {
+		m.org = m.dir.Snapshot()
+		m.treeLoading = true // Init starts it
+	} else {
+		m.org = directory.NewOrg(directory.Data{})
+	}
+	m.help = help.New()
+	m.help.Styles = m.st.help
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.spin))
+	return m
+}
+
+func (m *Model) now() time.Time { return m.nowFn() }
+
+// Init starts loading: what the directory already holds (the disk cache) is
+// drawn at once and revalidated; the tree, then the highlighted department,
+// then (with Background) everyone.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.refreshTick()}
+	if m.dir != nil {
+		cmds = append(cmds, m.adopt(m.dir.Snapshot()))
+		m.treeLoading = true
+		cmds = append(cmds, m.loadTreeCmd())
+		if len(m.org.Roots()) > 0 {
+			cmds = append(cmds, m.startBackground())
+		}
+	}
+	cmds = append(cmds, m.spinIfBusy())
+	return tea.Batch(cmds...)
+}
+
+// busy reports foreground work the user waits for.
+func (m *Model) busy() bool {
+	return m.treeLoading || m.deptWaiting || m.search.pending
+}
+
+// spinIfBusy starts the spinner when work begins; it stops by itself after.
+func (m *Model) spinIfBusy() tea.Cmd {
+	if !m.busy() || m.spinning {
+		return nil
+	}
+	m.spinning = true
+	return m.spin.Tick
+}
+
+// Update handles a message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.spinIfBusy())
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(0, msg.Width), max(0, msg.Height)
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	case tea.MouseMsg:
+		return m.onMouse(msg)
+	case spinner.TickMsg:
+		if !m.busy() {
+			m.spinning = false
+			return nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return cmd
+	case treeLoadedMsg:
+		m.treeLoading = false
+		if msg.err != nil {
+			m.treeErr = errLine("the department tree did not load", msg.err)
+			return nil
+		}
+		m.treeErr = ""
+		return tea.Batch(m.adopt(msg.org), m.startBackground())
+	case deptIdleMsg:
+		if msg.seq != m.deptSeq || m.dir == nil {
+			return nil
+		}
+		return m.loadPeopleCmd(m.tree.sel, msg.seq)
+	case peopleLoadedMsg:
+		if msg.dept != m.tree.sel || msg.seq != m.deptSeq {
+			return nil // the user has moved on: never draw it
+		}
+		m.deptWaiting = false
+		if msg.err != nil {
+			m.peopleErr = errLine("people did not load", msg.err)
+			return nil
+		}
+		m.peopleErr = ""
+		m.loadedAt[msg.dept] = m.now()
+		return m.adopt(msg.org)
+	case refreshMsg:
+		cmds := []tea.Cmd{m.refreshTick()}
+		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
+			m.deptWaiting = true
+			cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq))
+		}
+		return tea.Batch(cmds...)
+	case bgProgressMsg:
+		m.bg.done, m.bg.total = msg.done, msg.total
+		return waitProgress(m.bg.ch)
+	case bgDoneMsg:
+		m.bg.running = false
+		if msg.err != nil {
+			m.bgErr = errLine("the background load stopped", msg.err)
+			return nil
+		}
+		m.bgErr = ""
+		cmd := m.adopt(msg.org)
+		if m.mode == modeSearch && m.org.Complete() {
+			m.runSearch()
+		}
+		return cmd
+	case searchIdleMsg:
+		if msg.seq != m.search.seq || m.dir == nil {
+			return nil
+		}
+		return m.searchRemoteCmd(msg.seq, m.search.input.value())
+	case searchResultsMsg:
+		if msg.seq != m.search.seq {
+			return nil
+		}
+		m.search.pending = false
+		if msg.err != nil {
+			m.search.err = safetext.Clean(msg.err.Error())
+			return nil
+		}
+		m.search.err = ""
+		m.search.results, m.search.remote = msg.people, true
+		m.search.idx, m.search.off = 0, 0
+	case toastDoneMsg:
+		if msg.id == m.toastID {
+			m.toast = ""
+		}
+	}
+	return nil
+}
+
+// quit stops every load of this session and ends the program.
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}
+
+func (m *Model) showToast(text string) tea.Cmd {
+	m.toastID++
+	m.toast = text
+	return m.after(toastFor, toastDoneMsg{id: m.toastID})
+}

@@ -1,0 +1,554 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/directory"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func smallOrg() *directory.Org { return directory.NewOrg(orgData(smallPortalOrg())) }
+
+func rowIDs(t *tree) []int {
+	ids := make([]int, len(t.rows))
+	for i, r := range t.rows {
+		ids[i] = r.id
+	}
+	return ids
+}
+
+func TestTreeNavigation(t *testing.T) {
+	h := loaded(t, smallOrg())
+	m := h.m
+	assert.Equal(t, 1, m.tree.sel, "the first root is highlighted")
+	assert.Equal(t, []int{1, 2, 4, 5}, rowIDs(&m.tree), "roots start expanded, in display order")
+
+	h.keys("down")
+	assert.Equal(t, 2, m.tree.sel)
+	h.keys("right")
+	assert.Equal(t, []int{1, 2, 3, 4, 5}, rowIDs(&m.tree), "right expands")
+	assert.Equal(t, 2, m.tree.sel, "expanding does not move")
+	h.keys("right")
+	assert.Equal(t, 3, m.tree.sel, "right on an expanded node goes to its first child")
+	h.keys("left")
+	assert.Equal(t, 2, m.tree.sel, "left on a leaf goes to the parent")
+	h.keys("left")
+	assert.Equal(t, []int{1, 2, 4, 5}, rowIDs(&m.tree), "left collapses")
+	h.keys("j", "j")
+	assert.Equal(t, 5, m.tree.sel, "vim keys move")
+	h.keys("k")
+	assert.Equal(t, 4, m.tree.sel)
+	h.keys("g")
+	assert.Equal(t, 1, m.tree.sel)
+	h.keys("G")
+	assert.Equal(t, 5, m.tree.sel)
+	h.keys("home", "pgdown")
+	assert.Equal(t, 5, m.tree.sel, "page down stops at the end")
+	h.keys("up", "up", "up", "up", "up")
+	assert.Equal(t, 1, m.tree.sel, "up stops at the top")
+
+	v := h.view()
+	assert.Contains(t, v, "▾ Acme Corp")
+	assert.Contains(t, v, "▸ Sales")
+	assert.Regexp(t, `Acme Corp +6`, v, "head count of the whole subtree")
+	assert.Regexp(t, `Sales +5`, v)
+}
+
+func TestPeoplePaneAndDetails(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	m := h.m
+	ids := []int{}
+	for _, p := range m.people.list {
+		ids = append(ids, p.ID)
+	}
+	assert.Equal(t, []int{30, 32, 40, 31}, ids, "head first, then by last name")
+	assert.Equal(t, 30, m.people.sel)
+
+	v := h.view()
+	assert.Contains(t, v, "EMEA · 4 people")
+	assert.Contains(t, v, "Acme Corp › Sales › EMEA", "breadcrumb")
+	assert.Contains(t, v, "● 1 online  ✈ 1 absent  ○ 2 offline", "summary")
+	assert.Regexp(t, `○ offline +Dora Müller ★ +Account Manager +ext 1042 +seen 3h ago`, v)
+	assert.Regexp(t, `● online +Eve Adams`, v)
+	assert.Regexp(t, `✈ absent +伟 陈 .*→ 20 Jun · online`, v)
+	assert.Contains(t, v, "never seen")
+	assert.Contains(t, v, "Dora Müller ★ head of EMEA", "details")
+	assert.Contains(t, v, "+1 555 0100")
+	assert.Contains(t, v, "dora@acme.example")
+
+	h.keys("tab")
+	assert.Equal(t, panePeople, m.focus)
+	h.keys("down")
+	assert.Equal(t, 32, m.people.sel)
+	h.keys("end", "up")
+	assert.Equal(t, 40, m.people.sel)
+	v = h.view()
+	assert.Contains(t, v, "Acme Corp › R&D", "every department path of the person")
+	assert.Contains(t, v, "Acme Corp › Sales › EMEA")
+	h.keys("left")
+	assert.Equal(t, paneTree, m.focus, "left in the people pane goes back to the tree")
+	h.keys("tab", "esc")
+	assert.Equal(t, paneTree, m.focus, "esc goes back to the tree")
+
+	h.selectDept("Empty")
+	assert.Contains(t, h.view(), "no people in this department")
+}
+
+func TestIdleBadge(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("Sales")
+	assert.Regexp(t, `◐ idle +Борис Иванов ★ +Team Lead +ext 1043 +idle 9m`, h.view())
+}
+
+// isQuit runs cmd and reports whether it asks the program to quit.
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	switch msg := cmd().(type) {
+	case tea.QuitMsg:
+		return true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if isQuit(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestEscNeverQuits(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	for _, open := range [][]string{nil, {"?"}, {"/"}, {"Y"}, {"tab"}, {"/", "d", "o"}} {
+		h.keys(open...)
+		for i := 0; i < 3; i++ {
+			_, cmd := h.m.Update(keyMsg("esc"))
+			require.False(t, isQuit(cmd), "esc after %v", open)
+		}
+		require.Equal(t, modeNormal, h.m.mode, "esc goes back to the browser after %v", open)
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	h := loaded(t, smallOrg())
+	_, cmd := h.m.Update(keyMsg("q"))
+	assert.True(t, isQuit(cmd), "q quits the browser")
+
+	h = loaded(t, smallOrg())
+	h.keys("/")
+	_, cmd = h.m.Update(keyMsg("q"))
+	assert.False(t, isQuit(cmd), "q is text in the search")
+	assert.Equal(t, "q", h.m.search.input.value())
+	_, cmd = h.m.Update(keyMsg("ctrl+c"))
+	assert.True(t, isQuit(cmd), "ctrl+c quits from anywhere")
+
+	h = loaded(t, smallOrg())
+	h.keys("?")
+	_, cmd = h.m.Update(keyMsg("q"))
+	assert.True(t, isQuit(cmd), "q quits from the help")
+}
+
+func TestHelpToggle(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.keys("?")
+	require.Equal(t, modeHelp, h.m.mode)
+	v := h.view()
+	for _, b := range h.m.keys.FullHelp() {
+		for _, k := range b {
+			assert.Contains(t, v, k.Help().Desc, "help lists every binding")
+		}
+	}
+	assert.Contains(t, v, "pgdown/ctrl+f")
+	h.keys("?")
+	assert.Equal(t, modeNormal, h.m.mode, "? closes the help")
+	h.keys("?", "esc")
+	assert.Equal(t, modeNormal, h.m.mode, "esc closes the help")
+
+	// Rebinding shows in the help and the footer.
+	km := DefaultKeyMap()
+	require.NoError(t, km.Rebind(map[string][]string{"search": {"s", "/"}}))
+	h = newHarness(t, Options{Keys: km})
+	h.send(treeLoadedMsg{org: smallOrg()})
+	assert.Contains(t, h.view(), "s,/ search", "the footer is generated from the key map")
+	h.keys("s")
+	assert.Equal(t, modeSearch, h.m.mode, "the rebound key works")
+}
+
+func TestCopy(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	h.keys("y")
+	assert.Equal(t, []string{"1042"}, h.copied, "y copies the extension")
+	assert.Contains(t, h.view(), "copied extension 1042", "a toast confirms")
+	h.fire()
+	assert.NotContains(t, h.view(), "copied extension", "the toast goes away")
+
+	h.keys("Y")
+	require.Equal(t, modeCopy, h.m.mode)
+	assert.Contains(t, h.view(), "[e]-mail")
+	h.keys("enter")
+	assert.Equal(t, "dora@acme.example", h.copied[len(h.copied)-1], "enter copies the highlighted entry")
+	h.keys("Y", "m")
+	assert.Equal(t, "+1 555 0100", h.copied[len(h.copied)-1], "m copies the mobile")
+	h.keys("Y", "right", "right", "enter")
+	assert.Equal(t, "Dora Müller", h.copied[len(h.copied)-1], "the menu moves")
+	n := len(h.copied)
+	h.keys("Y", "esc")
+	assert.Len(t, h.copied, n, "esc copies nothing")
+	assert.Equal(t, modeNormal, h.m.mode)
+
+	h.keys("tab", "end", "Y", "e")
+	assert.Len(t, h.copied, n, "nothing to copy: no e-mail")
+	assert.Contains(t, h.view(), "no e-mail to copy")
+}
+
+func TestSearchLocal(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.keys("/")
+	require.Equal(t, modeSearch, h.m.mode)
+	h.typeText("boris")
+	require.NotEmpty(t, h.m.search.results, "a Cyrillic name typed in Latin")
+	assert.Equal(t, 20, h.m.search.results[0].ID)
+	assert.False(t, h.m.search.remote)
+	assert.Empty(t, h.timers, "a local search does not wait")
+	v := h.view()
+	assert.Regexp(t, `Борис Иванов +Team Lead +ext 1043 +Acme Corp › Sales`, v)
+	h.keys("enter")
+	assert.Equal(t, modeNormal, h.m.mode)
+	assert.Equal(t, 2, h.m.tree.sel)
+	assert.Equal(t, 20, h.m.people.sel)
+	assert.Equal(t, panePeople, h.m.focus)
+
+	h.keys("/")
+	h.typeText("1042")
+	require.NotEmpty(t, h.m.search.results, "by extension")
+	assert.Equal(t, 30, h.m.search.results[0].ID)
+	h.keys("enter")
+	assert.Equal(t, 3, h.m.tree.sel, "the jump expands the ancestors and selects the department")
+	assert.Equal(t, 30, h.m.people.sel)
+	assert.Contains(t, rowIDs(&h.m.tree), 3)
+
+	h.keys("/")
+	h.typeText("zzzz")
+	assert.Contains(t, h.view(), "no matches")
+	h.keys("backspace", "backspace", "backspace", "backspace")
+	assert.Empty(t, h.m.search.results)
+	h.keys("esc")
+	assert.Equal(t, modeNormal, h.m.mode)
+	assert.Equal(t, 30, h.m.people.sel, "esc leaves the selection alone")
+}
+
+func TestSearchKeepsPersonAcrossDepartments(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.keys("/")
+	h.typeText("frank")
+	require.NotEmpty(t, h.m.search.results)
+	h.keys("enter")
+	assert.Equal(t, 4, h.m.tree.sel, "the person's first department")
+	assert.Equal(t, 40, h.m.people.sel)
+}
+
+func TestStaleReplyIsDropped(t *testing.T) {
+	// Nothing of EMEA or R&D is loaded yet.
+	data := orgData(smallPortalOrg())
+	data.Complete, data.Loaded = false, []int{1, 2}
+	h := loaded(t, directory.NewOrg(data))
+	h.selectDept("EMEA")
+	emeaSeq := h.m.deptSeq
+	assert.False(t, h.m.people.loaded)
+	assert.Contains(t, h.view(), "loading people…")
+	h.keys("down") // R&D
+	require.Equal(t, 4, h.m.tree.sel)
+
+	// The reply for EMEA arrives after the user left it; it would rename Dora.
+	stale := orgData(smallPortalOrg())
+	stale.Complete = true
+	for i := range stale.People {
+		stale.People[i].Name = "STALE " + stale.People[i].Name
+	}
+	h.send(peopleLoadedMsg{dept: 3, seq: emeaSeq, org: directory.NewOrg(stale)})
+	v := h.view()
+	assert.NotContains(t, v, "STALE", "a reply for a department the user left is never drawn")
+	assert.False(t, h.m.people.loaded)
+
+	// A reply for the right department but an old visit is dropped too.
+	h.keys("up", "down")
+	h.send(peopleLoadedMsg{dept: 4, seq: emeaSeq + 1, org: directory.NewOrg(stale)})
+	assert.NotContains(t, h.view(), "STALE")
+
+	fresh := orgData(smallPortalOrg())
+	h.send(peopleLoadedMsg{dept: 4, seq: h.m.deptSeq, org: directory.NewOrg(fresh)})
+	assert.True(t, h.m.people.loaded)
+	assert.Contains(t, h.view(), "Frank Zeller")
+}
+
+func TestErrorKeepsStaleData(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	h.send(peopleLoadedMsg{dept: 3, seq: h.m.deptSeq, err: assert.AnError})
+	v := h.view()
+	assert.Contains(t, v, "people did not load", "one line says what failed")
+	assert.Contains(t, v, "press r to retry")
+	assert.Contains(t, v, "Dora Müller", "stale data stays visible")
+	assert.Equal(t, 1, strings.Count(v, "press r to retry"))
+}
+
+func TestMouse(t *testing.T) {
+	h := loaded(t, smallOrg())
+	L := h.m.layout()
+	// Row 2 of the tree (Sales) is at inner y 1.
+	h.send(tea.MouseMsg{X: L.tree.x + 5, Y: L.tree.y + 2, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	assert.Equal(t, 2, h.m.tree.sel, "a click selects a department")
+	assert.Equal(t, paneTree, h.m.focus)
+	h.send(tea.MouseMsg{X: L.tree.x + 5, Y: L.tree.y + 2, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	assert.True(t, h.m.tree.expanded[2], "a click on the highlighted department expands it")
+	h.send(tea.MouseMsg{X: L.tree.x + 5, Y: L.tree.y + 2, Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	assert.Equal(t, 3, h.m.tree.sel, "the wheel scrolls")
+
+	h.send(tea.MouseMsg{X: L.people.x + 10, Y: L.people.y + 3, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	assert.Equal(t, panePeople, h.m.focus, "a click selects in the people pane")
+	assert.Equal(t, h.m.people.list[2].ID, h.m.people.sel)
+	h.send(tea.MouseMsg{X: L.people.x + 10, Y: L.people.y + 3, Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	assert.Equal(t, h.m.people.list[1].ID, h.m.people.sel)
+	h.send(tea.MouseMsg{X: L.people.x + 10, Y: L.people.y + 3, Action: tea.MouseActionRelease, Button: tea.MouseButtonLeft})
+	assert.Equal(t, h.m.people.list[1].ID, h.m.people.sel, "releases do nothing")
+}
+
+func TestNarrowLayouts(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	L := h.m.layout()
+	assert.Equal(t, L.tree.y, L.people.y, "side by side from 100 columns")
+
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	L = h.m.layout()
+	assert.Greater(t, L.people.y, L.tree.y, "stacked below 100 columns")
+	v := h.view()
+	assert.Contains(t, v, "Departments")
+	assert.Contains(t, v, "EMEA · 4 people")
+
+	h.send(tea.WindowSizeMsg{Width: 50, Height: 20})
+	L = h.m.layout()
+	assert.True(t, L.single, "one pane below 60 columns")
+	v = h.view()
+	assert.Contains(t, v, "Departments · tab: people")
+	assert.NotContains(t, v, "Dora Müller")
+	h.keys("tab")
+	v = h.view()
+	assert.Contains(t, v, "EMEA · 4 people · tab: tree")
+	assert.Contains(t, v, "Dora Müller")
+}
+
+func TestBeforeFirstSize(t *testing.T) {
+	m := New(Options{Renderer: asciiRenderer(), Now: fixedNow})
+	assert.Empty(t, m.View(), "nothing to draw at 0×0")
+	m.Update(treeLoadedMsg{org: smallOrg()})
+	assert.Empty(t, m.View())
+	m.Update(tea.WindowSizeMsg{Width: 30, Height: 6})
+	assert.NotEmpty(t, m.View())
+}
+
+func TestRebind(t *testing.T) {
+	km := DefaultKeyMap()
+	require.NoError(t, km.Rebind(map[string][]string{"down": {"n"}, "Quit": {"x"}}))
+	assert.Equal(t, []string{"n"}, km.Down.Keys())
+	assert.Equal(t, "n", km.Down.Help().Key)
+	assert.Equal(t, []string{"x"}, km.Quit.Keys())
+
+	err := km.Rebind(map[string][]string{"jump": {"J"}, "down": {"j"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"jump"`)
+	assert.Contains(t, err.Error(), "up, down, left, right, pageup, pagedown, home, end, tab, enter, back, search, copy, copymenu, refresh, help, quit")
+	assert.Equal(t, []string{"n"}, km.Down.Keys(), "nothing changes on error")
+
+	err = km.Rebind(map[string][]string{"up": {}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"up"`)
+}
+
+// --- against the fake portal ---
+
+func TestLoadingFromThePortal(t *testing.T) {
+	_, dir := startPortal(t, smallPortalOrg())
+	h := newHarness(t, Options{Directory: dir})
+	assert.Contains(t, h.view(), "loading departments…", "nothing is known yet")
+	h.init()
+	m := h.m
+	require.Equal(t, 1, m.tree.sel, "the tree loaded")
+	require.True(t, m.people.loaded, "the first department's people loaded at once")
+	assert.Contains(t, h.view(), "Anna Johnson")
+	assert.False(t, m.busy())
+
+	h.timers = nil
+	h.keys("down", "right", "down") // Sales, expand, EMEA
+	require.Equal(t, 3, m.tree.sel)
+	assert.True(t, m.deptWaiting, "a load waits for the cursor to rest")
+	assert.Contains(t, h.view(), "loading people…")
+	h.fire()
+	assert.True(t, m.people.loaded)
+	assert.False(t, m.deptWaiting)
+	assert.Contains(t, h.view(), "Dora Müller ★ head of EMEA")
+	assert.Contains(t, h.view(), "✈ absent")
+}
+
+func TestStaleReplyFromThePortal(t *testing.T) {
+	_, dir := startPortal(t, smallPortalOrg())
+	h := newHarness(t, Options{Directory: dir})
+	h.init()
+	h.timers = nil
+	h.keys("down") // Sales: its load is held
+	salesSeq := h.m.deptSeq
+	salesLoad := h.m.loadPeopleCmd(2, salesSeq)
+	h.keys("down") // R&D
+	reply := salesLoad()
+	h.send(reply)
+	assert.Equal(t, 4, h.m.tree.sel)
+	assert.False(t, h.m.people.loaded, "the Sales reply does not fill R&D")
+	assert.NotContains(t, h.view(), "Борис", "nor is it drawn")
+	h.fire() // both idle timers: only the newest one loads
+	assert.True(t, h.m.people.loaded)
+	assert.Contains(t, h.view(), "Frank Zeller")
+}
+
+func TestRefreshAndBackground(t *testing.T) {
+	p, dir := startPortal(t, smallPortalOrg())
+	h := newHarness(t, Options{Directory: dir, Background: true})
+	h.init()
+	assert.True(t, h.m.org.Complete(), "the background load fills everything")
+	assert.False(t, h.m.bg.running)
+
+	// The presence refresh reloads the visible department.
+	before := p.Total()
+	h.send(refreshMsg{})
+	assert.Greater(t, p.Total(), before, "the refresh asked the portal")
+	assert.False(t, h.m.deptWaiting)
+	var again int
+	for _, msg := range h.timers {
+		if _, ok := msg.(refreshMsg); ok {
+			again++
+		}
+	}
+	assert.Positive(t, again, "the refresh timer is re-armed")
+
+	// r reloads the tree and the department.
+	before = p.Total()
+	h.keys("r")
+	assert.Greater(t, p.Total(), before)
+	assert.False(t, h.m.busy())
+}
+
+func TestSearchRemote(t *testing.T) {
+	_, dir := startPortal(t, smallPortalOrg())
+	h := newHarness(t, Options{Directory: dir})
+	h.init()
+	require.False(t, h.m.org.Complete())
+	h.timers = nil
+	h.keys("/")
+	assert.Contains(t, h.view(), "asks the portal")
+	h.typeText("dor")
+	assert.True(t, h.m.search.pending)
+	assert.Contains(t, h.view(), "searching the portal…", "the search view says it asks the portal")
+	require.Len(t, h.timers, 3, "every keystroke restarts the wait")
+	h.typeText("a")
+	h.fire() // three stale timers and the current one: one request
+	require.False(t, h.m.search.pending)
+	require.NotEmpty(t, h.m.search.results)
+	assert.Equal(t, 30, h.m.search.results[0].ID)
+	assert.True(t, h.m.search.remote)
+	assert.Contains(t, h.view(), "from the portal")
+
+	// An answer to an older query is dropped.
+	h.send(searchResultsMsg{seq: h.m.search.seq - 1, people: nil})
+	assert.NotEmpty(t, h.m.search.results)
+
+	h.keys("enter")
+	assert.Equal(t, 3, h.m.tree.sel, "the jump works from a portal result")
+	assert.Equal(t, 30, h.m.people.sel)
+	assert.True(t, h.m.people.loaded, "the department loads at once after a jump")
+	assert.Contains(t, h.view(), "Dora Müller ★ head of EMEA")
+}
+
+func TestStartFromCacheKeepsCursor(t *testing.T) {
+	p, err := fakeportal.Start(smallPortalOrg(), fakeportal.Options{Rate: -1, Now: fixedNow})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+	require.NoError(t, err)
+	cacheDir := t.TempDir()
+	_, err = directory.New(c, directory.Options{CacheDir: cacheDir}).LoadAll(context.Background(), nil)
+	require.NoError(t, err)
+
+	// A new run: the cache is drawn before anything answers.
+	dir := directory.New(c, directory.Options{CacheDir: cacheDir})
+	ok, err := dir.LoadCache()
+	require.NoError(t, err)
+	require.True(t, ok)
+	h := newHarness(t, Options{Directory: dir})
+	revalidate := h.m.Init()
+	assert.Contains(t, h.view(), "Anna Johnson", "the cached directory shows at once")
+	assert.NotContains(t, h.view(), "no departments")
+	h.keys("down", "down") // R&D, third row
+	require.Equal(t, 4, h.m.tree.sel)
+
+	// Meanwhile the portal gained a department sorted before Sales.
+	p.Update(func(o *fakeportal.Org) {
+		o.Departments = append(o.Departments, fakeportal.Department{ID: 6, Name: "Admin", Sort: 50, Parent: 1})
+	})
+	h.run(revalidate)
+	assert.Contains(t, h.view(), "Admin", "the revalidated tree is drawn")
+	assert.Equal(t, 4, h.m.tree.sel, "the cursor stays on R&D")
+	assert.Equal(t, 3, h.m.tree.idx, "R&D moved down a row")
+}
+
+func TestProgressBar(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.m.bg.running = true
+	h.send(bgProgressMsg{done: 12400, total: 30000})
+	assert.Contains(t, h.view(), "indexing 12,400 / 30,000 ▰▰▰▰▱▱▱▱▱▱", "the background load shows its progress")
+	h.send(bgDoneMsg{org: smallOrg()})
+	assert.NotContains(t, h.view(), "indexing")
+	h.send(bgDoneMsg{err: assert.AnError})
+	assert.Contains(t, h.view(), "the background load stopped")
+}
+
+func TestCopyWritesOSC52(t *testing.T) {
+	var out bytes.Buffer
+	r := lipgloss.NewRenderer(&out, termenv.WithProfile(termenv.Ascii))
+	m := New(Options{Renderer: r, Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(treeLoadedMsg{org: smallOrg()})
+	m.Update(keyMsg("y"))
+	assert.Equal(t, "\x1b]52;c;"+base64.StdEncoding.EncodeToString([]byte("1000"))+"\a", out.String(),
+		"without Options.Copy, y writes OSC52 to the session's output")
+}
+
+func TestWarningShows(t *testing.T) {
+	p, err := fakeportal.Start(smallPortalOrg(), fakeportal.Options{Rate: -1, Now: fixedNow})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+	require.NoError(t, err)
+	notADir := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(notADir, nil, 0o600))
+	h := newHarness(t, Options{Directory: directory.New(c, directory.Options{CacheDir: notADir})})
+	h.init()
+	require.NotEmpty(t, h.m.warning, "the cache could not be written")
+	assert.Contains(t, h.view(), " ! ", "a warning shows in the status bar")
+	assert.Contains(t, h.view(), "Anna Johnson", "and nothing else stops")
+}
