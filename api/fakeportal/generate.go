@@ -187,16 +187,17 @@ func (g *gen) tree(nd int) {
 		}
 		cur = next
 	}
-	for len(g.depts) < nd { // top up: some branches grow a level less deep
-		var open []int
-		for i, d := range g.depts {
-			if d.depth < levels-1 && (i > 0 || len(g.depts) == 1) {
-				open = append(open, i)
-			}
+	// Top up where random fan-out fell short: some branches grow a level less deep.
+	var open []int
+	for i, d := range g.depts {
+		if i > 0 && d.depth < levels-1 {
+			open = append(open, i)
 		}
-		if len(open) == 0 {
-			open = []int{0}
-		}
+	}
+	if len(open) == 0 {
+		open = []int{0}
+	}
+	for len(g.depts) < nd {
 		add(open[g.r.IntN(len(open))])
 	}
 }
