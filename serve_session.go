@@ -1,0 +1,440 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/safetext"
+	"github.com/b24org/b24org/ui"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+)
+
+// findWait is how long a find waits for the first full load before it asks
+// the portal instead.
+const findWait = 10 * time.Second
+
+// Why a session ended early; each is said to the client in one line.
+var (
+	errIdle       = errors.New("closed after the idle timeout")
+	errMaxSession = errors.New("closed at the session time limit")
+	errShutdown   = errors.New("the server is shutting down")
+)
+
+// sessionLook is how every session's browser looks and which keys it answers.
+type sessionLook struct {
+	keys          ui.KeyMap
+	palette, mono ui.Palette
+}
+
+// newSessionLook reads the key bindings and the theme of the settings.
+func newSessionLook(s settings) (sessionLook, error) {
+	keys := defaultKeyMap()
+	if err := rebindKeys(&keys, s.keys); err != nil {
+		return sessionLook{}, fmt.Errorf("config file %s: keys: %w", s.configPath, err)
+	}
+	// The server's own NO_COLOR is no one's terminal: each session's counts.
+	palette, err := themePalette(s.theme, false)
+	if err != nil {
+		return sessionLook{}, fmt.Errorf("theme: %w", err)
+	}
+	mono, _ := themePalette(s.theme, true)
+	return sessionLook{keys: keys, palette: palette, mono: mono}, nil
+}
+
+// servedSession is a session inside its limits: its context ends at the
+// idle timeout, the time limit, shutdown or the end of the connection, and
+// its reads count as activity.
+type servedSession struct {
+	ssh.Session
+	ctx       context.Context
+	sshCtx    limitedContext
+	lastInput atomic.Int64 // unix nanoseconds
+	exit      int
+}
+
+// Context is the connection's context, ended with the session's limits too
+// (the bubbletea middleware quits the program when it ends).
+func (s *servedSession) Context() ssh.Context { return s.sshCtx }
+
+// Read reads input and notes the time.
+func (s *servedSession) Read(p []byte) (int, error) {
+	n, err := s.Session.Read(p)
+	if n > 0 {
+		s.lastInput.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// limitedContext is an ssh.Context (values, user, addresses) that is done
+// when another context is.
+type limitedContext struct {
+	ssh.Context
+	done context.Context
+}
+
+// Deadline is the limiting context's.
+func (c limitedContext) Deadline() (time.Time, bool) { return c.done.Deadline() }
+
+// Done is the limiting context's.
+func (c limitedContext) Done() <-chan struct{} { return c.done.Done() }
+
+// Err is the limiting context's.
+func (c limitedContext) Err() error { return c.done.Err() }
+
+// wantsTUI reports whether a session gets the browser: a PTY and no command.
+func wantsTUI(s ssh.Session) bool {
+	_, _, pty := s.Pty()
+	return pty && len(s.Command()) == 0
+}
+
+// sessionMiddleware runs first for every session: the session limit, the
+// idle and time limits, and the one line that says why a session ended early.
+func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
+	return func(s ssh.Session) {
+		if st := stateOf(s.Context()); st != nil {
+			st.mu.Lock()
+			st.sessions++
+			st.mu.Unlock()
+		}
+		if n := svc.active.Add(1); n > int64(svc.opts.maxSessions) {
+			svc.active.Add(-1)
+			svc.refuseSession(s, fmt.Sprintf("the server is full (%d sessions); try again later", svc.opts.maxSessions))
+			return
+		}
+		defer svc.active.Add(-1)
+
+		ctx, cancel := context.WithCancelCause(svc.ctx)
+		defer cancel(nil)
+		stop := context.AfterFunc(s.Context(), func() { cancel(nil) })
+		defer stop()
+		ss := &servedSession{Session: s, ctx: ctx, sshCtx: limitedContext{Context: s.Context(), done: ctx}}
+		ss.lastInput.Store(time.Now().UnixNano())
+		idle := time.Duration(0)
+		if wantsTUI(s) {
+			idle = svc.opts.idleTimeout
+		}
+		go ss.watchLimits(cancel, svc.opts.maxSession, idle)
+
+		next(ss)
+
+		why := context.Cause(ctx)
+		if svc.ctx.Err() != nil {
+			why = errShutdown
+		}
+		if errors.Is(why, errIdle) || errors.Is(why, errMaxSession) || errors.Is(why, errShutdown) {
+			svc.refuseSession(s, why.Error())
+			return
+		}
+		_ = s.Exit(ss.exit)
+	}
+}
+
+// watchLimits ends the session at its time limit, or after idle without
+// input (0: never), or when its context ends.
+func (s *servedSession) watchLimits(cancel context.CancelCauseFunc, limit, idle time.Duration) {
+	end := time.NewTimer(limit)
+	defer end.Stop()
+	quiet := time.NewTimer(idle)
+	defer quiet.Stop()
+	idleC := quiet.C
+	if idle <= 0 {
+		idleC = nil
+	}
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-end.C:
+			cancel(errMaxSession)
+			return
+		case <-idleC:
+			if since := time.Since(time.Unix(0, s.lastInput.Load())); since < idle {
+				quiet.Reset(idle - since)
+				continue
+			}
+			cancel(errIdle)
+			return
+		}
+	}
+}
+
+// refuseSession says why in one line on the session's stderr, logs it, and
+// ends the session with status 1.
+func (svc *sshService) refuseSession(s ssh.Session, why string) {
+	svc.logRefusal(s.Context(), why)
+	fmt.Fprintln(s.Stderr(), "b24org: "+why)
+	_ = s.Exit(1)
+}
+
+// program builds the browser of a PTY session: its own model, styled by a
+// renderer made from the session (the client's TERM, colour profile,
+// background and NO_COLOR), drawing and copying (OSC52) to that session only.
+func (svc *sshService) program(s ssh.Session) *tea.Program {
+	ss, ok := s.(*servedSession)
+	if !ok || !wantsTUI(s) {
+		return nil
+	}
+	out := &lockedWriter{w: ss}
+	palette := svc.look.palette
+	if sessionEnv(s.Environ()).Getenv("NO_COLOR") != "" {
+		palette = svc.look.mono
+	}
+	m := ui.New(ui.Options{
+		Directory:    svc.dir,
+		Renderer:     bubbletea.MakeRenderer(ss),
+		Keys:         svc.look.keys,
+		Palette:      palette,
+		Copy:         clipboard(out, s),
+		Threshold:    svc.threshold,
+		RefreshEvery: svc.refreshEvery,
+		Background:   false, // the server loads everyone once, for all sessions
+		Context:      ss.ctx,
+	})
+	// The PTY is emulated (no server-side terminal): the session itself is
+	// the terminal, as bubbletea.MakeOptions would say; output goes through
+	// one lock so an OSC52 copy never lands inside a frame.
+	return tea.NewProgram(m, tea.WithInput(ss), tea.WithOutput(out),
+		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+}
+
+// lockedWriter serializes writes.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// Write writes p while no other write is under way.
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// clipboard returns a copy function writing OSC52 to w for the session's
+// terminal (wrapped for screen when its TERM says so).
+func clipboard(w io.Writer, s ssh.Session) func(string) {
+	pty, _, _ := s.Pty()
+	env := sessionEnv(append(append([]string{}, s.Environ()...), "TERM="+pty.Term))
+	out := termenv.NewOutput(w, termenv.WithEnvironment(env), termenv.WithProfile(termenv.Ascii))
+	return out.Copy
+}
+
+// sessionEnv is a session's environment as termenv reads it.
+type sessionEnv []string
+
+// Environ returns the variables.
+func (e sessionEnv) Environ() []string { return e }
+
+// Getenv returns the value of k; the last setting wins.
+func (e sessionEnv) Getenv(k string) string {
+	v := ""
+	for _, kv := range e {
+		if name, value, ok := strings.Cut(kv, "="); ok && name == k {
+			v = value
+		}
+	}
+	return v
+}
+
+// commandMiddleware runs the command of a session without the browser and
+// keeps its exit status for sessionMiddleware.
+func (svc *sshService) commandMiddleware(ssh.Handler) ssh.Handler {
+	return func(s ssh.Session) {
+		ss, ok := s.(*servedSession)
+		if !ok || wantsTUI(s) {
+			return // the browser has run
+		}
+		ss.exit = svc.runCommand(ss)
+	}
+}
+
+// serveHelp is the help of the commands over SSH.
+const serveHelp = `b24org over SSH
+
+  ssh -t HOST                          the browser
+  ssh HOST find [--json] QUERY...      people matching a name, an extension or an e-mail
+  ssh HOST export [--format json|csv]  the whole directory (when the server allows it)
+  ssh HOST help                        this help
+  ssh HOST version                     the server's version
+
+find exits 0 when someone matched, 1 when no one did, 2 on an error.
+`
+
+// runCommand runs a session's command and returns its exit status.
+func (svc *sshService) runCommand(s *servedSession) int {
+	args := s.Command()
+	if len(args) == 0 {
+		return s.fail("no terminal and no command: connect with ssh -t for the browser, or run ssh HOST help")
+	}
+	switch args[0] {
+	case "find":
+		return svc.find(s, args[1:])
+	case "export":
+		if !svc.opts.allowExport {
+			svc.logRefusal(s.Context(), "export not allowed")
+			return s.fail("export is not allowed on this server")
+		}
+		return svc.export(s, args[1:])
+	case "help", "--help", "-h":
+		_, _ = io.WriteString(s, serveHelp)
+		return exitOK
+	case "version", "--version":
+		_, _ = io.WriteString(s, versionText())
+		return exitOK
+	}
+	return s.fail(fmt.Sprintf("unknown command %q: the commands are find, export, help and version", safetext.Truncate(safetext.Clean(args[0]), 40)))
+}
+
+// fail writes one error line on stderr and returns exit status 2.
+func (s *servedSession) fail(msg string) int {
+	fmt.Fprintln(s.Stderr(), "b24org: "+strings.Join(strings.Fields(msg), " "))
+	return exitError
+}
+
+// failErr reports err unless the session ended (sessionMiddleware says why).
+func (s *servedSession) failErr(err error) int {
+	if s.ctx.Err() != nil {
+		return exitError
+	}
+	return s.fail(errorLine(err))
+}
+
+// find prints the people matching the query as the local find does.
+func (svc *sshService) find(s *servedSession, args []string) int {
+	asJSON, words, err := findArgs(args)
+	if err != nil {
+		return s.fail(err.Error())
+	}
+	query := strings.Join(words, " ")
+	if strings.TrimSpace(query) == "" {
+		return s.fail("find needs a query: a name, an extension or an e-mail")
+	}
+	org, people, err := svc.lookUp(s.ctx, query)
+	if err != nil {
+		return s.failErr(err)
+	}
+	now := time.Now()
+	out := make([]personJSON, 0, len(people))
+	for _, p := range people {
+		out = append(out, newPersonJSON(p, org, now, svc.threshold))
+	}
+	if asJSON {
+		err = writeJSON(s, out)
+	} else if len(out) > 0 {
+		err = writeTable(s, out, now)
+	}
+	if err != nil {
+		return s.failErr(fmt.Errorf("writing the result: %w", err))
+	}
+	if len(out) == 0 {
+		if !asJSON {
+			s.fail(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
+		}
+		return exitNoMatch
+	}
+	return exitOK
+}
+
+// findArgs splits find's arguments into --json and the query words, as the
+// local find reads them; -- ends the flags.
+func findArgs(args []string) (asJSON bool, words []string, err error) {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return asJSON, append(words, args[i+1:]...), nil
+		case a == "--json":
+			asJSON = true
+		case len(a) > 1 && a[0] == '-':
+			return false, nil, fmt.Errorf("find: unknown flag %q; find takes --json and a query", safetext.Truncate(safetext.Clean(a), 40))
+		default:
+			words = append(words, a)
+		}
+	}
+	return asJSON, words, nil
+}
+
+// lookUp finds the people matching query: in the shared directory once it
+// holds everyone (waiting a while for the first load), else by asking the
+// portal.
+func (svc *sshService) lookUp(ctx context.Context, query string) (*directory.Org, []*directory.Person, error) {
+	svc.waitLoaded(ctx, findWait)
+	if org := svc.dir.Snapshot(); org.Complete() {
+		return org, persons(org.Search(query, findLimit)), nil
+	}
+	people, err := svc.dir.SearchRemote(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(people) > findLimit {
+		people = people[:findLimit]
+	}
+	return svc.dir.Snapshot(), people, nil
+}
+
+// waitLoaded waits for the first load to end, at most max (0: no limit).
+func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
+	var limit <-chan time.Time
+	if max > 0 {
+		t := time.NewTimer(max)
+		defer t.Stop()
+		limit = t.C
+	}
+	select {
+	case <-svc.loaded:
+	case <-ctx.Done():
+	case <-limit:
+	}
+}
+
+// export prints the whole directory as the local export does.
+func (svc *sshService) export(s *servedSession, args []string) int {
+	format := "json"
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--format" && i+1 < len(args):
+			i++
+			format = args[i]
+		case strings.HasPrefix(a, "--format="):
+			format = strings.TrimPrefix(a, "--format=")
+		default:
+			return s.fail(fmt.Sprintf("export: unexpected %q; export takes --format json|csv", safetext.Truncate(safetext.Clean(a), 40)))
+		}
+	}
+	if format != "json" && format != "csv" {
+		return s.fail(fmt.Sprintf("--format %q: use json or csv", safetext.Truncate(safetext.Clean(format), 40)))
+	}
+	svc.waitLoaded(s.ctx, 0)
+	org := svc.dir.Snapshot()
+	if !org.Complete() {
+		if s.ctx.Err() != nil {
+			return exitError
+		}
+		return s.fail("the directory is not fully loaded on this server (see its log); try again later")
+	}
+	w := bufio.NewWriterSize(s, 64<<10)
+	var err error
+	if format == "csv" {
+		err = writeCSV(w, exportPeople(org, time.Now(), svc.threshold))
+	} else {
+		err = writeJSON(w, exportData(org, time.Now(), svc.threshold))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return s.failErr(fmt.Errorf("writing the export: %w", err))
+	}
+	return exitOK
+}
