@@ -100,17 +100,25 @@ func (a *app) lookUp(ctx context.Context, s settings, d *directory.Directory, qu
 		if err != nil {
 			return nil, nil, err
 		}
-		return org, matches(org, query), nil
+		return org, persons(org.Search(query, findLimit)), nil
 	}
 	if !s.refresh {
-		if _, err := d.LoadCache(); err != nil {
+		// A complete cache answers alone, and only the people found are
+		// read from it; a partial one goes into the snapshot, so that what
+		// the portal adds is written back beside it.
+		cs, err := d.SearchCache(query, findLimit)
+		switch {
+		case err != nil:
 			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
-		}
-		if org := d.Snapshot(); org.Complete() {
-			if age := time.Since(org.FetchedAt()); age > s.freshness {
+		case cs != nil && cs.Complete:
+			if age := time.Since(cs.Org.FetchedAt()); age > s.freshness {
 				a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal", roughAge(age)))
 			}
-			return org, matches(org, query), nil
+			return cs.Org, persons(cs.Matches), nil
+		case cs != nil:
+			if _, err := d.LoadCache(); err != nil {
+				a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+			}
 		}
 	}
 	var (
@@ -135,9 +143,8 @@ func (a *app) lookUp(ctx context.Context, s settings, d *directory.Directory, qu
 	return org, people, nil
 }
 
-// matches searches org locally.
-func matches(org *directory.Org, query string) []*directory.Person {
-	ms := org.Search(query, findLimit)
+// persons returns the people of ms.
+func persons(ms []directory.Match) []*directory.Person {
 	people := make([]*directory.Person, len(ms))
 	for i, m := range ms {
 		people[i] = m.Person

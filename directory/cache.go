@@ -6,16 +6,38 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian); the payload is a compact binary encoding of Data (varints
-// for numbers, length-prefixed strings, times as Unix nanoseconds, 0 for
-// unknown) followed by the search index, so that neither start-up nor `find`
-// has to build it. It decodes faster than JSON or gob (see
-// BenchmarkCacheDecode30k and BenchmarkCacheLoad30k with its JSON and gob
-// companions). It is written atomically: a temporary file in the same
-// directory, fsync, rename.
+// (little endian). Version 2 lays the payload out so that `find` keeps only
+// what it needs: numbers are varints, strings length-prefixed, times Unix
+// nanoseconds (0 for unknown), and the lists the search reads are plain
+// uint32 arrays (count, then 4 bytes each) that decode in one pass:
+//
+//	meta      portal, FetchedAt, Complete, number of people
+//	tree      departments: ID, name, sort, parent, head
+//	members   one length-prefixed block: member IDs per department, then the
+//	          loaded departments
+//	index     the search index (search.go): entry of each person by ID,
+//	          words, word starts, posting starts, postings, digits, digit ends
+//	people    where each person's record ends, then the records, one per
+//	          index entry (name order)
+//
+// Every reader streams the whole payload through a small buffer and checks
+// its checksum, but keeps only what it needs: LoadCache everything (and
+// adopts the index), SearchCache the tree, the parts of the index the query
+// reads (words or digits) and the records of the people found. In a
+// short-lived process fresh memory is the main cost (every page is faulted
+// in), so not keeping is what makes `find` fast (BenchmarkFind30k,
+// BenchmarkCacheLoad30k and its JSON and gob companions, BENCHMARKS.md).
+// The file is written atomically: a temporary file in the same directory,
+// fsync, rename.
+//
+// Strings in the file were clean when they were written, but the file is
+// outside input like any other: the checksum proves it is intact, not who
+// wrote it. So every string that leaves the cache is cleaned again (safetext):
+// LoadCache cleans everyone, SearchCache the people it found and the
+// department names. The index is never printed: a hostile file that passes
+// its checks can only make a search find the wrong people, never panic.
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -24,16 +46,14 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 1
+	cacheVersion = 2
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -74,19 +94,14 @@ func (d *Directory) CachePath() string {
 // from the portal (fresher data is never replaced by older). A file that
 // cannot be used returns a *CacheError and is otherwise ignored.
 func (d *Directory) LoadCache() (bool, error) {
-	path := d.CachePath()
-	if path == "" {
-		return false, nil
-	}
-	data, idx, err := readCache(path, d.portal)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
+	var org *Org
+	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
+		org, reason, err = readOrg(r, size, d.portal)
+		return reason, err
+	})
+	if !found || err != nil {
 		return false, err
 	}
-	org := orgOf(data)
-	org.adoptIndex(idx)
 	installed := false
 	d.update(func(old *Org) *Org {
 		if len(old.st.depts) > 0 || len(old.people) > 0 {
@@ -96,6 +111,69 @@ func (d *Directory) LoadCache() (bool, error) {
 		return org
 	})
 	return installed, nil
+}
+
+// CacheSearch is a search answered from the disk cache alone (SearchCache).
+type CacheSearch struct {
+	// Org knows the cached department tree and the people found, no one
+	// else: its member lists and head counts count only them, and it is
+	// never Complete. Its FetchedAt is the cache's.
+	Org *Org
+	// Matches are the people found, best first, as Org.Search orders them;
+	// each Person is Org's.
+	Matches []Match
+	// Complete reports whether the cache holds the whole directory, so that
+	// Matches are everyone who matches (up to the limit).
+	Complete bool
+}
+
+// SearchCache answers Search(query, limit) from the disk cache without
+// loading all of it: it keeps the tree, the parts of the search index the
+// query needs and the people found (see BenchmarkFind30k). It returns nil
+// when the cache is off or there is none, and a *CacheError when the file
+// cannot be used. It does not change the Directory's snapshot.
+func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
+	var cs *CacheSearch
+	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
+		cs, reason, err = searchFile(r, size, d.portal, query, limit)
+		return reason, err
+	})
+	if !found || err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// readCache opens the cache file and hands it to read; false when the cache
+// is off or there is no file. A reason from read becomes a *CacheError.
+func (d *Directory) readCache(read func(r io.Reader, size int64) (reason string, err error)) (bool, error) {
+	path := d.CachePath()
+	if path == "" {
+		return false, nil
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the cache: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false, fmt.Errorf("reading the cache: %w", err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxCacheSize {
+		return false, &CacheError{path, "is not a cache file"}
+	}
+	reason, err := read(f, fi.Size())
+	if err != nil {
+		return false, fmt.Errorf("reading the cache: %w", err)
+	}
+	if reason != "" {
+		return false, &CacheError{path, reason}
+	}
+	return true, nil
 }
 
 // SaveCache writes the current snapshot to the disk cache (nothing when the
@@ -178,41 +256,15 @@ func removeStaleTemps(path string) {
 	}
 }
 
-// readCache reads and checks the cache file at path, written for portal.
-func readCache(path, portal string) (Data, *index, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Data{}, nil, fmt.Errorf("reading the cache: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Data{}, nil, fmt.Errorf("reading the cache: %w", err)
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxCacheSize {
-		return Data{}, nil, &CacheError{path, "is not a cache file"}
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxCacheSize+1)); err != nil {
-		return Data{}, nil, fmt.Errorf("reading the cache: %w", err)
-	}
-	if buf.Len() > maxCacheSize {
-		return Data{}, nil, &CacheError{path, "is not a cache file"}
-	}
-	data, idx, reason := decodeCache(buf.Bytes(), portal)
-	if reason != "" {
-		return Data{}, nil, &CacheError{path, reason}
-	}
-	return data, idx, nil
-}
-
 // encodeCache encodes o as a cache file.
 func encodeCache(o *Org) []byte {
-	b := make([]byte, headerSize, headerSize+64+len(o.people)*96)
+	idx := o.index()
+	b := make([]byte, headerSize, headerSize+64+len(o.people)*140)
 	b = appendString(b, o.portal)
 	b = appendTime(b, o.fetchedAt)
 	b = appendBool(b, o.complete)
+	b = binary.AppendUvarint(b, uint64(len(o.people)))
+
 	b = binary.AppendUvarint(b, uint64(len(o.st.depts)))
 	for _, d := range o.st.depts {
 		b = binary.AppendUvarint(b, uint64(d.ID))
@@ -221,22 +273,12 @@ func encodeCache(o *Org) []byte {
 		b = binary.AppendUvarint(b, uint64(d.ParentID))
 		b = binary.AppendUvarint(b, uint64(d.HeadID))
 	}
-	b = binary.AppendUvarint(b, uint64(len(o.people)))
-	for _, p := range o.people {
-		b = binary.AppendUvarint(b, uint64(p.ID))
-		for _, s := range [...]string{p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension, p.WorkPhone, p.Mobile} {
-			b = appendString(b, s)
-		}
-		b = appendInts(b, p.DepartmentIDs)
-		b = appendBool(b, p.Active)
-		b = appendTime(b, p.LastActivity)
-		b = appendTime(b, p.IdleSince)
-		b = appendTime(b, p.AbsentUntil)
-	}
-	b = binary.AppendUvarint(b, uint64(len(o.st.depts)))
+
+	var m []byte
+	m = binary.AppendUvarint(m, uint64(len(o.st.depts)))
 	for _, d := range o.st.depts {
-		b = binary.AppendUvarint(b, uint64(d.ID))
-		b = appendInts(b, o.mem.members[d.ID])
+		m = binary.AppendUvarint(m, uint64(d.ID))
+		m = appendInts(m, o.mem.members[d.ID])
 	}
 	var loaded []int
 	for _, d := range o.st.depts {
@@ -244,8 +286,19 @@ func encodeCache(o *Org) []byte {
 			loaded = append(loaded, d.ID)
 		}
 	}
-	b = appendInts(b, loaded)
-	b = o.index().appendTo(b)
+	m = appendInts(m, loaded)
+	b = appendString(b, string(m))
+
+	b = idx.appendTo(b)
+
+	var recs []byte
+	ends := make([]uint32, len(idx.people))
+	for e, p := range idx.people {
+		recs = appendPerson(recs, p)
+		ends[e] = uint32(len(recs))
+	}
+	b = appendU32s(b, ends)
+	b = appendString(b, string(recs))
 
 	payload := b[headerSize:]
 	h := b[:0]
@@ -255,6 +308,19 @@ func encodeCache(o *Org) []byte {
 	h = binary.LittleEndian.AppendUint64(h, uint64(len(payload)))
 	binary.LittleEndian.AppendUint32(h, crc32.Checksum(payload, crcTable()))
 	return b
+}
+
+// appendPerson appends the record of one person.
+func appendPerson(b []byte, p *Person) []byte {
+	b = binary.AppendUvarint(b, uint64(p.ID))
+	for _, s := range [...]string{p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension, p.WorkPhone, p.Mobile} {
+		b = appendString(b, s)
+	}
+	b = appendInts(b, p.DepartmentIDs)
+	b = appendBool(b, p.Active)
+	b = appendTime(b, p.LastActivity)
+	b = appendTime(b, p.IdleSince)
+	return appendTime(b, p.AbsentUntil)
 }
 
 // crcTable is the CRC-32C table (hardware accelerated on amd64 and arm64).
@@ -287,296 +353,29 @@ func appendInts(b []byte, ids []int) []byte {
 	return b
 }
 
-// decodeCache checks and decodes a cache file into its Data and search
-// index (nil when the file's index cannot be used); reason says why the file
-// cannot be used at all ("" when it can). Nothing in b can make it panic or
-// allocate much more than len(b).
-func decodeCache(b []byte, portal string) (d Data, idx *index, reason string) {
-	if len(b) < headerSize || string(b[:len(cacheMagic)]) != cacheMagic {
-		if len(b) < headerSize && strings.HasPrefix(cacheMagic, string(b)) {
-			return Data{}, nil, "is truncated"
-		}
-		return Data{}, nil, "is not a b24org cache"
-	}
-	h := b[len(cacheMagic):]
-	if v := binary.LittleEndian.Uint32(h); v != cacheVersion {
-		return Data{}, nil, fmt.Sprintf("has format version %d, not %d", v, cacheVersion)
-	}
-	size := binary.LittleEndian.Uint64(h[8:])
-	sum := binary.LittleEndian.Uint32(h[16:])
-	payload := b[headerSize:]
-	switch {
-	case uint64(len(payload)) < size:
-		return Data{}, nil, "is truncated"
-	case uint64(len(payload)) > size:
-		return Data{}, nil, "has trailing bytes"
-	case crc32.Checksum(payload, crcTable()) != sum:
-		return Data{}, nil, "is corrupt (checksum mismatch)"
-	}
-	r := &reader{s: string(payload)}
-	d.Portal = r.str()
-	if r.err == nil && d.Portal != portal {
-		return Data{}, nil, "belongs to another portal"
-	}
-	d.FetchedAt = r.time()
-	d.Complete = r.bool()
-	nd := r.count()
-	d.Departments = make([]Department, nd)
-	for i := range d.Departments {
-		dep := &d.Departments[i]
-		dep.ID = r.int()
-		dep.Name = r.str()
-		dep.Sort = r.sint()
-		dep.ParentID = r.int()
-		dep.HeadID = r.int()
-	}
-	np := r.count()
-	d.People = make([]Person, np)
-	var slab []int // department IDs of everyone, in one allocation or a few
-	for i := range d.People {
-		p := &d.People[i]
-		p.ID = r.int()
-		for _, s := range [...]*string{&p.Name, &p.FirstName, &p.LastName, &p.Position, &p.Email, &p.Extension, &p.WorkPhone, &p.Mobile} {
-			*s = r.str()
-		}
-		p.DepartmentIDs, slab = r.intsFrom(slab)
-		p.Active = r.bool()
-		p.LastActivity = r.time()
-		p.IdleSince = r.time()
-		p.AbsentUntil = r.time()
-	}
-	nm := r.count()
-	d.Members = make(map[int][]int, nm)
-	for range nm {
-		id := r.int()
-		d.Members[id] = r.ints()
-	}
-	d.Loaded = r.ints()
-	idx = readIndex(r)
-	if r.err != nil {
-		return Data{}, nil, "is corrupt (" + r.err.Error() + ")"
-	}
-	if r.off != len(r.s) {
-		return Data{}, nil, "is corrupt (trailing data)"
-	}
-	return d, idx, ""
-}
-
-// reader decodes the payload; after the first error every read returns zero.
-type reader struct {
-	s   string
-	off int
-	err error
-}
-
-var errShort = errors.New("unexpected end")
-
-func (r *reader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	var x uint64
-	var shift uint
-	for i := 0; i < binary.MaxVarintLen64; i++ {
-		if r.off >= len(r.s) {
-			r.err = errShort
-			return 0
-		}
-		c := r.s[r.off]
-		r.off++
-		if c < 0x80 {
-			return x | uint64(c)<<shift
-		}
-		x |= uint64(c&0x7f) << shift
-		shift += 7
-	}
-	r.err = errors.New("bad number")
-	return 0
-}
-
-func (r *reader) sint() int {
-	u := r.uvarint()
-	x := int64(u >> 1)
-	if u&1 != 0 {
-		x = ^x
-	}
-	return int(x)
-}
-
-func (r *reader) int() int {
-	u := r.uvarint()
-	if u > math.MaxInt {
-		r.err = errors.New("bad number")
-		return 0
-	}
-	return int(u)
-}
-
-// count reads a number of items, each at least one byte long.
-func (r *reader) count() int {
-	n := r.int()
-	if n > len(r.s)-r.off {
-		r.err = errShort
-		return 0
-	}
-	return n
-}
-
-func (r *reader) str() string {
-	n := r.count()
-	if r.err != nil {
-		return ""
-	}
-	s := r.s[r.off : r.off+n]
-	r.off += n
-	return s
-}
-
-func (r *reader) bool() bool { return r.uvarint() != 0 }
-
-func (r *reader) time() time.Time {
-	n := r.sint()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, int64(n))
-}
-
-// intsFrom reads a list of numbers into the free end of slab, growing it
-// when it is full, and returns the list and the slab.
-func (r *reader) intsFrom(slab []int) ([]int, []int) {
-	n := r.count()
-	if n == 0 {
-		return nil, slab
-	}
-	if cap(slab)-len(slab) < n {
-		slab = make([]int, 0, max(n, 4096))
-	}
-	start := len(slab)
-	for range n {
-		slab = append(slab, r.int())
-	}
-	return slab[start:len(slab):len(slab)], slab
-}
-
-func (r *reader) ints() []int {
-	n := r.count()
-	if n == 0 {
-		return nil
-	}
-	ids := make([]int, n)
-	for i := range ids {
-		ids[i] = r.int()
-	}
-	return ids
-}
-
-// The search index travels in the cache too, so that the first search after
-// start-up (and `find`) need not build it: its strings as they are, its
-// offsets as differences.
-
-// appendTo appends the index to a cache payload.
-func (idx *index) appendTo(b []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(idx.entryOf)))
-	for _, e := range idx.entryOf {
-		b = binary.AppendUvarint(b, uint64(e))
-	}
-	b = appendString(b, idx.words)
-	b = appendDeltas(b, idx.wordStart)
-	b = appendDeltas(b, idx.postStart)
-	b = binary.AppendUvarint(b, uint64(len(idx.post)))
-	for _, p := range idx.post {
-		b = binary.AppendUvarint(b, uint64(p))
-	}
-	b = appendString(b, idx.digits)
-	return appendDeltas(b, idx.digitEnd)
-}
-
-// appendDeltas appends an ascending list as its count and differences.
-func appendDeltas(b []byte, xs []uint32) []byte {
+// appendU32s appends a list as its count and 4 little-endian bytes each.
+func appendU32s(b []byte, xs []uint32) []byte {
 	b = binary.AppendUvarint(b, uint64(len(xs)))
-	prev := uint32(0)
 	for _, x := range xs {
-		b = binary.AppendUvarint(b, uint64(x-prev))
-		prev = x
+		b = binary.LittleEndian.AppendUint32(b, x)
 	}
 	return b
 }
 
-// readIndex reads the index appendTo wrote, without its people; nil when it
-// does not hold together (then it is built again on first search).
-func readIndex(r *reader) *index {
-	n := r.count()
-	idx := &index{entryOf: make([]int32, n)}
-	for i := range idx.entryOf {
-		idx.entryOf[i] = int32(r.int())
-	}
-	idx.words = r.str()
-	idx.wordStart = r.deltas()
-	idx.postStart = r.deltas()
-	idx.post = make([]uint32, r.count())
-	for i := range idx.post {
-		idx.post[i] = uint32(r.int())
-	}
-	idx.digits = r.str()
-	idx.digitEnd = r.deltas()
-	if r.err != nil || !idx.valid() {
-		return nil
-	}
-	return idx
-}
+// The search index travels in the cache, so that neither start-up nor
+// `find` has to build it: its strings as they are, its offsets as uint32s.
 
-func (r *reader) deltas() []uint32 {
-	xs := make([]uint32, r.count())
-	sum := uint64(0)
-	for i := range xs {
-		sum += r.uvarint()
-		if sum > math.MaxUint32 {
-			r.err = errors.New("bad offset")
-			return nil
-		}
-		xs[i] = uint32(sum)
+// appendTo appends the index to a cache payload.
+func (idx *index) appendTo(b []byte) []byte {
+	entryOf := make([]uint32, len(idx.entryOf))
+	for i, e := range idx.entryOf {
+		entryOf[i] = uint32(e)
 	}
-	return xs
-}
-
-// valid reports whether every offset of idx stays inside what it indexes,
-// as the search loops need.
-func (idx *index) valid() bool {
-	n := len(idx.entryOf)
-	seen := make([]bool, n)
-	for _, e := range idx.entryOf {
-		if e < 0 || int(e) >= n || seen[e] {
-			return false
-		}
-		seen[e] = true
-	}
-	ws := idx.wordStart
-	if len(ws) == 0 || ws[0] != 0 || int(ws[len(ws)-1]) != len(idx.words) || len(idx.postStart) != len(ws) {
-		return false
-	}
-	for w := 1; w < len(ws); w++ {
-		if ws[w] <= ws[w-1] || idx.words[ws[w]-1] != ' ' { // deltas make them ascending; no empty word
-			return false
-		}
-	}
-	if idx.postStart[0] != 0 || int(idx.postStart[len(ws)-1]) != len(idx.post) {
-		return false
-	}
-	for _, p := range idx.post {
-		if int(p>>1) >= n {
-			return false
-		}
-	}
-	if len(idx.digitEnd) != n || (n == 0 && idx.digits != "") || (n > 0 && int(idx.digitEnd[n-1]) != len(idx.digits)) {
-		return false
-	}
-	prev := uint32(0)
-	for _, end := range idx.digitEnd {
-		if end <= prev || idx.digits[end-1] != '\n' {
-			return false
-		}
-		prev = end
-	}
-	return true
+	b = appendU32s(b, entryOf)
+	b = appendString(b, idx.words)
+	b = appendU32s(b, idx.wordStart)
+	b = appendU32s(b, idx.postStart)
+	b = appendU32s(b, idx.post)
+	b = appendString(b, idx.digits)
+	return appendU32s(b, idx.digitEnd)
 }

@@ -82,6 +82,81 @@ func TestCacheCarriesTheSearchIndex(t *testing.T) {
 	}
 }
 
+func TestSearchCacheAgreesWithSearch(t *testing.T) {
+	dir := t.TempDir()
+	data := genData(3000, 60, 21)
+	data.Complete = true
+	require.NoError(t, cacheDir(dir, testPortal, &data).SaveCache())
+	full := cacheDir(dir, testPortal, nil)
+	ok, err := full.LoadCache()
+	require.NoError(t, err)
+	require.True(t, ok)
+	org := full.Snapshot()
+
+	d := cacheDir(dir, testPortal, nil)
+	for _, q := range append(benchQueries, "a", "", "  ", "!!", "zoe weiss", "+1 555", "anna 10", "ivanov 5", "1") {
+		want := org.Search(q, 50)
+		cs, err := d.SearchCache(q, 50)
+		require.NoError(t, err, q)
+		require.NotNil(t, cs, q)
+		assert.True(t, cs.Complete, q)
+		assert.False(t, cs.Org.Complete(), "%s: the Org holds the people found only", q)
+		assert.Equal(t, org.FetchedAt(), cs.Org.FetchedAt(), q)
+		require.Len(t, cs.Matches, len(want), q)
+		assert.LessOrEqual(t, cs.Org.PersonCount(), len(want), q)
+		for i, m := range cs.Matches {
+			assert.Equal(t, want[i].Score, m.Score, q)
+			assert.Equal(t, utcPerson(*want[i].Person), utcPerson(*m.Person), q)
+			assert.Same(t, cs.Org.Person(m.Person.ID), m.Person, q)
+			assert.Equal(t, org.DepartmentPaths(want[i].Person), cs.Org.DepartmentPaths(m.Person), q)
+		}
+	}
+	assert.Zero(t, d.Snapshot().PersonCount(), "SearchCache leaves the snapshot alone")
+
+	data.Complete = false
+	require.NoError(t, cacheDir(dir, testPortal, &data).SaveCache())
+	cs, err := d.SearchCache("a", 5)
+	require.NoError(t, err)
+	assert.False(t, cs.Complete)
+	assert.Len(t, cs.Matches, 5)
+}
+
+// utcPerson returns p with its times in UTC (the cache keeps the instant).
+func utcPerson(p Person) Person {
+	p.LastActivity, p.IdleSince, p.AbsentUntil = p.LastActivity.UTC(), p.IdleSince.UTC(), p.AbsentUntil.UTC()
+	return p
+}
+
+// The cache file is outside input: a file that passes every check but
+// holds escape sequences (written by someone else) is cleaned on the way in.
+func TestCacheStringsAreCleanedOnRead(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData()
+	w := cacheDir(dir, testPortal, &data)
+	o := w.Snapshot()
+	anna := o.Person(10)
+	anna.Name = "\x1b]52;c;aGk=\x07Anna \x1b[31mJohnson"
+	anna.Position = "Account\u202eManager"
+	o.st.ptrs[0].Name = "Acme\x1b[2J Corp"
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, writeAtomic(w.CachePath(), encodeCache(o)))
+
+	r := cacheDir(dir, testPortal, nil)
+	ok, err := r.LoadCache()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "Anna Johnson", r.Snapshot().Person(10).Name)
+	assert.Equal(t, "AccountManager", r.Snapshot().Person(10).Position)
+	assert.Equal(t, "Acme Corp", r.Snapshot().Department(o.st.ptrs[0].ID).Name)
+
+	cs, err := cacheDir(dir, testPortal, nil).SearchCache("anna", 5)
+	require.NoError(t, err)
+	require.NotEmpty(t, cs.Matches)
+	assert.Equal(t, "Anna Johnson", cs.Matches[0].Person.Name)
+	assert.Equal(t, "AccountManager", cs.Matches[0].Person.Position)
+	assert.Equal(t, "Acme Corp", cs.Org.Path(o.st.ptrs[0].ID)[0])
+}
+
 func TestCacheMissingIsNotAnError(t *testing.T) {
 	d := cacheDir(t.TempDir(), testPortal, nil)
 	ok, err := d.LoadCache()
@@ -95,6 +170,12 @@ func TestCacheMissingIsNotAnError(t *testing.T) {
 	assert.NoError(t, err)
 	off.cur.Store(NewOrg(smallData()))
 	assert.NoError(t, off.SaveCache())
+
+	for _, dd := range []*Directory{d, off} {
+		cs, err := dd.SearchCache("anna", 5)
+		assert.Nil(t, cs)
+		assert.NoError(t, err)
+	}
 }
 
 // badCaches returns broken versions of a good cache file, by what is wrong.
@@ -180,6 +261,9 @@ func TestCacheBadFilesIgnoredAndRebuilt(t *testing.T) {
 			assert.Contains(t, err.Error(), "rebuilt", name)
 		}
 		assert.Zero(t, d.Snapshot().PersonCount(), name)
+		cs, err := d.SearchCache("anna", 5)
+		assert.Nil(t, cs, name)
+		assert.True(t, errors.As(err, &ce), "%s: %v", name, err)
 
 		// The next write replaces the bad file with a good one.
 		d.cur.Store(NewOrg(Data{Portal: testPortal, People: data.People}))
@@ -209,13 +293,27 @@ func TestCacheDecoderSurvivesMutations(t *testing.T) {
 			binary.LittleEndian.PutUint64(b[len(cacheMagic)+8:], uint64(len(b)-headerSize))
 		}
 		binary.LittleEndian.PutUint32(b[len(cacheMagic)+16:], crc32.Checksum(b[headerSize:], crcTable()))
-		d, idx, reason := decodeCache(b, testPortal)
-		if reason == "" { // whatever decoded must be usable
-			o := orgOf(d)
-			o.adoptIndex(idx)
-			for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈"} {
-				o.Search(q, 5)
+		useDecoded(b)
+	}
+}
+
+// useDecoded reads b as a cache file and, when it passes, loads it whole and
+// searches it both ways: whatever passes the checks must be usable.
+func useDecoded(b []byte) {
+	for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈", "anna 10"} {
+		cs, reason, _ := searchFile(bytes.NewReader(b), int64(len(b)), testPortal, q, 5)
+		if reason == "" {
+			for _, m := range cs.Matches {
+				cs.Org.DepartmentPaths(m.Person)
 			}
+		}
+	}
+	if o, reason, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+		for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈"} {
+			o.Search(q, 5)
+		}
+		for _, d := range o.Departments() {
+			o.People(d.ID)
 		}
 	}
 }
@@ -223,15 +321,16 @@ func TestCacheDecoderSurvivesMutations(t *testing.T) {
 func FuzzDecodeCache(f *testing.F) {
 	data := smallData()
 	data.Portal = testPortal
-	f.Add(encodeCache(NewOrg(data)))
-	f.Add([]byte(cacheMagic))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if d, idx, reason := decodeCache(b, testPortal); reason == "" {
-			o := orgOf(d)
-			o.adoptIndex(idx)
-			o.Search("an", 5)
-			o.Search("10", 5)
+	f.Add(encodeCache(NewOrg(data)), false)
+	f.Add(encodeCache(NewOrg(data)), true)
+	f.Add([]byte(cacheMagic), false)
+	f.Fuzz(func(t *testing.T, b []byte, resum bool) {
+		if resum && len(b) >= headerSize { // explore the decoder behind the checksum
+			b = bytes.Clone(b)
+			binary.LittleEndian.PutUint64(b[len(cacheMagic)+8:], uint64(len(b)-headerSize))
+			binary.LittleEndian.PutUint32(b[len(cacheMagic)+16:], crc32.Checksum(b[headerSize:], crcTable()))
 		}
+		useDecoded(b)
 	})
 }
 

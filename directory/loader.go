@@ -273,9 +273,10 @@ func convertUsers(in []api.User) []*Person {
 	return sortUnique(people)
 }
 
-// withTree returns o with a new tree and member lists; the people stay. A
-// department stays loaded when all its members are known; the Org stays
-// Complete when every department still is loaded.
+// withTree returns o with a new tree and member lists; the people (and the
+// search index, if built) stay. A department stays loaded when all its
+// members are known; the Org stays Complete when every department still is
+// loaded.
 func (o *Org) withTree(deps []Department, members map[int][]int, now time.Time) *Org {
 	st := buildStructure(deps)
 	mem := newMembership(st, members, o.people)
@@ -292,7 +293,11 @@ func (o *Org) withTree(deps []Department, members map[int][]int, now time.Time) 
 	if fetched.IsZero() || len(o.people) == 0 {
 		fetched = now
 	}
-	return assemble(o.portal, fetched, complete && o.complete, st, mem, o.people, loaded)
+	next := assemble(o.portal, fetched, complete && o.complete, st, mem, o.people, loaded)
+	if idx := o.idx.Load(); idx != nil {
+		next.idx.Store(idx) // the same people: the index stays valid
+	}
+	return next
 }
 
 // allKnown reports whether every ID of ids is a known person.

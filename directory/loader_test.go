@@ -385,3 +385,45 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, len(activeUsers(fake)), d.Snapshot().PersonCount())
 }
+
+// Start-up from the cache, then the tree's revalidation: the people are the
+// same, so the index read from the cache serves on instead of being rebuilt.
+func TestTreeRevalidationKeepsTheIndex(t *testing.T) {
+	fake := fakeportal.Generate(fakeportal.GenOptions{People: 200, Departments: 12, Seed: 4, Now: genNow})
+	p, c := startPortal(t, fake, fakeportal.Options{})
+	dir := t.TempDir()
+	_, err := New(c, Options{CacheDir: dir}).LoadAll(context.Background(), nil)
+	require.NoError(t, err)
+
+	d := New(c, Options{CacheDir: dir})
+	ok, err := d.LoadCache()
+	require.NoError(t, err)
+	require.True(t, ok)
+	cached := d.Snapshot()
+	idx := cached.idx.Load()
+	require.NotNil(t, idx)
+
+	u := activeUsers(fake)[5]
+	dept := u.Departments[0]
+	p.Update(func(o *fakeportal.Org) {
+		for i := range o.Departments {
+			if o.Departments[i].ID == dept {
+				o.Departments[i].Name = "Renamed Desk"
+			}
+		}
+	})
+	org, err := d.LoadTree(context.Background())
+	require.NoError(t, err)
+	assert.Same(t, idx, org.idx.Load(), "the index carried over")
+	ms := org.Search(u.LastName+" "+u.FirstName, 0)
+	require.NotEmpty(t, ms)
+	var found *Person
+	for _, m := range ms {
+		if m.Person.ID == u.ID {
+			found = m.Person
+		}
+	}
+	require.NotNil(t, found)
+	assert.Same(t, org.Person(u.ID), found)
+	assert.Contains(t, org.DepartmentPaths(found)[0], "Renamed Desk")
+}

@@ -75,15 +75,20 @@ func orgOf(d Data) *Org {
 			people = append(people, p)
 		}
 	}
-	people = sortUnique(people)
-	st := buildStructure(d.Departments)
-	loaded := make(map[int]bool, len(d.Loaded))
-	for _, id := range d.Loaded {
+	return orgFrom(d.Portal, d.FetchedAt, d.Complete, d.Departments, d.Members, d.Loaded, sortUnique(people))
+}
+
+// orgFrom makes an Org of the parts of a Data whose people are clean,
+// sorted by ID and unique.
+func orgFrom(portal string, fetchedAt time.Time, complete bool, deps []Department, members map[int][]int, loadedIDs []int, people []*Person) *Org {
+	st := buildStructure(deps)
+	loaded := make(map[int]bool, len(loadedIDs))
+	for _, id := range loadedIDs {
 		if _, ok := st.pos[id]; ok {
 			loaded[id] = true
 		}
 	}
-	return assemble(safetext.Clean(d.Portal), d.FetchedAt, d.Complete, st, newMembership(st, d.Members, people), people, loaded)
+	return assemble(safetext.Clean(portal), fetchedAt, complete, st, newMembership(st, members, people), people, loaded)
 }
 
 // assemble makes an Org of its parts.
@@ -126,6 +131,8 @@ func uniqueIDs(ids []int) []int {
 		if clean {
 			return ids
 		}
+	} else if sorted := slices.Sorted(slices.Values(ids)); sorted[0] > 0 && len(slices.Compact(sorted)) == len(ids) {
+		return ids
 	}
 	out := make([]int, 0, len(ids))
 	seen := make(map[int]bool, len(ids))
@@ -343,7 +350,11 @@ func newMembership(st *structure, explicit map[int][]int, people []*Person) *mem
 // sorted by person as packed integers; person IDs beyond 32 bits, which no
 // portal hands out, could be counted together.)
 func headCounts(st *structure, members map[int][]int) []int32 {
-	var pairs []uint64 // person << 32 | department index
+	n := 0
+	for _, ids := range members {
+		n += len(ids)
+	}
+	pairs := make([]uint64, 0, n) // person << 32 | department index
 	for id, ids := range members {
 		d := uint64(uint32(st.pos[id]))
 		for _, p := range ids {

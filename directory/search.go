@@ -32,6 +32,7 @@ const levels = ScoreExtension/100 + 1
 // distinct words only. Extension and phone digits live in one string, one
 // record per entry, scanned by query words made of digits.
 type index struct {
+	n      int       // entries: one per person
 	people []*Person // by entry: name order
 
 	words     string   // distinct words, each followed by a space
@@ -65,8 +66,8 @@ func (o *Org) reuseIndex(next *Org) {
 		return
 	}
 	idx := &index{
-		people: make([]*Person, len(old.people)),
-		words:  old.words, wordStart: old.wordStart, postStart: old.postStart, post: old.post,
+		n: old.n, people: make([]*Person, len(old.people)),
+		words: old.words, wordStart: old.wordStart, postStart: old.postStart, post: old.post,
 		digits: old.digits, digitEnd: old.digitEnd, entryOf: old.entryOf,
 	}
 	for i, p := range next.people {
@@ -74,20 +75,6 @@ func (o *Org) reuseIndex(next *Org) {
 	}
 	idx.initScratch()
 	next.idx.Store(idx)
-}
-
-// adoptIndex gives o (a snapshot nobody reads yet) an index read from the
-// cache, built for these people; nothing when it was built for another count.
-func (o *Org) adoptIndex(idx *index) {
-	if idx == nil || len(idx.entryOf) != len(o.people) {
-		return
-	}
-	idx.people = make([]*Person, len(o.people))
-	for i, p := range o.people {
-		idx.people[idx.entryOf[i]] = p
-	}
-	idx.initScratch()
-	o.idx.Store(idx)
 }
 
 // sameSearchFields reports whether a and b look the same to the index.
@@ -99,7 +86,7 @@ func sameSearchFields(a, b *Person) bool {
 
 // initScratch sets up the pool of per-entry level arrays.
 func (idx *index) initScratch() {
-	n := len(idx.people)
+	n := idx.n
 	idx.scratch.New = func() any {
 		s := make([]uint8, n)
 		return &s
@@ -126,7 +113,7 @@ func buildIndex(people []*Person) *index {
 	})
 
 	n := len(people)
-	idx := &index{people: make([]*Person, n), digitEnd: make([]uint32, n), entryOf: make([]int32, n)}
+	idx := &index{n: n, people: make([]*Person, n), digitEnd: make([]uint32, n), entryOf: make([]int32, n)}
 	ids := make(map[string]uint32, n) // word -> word number
 	var (
 		words    = make([]byte, 0, 8*n)
@@ -251,11 +238,35 @@ func queryTokens(query string) []token {
 // BenchmarkSearchIndexBuild100k) unless the snapshot came from the cache or
 // only refreshed known people; searches scan distinct words and digits only.
 func (o *Org) Search(query string, limit int) []Match {
-	toks := queryTokens(query)
-	if len(toks) == 0 || len(o.people) == 0 {
+	if len(o.people) == 0 {
 		return nil
 	}
 	idx := o.index()
+	hits := idx.search(queryTokens(query), limit)
+	if len(hits) == 0 {
+		return nil
+	}
+	out := make([]Match, len(hits))
+	for i, h := range hits {
+		out[i] = Match{Person: idx.people[h.entry], Score: h.score}
+	}
+	return out
+}
+
+// hit is one result of an index search: an entry and its score.
+type hit struct {
+	entry int32
+	score int
+}
+
+// search finds the entries matching the query toks, best first, at most limit of
+// them (limit <= 0: all). It reads only the index's words and digits, never
+// its people, so that a search of the cache file can decode just the people
+// it finds.
+func (idx *index) search(toks []token, limit int) []hit {
+	if len(toks) == 0 || idx.n == 0 {
+		return nil
+	}
 	accP := idx.scratch.Get().(*[]uint8)
 	defer idx.scratch.Put(accP)
 	acc := *accP
@@ -289,13 +300,13 @@ func (o *Org) Search(query string, limit int) []Match {
 			buckets[l] = append(buckets[l], int32(e))
 		}
 	}
-	var out []Match
+	var out []hit
 	for l := levels - 1; l > 0; l-- {
 		for _, e := range buckets[l] {
 			if limit > 0 && len(out) == limit {
 				return out
 			}
-			out = append(out, Match{Person: idx.people[e], Score: l * 100})
+			out = append(out, hit{entry: e, score: l * 100})
 		}
 	}
 	return out

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/directory"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFindAnswersFromTheCacheWithThePortalStopped(t *testing.T) {
+	now := time.Now()
+	org := testOrg(now)
+	p := startPortal(t, org, fakeportal.Options{})
+	u := pickPerson(t, org)
+	e := newRunEnv(t)
+	url := p.WebhookURL()
+
+	r := e.run(t, "--webhook", url, "export")
+	require.Equal(t, 0, r.code, r.stderr)
+	p.Close()
+
+	for _, q := range [][]string{{u.Extension}, {u.LastName}, {strings.ToUpper(u.LastName), u.FirstName}} {
+		r = e.run(t, append([]string{"--webhook", url, "find", "--json"}, q...)...)
+		require.Equal(t, 0, r.code, "%v: %s", q, r.stderr)
+		require.Empty(t, r.stderr, "a fresh cache says nothing")
+		people := decodePeople(t, r.stdout)
+		got, ok := findByID(people, u.ID)
+		require.True(t, ok, "%v: %s", q, r.stdout)
+		requireSamePerson(t, org, u, got, now)
+	}
+	r = e.run(t, "--webhook", url, "find", "--json", u.Extension)
+	require.Equal(t, u.ID, decodePeople(t, r.stdout)[0].ID, "the owner of the extension comes first")
+
+	r = e.run(t, "--webhook", url, "find", u.Extension)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.True(t, strings.HasPrefix(r.stdout, "NAME "), r.stdout)
+	require.Contains(t, r.stdout, u.Email)
+
+	r = e.run(t, "--webhook", url, "find", "Zyxwvutsrq")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stderr, "no one matches")
+}
+
+func TestFindWithAPartialCacheAsksThePortal(t *testing.T) {
+	now := time.Now()
+	org := testOrg(now)
+	p := startPortal(t, org, fakeportal.Options{})
+	u := pickPerson(t, org)
+	e := newRunEnv(t)
+
+	// The tree alone in the cache, as a TUI that never finished its load leaves it.
+	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+	require.NoError(t, err)
+	d := directory.New(c, directory.Options{CacheDir: filepath.Join(e.cache, "b24org")})
+	_, err = d.LoadTree(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, d.Warnings())
+	before := p.Total()
+
+	r := e.run(t, "--webhook", p.WebhookURL(), "find", "--json", u.Extension)
+	require.Equal(t, 0, r.code, r.stderr)
+	got, ok := findByID(decodePeople(t, r.stdout), u.ID)
+	require.True(t, ok, r.stdout)
+	requireSamePerson(t, org, u, got, now)
+	require.Greater(t, p.Total(), before, "an incomplete cache cannot say no one else matches")
+}
