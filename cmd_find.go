@@ -66,22 +66,32 @@ func (a *app) runFind(ctx context.Context, query string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	return printFound(a.stdout, a.warn, query, org, people, s.threshold, asJSON)
+}
+
+// printFound prints the people found in org for query as find does, local
+// or over SSH: one JSON array with asJSON ([] when none), else a table
+// aligned in terminal cells. When no one matched it returns errNoMatch,
+// having said so with warn (not with asJSON: the empty array says it).
+func printFound(w io.Writer, warn func(string), query string, org *directory.Org, people []*directory.Person,
+	threshold time.Duration, asJSON bool) error {
 	now := time.Now()
 	out := make([]personJSON, 0, len(people))
 	for _, p := range people {
-		out = append(out, newPersonJSON(p, org, now, s.threshold))
+		out = append(out, newPersonJSON(p, org, now, threshold))
 	}
+	var err error
 	if asJSON {
-		err = writeJSON(a.stdout, out)
+		err = writeJSON(w, out)
 	} else if len(out) > 0 {
-		err = writeTable(a.stdout, out, now)
+		err = writeTable(w, out, now)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
 	}
 	if len(out) == 0 {
 		if !asJSON {
-			a.warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
+			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
 		}
 		return errNoMatch
 	}

@@ -234,9 +234,9 @@ func BenchmarkServe100Sessions(b *testing.B) {
 // BenchmarkServeSameDepartment opens 100 browser sessions at once on a
 // server that has loaded the tree but nobody's people (in-process, over a
 // fake portal answering in 20 ms): all of them show the first department.
-// Reported: the portal requests for that department's people, and the
-// portal requests per session in all (each session's browser also reloads
-// the tree).
+// Reported: the portal requests for that department's people (1: the
+// sessions share one load, or reuse it), and the portal requests per
+// session in all (the sessions reuse the server's fresh tree).
 func BenchmarkServeSameDepartment(b *testing.B) {
 	for range b.N {
 		b.StopTimer()

@@ -115,9 +115,11 @@ func (svc *sshService) reload(ctx context.Context, every time.Duration) {
 	}
 }
 
+// loadOnce loads the tree from the portal (the sessions reuse it for a
+// while), then everyone unless background loading is off.
 func (svc *sshService) loadOnce(ctx context.Context) {
 	start := time.Now()
-	org, err := svc.dir.LoadTree(ctx)
+	org, err := svc.dir.LoadTreeFresh(ctx)
 	if err == nil && svc.background {
 		org, err = svc.dir.LoadAll(ctx, nil)
 	}

@@ -37,18 +37,20 @@ type sessionLook struct {
 	palette, mono ui.Palette
 }
 
-// newSessionLook reads the key bindings and the theme of the settings.
+// newSessionLook reads the key bindings and the theme of the settings. The
+// server's own NO_COLOR is no one's terminal: each session's counts, so the
+// mono palette is kept beside the coloured one.
 func newSessionLook(s settings) (sessionLook, error) {
-	keys := defaultKeyMap()
-	if err := rebindKeys(&keys, s.keys); err != nil {
-		return sessionLook{}, fmt.Errorf("config file %s: keys: %w", s.configPath, err)
-	}
-	// The server's own NO_COLOR is no one's terminal: each session's counts.
-	palette, err := themePalette(s.theme, false)
+	s.noColor = false
+	keys, palette, err := lookFor(s)
 	if err != nil {
-		return sessionLook{}, fmt.Errorf("theme: %w", err)
+		return sessionLook{}, err
 	}
-	mono, _ := themePalette(s.theme, true)
+	s.noColor = true
+	_, mono, err := lookFor(s)
+	if err != nil {
+		return sessionLook{}, err
+	}
 	return sessionLook{keys: keys, palette: palette, mono: mono}, nil
 }
 
@@ -321,27 +323,14 @@ func (svc *sshService) find(s *servedSession, args []string) int {
 		return s.fail("find needs a query: a name, an extension or an e-mail")
 	}
 	org, people, err := svc.lookUp(s.ctx, query)
-	if err != nil {
-		return s.failErr(err)
+	if err == nil {
+		err = printFound(s, func(msg string) { s.fail(msg) }, query, org, people, svc.threshold, asJSON)
 	}
-	now := time.Now()
-	out := make([]personJSON, 0, len(people))
-	for _, p := range people {
-		out = append(out, newPersonJSON(p, org, now, svc.threshold))
-	}
-	if asJSON {
-		err = writeJSON(s, out)
-	} else if len(out) > 0 {
-		err = writeTable(s, out, now)
-	}
-	if err != nil {
-		return s.failErr(fmt.Errorf("writing the result: %w", err))
-	}
-	if len(out) == 0 {
-		if !asJSON {
-			s.fail(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
-		}
+	switch {
+	case errors.Is(err, errNoMatch):
 		return exitNoMatch
+	case err != nil:
+		return s.failErr(err)
 	}
 	return exitOK
 }

@@ -21,11 +21,20 @@ import (
 // ErrNoClient is returned by the loads of a Directory made without a client.
 var ErrNoClient = errors.New("no portal configured")
 
-// treeFresh is how long LoadAll relies on the tree LoadTree brought.
-const treeFresh = time.Minute
+// How long what a load brought is reused instead of asking the portal again.
+// Many sessions share one Directory: those that ask for the same thing at
+// about the same time (they start together, or read the snapshot just before
+// another session's load landed) cost the portal one request.
+const (
+	// TreeReuse is how old a tree LoadTree (and LoadAll) reuses.
+	TreeReuse = 30 * time.Second
+	// PeopleReuse is how old a department's people LoadDepartment reuses:
+	// well below the browser's presence refresh (a minute).
+	PeopleReuse = 5 * time.Second
+)
 
-// sharedLoadTimeout bounds a department load that several callers share: it
-// runs on even when the caller that started it gives up.
+// sharedLoadTimeout bounds a load that several callers share: it runs on
+// even when the caller that started it gives up.
 const sharedLoadTimeout = 2 * time.Minute
 
 // Directory holds the current Org and loads more from the portal. One
@@ -33,17 +42,20 @@ const sharedLoadTimeout = 2 * time.Minute
 //
 // Every load merges what it fetched into a new snapshot (copy-on-write) and
 // returns it; on error it returns the current snapshot, unchanged, with the
-// error. The disk cache is read by LoadCache and written by LoadTree, LoadAll
-// and SaveCache; a failure to write it does not fail the load: it is recorded
-// once in Warnings, and the program goes on without the cache.
+// error. Concurrent loads of the same thing share one request, and a load
+// reuses what a recent one brought (LoadTree, LoadDepartment). The disk
+// cache is read by LoadCache and written by LoadTree, LoadAll and SaveCache;
+// a failure to write it does not fail the load: it is recorded once in
+// Warnings, and the program goes on without the cache.
 type Directory struct {
 	client *api.Client
 	opts   Options
 	portal string
 
-	mu     sync.Mutex // serializes replacing cur
-	cur    atomic.Pointer[Org]
-	treeAt time.Time // when LoadTree last brought the tree (under mu)
+	mu       sync.Mutex // serializes replacing cur; guards treeAt and peopleAt
+	cur      atomic.Pointer[Org]
+	treeAt   time.Time         // when the request that brought the tree began
+	peopleAt map[int]time.Time // when the request that brought a department's people began
 
 	flight singleflight.Group
 
@@ -57,7 +69,7 @@ type Directory struct {
 // New returns a Directory over client. A nil client gives a Directory that
 // only reads the cache (its loads return ErrNoClient).
 func New(client *api.Client, o Options) *Directory {
-	d := &Directory{client: client, opts: o}
+	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{}}
 	if client != nil {
 		d.portal = client.Portal()
 	}
@@ -94,63 +106,16 @@ func (d *Directory) update(change func(*Org) *Org) *Org {
 	return o
 }
 
-// LoadTree fetches the department tree and every department's member IDs
-// (department.get, then im.department.employees.get without details: a few
-// requests for the whole company), keeps the people already known, and
-// writes the cache.
-func (d *Directory) LoadTree(ctx context.Context) (*Org, error) {
-	if d.client == nil {
-		return d.Snapshot(), ErrNoClient
-	}
-	deps, err := d.client.Departments(ctx)
-	if err != nil {
-		return d.Snapshot(), fmt.Errorf("loading the department tree: %w", err)
-	}
-	ids := make([]int, 0, len(deps))
-	for _, dep := range deps {
-		ids = append(ids, dep.ID)
-	}
-	members := map[int][]int{}
-	if len(ids) > 0 {
-		if members, err = d.client.DepartmentMembers(ctx, ids); err != nil {
-			return d.Snapshot(), fmt.Errorf("loading the department members: %w", err)
-		}
-	}
-	now := time.Now()
-	o := d.update(func(old *Org) *Org {
-		d.treeAt = now
-		return old.withTree(convertDepartments(deps), members, now)
-	})
-	d.saveQuietly()
-	return o, nil
-}
-
-// LoadDepartment fetches one department's people with presence (foreground
-// lane; concurrent calls for the same department share one request, which
-// finishes even if the caller that started it gives up).
-func (d *Directory) LoadDepartment(ctx context.Context, deptID int) (*Org, error) {
-	if d.client == nil {
-		return d.Snapshot(), ErrNoClient
-	}
-	shared := context.WithoutCancel(ctx)
-	ch := d.flight.DoChan(strconv.Itoa(deptID), func() (any, error) {
-		lctx, cancel := context.WithTimeout(shared, sharedLoadTimeout)
+// shared runs load once for all the callers asking for key meanwhile. The
+// load goes on (at most sharedLoadTimeout) when the caller that started it
+// gives up; a caller that gives up gets the current snapshot and its
+// context's error.
+func (d *Directory) shared(ctx context.Context, key string, load func(context.Context) (*Org, error)) (*Org, error) {
+	detached := context.WithoutCancel(ctx)
+	ch := d.flight.DoChan(key, func() (any, error) {
+		lctx, cancel := context.WithTimeout(detached, sharedLoadTimeout)
 		defer cancel()
-		byDept, err := d.client.DepartmentEmployees(lctx, []int{deptID})
-		if err != nil {
-			return nil, fmt.Errorf("loading the people of department %d: %w", deptID, err)
-		}
-		users := byDept[deptID]
-		people := convertUsers(users)
-		ids := make([]int, 0, len(users))
-		for _, u := range users {
-			if u.ID > 0 {
-				ids = append(ids, u.ID)
-			}
-		}
-		return d.update(func(old *Org) *Org {
-			return old.withPeople(people, map[int][]int{deptID: ids})
-		}), nil
+		return load(lctx)
 	})
 	select {
 	case r := <-ch:
@@ -163,24 +128,157 @@ func (d *Directory) LoadDepartment(ctx context.Context, deptID int) (*Org, error
 	}
 }
 
+// TreeFresh reports whether LoadTree would answer without asking the
+// portal: a tree load began less than TreeReuse ago.
+func (d *Directory) TreeFresh() bool { return d.treeSince(time.Now().Add(-TreeReuse)) }
+
+// treeSince reports whether the tree comes from a request begun at or after cutoff.
+func (d *Directory) treeSince(cutoff time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.treeAt.IsZero() && !d.treeAt.Before(cutoff)
+}
+
+// LoadTree fetches the department tree and every department's member IDs
+// (department.get, then im.department.employees.get without details: a few
+// requests for the whole company), keeps the people already known, and
+// writes the cache. It returns the current snapshot without asking the
+// portal when the tree is fresh (TreeFresh), and callers share a load under
+// way.
+func (d *Directory) LoadTree(ctx context.Context) (*Org, error) {
+	return d.loadTree(ctx, time.Now().Add(-TreeReuse))
+}
+
+// LoadTreeFresh is LoadTree without the reuse of a recent tree (the user
+// asked for a refresh); it still shares a load under way.
+func (d *Directory) LoadTreeFresh(ctx context.Context) (*Org, error) {
+	return d.loadTree(ctx, time.Now())
+}
+
+// loadTree loads the tree unless it comes from a request begun at or after
+// cutoff. The check is made again in the shared load: a load that ended
+// after the first check counts.
+func (d *Directory) loadTree(ctx context.Context, cutoff time.Time) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	if d.treeSince(cutoff) {
+		return d.Snapshot(), nil
+	}
+	return d.shared(ctx, "tree", func(ctx context.Context) (*Org, error) {
+		if d.treeSince(cutoff) {
+			return d.Snapshot(), nil
+		}
+		began := time.Now()
+		deps, err := d.client.Departments(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("loading the department tree: %w", err)
+		}
+		ids := make([]int, 0, len(deps))
+		for _, dep := range deps {
+			ids = append(ids, dep.ID)
+		}
+		members := map[int][]int{}
+		if len(ids) > 0 {
+			if members, err = d.client.DepartmentMembers(ctx, ids); err != nil {
+				return nil, fmt.Errorf("loading the department members: %w", err)
+			}
+		}
+		now := time.Now()
+		o := d.update(func(old *Org) *Org {
+			d.treeAt = began
+			return old.withTree(convertDepartments(deps), members, now)
+		})
+		d.saveQuietly()
+		return o, nil
+	})
+}
+
+// PeopleAge reports how long ago the request that brought department
+// deptID's people (LoadDepartment) began; false when the current snapshot
+// does not hold them from such a request.
+func (d *Directory) PeopleAge(deptID int) (time.Duration, bool) {
+	at, ok := d.peopleBegan(deptID)
+	if !ok {
+		return 0, false
+	}
+	return time.Since(at), true
+}
+
+// peopleBegan returns when the request that brought department deptID's
+// people in the current snapshot began; false when none did.
+func (d *Directory) peopleBegan(deptID int) (time.Time, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.peopleAt[deptID]
+	return at, ok && d.cur.Load().Loaded(deptID)
+}
+
+// LoadDepartment fetches one department's people with presence (foreground
+// lane). Concurrent calls for the same department share one request, which
+// finishes even if the caller that started it gives up; and a call less
+// than PeopleReuse after the start of the request that brought them gets
+// the current snapshot without asking the portal: a hundred sessions
+// opening one department cost one request, while a presence refresh a
+// minute later asks again.
+func (d *Directory) LoadDepartment(ctx context.Context, deptID int) (*Org, error) {
+	return d.LoadDepartmentWithin(ctx, deptID, PeopleReuse)
+}
+
+// LoadDepartmentWithin is LoadDepartment accepting people brought by a
+// request begun up to maxAge ago (0: only one begun after this call, as
+// when the user asks for a refresh).
+func (d *Directory) LoadDepartmentWithin(ctx context.Context, deptID int, maxAge time.Duration) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	cutoff := time.Now().Add(-max(0, maxAge))
+	if d.peopleSince(deptID, cutoff) {
+		return d.Snapshot(), nil
+	}
+	return d.shared(ctx, "dept "+strconv.Itoa(deptID), func(ctx context.Context) (*Org, error) {
+		if d.peopleSince(deptID, cutoff) {
+			return d.Snapshot(), nil
+		}
+		began := time.Now()
+		byDept, err := d.client.DepartmentEmployees(ctx, []int{deptID})
+		if err != nil {
+			return nil, fmt.Errorf("loading the people of department %d: %w", deptID, err)
+		}
+		users := byDept[deptID]
+		people := convertUsers(users)
+		ids := make([]int, 0, len(users))
+		for _, u := range users {
+			if u.ID > 0 {
+				ids = append(ids, u.ID)
+			}
+		}
+		return d.update(func(old *Org) *Org {
+			d.peopleAt[deptID] = began
+			return old.withPeople(people, map[int][]int{deptID: ids})
+		}), nil
+	})
+}
+
+// peopleSince reports whether the current snapshot holds department
+// deptID's people from a request begun at or after cutoff.
+func (d *Directory) peopleSince(deptID int, cutoff time.Time) bool {
+	at, ok := d.peopleBegan(deptID)
+	return ok && !at.Before(cutoff)
+}
+
 // LoadAll fetches everyone on the background lane (the tree first, unless
-// LoadTree fetched it within the last minute), reporting progress (may be
-// nil); the new snapshot is Complete, holds exactly the people fetched, and
-// is written to the cache.
+// it is fresh: see LoadTree), reporting progress (may be nil); the new
+// snapshot is Complete, holds exactly the people fetched, and is written to
+// the cache.
 func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int)) (*Org, error) {
 	if d.client == nil {
 		return d.Snapshot(), ErrNoClient
 	}
 	bg := api.Background(ctx)
-	d.mu.Lock()
-	fresh := !d.treeAt.IsZero() && time.Since(d.treeAt) < treeFresh
-	d.mu.Unlock()
-	org := d.Snapshot()
-	if !fresh {
-		var err error
-		if org, err = d.LoadTree(bg); err != nil {
-			return org, err
-		}
+	org, err := d.LoadTree(bg)
+	if err != nil {
+		return org, err
 	}
 	ids := make([]int, 0, len(org.st.depts))
 	for _, dep := range org.st.depts {
@@ -188,7 +286,6 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 	}
 	var users []api.User
 	if len(ids) > 0 {
-		var err error
 		if users, err = d.client.AllEmployees(bg, ids, progress); err != nil {
 			return d.Snapshot(), fmt.Errorf("loading everyone: %w", err)
 		}

@@ -160,6 +160,61 @@ func TestLoadDepartmentHeadFirst(t *testing.T) {
 	assert.False(t, org.Loaded(other), "older snapshots never change")
 }
 
+// backdate makes the loads of the tree (dept 0) or of department dept look
+// older than their reuse windows, as if that much time had passed.
+func backdate(d *Directory, dept int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if dept == 0 {
+		d.treeAt = d.treeAt.Add(-TreeReuse - time.Second)
+		return
+	}
+	d.peopleAt[dept] = d.peopleAt[dept].Add(-PeopleReuse - time.Second)
+}
+
+func TestLoadTreeReuse(t *testing.T) {
+	fake := fakeportal.Generate(fakeportal.GenOptions{People: 100, Departments: 8, Seed: 5, Now: genNow})
+	p, c := startPortal(t, fake, fakeportal.Options{})
+	d := New(c, Options{NoCache: true})
+	assert.False(t, d.TreeFresh())
+
+	// A hundred callers at once, and more after the first answer (as sessions
+	// of serve start): one department.get, with no gate at the portal.
+	var wg sync.WaitGroup
+	var once sync.Once
+	start, first := make(chan struct{}), make(chan struct{})
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 1 {
+				<-first
+			} else {
+				<-start
+			}
+			org, err := d.LoadTree(context.Background())
+			assert.NoError(t, err)
+			assert.Len(t, org.Departments(), len(fake.Departments))
+			once.Do(func() { close(first) })
+		}()
+	}
+	close(start)
+	wg.Wait()
+	assert.Equal(t, int64(1), p.Requests()["department.get"], "%v", p.Requests())
+	assert.True(t, d.TreeFresh())
+
+	// Forced, it asks again; so does a call once the tree is old.
+	p.ResetCounters()
+	_, err := d.LoadTreeFresh(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), p.Requests()["department.get"])
+	backdate(d, 0)
+	assert.False(t, d.TreeFresh())
+	_, err = d.LoadTree(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), p.Requests()["department.get"])
+}
+
 func TestLoadDepartmentSingleflight(t *testing.T) {
 	fake := fakeportal.Generate(fakeportal.GenOptions{People: 200, Departments: 10, Seed: 5, Now: genNow})
 	// A slow portal, so that all hundred calls overlap the one request.
@@ -190,6 +245,59 @@ func TestLoadDepartmentSingleflight(t *testing.T) {
 		assert.Same(t, orgs[0], o)
 		assert.True(t, o.Loaded(dept))
 	}
+}
+
+// A hundred callers of LoadDepartment, half of them only after the first
+// has its answer (sessions that read the snapshot before the load landed),
+// with nothing holding the portal back: one request. The presence refresh a
+// minute later asks the portal again; so does a forced load.
+func TestLoadDepartmentReusesARecentLoad(t *testing.T) {
+	fake := fakeportal.Generate(fakeportal.GenOptions{People: 200, Departments: 10, Seed: 5, Now: genNow})
+	p, c := startPortal(t, fake, fakeportal.Options{})
+	d := New(c, Options{NoCache: true})
+	_, err := d.LoadTree(context.Background())
+	require.NoError(t, err)
+	dept := activeUsers(fake)[0].Departments[0]
+	_, known := d.PeopleAge(dept)
+	assert.False(t, known)
+	p.ResetCounters()
+
+	var wg sync.WaitGroup
+	var once sync.Once
+	start, first := make(chan struct{}), make(chan struct{})
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 1 {
+				<-first
+			} else {
+				<-start
+			}
+			org, err := d.LoadDepartment(context.Background(), dept)
+			assert.NoError(t, err)
+			assert.True(t, org.Loaded(dept))
+			once.Do(func() { close(first) })
+		}()
+	}
+	close(start)
+	wg.Wait()
+	assert.Equal(t, int64(1), p.Total(), "one portal request for a hundred callers: %v", p.Requests())
+	age, known := d.PeopleAge(dept)
+	assert.True(t, known)
+	assert.Less(t, age, PeopleReuse)
+
+	backdate(d, dept)
+	org, err := d.LoadDepartment(context.Background(), dept)
+	require.NoError(t, err)
+	assert.True(t, org.Loaded(dept))
+	assert.Equal(t, int64(2), p.Total(), "data older than the window: the refresh reaches the portal")
+	_, err = d.LoadDepartmentWithin(context.Background(), dept, time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), p.Total(), "recent enough for this caller")
+	_, err = d.LoadDepartmentWithin(context.Background(), dept, 0)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), p.Total(), "forced")
 }
 
 func TestLoadDepartmentCallerGivesUp(t *testing.T) {

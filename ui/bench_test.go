@@ -94,3 +94,39 @@ func BenchmarkCursorMove30k(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
 }
+
+// BenchmarkSessionKeystroke is one keystroke of a browser session of serve
+// as BenchmarkServe100Sessions drives it: the demo org, a 100×30 terminal
+// with 256 colours and a dark background, an adaptive palette, the people
+// pane focused, the cursor moving down and up (Update, then View).
+func BenchmarkSessionKeystroke(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Demo(testNow, false)))
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.ANSI256))
+	r.SetHasDarkBackground(true)
+	a := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
+	m := New(Options{
+		Renderer: r,
+		Palette: Palette{Accent: a("#1F5FBF", "#7AA2F7"), Muted: a("#5C6072", "#8A8FA8"), Border: a("#A0A4B4", "#4B5068"),
+			BorderFocus: a("#1F5FBF", "#7AA2F7"), Selected: a("#CCD9F5", "#2E3C64"), SelectedText: a("#000000", "#FFFFFF"),
+			Online: a("#1A7F37", "#73D982"), Idle: a("#8A5A00", "#E5C07B"), Absent: a("#8250DF", "#C99AF0"),
+			Offline: a("#5C6072", "#8A8FA8"), Error: a("#CF222E", "#F7768E"), Warning: a("#8A5A00", "#E0AF68")},
+		Now: fixedNow,
+	})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.Update(treeLoadedMsg{org: org})
+	m.Update(keyMsg("tab"))
+	if len(m.people.list) < 2 {
+		b.Fatalf("the first department has %d people", len(m.people.list))
+	}
+	keys := []tea.KeyMsg{keyMsg("j"), keyMsg("k")}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(keys[i%2])
+		_ = m.View()
+		i++
+	}
+}

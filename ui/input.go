@@ -159,10 +159,10 @@ func (m *Model) refresh() tea.Cmd {
 		return nil
 	}
 	m.treeLoading = true
-	cmds := []tea.Cmd{m.loadTreeCmd()}
+	cmds := []tea.Cmd{m.loadTreeCmd(true)}
 	if m.tree.sel != 0 {
 		m.deptWaiting = true
-		cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq))
+		cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq, 0))
 	}
 	if m.bgErr != "" {
 		cmds = append(cmds, m.startBackground())

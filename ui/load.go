@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,18 +44,25 @@ type (
 	toastDoneMsg struct{ id int }
 )
 
-func (m *Model) loadTreeCmd() tea.Cmd {
+// loadTreeCmd loads the tree; forced, it never reuses a recent tree.
+func (m *Model) loadTreeCmd(forced bool) tea.Cmd {
 	dir, ctx := m.dir, m.ctx
+	load := dir.LoadTree
+	if forced {
+		load = dir.LoadTreeFresh
+	}
 	return func() tea.Msg {
-		org, err := dir.LoadTree(ctx)
+		org, err := load(ctx)
 		return treeLoadedMsg{org: org, err: err}
 	}
 }
 
-func (m *Model) loadPeopleCmd(dept, seq int) tea.Cmd {
+// loadPeopleCmd loads dept's people, accepting what the shared directory
+// brought up to maxAge ago (0: ask the portal).
+func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 	dir, ctx := m.dir, m.ctx
 	return func() tea.Msg {
-		org, err := dir.LoadDepartment(ctx, dept)
+		org, err := dir.LoadDepartmentWithin(ctx, dept, maxAge)
 		return peopleLoadedMsg{dept: dept, seq: seq, org: org, err: err}
 	}
 }
@@ -146,27 +155,29 @@ func (m *Model) syncPeople() {
 	m.people.set(m.org.People(m.tree.sel))
 }
 
-// fresh reports whether the department's people are loaded and recent.
+// fresh reports whether the department's people are on screen and recent:
+// loaded (by any session of the shared directory) or fetched whole less
+// than the refresh interval ago.
 func (m *Model) fresh(dept int) bool {
 	if _, loaded := m.org.People(dept); !loaded {
 		return false
 	}
-	t := m.loadedAt[dept]
-	if f := m.org.FetchedAt(); f.After(t) {
-		t = f
+	if age, ok := m.dir.PeopleAge(dept); ok && age < m.refreshEvery {
+		return true
 	}
-	return m.now().Sub(t) < m.refreshEvery
+	return m.now().Sub(m.org.FetchedAt()) < m.refreshEvery
 }
 
 // scheduleLoad loads the highlighted department unless it is fresh: now, or
-// after the cursor has rested for the debounce interval.
+// after the cursor has rested for the debounce interval. What the shared
+// directory brought within the refresh interval comes without a request.
 func (m *Model) scheduleLoad(now bool) tea.Cmd {
 	if m.dir == nil || m.tree.sel == 0 || m.fresh(m.tree.sel) {
 		return nil
 	}
 	m.deptWaiting = true
 	if now || m.debounce <= 0 {
-		return m.loadPeopleCmd(m.tree.sel, m.deptSeq)
+		return m.loadPeopleCmd(m.tree.sel, m.deptSeq, m.refreshEvery)
 	}
 	return m.after(m.debounce, deptIdleMsg{seq: m.deptSeq})
 }

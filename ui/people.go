@@ -103,9 +103,21 @@ func colsFor(w int, need personCols) personCols {
 	return c
 }
 
-// personRow draws one person in w cells.
+// personRow draws one person in w cells, or takes the row the last frame drew.
 func (m *Model) personRow(p *directory.Person, c personCols, selected, focused bool, w int) string {
-	b := badgeOf(p, m.now(), m.threshold)
+	k := personRowKey{person: p, cols: c, badge: badgeOf(p, m.now(), m.threshold), head: p.ID == m.headID,
+		selected: selected, focused: focused, w: w}
+	if row, ok := m.personRows.get(k); ok {
+		return row
+	}
+	row := m.drawPersonRow(k)
+	m.personRows.put(k, row)
+	return row
+}
+
+// drawPersonRow draws the row of k.
+func (m *Model) drawPersonRow(k personRowKey) string {
+	p, c, b, selected, focused, w := k.person, k.cols, k.badge, k.selected, k.focused, k.w
 	cursor := " "
 	if selected {
 		cursor = "›"
@@ -119,7 +131,7 @@ func (m *Model) personRow(p *directory.Person, c personCols, selected, focused b
 		ext = "ext " + p.Extension
 	}
 	name := p.Name
-	if p.ID == m.headID {
+	if k.head {
 		name += " ★"
 	}
 	cols := []struct {

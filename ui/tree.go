@@ -103,8 +103,22 @@ func (m *Model) treeView(w, h int, focused bool) []string {
 	return fill(lines, w, h)
 }
 
+// treeRowView draws one row of the tree in w cells, or takes the row the
+// last frame drew.
 func (m *Model) treeRowView(r treeRow, selected, focused bool, w int) string {
-	d := m.org.Department(r.id)
+	k := treeRowKey{row: r, dept: m.org.Department(r.id), count: m.org.HeadCount(r.id), expanded: m.tree.expanded[r.id],
+		selected: selected, focused: focused, w: w}
+	if row, ok := m.treeRows.get(k); ok {
+		return row
+	}
+	row := m.drawTreeRow(k)
+	m.treeRows.put(k, row)
+	return row
+}
+
+// drawTreeRow draws the row of k.
+func (m *Model) drawTreeRow(k treeRowKey) string {
+	r, d, selected, focused, w := k.row, k.dept, k.selected, k.focused, k.w
 	name := ""
 	if d != nil {
 		name = d.Name
@@ -117,11 +131,11 @@ func (m *Model) treeRowView(r treeRow, selected, focused bool, w int) string {
 	arrow := "  "
 	if r.children {
 		arrow = "▸ "
-		if m.tree.expanded[r.id] {
+		if k.expanded {
 			arrow = "▾ "
 		}
 	}
-	count := strconv.Itoa(m.org.HeadCount(r.id))
+	count := strconv.Itoa(k.count)
 	lead := cursor + strings.Repeat(" ", indent) + arrow
 	rest := w - safetext.Width(lead)
 	var text string

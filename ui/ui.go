@@ -88,7 +88,6 @@ type Model struct {
 
 	deptSeq     int  // bumped whenever the highlighted department changes
 	deptWaiting bool // a load of the highlighted department (at deptSeq) is pending
-	loadedAt    map[int]time.Time
 	treeLoading bool
 	spinning    bool
 
@@ -101,6 +100,15 @@ type Model struct {
 	}
 	toast   string
 	toastID int
+
+	// What View drew last, so that a frame draws and measures only what changed.
+	treeRows   rowMemo[treeRowKey]
+	personRows rowMemo[personRowKey]
+	lastFrame  struct {
+		w     int
+		lines []drawnLine
+	}
+	lastFooter footerLine
 }
 
 // New returns the root model.
@@ -124,7 +132,6 @@ func New(o Options) *Model {
 		threshold: o.Threshold, refreshEvery: o.RefreshEvery,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
-		loadedAt:   map[int]time.Time{},
 		tree:       tree{expanded: map[int]bool{}},
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
@@ -153,15 +160,18 @@ func New(o Options) *Model {
 
 func (m *Model) now() time.Time { return m.nowFn() }
 
-// Init starts loading: what the directory already holds (the disk cache) is
-// drawn at once and revalidated; the tree, then the highlighted department,
-// then (with Background) everyone.
+// Init starts loading: what the directory already holds (the disk cache, or
+// what other sessions loaded) is drawn at once and, unless the tree is
+// fresh, revalidated; the tree, then the highlighted department, then (with
+// Background) everyone.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.refreshTick()}
 	if m.dir != nil {
 		cmds = append(cmds, m.adopt(m.dir.Snapshot()))
-		m.treeLoading = true
-		cmds = append(cmds, m.loadTreeCmd())
+		m.treeLoading = !m.dir.TreeFresh()
+		if m.treeLoading {
+			cmds = append(cmds, m.loadTreeCmd(false))
+		}
 		if len(m.org.Roots()) > 0 {
 			cmds = append(cmds, m.startBackground())
 		}
@@ -218,7 +228,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.seq != m.deptSeq || m.dir == nil {
 			return nil
 		}
-		return m.loadPeopleCmd(m.tree.sel, msg.seq)
+		return m.loadPeopleCmd(m.tree.sel, msg.seq, m.refreshEvery)
 	case peopleLoadedMsg:
 		if msg.dept != m.tree.sel || msg.seq != m.deptSeq {
 			return nil // the user has moved on: never draw it
@@ -229,13 +239,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.peopleErr = ""
-		m.loadedAt[msg.dept] = m.now()
 		return m.adopt(msg.org)
 	case refreshMsg:
 		cmds := []tea.Cmd{m.refreshTick()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
+			// The directory's reuse window: sessions that refresh the same
+			// department within a few seconds share one request.
 			m.deptWaiting = true
-			cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq))
+			cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq, directory.PeopleReuse))
 		}
 		return tea.Batch(cmds...)
 	case bgProgressMsg:

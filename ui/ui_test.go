@@ -414,7 +414,7 @@ func TestStaleReplyFromThePortal(t *testing.T) {
 	h.timers = nil
 	h.keys("down") // Sales: its load is held
 	salesSeq := h.m.deptSeq
-	salesLoad := h.m.loadPeopleCmd(2, salesSeq)
+	salesLoad := h.m.loadPeopleCmd(2, salesSeq, 0)
 	h.keys("down") // R&D
 	reply := salesLoad()
 	h.send(reply)
@@ -433,10 +433,12 @@ func TestRefreshAndBackground(t *testing.T) {
 	assert.True(t, h.m.org.Complete(), "the background load fills everything")
 	assert.False(t, h.m.bg.running)
 
-	// The presence refresh reloads the visible department.
-	before := p.Total()
+	// The presence refresh reloads the visible department through the
+	// shared directory, which reuses a load of a moment ago (a minute
+	// later it asks the portal: see the directory's tests).
+	before := p.Requests()
 	h.send(refreshMsg{})
-	assert.Greater(t, p.Total(), before, "the refresh asked the portal")
+	assert.Equal(t, before, p.Requests(), "the department loaded a moment ago is reused")
 	assert.False(t, h.m.deptWaiting)
 	var again int
 	for _, msg := range h.timers {
@@ -446,11 +448,32 @@ func TestRefreshAndBackground(t *testing.T) {
 	}
 	assert.Positive(t, again, "the refresh timer is re-armed")
 
-	// r reloads the tree and the department.
-	before = p.Total()
+	// r reloads the tree (department.get, then the member lists in a batch)
+	// and the department's people (a batch) from the portal; the new tree
+	// restarts the background load.
+	before = p.Requests()
 	h.keys("r")
-	assert.Greater(t, p.Total(), before)
+	after := p.Requests()
+	assert.Equal(t, before["department.get"]+1, after["department.get"], "%v", after)
+	assert.GreaterOrEqual(t, after["batch"], before["batch"]+2, "%v", after)
 	assert.False(t, h.m.busy())
+}
+
+// A second session over a shared directory that has the tree and the first
+// department: it draws them at once, asking the portal nothing.
+func TestSecondSessionAsksNothing(t *testing.T) {
+	p, dir := startPortal(t, smallPortalOrg())
+	first := newHarness(t, Options{Directory: dir})
+	first.init()
+	require.True(t, first.m.people.loaded)
+	before := p.Total()
+
+	h := newHarness(t, Options{Directory: dir})
+	cmd := h.m.Init()
+	assert.False(t, h.m.busy(), "nothing to wait for")
+	assert.Contains(t, h.view(), "Anna Johnson", "drawn at once")
+	h.run(cmd)
+	assert.Equal(t, before, p.Total(), "%v", p.Requests())
 }
 
 func TestSearchRemote(t *testing.T) {

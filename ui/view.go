@@ -95,10 +95,31 @@ func (m *Model) View() string {
 		lines = append(lines, m.footer(m.width))
 	}
 	lines = fill(lines, m.width, m.height)
-	for i, l := range lines {
-		lines[i] = fitANSI(l, m.width)
-	}
+	m.fit(lines)
+	m.treeRows.endFrame()
+	m.personRows.endFrame()
 	return strings.Join(lines, "\n")
+}
+
+// drawnLine is a line of the last frame as it was built and as fitANSI
+// made it.
+type drawnLine struct{ built, fitted string }
+
+// fit makes every line exactly the terminal's width (fitANSI). Most lines
+// of a frame are the same as the last frame's (a cursor move changes a few
+// rows), and those are not measured again.
+func (m *Model) fit(lines []string) {
+	last := m.lastFrame.lines
+	if len(last) != len(lines) || m.lastFrame.w != m.width {
+		last = make([]drawnLine, len(lines))
+	}
+	for i, l := range lines {
+		if last[i].built != l || last[i].fitted == "" {
+			last[i] = drawnLine{built: l, fitted: fitANSI(l, m.width)}
+		}
+		lines[i] = last[i].fitted
+	}
+	m.lastFrame.lines, m.lastFrame.w = last, m.width
 }
 
 func (m *Model) mainView(L screen) []string {
@@ -325,8 +346,12 @@ func (m *Model) copyMenu(w int) string {
 	return b.String() + strings.Repeat(" ", max(0, w-used))
 }
 
-// footer is the short help generated from the key map.
+// footer is the short help generated from the key map. It depends on the
+// width and the mode only, so it is drawn once for each.
 func (m *Model) footer(w int) string {
+	if f := &m.lastFooter; f.ok && f.w == w && f.mode == m.mode {
+		return f.line
+	}
 	var keys []key.Binding
 	switch m.mode {
 	case modeSearch:
@@ -337,7 +362,17 @@ func (m *Model) footer(w int) string {
 		keys = m.keys.ShortHelp()
 	}
 	m.help.Width = max(0, w-1)
-	return fitANSI(" "+m.help.ShortHelpView(keys), w)
+	line := fitANSI(" "+m.help.ShortHelpView(keys), w)
+	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, line: line}
+	return line
+}
+
+// footerLine is the footer as last drawn, for a width and a mode.
+type footerLine struct {
+	ok   bool
+	w    int
+	mode mode
+	line string
 }
 
 // helpView is the full help generated from the key map: its columns side

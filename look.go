@@ -1,0 +1,22 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/b24org/b24org/ui"
+)
+
+// lookFor returns the browser's key bindings and palette from the
+// settings: the config file's keys over the defaults, and the theme (mono
+// when s.noColor).
+func lookFor(s settings) (ui.KeyMap, ui.Palette, error) {
+	keys := defaultKeyMap()
+	if err := rebindKeys(&keys, s.keys); err != nil {
+		return ui.KeyMap{}, ui.Palette{}, fmt.Errorf("config file %s: keys: %w", s.configPath, err)
+	}
+	palette, err := themePalette(s.theme, s.noColor)
+	if err != nil {
+		return ui.KeyMap{}, ui.Palette{}, fmt.Errorf("theme: %w", err)
+	}
+	return keys, palette, nil
+}
