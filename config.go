@@ -233,6 +233,7 @@ type settings struct {
 	refresh      bool
 	demo         bool
 	demoHostile  bool
+	demoCache    bool // the demo keeps a cache of its own (the browser's start)
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/b24org/config.yaml, or ~/.config/b24org/config.yaml.

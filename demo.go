@@ -14,7 +14,11 @@ import (
 func demoRate() api.RateProfile { return api.RateProfile{PerSecond: 50, Burst: 250} }
 
 // openDemo starts the demo portal in this process and returns a Directory
-// over it. The demo never touches the user's cache.
+// over it. With s.demoCache (the browser) the demo keeps a cache of its own
+// beside the real portals' ones, under a fixed key (its portal's address
+// changes on every run), so that a second start draws at once as with a
+// real portal; it never mixes with a real portal's cache. find, export and
+// serve load the local portal whole and leave the disk alone.
 func (a *app) openDemo(s settings) (*directory.Directory, func(), error) {
 	rate := demoRate()
 	p, err := fakeportal.Start(fakeportal.Demo(time.Now(), s.demoHostile), fakeportal.Options{Rate: rate.PerSecond, Burst: rate.Burst})
@@ -28,5 +32,15 @@ func (a *app) openDemo(s settings) (*directory.Directory, func(), error) {
 		p.Close()
 		return nil, nil, fmt.Errorf("demo portal: %w", err)
 	}
-	return directory.New(client, directory.Options{NoCache: true}), p.Close, nil
+	return directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache || !s.demoCache, CacheKey: demoCacheKey(s.demoHostile)}), p.Close, nil
+}
+
+// demoCacheKey keys the demo's cache: the hostile demo has different
+// people, so a cache of its own. No real portal has such a key (theirs
+// are host and user).
+func demoCacheKey(hostile bool) string {
+	if hostile {
+		return "demo-hostile"
+	}
+	return "demo"
 }

@@ -1,7 +1,8 @@
 package directory
 
-// The disk cache: one file per portal, named by a hash of the portal as
-// Client.Portal() prints it (host and user, never the secret). The file is
+// The disk cache: one file per portal, named by a hash of its key: the
+// portal as Client.Portal() prints it (host and user, never the secret), or
+// Options.CacheKey (the demo's). The file is
 //
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
@@ -11,7 +12,7 @@ package directory
 // nanoseconds (0 for unknown), and the lists the search reads are plain
 // uint32 arrays (count, then 4 bytes each) that decode in one pass:
 //
-//	meta      portal, FetchedAt, Complete, number of people
+//	meta      key, FetchedAt, Complete, number of people
 //	tree      departments: ID, name, sort, parent, head
 //	members   one length-prefixed block: member IDs per department, then the
 //	          loaded departments
@@ -23,7 +24,9 @@ package directory
 // Every reader streams the whole payload through a small buffer and checks
 // its checksum, but keeps only what it needs: LoadCache everything (and
 // adopts the index), SearchCache the tree, the parts of the index the query
-// reads (words or digits) and the records of the people found. In a
+// reads (words or digits) and the records of the people found, the first
+// step of LoadCacheStaged the tree, the member lists and the records of the
+// root departments' people (the browser's first frame: BenchmarkFirstFrame30k of the main package). In a
 // short-lived process fresh memory is the main cost (every page is faulted
 // in), so not keeping is what makes `find` fast (BenchmarkFind30k,
 // BenchmarkCacheLoad30k and its JSON and gob companions, BENCHMARKS.md).
@@ -49,6 +52,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/b24org/b24org/safetext"
 )
 
 const (
@@ -73,11 +78,19 @@ func (e *CacheError) Error() string {
 	return fmt.Sprintf("cache file %s %s; it will be rebuilt", e.Path, e.Reason)
 }
 
-// cacheFileName returns the cache file name for a portal: a hash of the
-// portal as Client.Portal() prints it.
-func cacheFileName(portal string) string {
-	sum := sha256.Sum256([]byte(portal))
+// cacheFileName returns the cache file name for a cache key: a hash of it.
+func cacheFileName(key string) string {
+	sum := sha256.Sum256([]byte(key))
 	return "b24org-" + hex.EncodeToString(sum[:12]) + ".cache"
+}
+
+// cacheKey is what names this Directory's cache file and is stored in it:
+// Options.CacheKey, else the portal.
+func (d *Directory) cacheKey() string {
+	if d.opts.CacheKey != "" {
+		return d.opts.CacheKey
+	}
+	return d.portal
 }
 
 // CachePath returns the cache file of this Directory's portal, "" when the
@@ -86,7 +99,7 @@ func (d *Directory) CachePath() string {
 	if d.opts.NoCache || d.opts.CacheDir == "" {
 		return ""
 	}
-	return filepath.Join(d.opts.CacheDir, cacheFileName(d.portal))
+	return filepath.Join(d.opts.CacheDir, cacheFileName(d.cacheKey()))
 }
 
 // LoadCache reads the disk cache into the current Org; false when there is
@@ -94,23 +107,75 @@ func (d *Directory) CachePath() string {
 // from the portal (fresher data is never replaced by older). A file that
 // cannot be used returns a *CacheError and is otherwise ignored.
 func (d *Directory) LoadCache() (bool, error) {
+	org, err := d.cachedOrg(readOrg)
+	if org == nil {
+		return false, err
+	}
+	return d.install(org, nil) != nil, nil
+}
+
+// LoadCacheStaged is LoadCache in two steps, for a first screen that must
+// not wait for the whole cache. It installs at once what the browser's
+// first screen shows: the department tree, every department's member IDs
+// (so every head count) and the people of the root departments, read
+// without keeping the rest of the file (whose checksum it still checks);
+// the snapshot is not Complete. Then rest reads the whole cache as
+// LoadCache does and installs it in place of that first part, unless
+// something else has replaced it meanwhile; a failure of rest is also
+// recorded in Warnings. rest is nil when nothing was installed (no cache, a
+// *CacheError, or a Directory that already knew something).
+func (d *Directory) LoadCacheStaged() (rest func() error, err error) {
+	first, err := d.cachedOrg(readStart)
+	if first == nil {
+		return nil, err
+	}
+	if d.install(first, nil) == nil {
+		return nil, nil
+	}
+	return func() error {
+		org, err := d.cachedOrg(readOrg)
+		if err != nil {
+			d.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+		}
+		if org != nil {
+			d.install(org, first)
+		}
+		return err
+	}, nil
+}
+
+// cachedOrg reads the disk cache with read (readOrg, readStart); nil when
+// there is none or it cannot be used (then with a *CacheError).
+func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*Org, string, error)) (*Org, error) {
 	var org *Org
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		org, reason, err = readOrg(r, size, d.portal)
+		org, reason, err = read(r, size, d.cacheKey())
 		return reason, err
 	})
 	if !found || err != nil {
-		return false, err
+		return nil, err
 	}
+	org.portal = safetext.Clean(d.portal) // the file holds the key; a snapshot names the portal (as New's)
+	return org, nil
+}
+
+// install makes org the snapshot in place of prev, or (prev nil) while
+// nothing is known (fresher data is never replaced by older), and returns
+// it; nil when the snapshot is something else.
+func (d *Directory) install(org, prev *Org) *Org {
 	installed := false
 	d.update(func(old *Org) *Org {
-		if len(old.st.depts) > 0 || len(old.people) > 0 {
+		known := len(old.st.depts) > 0 || len(old.people) > 0
+		if (prev == nil && known) || (prev != nil && old != prev) {
 			return old
 		}
 		installed = true
 		return org
 	})
-	return installed, nil
+	if !installed {
+		return nil
+	}
+	return org
 }
 
 // CacheSearch is a search answered from the disk cache alone (SearchCache).
@@ -135,12 +200,13 @@ type CacheSearch struct {
 func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
 	var cs *CacheSearch
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		cs, reason, err = searchFile(r, size, d.portal, query, limit)
+		cs, reason, err = searchFile(r, size, d.cacheKey(), query, limit)
 		return reason, err
 	})
 	if !found || err != nil {
 		return nil, err
 	}
+	cs.Org.portal = safetext.Clean(d.portal) // as in cachedOrg
 	return cs, nil
 }
 
@@ -193,7 +259,7 @@ func (d *Directory) SaveCache() error {
 		return fmt.Errorf("creating the cache directory: %w", err)
 	}
 	removeStaleTemps(path)
-	if err := writeAtomic(path, encodeCache(o)); err != nil {
+	if err := writeAtomic(path, encodeCacheAs(o, d.cacheKey())); err != nil {
 		return fmt.Errorf("writing the cache: %w", err)
 	}
 	return nil
@@ -256,11 +322,14 @@ func removeStaleTemps(path string) {
 	}
 }
 
-// encodeCache encodes o as a cache file.
-func encodeCache(o *Org) []byte {
+// encodeCache encodes o as the cache file of its portal.
+func encodeCache(o *Org) []byte { return encodeCacheAs(o, o.portal) }
+
+// encodeCacheAs encodes o as a cache file under key.
+func encodeCacheAs(o *Org, key string) []byte {
 	idx := o.index()
 	b := make([]byte, headerSize, headerSize+64+len(o.people)*140)
-	b = appendString(b, o.portal)
+	b = appendString(b, key)
 	b = appendTime(b, o.fetchedAt)
 	b = appendBool(b, o.complete)
 	b = binary.AppendUvarint(b, uint64(len(o.people)))

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/b24org/b24org/safetext"
 )
 
 // stream reads a cache payload in order through a small buffer, summing
@@ -147,6 +149,20 @@ func (s *stream) text(n int) string {
 	return b.String()
 }
 
+// peek returns the next n bytes without consuming them (fewer at the end
+// of the payload); n is small.
+func (s *stream) peek(n int) []byte {
+	if s.err != nil {
+		return nil
+	}
+	b, err := s.br.Peek(int(min(int64(n), s.left)))
+	if err != nil {
+		s.readErr(err)
+		return nil
+	}
+	return b
+}
+
 // skip passes over the next n bytes (summed all the same).
 func (s *stream) skip(n int64) {
 	if !s.take(n) {
@@ -223,7 +239,7 @@ func (s *stream) finish(sum uint32) string {
 // cacheHead is the beginning of a cache file: what every reader needs.
 type cacheHead struct {
 	sum       uint32 // the payload's checksum from the header
-	portal    string
+	key       string // the portal, or Options.CacheKey
 	fetchedAt time.Time
 	complete  bool
 	n         int // people
@@ -231,11 +247,11 @@ type cacheHead struct {
 }
 
 // readHead checks the header of a cache file of size bytes read from r,
-// written for portal, and reads the payload up to the department tree.
+// written under key (cacheKey), and reads the payload up to the department tree.
 // reason says why the file cannot be used ("" when it can); err is a
 // failure to read. Nothing in the file can make a reader panic or allocate
 // much more than size.
-func readHead(r io.Reader, size int64, portal string) (h cacheHead, s *stream, reason string, err error) {
+func readHead(r io.Reader, size int64, key string) (h cacheHead, s *stream, reason string, err error) {
 	var hd [headerSize]byte
 	n, err := io.ReadFull(r, hd[:])
 	switch {
@@ -261,8 +277,8 @@ func readHead(r io.Reader, size int64, portal string) (h cacheHead, s *stream, r
 		return h, nil, "has trailing bytes", nil
 	}
 	s = newStream(r, int64(want))
-	h.portal = s.str()
-	if s.err == nil && h.portal != portal {
+	h.key = s.str()
+	if s.err == nil && h.key != key {
 		return h, nil, "belongs to another portal", nil
 	}
 	h.fetchedAt = s.time()
@@ -282,8 +298,8 @@ func readHead(r io.Reader, size int64, portal string) (h cacheHead, s *stream, r
 
 // readOrg reads a whole cache file into an Org (see readHead), with the
 // index the file carries.
-func readOrg(r io.Reader, size int64, portal string) (*Org, string, error) {
-	h, s, reason, err := readHead(r, size, portal)
+func readOrg(r io.Reader, size int64, key string) (*Org, string, error) {
+	h, s, reason, err := readHead(r, size, key)
 	if s == nil {
 		return nil, reason, err
 	}
@@ -310,18 +326,11 @@ func readOrg(r io.Reader, size int64, portal string) (*Org, string, error) {
 		}
 		people[i] = p
 	}
-	mr := &reader{s: members}
-	nm := mr.count()
-	byDept := make(map[int][]int, nm)
-	for range nm {
-		id := mr.int()
-		byDept[id] = mr.ints()
-	}
-	loaded := mr.ints()
-	if mr.err != nil || mr.off != len(mr.s) {
+	byDept, loaded, ok := readMembers(members)
+	if !ok {
 		return nil, "is corrupt (bad member lists)", nil
 	}
-	o := orgFrom(h.portal, h.fetchedAt, h.complete, h.depts, byDept, loaded, people)
+	o := orgFrom(h.key, h.fetchedAt, h.complete, h.depts, byDept, loaded, people)
 	idx.people = make([]*Person, h.n)
 	for e := range arr {
 		idx.people[e] = &arr[e]
@@ -330,11 +339,92 @@ func readOrg(r io.Reader, size int64, portal string) (*Org, string, error) {
 	return o, "", nil
 }
 
+// readMembers decodes the member lists block: the member IDs of each
+// department, and the loaded departments; false when it is broken.
+func readMembers(block string) (byDept map[int][]int, loaded []int, ok bool) {
+	mr := &reader{s: block}
+	nm := mr.count()
+	byDept = make(map[int][]int, nm)
+	for range nm {
+		id := mr.int()
+		byDept[id] = mr.ints()
+	}
+	loaded = mr.ints()
+	return byDept, loaded, mr.err == nil && mr.off == len(mr.s)
+}
+
+// readStart reads what the browser's first screen shows from a cache file
+// (see readHead): the tree, every department's member lists (the head
+// counts) and the people of the root departments (their members and
+// heads), into an Org that is not Complete and has no index. The other
+// records stream past, summed but neither kept nor decoded: only the
+// start of each is looked at, for its ID.
+func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
+	h, s, reason, err := readHead(r, size, key)
+	if s == nil {
+		return nil, reason, err
+	}
+	byDept, loadedIDs, ok := readMembers(s.str())
+	if s.err == nil && !ok {
+		s.fail(errors.New("bad member lists"))
+	}
+	st := buildStructure(h.depts)
+	want := map[int]bool{}
+	loaded := map[int]bool{}
+	for _, id := range st.roots {
+		for _, p := range byDept[id] {
+			want[p] = true
+		}
+		if head := st.ptrs[st.pos[id]].HeadID; head > 0 {
+			want[head] = true
+		}
+		if h.complete || slices.Contains(loadedIDs, id) {
+			loaded[id] = true
+		}
+	}
+	readIndex(s, h.n, false, false, false) // passes over it
+	ends := s.u32s()
+	size = int64(s.count())
+	if s.err == nil && !validEnds(ends, h.n, int(size)) {
+		s.fail(errors.New("bad person records"))
+	}
+	var recs []string
+	start := uint32(0)
+	for _, end := range ends {
+		if s.err != nil {
+			break
+		}
+		n := int(end - start)
+		id, k := binary.Uvarint(s.peek(min(n, binary.MaxVarintLen64)))
+		if k > 0 && id <= math.MaxInt && want[int(id)] {
+			recs = append(recs, s.text(n))
+		} else {
+			s.skip(int64(n))
+		}
+		start = end
+	}
+	if reason := s.finish(h.sum); reason != "" {
+		return nil, reason, nil
+	}
+	arr := make([]Person, len(recs))
+	people := make([]*Person, len(recs))
+	var slab []int
+	for i, rec := range recs {
+		if slab, ok = decodePerson(rec, &arr[i], slab); !ok || arr[i].ID <= 0 {
+			return nil, "is corrupt (bad person record)", nil
+		}
+		cleanPerson(&arr[i])
+		people[i] = &arr[i]
+	}
+	people = sortUnique(people)
+	return assemble(safetext.Clean(h.key), h.fetchedAt, false, st, newMembership(st, byDept, people), people, loaded), "", nil
+}
+
 // searchFile answers a search from a cache file (see readHead): it reads
 // the parts of the index the query needs and the records of the people
 // found; the rest streams past, summed but not kept.
-func searchFile(r io.Reader, size int64, portal, query string, limit int) (*CacheSearch, string, error) {
-	h, s, reason, err := readHead(r, size, portal)
+func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSearch, string, error) {
+	h, s, reason, err := readHead(r, size, key)
 	if s == nil {
 		return nil, reason, err
 	}
@@ -399,7 +489,7 @@ func searchFile(r io.Reader, size int64, portal, query string, limit int) (*Cach
 			people = append(people, &arr[i])
 		}
 	}
-	o := orgFrom(h.portal, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
+	o := orgFrom(h.key, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
 	cs := &CacheSearch{Org: o, Complete: h.complete, Matches: make([]Match, 0, len(hits))}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {

@@ -65,4 +65,9 @@ type Data struct {
 type Options struct {
 	CacheDir string // "" disables the disk cache
 	NoCache  bool   // neither read nor write the disk cache
+	// CacheKey names the cache file and is the identity stored in it, in
+	// place of the portal as Client.Portal() prints it: a portal whose
+	// address changes from run to run (the demo's) keeps one cache of its
+	// own. It must never equal a real portal's key; "" means the portal.
+	CacheKey string
 }
