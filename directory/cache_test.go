@@ -308,6 +308,12 @@ func useDecoded(b []byte) {
 			}
 		}
 	}
+	if o, reason, _ := readStart(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+		for _, d := range o.Departments() {
+			o.People(d.ID)
+			o.HeadCount(d.ID)
+		}
+	}
 	if o, reason, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
 		for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈"} {
 			o.Search(q, 5)
