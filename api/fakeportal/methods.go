@@ -370,40 +370,46 @@ func setOf(ids []int) map[int]bool {
 	return m
 }
 
-func imDepartmentGet(c *call) (result, *apiError) {
+// imDeptArgs reads the ID and USER_DATA params every im.department.* method
+// takes: the set of valid department IDs (noneErr when there is none) and
+// whether user objects are wanted.
+func imDeptArgs(c *call, noneErr func() *apiError) (map[int]bool, bool, *apiError) {
 	q := c.params.upper()
 	v, _ := q.get("ID")
 	ids := imIDs(v)
 	if len(ids) == 0 {
-		return result{}, errInvalidFormat()
+		return nil, false, noneErr()
 	}
 	ud, _ := q.get("USER_DATA")
-	want := setOf(ids)
+	return setOf(ids), isY(ud), nil
+}
+
+func imDepartmentGet(c *call) (result, *apiError) {
+	want, userData, aerr := imDeptArgs(c, errInvalidFormat)
+	if aerr != nil {
+		return result{}, aerr
+	}
 	out := newArr()
 	for _, d := range c.idx.depts {
 		if want[d.ID] {
-			out.push(c.imDepartment(d, isY(ud)))
+			out.push(c.imDepartment(d, userData))
 		}
 	}
 	return result{value: out, rows: out.len()}, nil
 }
 
 func imDepartmentManagers(c *call) (result, *apiError) {
-	q := c.params.upper()
-	v, _ := q.get("ID")
-	ids := imIDs(v)
-	if len(ids) == 0 {
-		return result{}, errIDEmpty()
+	want, userData, aerr := imDeptArgs(c, errIDEmpty)
+	if aerr != nil {
+		return result{}, aerr
 	}
-	ud, _ := q.get("USER_DATA")
-	want := setOf(ids)
 	out := newArr()
 	for _, d := range c.idx.depts {
 		if d.Head <= 0 || !want[d.ID] {
 			continue
 		}
 		var m any = d.Head
-		if isY(ud) {
+		if userData {
 			m = c.imUserByID(d.Head)
 		}
 		out.set(strconv.Itoa(d.ID), listOf(m))
@@ -412,14 +418,10 @@ func imDepartmentManagers(c *call) (result, *apiError) {
 }
 
 func imDepartmentEmployees(c *call) (result, *apiError) {
-	q := c.params.upper()
-	v, _ := q.get("ID")
-	ids := imIDs(v)
-	if len(ids) == 0 {
-		return result{}, errIDEmpty()
+	want, userData, aerr := imDeptArgs(c, errIDEmpty)
+	if aerr != nil {
+		return result{}, aerr
 	}
-	ud, _ := q.get("USER_DATA")
-	want := setOf(ids)
 	out := newArr()
 	rows := 0
 	for _, d := range c.idx.depts {
@@ -434,7 +436,7 @@ func imDepartmentEmployees(c *call) (result, *apiError) {
 			if list == nil {
 				list = newArr()
 			}
-			if isY(ud) {
+			if userData {
 				list.push(c.imUser(u))
 			} else {
 				list.push(u.ID)
