@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,4 +70,49 @@ func TestFindWithAPartialCacheAsksThePortal(t *testing.T) {
 	require.True(t, ok, r.stdout)
 	requireSamePerson(t, org, u, got, now)
 	require.Greater(t, p.Total(), before, "an incomplete cache cannot say no one else matches")
+}
+
+// TestFindIsScriptAndAccentBlind checks that find, from the cache export
+// left, transliterates Cyrillic and Latin both ways and ignores diacritics.
+func TestFindIsScriptAndAccentBlind(t *testing.T) {
+	now := time.Now()
+	org := testOrg(now)
+	var named []int
+	rename := func(first, last string) int {
+		for i := range org.Users {
+			u := &org.Users[i]
+			if u.Active && len(u.Departments) > 0 && !slices.Contains(named, u.ID) {
+				u.FirstName, u.LastName = first, last
+				named = append(named, u.ID)
+				return u.ID
+			}
+		}
+		t.Fatal("no active person left to rename")
+		return 0
+	}
+	boris := rename("Борис", "Шаповалов")
+	dora := rename("Dora", "Müller")
+	ivan := rename("Ivan", "Zhukovsky")
+	p := startPortal(t, org, fakeportal.Options{})
+	e := newRunEnv(t)
+	url := p.WebhookURL()
+	r := e.run(t, "--webhook", url, "export")
+	require.Equal(t, 0, r.code, r.stderr)
+	p.Close()
+
+	for _, c := range []struct {
+		query []string
+		want  int
+	}{
+		{[]string{"shapovalov"}, boris},          // Cyrillic name typed in Latin
+		{[]string{"boris", "SHAPOVALOV"}, boris}, // any order, any case
+		{[]string{"Жуковский"}, ivan},            // Latin name typed in Cyrillic
+		{[]string{"muller"}, dora},               // without the umlaut
+		{[]string{"mueller", "dora"}, dora},      // the German spelling of ü
+	} {
+		r = e.run(t, append([]string{"--webhook", url, "find", "--json"}, c.query...)...)
+		require.Equal(t, 0, r.code, "%v: %s", c.query, r.stderr)
+		_, ok := findByID(decodePeople(t, r.stdout), c.want)
+		require.True(t, ok, "%v should find %d: %s", c.query, c.want, r.stdout)
+	}
 }

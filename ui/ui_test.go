@@ -244,6 +244,12 @@ func TestSearchLocal(t *testing.T) {
 	assert.Contains(t, rowIDs(&h.m.tree), 3)
 
 	h.keys("/")
+	h.typeText("muller")
+	require.NotEmpty(t, h.m.search.results, "diacritics-blind")
+	assert.Equal(t, 30, h.m.search.results[0].ID)
+	h.keys("esc")
+
+	h.keys("/")
 	h.typeText("zzzz")
 	assert.Contains(t, h.view(), "no matches")
 	h.keys("backspace", "backspace", "backspace", "backspace")
