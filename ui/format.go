@@ -122,3 +122,25 @@ func thousands(n int) string {
 
 // cell is s cut and padded to exactly w cells.
 func cell(s string, w int) string { return safetext.Pad(s, w) }
+
+// unnamed stands in for a name the portal left empty, so that a row or a
+// breadcrumb never shows a blank where a name belongs.
+const unnamed = "(no name)"
+
+// named returns s, or unnamed when s is empty.
+func named(s string) string {
+	if s == "" {
+		return unnamed
+	}
+	return s
+}
+
+// path returns the department names from the root down to id, each through named.
+func (m *Model) path(id int) []string {
+	p := m.org.Path(id)
+	out := make([]string, len(p))
+	for i, s := range p {
+		out[i] = named(s)
+	}
+	return out
+}

@@ -67,7 +67,7 @@ func (m *Model) measure(list []*directory.Person) personCols {
 	var need personCols
 	now := m.now()
 	for _, p := range list {
-		need.name = max(need.name, safetext.Width(p.Name)+2) // room for " ★"
+		need.name = max(need.name, safetext.Width(named(p.Name))+2) // room for " ★"
 		need.position = max(need.position, safetext.Width(p.Position))
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
@@ -130,7 +130,7 @@ func (m *Model) drawPersonRow(k personRowKey) string {
 	if p.Extension != "" {
 		ext = "ext " + p.Extension
 	}
-	name := p.Name
+	name := named(p.Name)
 	if k.head {
 		name += " ★"
 	}
@@ -240,10 +240,10 @@ func (m *Model) details(p *directory.Person, w int) []string {
 	var head []string
 	for _, id := range p.DepartmentIDs {
 		if d := m.org.Department(id); d != nil && d.HeadID == p.ID {
-			head = append(head, d.Name)
+			head = append(head, named(d.Name))
 		}
 	}
-	title := p.Name
+	title := named(p.Name)
 	if len(head) > 0 {
 		title += " ★ head of " + strings.Join(head, ", ")
 	}
@@ -252,7 +252,7 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		where = append(where, p.Position)
 	}
 	for _, id := range p.DepartmentIDs {
-		if path := m.org.Path(id); len(path) > 0 {
+		if path := m.path(id); len(path) > 0 {
 			where = append(where, strings.Join(path, " › "))
 		}
 	}
@@ -330,12 +330,12 @@ func (m *Model) peopleTitle() string {
 		return "People"
 	}
 	if !m.people.loaded {
-		return d.Name
+		return named(d.Name)
 	}
 	n := len(m.people.list)
 	word := " people"
 	if n == 1 {
 		word = " person"
 	}
-	return d.Name + " · " + strconv.Itoa(n) + word
+	return named(d.Name) + " · " + strconv.Itoa(n) + word
 }

@@ -93,7 +93,7 @@ func (m *Model) searchView(w, h int) []string {
 		if p.Extension != "" {
 			e = "ext " + p.Extension
 		}
-		row := cell(p.Name, name-1) + " "
+		row := cell(named(p.Name), name-1) + " "
 		if pos > 0 {
 			row += cell(p.Position, pos-1) + " "
 		}
@@ -115,7 +115,7 @@ func (m *Model) searchView(w, h int) []string {
 // personPath is the path of p's first department in the tree.
 func (m *Model) personPath(p *directory.Person) string {
 	for _, id := range p.DepartmentIDs {
-		if path := m.org.Path(id); len(path) > 0 {
+		if path := m.path(id); len(path) > 0 {
 			return strings.Join(path, " › ")
 		}
 	}

@@ -121,7 +121,7 @@ func (m *Model) drawTreeRow(k treeRowKey) string {
 	r, d, selected, focused, w := k.row, k.dept, k.selected, k.focused, k.w
 	name := ""
 	if d != nil {
-		name = d.Name
+		name = named(d.Name)
 	}
 	cursor := " "
 	if selected {

@@ -581,3 +581,23 @@ func TestWarningShows(t *testing.T) {
 	assert.Contains(t, h.view(), " ! ", "a warning shows in the status bar")
 	assert.Contains(t, h.view(), "Anna Johnson", "and nothing else stops")
 }
+
+func TestEmptyNamesShowAPlaceholder(t *testing.T) {
+	po := smallPortalOrg()
+	po.Departments[2].Name = "" // EMEA
+	for i := range po.Users {
+		if po.Users[i].ID == 32 {
+			po.Users[i].FirstName, po.Users[i].LastName = "", ""
+		}
+	}
+	h := loaded(t, directory.NewOrg(orgData(po)))
+	h.keys("/")
+	h.typeText("1045")
+	require.NotEmpty(t, h.m.search.results)
+	assert.Contains(t, h.view(), "(no name)", "the search row of a person without a name")
+	h.keys("enter")
+	v := h.view()
+	assert.Contains(t, v, "Sales › (no name)", "the breadcrumb")
+	assert.Contains(t, v, "(no name) · ", "the people pane's title")
+	assert.NotContains(t, v, "Sales ›  ", "no blank segment")
+}

@@ -223,7 +223,7 @@ func (m *Model) topBar(w int) string {
 // breadcrumb is the highlighted department's path in at most w cells,
 // dropping leading names first.
 func (m *Model) breadcrumb(w int) string {
-	path := m.org.Path(m.tree.sel)
+	path := m.path(m.tree.sel)
 	if len(path) == 0 {
 		return "b24org"
 	}
