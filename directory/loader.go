@@ -52,10 +52,11 @@ type Directory struct {
 	opts   Options
 	portal string
 
-	mu       sync.Mutex // serializes replacing cur; guards treeAt and peopleAt
+	mu       sync.Mutex // serializes replacing cur; guards treeAt, peopleAt and changed
 	cur      atomic.Pointer[Org]
 	treeAt   time.Time         // when the request that brought the tree began
 	peopleAt map[int]time.Time // when the request that brought a department's people began
+	changed  chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
 
 	flight singleflight.Group
 
@@ -97,12 +98,17 @@ func (d *Directory) warn(msg string) {
 	}
 }
 
-// update replaces the current snapshot with change(current) under the lock.
+// update replaces the current snapshot with change(current) under the lock
+// and, when that is another Org, wakes the waiters of Changed.
 func (d *Directory) update(change func(*Org) *Org) *Org {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	o := change(d.cur.Load())
-	d.cur.Store(o)
+	old := d.cur.Load()
+	o := change(old)
+	if o != old {
+		d.cur.Store(o)
+		d.notifyLocked()
+	}
 	return o
 }
 

@@ -535,3 +535,74 @@ func TestTreeRevalidationKeepsTheIndex(t *testing.T) {
 	assert.Same(t, org.Person(u.ID), found)
 	assert.Contains(t, org.DepartmentPaths(found)[0], "Renamed Desk")
 }
+
+// closed reports whether ch is closed, without waiting.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestChangedWakesEveryWaiterOncePerChange(t *testing.T) {
+	fake := fakeportal.Generate(fakeportal.GenOptions{People: 40, Departments: 4, Seed: 2, Now: genNow})
+	_, c := startPortal(t, fake, fakeportal.Options{})
+	d := New(c, Options{NoCache: true})
+
+	first := d.Changed()
+	assert.Equal(t, first, d.Changed(), "one channel for every waiter of one change")
+	assert.False(t, closed(first))
+
+	// Several waiters, each woken by the same swap.
+	var wg sync.WaitGroup
+	for range 20 {
+		ch := d.Changed() // subscribed before the change
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-ch
+		}()
+	}
+	org, err := d.LoadTree(context.Background())
+	require.NoError(t, err)
+	wg.Wait() // every waiter woke
+	assert.True(t, closed(first))
+	assert.Same(t, org, d.Snapshot(), "the waiters read the new snapshot")
+
+	// A waiter that subscribes again sees the next change, and only that.
+	next := d.Changed()
+	assert.NotEqual(t, first, next)
+	assert.False(t, closed(next))
+	_, err = d.LoadTree(context.Background()) // reused: nothing changes
+	require.NoError(t, err)
+	assert.False(t, closed(next), "a load that brings nothing new wakes nobody")
+	dept := org.Roots()[0]
+	_, err = d.LoadDepartmentWithin(context.Background(), dept, 0)
+	require.NoError(t, err)
+	assert.True(t, closed(next), "a department's people are a change")
+
+	// Nothing accumulates: between changes there is at most one channel,
+	// and a waiter that gives up leaves nothing behind.
+	d.mu.Lock()
+	assert.Nil(t, d.changed, "nobody waits after the swap")
+	d.mu.Unlock()
+	abandoned := d.Changed()
+	_, err = d.LoadDepartmentWithin(context.Background(), dept, time.Hour)
+	require.NoError(t, err)
+	assert.False(t, closed(abandoned), "reused within maxAge: no change")
+	_, err = d.LoadDepartmentWithin(context.Background(), dept, 0)
+	require.NoError(t, err)
+	assert.True(t, closed(abandoned))
+}
+
+func TestChangedSkipsARejectedCacheInstall(t *testing.T) {
+	d := New(nil, Options{NoCache: true})
+	ch := d.Changed()
+	prev := NewOrg(Data{})
+	assert.Nil(t, d.install(NewOrg(smallData()), prev), "not the snapshot it was read against")
+	assert.False(t, closed(ch), "the snapshot stayed: no change")
+	assert.NotNil(t, d.install(NewOrg(smallData()), nil))
+	assert.True(t, closed(ch))
+}

@@ -95,6 +95,9 @@ type harness struct {
 	timers []tea.Msg
 	copied []string
 	quit   bool
+	// watching is the Directory.Changed channel the model waits on (the
+	// wait is held, like the timers, until changes delivers it).
+	watching <-chan struct{}
 }
 
 func newHarness(t testing.TB, o Options) *harness {
@@ -112,8 +115,24 @@ func newHarness(t testing.TB, o Options) *harness {
 		h.timers = append(h.timers, msg)
 		return nil
 	}
+	h.m.waitChange = func(ch <-chan struct{}) tea.Cmd {
+		h.watching = ch
+		return nil
+	}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return h
+}
+
+// changes delivers the directory's change, as the model's wait would, if
+// there was one since the model last looked; it reports whether there was.
+func (h *harness) changes() bool {
+	select {
+	case <-h.watching:
+		h.send(dirChangedMsg{ch: h.watching})
+		return true
+	default:
+		return false
+	}
 }
 
 // loaded returns a harness showing org (no Directory: nothing loads).

@@ -42,6 +42,9 @@ type (
 	}
 	// toastDoneMsg hides the toast id.
 	toastDoneMsg struct{ id int }
+	// dirChangedMsg says the shared directory's snapshot changed: ch, the
+	// channel of Directory.Changed that was waited on, is closed.
+	dirChangedMsg struct{ ch <-chan struct{} }
 )
 
 // loadTreeCmd loads the tree; forced, it never reuses a recent tree.
@@ -122,6 +125,41 @@ func waitProgress(ch <-chan bgProgressMsg) tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// watchChanges subscribes to the shared directory's next change (before
+// the caller reads its snapshot, so that no change is missed) and returns
+// the command that waits for it; nil without a directory.
+func (m *Model) watchChanges() tea.Cmd {
+	if m.dir == nil {
+		return nil
+	}
+	m.changed = m.dir.Changed()
+	return m.waitChange(m.changed)
+}
+
+// waitForChange waits for ch to close, or for the session to end (then it
+// returns nothing): one goroutine per session, never left behind.
+func (m *Model) waitForChange(ch <-chan struct{}) tea.Cmd {
+	ctx := m.ctx
+	return func() tea.Msg {
+		select {
+		case <-ch:
+			return dirChangedMsg{ch: ch}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// refreshReuse is how old a department's people the presence refresh
+// accepts: a little less than the refresh interval. The first session whose
+// timer fires asks the portal; every other session showing the department
+// gets its answer through Directory.Changed, and its own timer, firing
+// within the interval, reuses it. The margin lets a session's own next tick
+// ask again.
+func (m *Model) refreshReuse() time.Duration {
+	return m.refreshEvery - m.refreshEvery/10
 }
 
 func (m *Model) refreshTick() tea.Cmd {

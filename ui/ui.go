@@ -70,6 +70,9 @@ type Model struct {
 	nowFn  func() time.Time
 	after  func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
 
+	changed    <-chan struct{}                  // the Directory.Changed channel waited on
+	waitChange func(ch <-chan struct{}) tea.Cmd // waits for a change; tests replace it
+
 	threshold, refreshEvery, debounce, searchDebounce time.Duration
 	background                                        bool
 
@@ -137,6 +140,7 @@ func New(o Options) *Model {
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 	}
+	m.waitChange = m.waitForChange
 	if m.nowFn == nil {
 		m.nowFn = time.Now
 	}
@@ -167,6 +171,7 @@ func (m *Model) now() time.Time { return m.nowFn() }
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.refreshTick()}
 	if m.dir != nil {
+		cmds = append(cmds, m.watchChanges()) // before the snapshot is read
 		cmds = append(cmds, m.adopt(m.dir.Snapshot()))
 		m.treeLoading = !m.dir.TreeFresh()
 		if m.treeLoading {
@@ -243,12 +248,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case refreshMsg:
 		cmds := []tea.Cmd{m.refreshTick()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
-			// The directory's reuse window: sessions that refresh the same
-			// department within a few seconds share one request.
+			// The first session to refresh the department asks the portal;
+			// the others got its answer (dirChangedMsg) and reuse it.
 			m.deptWaiting = true
-			cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq, directory.PeopleReuse))
+			cmds = append(cmds, m.loadPeopleCmd(m.tree.sel, m.deptSeq, m.refreshReuse()))
 		}
 		return tea.Batch(cmds...)
+	case dirChangedMsg:
+		if msg.ch != m.changed || m.dir == nil {
+			return nil // a watch this model no longer keeps
+		}
+		// Another session's load (or this one's) changed the shared
+		// snapshot: show it as an accepted load reply would.
+		watch := m.watchChanges()
+		return tea.Batch(watch, m.adopt(m.dir.Snapshot()))
 	case bgProgressMsg:
 		m.bg.done, m.bg.total = msg.done, msg.total
 		return waitProgress(m.bg.ch)
