@@ -83,6 +83,10 @@ type Config struct {
 	// MaxInFlight bounds the HTTP requests in flight at once (the portal
 	// counts parallel streams). Zero: 4. Background work may use all but one.
 	MaxInFlight int
+	// OnRetry, when set, is told about every attempt that failed and will be
+	// tried again, before the pause: a front end shows "retrying (2/7) in 3s…"
+	// with it. It runs on the caller's goroutine and must return quickly.
+	OnRetry func(RetryEvent)
 }
 
 // String describes the configuration with every secret masked.
@@ -249,6 +253,7 @@ type settings struct {
 	maxWait       time.Duration
 	maxInFlight   int
 	userAgent     string
+	onRetry       func(RetryEvent)
 }
 
 func (c Config) settings() (settings, error) {
@@ -261,6 +266,7 @@ func (c Config) settings() (settings, error) {
 		maxWait:       c.MaxWait,
 		maxInFlight:   c.MaxInFlight,
 		userAgent:     strings.TrimSpace(c.UserAgent),
+		onRetry:       c.OnRetry,
 	}
 	if s.rate == (RateProfile{}) {
 		s.rate = StandardRate()

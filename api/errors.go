@@ -230,7 +230,10 @@ type TransportError struct {
 	Status    int    // the HTTP status when an answer came, else 0
 	Reason    string // what went wrong, in words
 	Retryable bool
+	HTML      bool  // the answer was an HTML page
 	Err       error // the cause (never a *url.Error), or nil
+
+	hint string // what to do, when the kind of failure says more than its class
 }
 
 // Error is "METHOD: POST URL: HTTP 502: reason: cause", parts left out when unknown.
@@ -285,6 +288,8 @@ func HintOf(err error) string {
 	}
 	var te *TransportError
 	switch {
+	case errors.As(err, &te) && te.hint != "":
+		return te.hint
 	case errors.Is(err, ErrConfig):
 		return "fix the portal settings (webhook URL or OAuth values)"
 	case errors.As(err, &te) && te.Retryable:

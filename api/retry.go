@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,8 +20,11 @@ import (
 const maxBody = 256 << 20
 
 // call sends method with pacing, retries and (for OAuth) one token refresh.
+// Errors retrying will not fix end it at once: a host name that does not
+// exist, and an HTML page instead of JSON twice in a row.
 func (c *Client) call(ctx context.Context, method string, params map[string]any) (*Response, error) {
 	refreshed := false
+	pages := 0 // HTML pages in a row, answered without a server error
 	for attempt := 0; ; attempt++ {
 		token := c.accessToken()
 		resp, err := c.attempt(ctx, method, params, token)
@@ -45,11 +49,21 @@ func (c *Client) call(ctx context.Context, method string, params map[string]any)
 		if class == ClassFatal || class == ClassAuth {
 			return nil, err
 		}
+		if htmlPage(err) {
+			pages++
+		} else {
+			pages = 0
+		}
+		if pages >= 2 {
+			return nil, fmt.Errorf("%w (the same twice in a row; %s)", err, attemptsText(attempt+1))
+		}
 		if attempt >= c.set.maxRetries {
-			return nil, fmt.Errorf("%w (gave up after %d attempts)", err, attempt+1)
+			return nil, fmt.Errorf("%w (%s)", err, attemptsText(attempt+1))
 		}
 		c.retries.Add(1)
-		if err := sleep(ctx, c.delay(method, err, attempt)); err != nil {
+		wait := c.delay(method, err, attempt)
+		c.notifyRetry(RetryEvent{Method: method, Attempt: attempt + 2, Max: c.set.maxRetries + 1, Wait: wait, Err: err})
+		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("%s: %w", method, err)
 		}
 	}
@@ -79,6 +93,11 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	req.Header.Set("User-Agent", c.set.userAgent)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if hostNotFound(err) {
+			te := c.transportError(ctx, method, 0, "the portal's host name does not exist", err, false)
+			te.hint = "check the spelling of the portal address"
+			return nil, te
+		}
 		return nil, c.transportError(ctx, method, 0, "cannot reach the portal", err, true)
 	}
 	defer resp.Body.Close()
@@ -95,7 +114,12 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	r, perr, err := decodeEnvelope(data)
 	switch {
 	case err != nil:
-		return nil, c.transportError(ctx, method, resp.StatusCode, badBodyReason(data, err), nil, retryableStatus(resp.StatusCode))
+		te := c.transportError(ctx, method, resp.StatusCode, badBodyReason(data, err), nil, retryableStatus(resp.StatusCode))
+		if te.HTML = isHTML(data); te.HTML && resp.StatusCode < 500 {
+			te.hint = "the address answers with a web page, not the Bitrix24 REST API: check the portal address " +
+				"and the webhook URL (a proxy or a login page may be in the way)"
+		}
+		return nil, te
 	case perr != nil:
 		return nil, c.newError(method, perr.code, perr.desc, resp.StatusCode)
 	}
@@ -118,6 +142,64 @@ func (c *Client) body(params map[string]any, token string) ([]byte, error) {
 // worth another try: server trouble yes; a 4xx page (wrong address) no.
 func retryableStatus(status int) bool {
 	return status < 400 || status == 408 || status == 429 || status >= 500
+}
+
+// isHTML reports whether a body that is not an envelope is an HTML page.
+func isHTML(data []byte) bool {
+	trimmed := bytes.TrimSpace(data)
+	return len(trimmed) > 0 && trimmed[0] == '<'
+}
+
+// htmlPage reports whether err is an HTML page answered without a server
+// error status: a proxy's or login page, not the portal. An HTML page with
+// a 5xx status (a gateway timeout, a cut-off) is the portal in trouble.
+func htmlPage(err error) bool {
+	var te *TransportError
+	return errors.As(err, &te) && te.HTML && te.Status < 500
+}
+
+// hostNotFound reports whether err says the host name does not exist (not
+// that the name server could not be asked: that may pass).
+func hostNotFound(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de) && de.IsNotFound && !de.IsTemporary && !de.IsTimeout
+}
+
+// attemptsText is "gave up after 1 attempt" or "gave up after 7 attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "gave up after 1 attempt"
+	}
+	return fmt.Sprintf("gave up after %d attempts", n)
+}
+
+// RetryEvent says that an attempt failed and the call will try again.
+type RetryEvent struct {
+	Method  string
+	Attempt int           // the attempt about to be made: 2 for the first retry
+	Max     int           // how many attempts the call may make in all
+	Wait    time.Duration // the pause before it
+	Err     error         // why the last attempt failed
+}
+
+// String is "department.get: retrying (2/7) in 3s…".
+func (e RetryEvent) String() string {
+	return fmt.Sprintf("%s: retrying (%d/%d) in %s…", methodOr(e.Method), e.Attempt, e.Max, WaitText(e.Wait))
+}
+
+// WaitText says a pause in whole seconds, rounded up: "1s", "3s", "2m10s".
+func WaitText(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	return ((d + time.Second - 1) / time.Second * time.Second).String()
+}
+
+// notifyRetry tells Config.OnRetry, if set.
+func (c *Client) notifyRetry(ev RetryEvent) {
+	if c.set.onRetry != nil {
+		c.set.onRetry(ev)
+	}
 }
 
 // badBodyReason says in words what is wrong with a body that is not an envelope.
@@ -150,7 +232,7 @@ func redirectReason(resp *http.Response) string {
 
 // transportError builds a redacted TransportError. A failure caused by the
 // per-attempt timeout says so.
-func (c *Client) transportError(ctx context.Context, method string, status int, reason string, cause error, retryable bool) error {
+func (c *Client) transportError(ctx context.Context, method string, status int, reason string, cause error, retryable bool) *TransportError {
 	te := &TransportError{
 		Method:    method,
 		Op:        http.MethodPost,
