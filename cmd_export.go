@@ -46,11 +46,13 @@ sorted by id. Progress goes to stderr when stderr is a terminal.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "json", "json or csv")
+	completeValues(cmd, "format", "json", "csv")
 	return cmd
 }
 
 // runExport loads everything and prints it in format.
 func (a *app) runExport(ctx context.Context, format string) error {
+	a.terminalNotes()
 	s, err := a.settings()
 	if err != nil {
 		return err

@@ -53,6 +53,7 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 
 // runFind looks query up and prints the people found.
 func (a *app) runFind(ctx context.Context, query string, asJSON bool) error {
+	a.terminalNotes()
 	s, err := a.settings()
 	if err != nil {
 		return err

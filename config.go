@@ -154,21 +154,58 @@ func readConfig(path string, required bool, warn func(string)) (*fileConfig, err
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	if cfg.hasSecret() && st.Mode().Perm()&0o044 != 0 {
-		warn(fmt.Sprintf("warning: %s holds a secret and others can read it; run: chmod 600 %s", path, path))
+		warn(fmt.Sprintf("warning: others can read the config file, and it holds a secret; run: chmod 600 %s", path))
 	}
 	return cfg, nil
 }
 
-// parseConfig strictly decodes a config file: unknown settings are errors,
-// and every error says the line.
+// parseConfig strictly decodes a config file: unknown settings, key
+// actions and themes are errors, and every error says the line. Every
+// command reads the file through it, so a file one command rejects, all do.
 func parseConfig(data []byte) (*fileConfig, error) {
 	var cfg fileConfig
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, errors.New(yamlMessage(err))
+		return nil, errors.New(yamlMessage(err, data))
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, errors.New(yamlMessage(err, data))
+	}
+	if len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		if err := checkLook(doc.Content[0]); err != nil {
+			return nil, err
+		}
 	}
 	return &cfg, nil
+}
+
+// checkLook checks the theme and every keys entry of the file's top
+// mapping, naming the line of the first one that is wrong.
+func checkLook(top *yaml.Node) error {
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "theme":
+			if _, err := themePalette(v.Value, false); err != nil {
+				return fmt.Errorf("line %d: theme: %w", v.Line, err)
+			}
+		case "keys":
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				name, list := v.Content[j], v.Content[j+1]
+				var keys []string
+				if err := list.Decode(&keys); err != nil {
+					return fmt.Errorf("line %d: keys: %s: expected a list of keys such as [q, ctrl+c]", list.Line, name.Value)
+				}
+				probe := defaultKeyMap()
+				if err := rebindKeys(&probe, map[string][]string{name.Value: keys}); err != nil {
+					return fmt.Errorf("line %d: keys: %w", name.Line, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 var (
@@ -177,9 +214,11 @@ var (
 	yamlGoTypeRef = regexp.MustCompile(`into (\[\])?(map\[string\]\[\]string|main\.\w+|\*main\.\w+)`)
 )
 
-// yamlMessage turns a yaml.v3 error into one line that says where, without
-// echoing values (a misplaced token must not reach the terminal) or Go type names.
-func yamlMessage(err error) string {
+// yamlMessage turns a yaml.v3 error on data into one line that says where,
+// without echoing values (a misplaced token must not reach the terminal) or
+// Go type names. Where yaml.v3 names the wrong line (an unclosed [ or {) or
+// says nothing useful (a tab), the line is found in data.
+func yamlMessage(err error, data []byte) string {
 	var lines []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -195,9 +234,62 @@ func yamlMessage(err error) string {
 		if !strings.HasPrefix(l, "line ") {
 			l = "line 1: " + l // yaml.v3 leaves the line out for the first line
 		}
+		if n, open := unclosedBracket(data); n > 0 && strings.Contains(l, "did not find expected ',' or") {
+			l = fmt.Sprintf("line %d: this %c is never closed", n, open)
+		} else if n := tabLine(data); n > 0 && (strings.Contains(l, "tab") || strings.Contains(l, "cannot start any token")) {
+			l = fmt.Sprintf("line %d: a tab where YAML expects spaces: indent with spaces only", n)
+		}
 		lines[i] = l
 	}
 	return strings.Join(lines, "; ")
+}
+
+// unclosedBracket returns the line and the bracket of the last [ or { in
+// data that is never closed (0 when all are), skipping quoted text and comments.
+func unclosedBracket(data []byte) (int, byte) {
+	type open struct {
+		line int
+		c    byte
+	}
+	var stack []open
+	line, quote := 1, byte(0)
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+			if quote == '#' {
+				quote = 0
+			}
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t' || data[i-1] == '\n'):
+			quote = '#' // a comment, to the end of the line
+		case c == '[' || c == '{':
+			stack = append(stack, open{line, c})
+		case (c == ']' || c == '}') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) == 0 {
+		return 0, 0
+	}
+	o := stack[len(stack)-1]
+	return o.line, o.c
+}
+
+// tabLine returns the first line of data indented with a tab, or 0.
+func tabLine(data []byte) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t") {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // flagValues are the global flags as given; empty strings are "not given".
@@ -345,6 +437,9 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	s.client.UserAgent = "b24org/" + version
 
 	s.theme = first(fl.theme, fc.Theme, "auto")
+	if _, err := themePalette(s.theme, false); err != nil {
+		return s, fmt.Errorf("--theme: %w", err) // the file's theme was checked with its line
+	}
 	s.keys = fc.Keys
 	s.threshold = durationOr(fc.OnlineThreshold, defaultThreshold)
 	s.refreshEvery = durationOr(fc.RefreshEvery, 0)
@@ -399,7 +494,7 @@ func saveTokens(path, access, refresh string) error {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return errors.New(yamlMessage(err))
+		return errors.New(yamlMessage(err, data))
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return errors.New("the file is not a mapping")

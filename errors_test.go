@@ -1,13 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -188,4 +197,275 @@ func TestOAuthRefreshIsSavedToTheConfigFile(t *testing.T) {
 	p.ExpireAccessTokens()
 	r = e.run(t, "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, "the saved refresh token works the next time: %s", r.stderr)
+}
+
+// pageServer is a loopback server answering every request with an HTML page
+// of the given status, as a proxy's login page or a captive portal does; it
+// counts the requests.
+func pageServer(t *testing.T, status int) (webhook string, hits *atomic.Int64) {
+	t.Helper()
+	hits = &atomic.Int64{}
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, "<!DOCTYPE html><html><body><form>Sign in</form></body></html>")
+	}))
+	t.Cleanup(s.Close)
+	return s.URL + "/rest/1/" + testCode + "/", hits
+}
+
+func TestErrorsRetryingWillNotFixFailFast(t *testing.T) {
+	org := testOrg(time.Now())
+	p := startPortal(t, org, fakeportal.Options{})
+	noScope := startPortal(t, org, fakeportal.Options{Scopes: []string{"im"}})
+	e := newRunEnv(t)
+	commands := [][]string{{"find", "anna"}, {"export"}}
+
+	t.Run("host name not found", func(t *testing.T) {
+		for _, cmd := range commands {
+			r := e.run(t, append([]string{"--webhook", "https://nonexistent.invalid/rest/1/" + testCode + "/"}, cmd...)...)
+			requireOneErrorLine(t, r)
+			assert.Contains(t, r.stderr, "host name does not exist")
+			assert.Contains(t, r.stderr, "check the spelling of the portal address")
+			assert.NotContains(t, r.stderr, "gave up after", "no retries")
+		}
+	})
+	pages := map[string]int{"HTML page with 200": http.StatusOK, "401 page": http.StatusUnauthorized, "403 page": http.StatusForbidden}
+	for name, status := range pages {
+		t.Run(name, func(t *testing.T) {
+			hook, hits := pageServer(t, status)
+			want := int64(1)
+			if status == http.StatusOK {
+				want = 2 // one stray page may be a hiccup; two in a row are not
+			}
+			for _, cmd := range commands {
+				before := hits.Load()
+				r := e.run(t, append([]string{"--webhook", hook}, cmd...)...)
+				requireOneErrorLine(t, r)
+				assert.Contains(t, r.stderr, "HTML page")
+				assert.Contains(t, r.stderr, "not the Bitrix24 REST API")
+				got := hits.Load() - before
+				if cmd[0] == "find" {
+					// find asks for the tree and searches at once; the
+					// first failure cancels the other call.
+					assert.True(t, got >= want && got <= 2*want, "%v: %d attempts; %s", cmd, got, r.stderr)
+				} else {
+					assert.Equal(t, want, got, "%v: attempts; %s", cmd, r.stderr)
+				}
+			}
+		})
+	}
+	for name, hook := range map[string]string{
+		"401 wrong code":    p.URL() + "/rest/1/wr0ngC0de/",
+		"403 missing scope": noScope.WebhookURL(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			portal := p
+			if hook == noScope.WebhookURL() {
+				portal = noScope
+			}
+			before := portal.Total()
+			r := e.run(t, "--webhook", hook, "find", "anna")
+			requireOneErrorLine(t, r)
+			// find asks for the tree and searches at once: one request each.
+			assert.LessOrEqual(t, portal.Total()-before, int64(2), r.stderr)
+			assert.NotContains(t, r.stderr, "gave up after")
+		})
+	}
+	t.Run("a gateway page is retried", func(t *testing.T) {
+		hook, hits := pageServer(t, http.StatusGatewayTimeout)
+		r := e.run(t, "--webhook", hook, "--retries", "2", "export")
+		requireOneErrorLine(t, r)
+		assert.Contains(t, r.stderr, "gave up after 3 attempts")
+		assert.Equal(t, int64(3), hits.Load())
+	})
+	t.Run("gave up after 1 attempt", func(t *testing.T) {
+		hook, _ := pageServer(t, http.StatusBadGateway)
+		r := e.run(t, "--webhook", hook, "--retries", "0", "export")
+		requireOneErrorLine(t, r)
+		assert.Contains(t, r.stderr, "(gave up after 1 attempt)")
+	})
+}
+
+// runOnTerminal runs the binary with stderr on a pseudo-terminal (stdout
+// stays a pipe, as in `b24org find x | jq`) and returns both.
+func runOnTerminal(t *testing.T, e *runEnv, args ...string) result {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	require.NoError(t, err)
+	defer ptmx.Close()
+	cmd := exec.CommandContext(t.Context(), testBinaryPath, args...)
+	cmd.Env, cmd.Dir = e.vars, e.home
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, tty
+	require.NoError(t, cmd.Start())
+	require.NoError(t, tty.Close())
+	var stderr bytes.Buffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		_, _ = io.Copy(&stderr, ptmx) // ends with EIO once the program has exited
+	}()
+	werr := cmd.Wait()
+	<-copied
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exit *exec.ExitError
+	if errors.As(werr, &exit) {
+		r.code = exit.ExitCode()
+	} else {
+		require.NoError(t, werr)
+	}
+	return r
+}
+
+func TestRetryingShowsOnATerminal(t *testing.T) {
+	p := startPortal(t, testOrg(time.Now()), fakeportal.Options{})
+	p.SetFaults(fakeportal.Faults{Rate: 1, Kinds: []fakeportal.Fault{fakeportal.FaultServerError}})
+	e := newRunEnv(t)
+	for _, cmd := range [][]string{{"find", "anna"}, {"export"}} {
+		args := append([]string{"--webhook", p.WebhookURL(), "--retries", "2"}, cmd...)
+		r := runOnTerminal(t, e, args...)
+		require.Equal(t, 2, r.code, r.stderr)
+		assert.Regexp(t, `\rb24org: [a-z.]+: retrying \(2/3\) in 1s… \(INTERNAL_SERVER_ERROR\)\x1b\[K`, r.stderr)
+		assert.Contains(t, r.stderr, "retrying (3/3)")
+		assert.Contains(t, r.stderr, "\r\x1b[Kb24org: ", "the retry line is cleared before the error line")
+		assert.Contains(t, r.stderr, "gave up after 3 attempts")
+		assert.NotContains(t, r.all(), testCode)
+
+		plain := e.run(t, args...)
+		requireOneErrorLine(t, plain)
+		assert.NotContains(t, plain.stderr, "retrying", "nothing extra when stderr is not a terminal")
+	}
+
+	// Once the portal answers, the output is clean and the line is gone.
+	p.SetFaults(fakeportal.Faults{Rate: 0.5, Kinds: []fakeportal.Fault{fakeportal.FaultServerError}, Seed: 3})
+	r := runOnTerminal(t, e, "--webhook", p.WebhookURL(), "--retries", "20", "export")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "retrying (2/21)")
+	assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[K"), "stderr ends with the line cleared: %q", r.stderr)
+	assert.Equal(t, employedIDs(p.Snapshot()), exportIDs(t, r.stdout))
+}
+
+// exportIDs are the employee IDs of an export, in order.
+func exportIDs(t *testing.T, out string) []int {
+	t.Helper()
+	var ids []int
+	for _, p := range exportOf(t, out).Employees {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+func TestConfigIsCheckedByEveryCommand(t *testing.T) {
+	p := startPortal(t, testOrg(time.Now()), fakeportal.Options{})
+	e := newRunEnv(t)
+	for _, c := range []struct{ text, line, says string }{
+		{"webhook: " + p.WebhookURL() + "\nkeys:\n  quit: [x]\n  jump: [j]\n", "line 4", `unknown key action "jump"`},
+		{"webhook: " + p.WebhookURL() + "\nkeys:\n  quit: []\n", "line 3", `no keys given for action "quit"`},
+		{"webhook: " + p.WebhookURL() + "\ntheme: neon\n", "line 2", `unknown theme "neon"`},
+		{"webhook: " + p.WebhookURL() + "\ntheme: [dark\n", "line 2", "this [ is never closed"},
+		{"webhook: " + p.WebhookURL() + "\nkeys: {quit: [q, ctrl+c}\n", "line 2", "never closed"},
+		{"webhook: " + p.WebhookURL() + "\n\ttheme: dark\n", "line 2", "a tab where YAML expects spaces"},
+		{"\ttheme: dark\n", "line 1", "a tab where YAML expects spaces"},
+	} {
+		path := e.writeConfig(t, c.text)
+		for _, cmd := range [][]string{{"find", "anna"}, {"export"}, {"--demo", "find", "anna"}, {"--demo"}} {
+			r := e.run(t, cmd...)
+			requireOneErrorLine(t, r)
+			assert.Contains(t, r.stderr, path, "%v", cmd)
+			assert.Contains(t, r.stderr, c.line+": ", "%v: %s", cmd, r.stderr)
+			assert.Contains(t, r.stderr, c.says, "%v", cmd)
+		}
+	}
+	e.writeConfig(t, "webhook: "+p.WebhookURL()+"\ntheme: light\nkeys:\n  quit: [x]\n")
+	r := e.run(t, "--theme", "neon", "find", "anna")
+	requireOneErrorLine(t, r)
+	assert.Contains(t, r.stderr, `--theme: unknown theme "neon"`)
+	u := pickPerson(t, testOrg(time.Now()))
+	r = e.run(t, "find", u.LastName)
+	assert.Equal(t, 0, r.code, "a good file works: %s", r.stderr)
+}
+
+func TestVersionFlag(t *testing.T) {
+	e := newRunEnv(t)
+	flag := e.run(t, "--version")
+	require.Equal(t, 0, flag.code, flag.stderr)
+	cmd := e.run(t, "version")
+	assert.Equal(t, cmd.stdout, flag.stdout)
+	assert.True(t, strings.HasPrefix(flag.stdout, "b24org "+testVersion+"\n"), flag.stdout)
+}
+
+func TestFlagValuesComplete(t *testing.T) {
+	e := newRunEnv(t)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--theme", ""}, []string{"auto", "dark", "light", "mono"}},
+		{[]string{"--rate", ""}, []string{"standard", "enterprise"}},
+		{[]string{"find", "--theme", "l"}, []string{"auto", "dark", "light", "mono"}},
+		{[]string{"export", "--format", ""}, []string{"json", "csv"}},
+	} {
+		r := e.run(t, append([]string{"__complete"}, c.args...)...)
+		require.Equal(t, 0, r.code, r.stderr)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		require.NotEmpty(t, lines)
+		assert.Equal(t, c.want, lines[:len(lines)-1], "%v", c.args)
+		assert.Equal(t, ":4", lines[len(lines)-1], "no file names: %v", c.args)
+	}
+}
+
+// joined is a tmux screen with the box borders taken out and the rows
+// joined, so that a wrapped sentence reads whole.
+func joined(screen string) string {
+	screen = strings.NewReplacer("┃", " ", "│", " ", "┏", " ", "┓", " ", "┗", " ", "┛", " ", "━", " ",
+		"┌", " ", "┐", " ", "└", " ", "┘", " ", "─", " ").Replace(screen)
+	return strings.Join(strings.Fields(screen), " ")
+}
+
+func TestTUIShowsWhyLoadingFailed(t *testing.T) {
+	t.Run("cause and fix", func(t *testing.T) {
+		hook, hits := pageServer(t, http.StatusOK)
+		x, _ := startTUI(t, newRunEnv(t), "--webhook", hook)
+		s := x.waitText("✗ the department tree did not load", "r retry · e details")
+		assert.Contains(t, joined(s), "the department tree did not load. loading the department tree: department.get:",
+			"the tree pane says what failed and why")
+		assert.Contains(t, joined(s), "To fix: the address answers with a web page")
+		x.keys("e")
+		s = x.waitScreen("the error view", func(s string) bool { return strings.Contains(s, "Errors · esc back") })
+		text := joined(s)
+		assert.Contains(t, text, "the answer is an HTML page, not JSON")
+		assert.Contains(t, text, "To fix: the address answers with a web page, not the Bitrix24 REST API: "+
+			"check the portal address and the webhook URL (a proxy or a login page may be in the way)")
+		assert.NotContains(t, s, testCode)
+		assert.LessOrEqual(t, hits.Load(), int64(4), "two calls at most (tree and people), each stopped after two pages")
+		x.keys("Escape")
+		x.waitText("e details")
+		x.quit()
+	})
+	t.Run("retrying", func(t *testing.T) {
+		hook, _ := pageServer(t, http.StatusBadGateway)
+		x, _ := startTUI(t, newRunEnv(t), "--webhook", hook, "--retries", "4")
+		x.waitText("loading departments: retrying (", "/5) in ", "(HTTP 502: the answer is an HTML page")
+		x.waitText("✗ the department tree did not load", "e details · r retry")
+		x.quit()
+	})
+	t.Run("warning stays", func(t *testing.T) {
+		p := startPortal(t, testOrg(time.Now()), fakeportal.Options{})
+		e := newRunEnv(t)
+		path := e.writeConfig(t, "webhook: "+p.WebhookURL()+"\n")
+		require.NoError(t, os.Chmod(path, 0o644))
+		x, stderr := startTUI(t, e)
+		x.waitText("Departments", "! warning: others can read the config file, and it holds a secret; run: chmod 600", "e details")
+		x.keys("Down", "Down")
+		x.waitText("others can read the config file")
+		x.keys("e")
+		s := x.waitText("Errors · esc back")
+		assert.Contains(t, joined(s), "chmod 600 "+path)
+		x.quit()
+		data, err := os.ReadFile(stderr)
+		require.NoError(t, err)
+		assert.Contains(t, string(data), "chmod 600 "+path, "and on stderr, as before")
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/b24org/b24org/api"
@@ -56,6 +57,10 @@ type env struct {
 type app struct {
 	*env
 	flags flagValues
+
+	warnings []string             // what warn said, for the browser's status bar
+	onRetry  func(api.RetryEvent) // told about each pending retry (nil: nothing)
+	status   *statusLine          // the transient line on a terminal's stderr, once set up
 }
 
 // run executes the command line args and returns the exit code.
@@ -79,9 +84,8 @@ func run(args []string, e *env) int {
 // errorLine renders err as one line, with the portal's hint when it has one.
 func errorLine(err error) string {
 	msg := err.Error()
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		if h := ae.Hint(); h != "" && !strings.Contains(msg, h) {
+	if !errors.Is(err, api.ErrConfig) { // a configuration error says what to fix itself
+		if h := api.HintOf(err); h != "" && !strings.Contains(msg, h) {
 			msg = strings.TrimRight(msg, ". ") + "; " + h
 		}
 	}
@@ -91,9 +95,11 @@ func errorLine(err error) string {
 	return strings.Join(strings.Fields(msg), " ")
 }
 
-// warn prints one line on stderr.
+// warn prints one line on stderr and keeps it for the browser.
 func (a *app) warn(msg string) {
-	fmt.Fprintln(a.stderr, "b24org: "+strings.Join(strings.Fields(msg), " "))
+	msg = strings.Join(strings.Fields(msg), " ")
+	a.warnings = append(a.warnings, msg)
+	fmt.Fprintln(a.stderr, "b24org: "+msg)
 }
 
 // rootCmd builds the command tree.
@@ -128,6 +134,9 @@ beat the config file.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org --help)", err)
 	})
+	root.Version = version
+	root.SetVersionTemplate(strings.ReplaceAll(versionText(), "{{", "{{`{{`}}"))
+	root.Flags().Bool("version", false, "print the version (the same as b24org version)")
 	f := root.PersistentFlags()
 	f.StringVar(&a.flags.webhook, "webhook", "", "inbound webhook URL, https://PORTAL/rest/USER_ID/CODE/ (env B24_WEBHOOK_URL)")
 	f.StringVar(&a.flags.config, "config", "", "config file (default $XDG_CONFIG_HOME/b24org/config.yaml)")
@@ -140,9 +149,17 @@ beat the config file.`,
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
+	completeValues(root, "rate", "standard", "enterprise")
 
 	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd(), a.serveCmd())
 	return root
+}
+
+// completeValues makes shell completion offer values for the flag name of
+// cmd (and no file names).
+func completeValues(cmd *cobra.Command, name string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // settings merges flags, environment and config file.
@@ -159,6 +176,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	if !s.hasPortal {
 		return nil, nil, errNoPortal(s.configPath)
 	}
+	s.client.OnRetry = a.onRetry
 	client, err := api.New(s.client)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
@@ -181,6 +199,12 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
 	}
 	s.demoCache = true
+	var prog atomic.Pointer[tea.Program]
+	a.onRetry = func(ev api.RetryEvent) {
+		if p := prog.Load(); p != nil {
+			p.Send(ui.RetryNotice(ev)) // returns at once once the program has ended
+		}
+	}
 	d, closeFn, err := a.open(s)
 	if err != nil {
 		return err
@@ -200,6 +224,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Threshold:    s.threshold,
 			RefreshEvery: s.refreshEvery,
 			Background:   s.background,
+			Warnings:     a.warnings,
 		})
 	}
 	var m tea.Model
@@ -209,6 +234,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		m = browser()
 	}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
+	prog.Store(p)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal: %w", err)
 	}
@@ -260,6 +286,8 @@ func (s *stagedStart) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		_, _ = s.first.Update(msg)
 	case tea.KeyMsg, tea.MouseMsg:
 		s.input = append(s.input, msg)
+	default:
+		_, _ = s.first.Update(msg) // a retry notice shows on the first browser
 	}
 	return s, nil
 }

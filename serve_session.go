@@ -111,7 +111,7 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		if n := svc.active.Add(1); n > int64(svc.opts.maxSessions) {
 			svc.active.Add(-1)
-			svc.refuseSession(s, fmt.Sprintf("the server is full (%d sessions); try again later", svc.opts.maxSessions))
+			svc.refuseSession(s, "the server is full ("+count(svc.opts.maxSessions, "session", "sessions")+"); try again later")
 			return
 		}
 		defer svc.active.Add(-1)

@@ -502,7 +502,7 @@ func TestServeSessionLimits(t *testing.T) {
 	c.waitOutput("Departments")
 	r := f.run(t, "version")
 	requireOneLine(t, r, 1)
-	assert.Contains(t, r.stderr, "the server is full (1 sessions)")
+	assert.Contains(t, r.stderr, "the server is full (1 session);")
 	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
 
 	// No keystroke: the idle timeout ends the browser, and says so.

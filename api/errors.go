@@ -375,3 +375,27 @@ func (c *Client) newError(method, code, desc string, status int) *Error {
 		oauth:       c.oauth != nil,
 	}
 }
+
+// ShortReason names what went wrong in a few words, for a line that has
+// little room ("QUERY_LIMIT_EXCEEDED", "HTTP 502: the answer is an HTML
+// page…", "cannot reach the portal"); "" for other errors.
+func ShortReason(err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		if pe.Code != "" {
+			return pe.Code
+		}
+		if pe.Status != 0 {
+			return fmt.Sprintf("HTTP %d", pe.Status)
+		}
+		return ""
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		if te.Status != 0 {
+			return fmt.Sprintf("HTTP %d: %s", te.Status, te.Reason)
+		}
+		return te.Reason
+	}
+	return ""
+}

@@ -27,6 +27,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	case modeCopy:
 		return m.copyMenuKey(k)
+	case modeErrors:
+		return m.errorsKey(k)
 	case modeSearch:
 		return m.searchKey(k)
 	}
@@ -57,6 +59,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.mode, m.copyIdx = modeCopy, 0
 	case key.Matches(k, m.keys.Refresh):
 		return m.refresh()
+	case key.Matches(k, m.keys.Errors):
+		m.mode, m.errOff = modeErrors, 0
 	case m.focus == paneTree:
 		return m.treeKey(k)
 	default:

@@ -12,11 +12,11 @@ import (
 type KeyMap struct {
 	Up, Down, Left, Right, PageUp, PageDown, Home, End key.Binding
 	Tab, Enter, Back, Search, Copy, CopyMenu, Refresh  key.Binding
-	Help, Quit                                         key.Binding
+	Errors, Help, Quit                                 key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
-// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, ?, q and ctrl+c.
+// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c.
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -37,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:     b("copy ext", "y"),
 		CopyMenu: b("copy…", "Y"),
 		Refresh:  b("refresh", "r"),
+		Errors:   b("error details", "e"),
 		Help:     b("help", "?"),
 		Quit:     b("quit", "q", "ctrl+c"),
 	}
@@ -45,7 +46,7 @@ func DefaultKeyMap() KeyMap {
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 17)
+	names := make([]string, 0, 18)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -63,7 +64,7 @@ func (k *KeyMap) actions() []action {
 		{"up", &k.Up}, {"down", &k.Down}, {"left", &k.Left}, {"right", &k.Right},
 		{"pageup", &k.PageUp}, {"pagedown", &k.PageDown}, {"home", &k.Home}, {"end", &k.End},
 		{"tab", &k.Tab}, {"enter", &k.Enter}, {"back", &k.Back}, {"search", &k.Search},
-		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh},
+		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
 	}
 }
@@ -115,7 +116,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh},
+		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
 	}
 }

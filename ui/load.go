@@ -249,8 +249,3 @@ func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	}
 	return nil
 }
-
-// errLine is a failure as one line: what failed, why, how to retry.
-func errLine(what string, err error) string {
-	return what + ": " + safetext.Clean(err.Error())
-}

@@ -186,7 +186,7 @@ func (m *Model) peopleView(w, h int, focused bool) []string {
 		case m.tree.sel == 0:
 			msg = ""
 		case !p.loaded && m.peopleErr != "":
-			msg = "people did not load: press r to retry"
+			return m.paneFailure(m.peopleErr, w, h)
 		case !p.loaded:
 			msg = m.spin.View() + " loading people…"
 		}

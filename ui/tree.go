@@ -92,7 +92,7 @@ func (m *Model) treeView(w, h int, focused bool) []string {
 		if m.treeLoading {
 			msg = m.spin.View() + " loading departments…"
 		} else if m.treeErr != "" {
-			msg = "departments did not load: press r to retry"
+			return m.paneFailure(m.treeErr, w, h)
 		}
 		return fill(append(lines, m.st.muted.on(cell(" "+msg, w))), w, h)
 	}

@@ -36,6 +36,9 @@ type Options struct {
 	// Context bounds every load; cancelled loads stop when the program quits.
 	// Nil: context.Background().
 	Context context.Context
+	// Warnings are problems found before the browser started (a config file
+	// others can read): the status bar keeps showing them.
+	Warnings []string
 }
 
 type pane int
@@ -52,6 +55,7 @@ const (
 	modeSearch
 	modeHelp
 	modeCopy
+	modeErrors // the error view: every failure with its cause and fix
 )
 
 // Model is the root model. It is used through a pointer; Update and View
@@ -85,6 +89,7 @@ type Model struct {
 	search     search
 	copyIdx    int
 	helpOff    int // first line of the help shown (it scrolls when it does not fit)
+	errOff     int // first line of the error view shown
 	shownDept  int // the department whose people are on screen
 	headID     int // its head, marked ★ in the list
 	wantPerson int // the person to highlight once the next department shows
@@ -96,6 +101,8 @@ type Model struct {
 
 	treeErr, peopleErr, bgErr string
 	warning                   string // a problem that stops nothing, e.g. the cache cannot be written
+	startWarnings             []string
+	retry                     *retryState // a request failed and will be tried again
 	bg                        struct {
 		running     bool
 		done, total int
@@ -136,6 +143,11 @@ func New(o Options) *Model {
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
 		tree:       tree{expanded: map[int]bool{}},
+	}
+	for _, w := range o.Warnings {
+		if w = safetext.Clean(w); w != "" {
+			m.startWarnings = append(m.startWarnings, w)
+		}
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
@@ -206,7 +218,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case treeLoadedMsg, peopleLoadedMsg, bgDoneMsg, searchResultsMsg:
+		m.retry = nil // the call it was about has ended, one way or the other
+	}
 	switch msg := msg.(type) {
+	case retryMsg:
+		m.retry = &retryState{ev: msg.ev, until: m.now().Add(msg.ev.Wait)}
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(0, msg.Width), max(0, msg.Height)
 	case tea.KeyMsg:

@@ -309,9 +309,9 @@ func TestErrorKeepsStaleData(t *testing.T) {
 	h.send(peopleLoadedMsg{dept: 3, seq: h.m.deptSeq, err: assert.AnError})
 	v := h.view()
 	assert.Contains(t, v, "people did not load", "one line says what failed")
-	assert.Contains(t, v, "press r to retry")
+	assert.Contains(t, v, "e details · r retry")
 	assert.Contains(t, v, "Dora Müller", "stale data stays visible")
-	assert.Equal(t, 1, strings.Count(v, "press r to retry"))
+	assert.Equal(t, 1, strings.Count(v, "r retry"))
 }
 
 func TestMouse(t *testing.T) {
@@ -380,7 +380,7 @@ func TestRebind(t *testing.T) {
 	err := km.Rebind(map[string][]string{"jump": {"J"}, "down": {"j"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"jump"`)
-	assert.Contains(t, err.Error(), "up, down, left, right, pageup, pagedown, home, end, tab, enter, back, search, copy, copymenu, refresh, help, quit")
+	assert.Contains(t, err.Error(), "up, down, left, right, pageup, pagedown, home, end, tab, enter, back, search, copy, copymenu, refresh, errors, help, quit")
 	assert.Equal(t, []string{"n"}, km.Down.Keys(), "nothing changes on error")
 
 	err = km.Rebind(map[string][]string{"up": {}})

@@ -128,6 +128,8 @@ func (m *Model) mainView(L screen) []string {
 		return m.box(L.main, "Help · esc closes", true, m.helpView)
 	case modeSearch:
 		return m.box(L.main, "Search the whole company · enter jumps · esc back", true, m.searchView)
+	case modeErrors:
+		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
 	}
 	treeTitle, peopleTitle := "Departments", m.peopleTitle()
 	if L.single {
@@ -262,11 +264,17 @@ func (m *Model) statusBar(w int) string {
 	case m.toast != "":
 		left = m.st.toast.on(cell(" "+m.toast, lw))
 	case m.firstErr() != "":
-		left = m.st.errp.on(cell(" ✗ "+m.firstErr()+" · press r to retry", lw))
+		left = m.st.errp.on(cell(m.errorBar(lw), lw))
+	case m.retry != nil:
+		doing := "indexing"
+		if m.busy() {
+			doing = strings.TrimSuffix(m.activity(), "…")
+		}
+		left = m.st.warn.on(cell(cutWords(" ⟳ "+doing+": "+m.retryText(), lw), lw))
 	case m.busy():
 		left = " " + m.spin.View() + cell(" "+m.activity(), max(0, lw-2))
-	case m.warning != "":
-		left = m.st.warn.on(cell(" ! "+m.warning, lw))
+	case len(m.warnings()) > 0:
+		left = m.st.warn.on(cell(m.warningBar(lw), lw))
 	default:
 		left = cell("", lw)
 	}
@@ -358,6 +366,8 @@ func (m *Model) footer(w int) string {
 		keys = m.keys.searchHelp()
 	case modeHelp:
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
+	case modeErrors:
+		keys = []key.Binding{m.keys.Refresh, m.keys.Back, m.keys.Quit}
 	default:
 		keys = m.keys.ShortHelp()
 	}
@@ -410,7 +420,7 @@ func (m *Model) helpView(w, h int) []string {
 // onMouse selects with a click and scrolls with the wheel, in the pane under
 // the pointer.
 func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
-	if ev.Action != tea.MouseActionPress || m.mode == modeHelp || m.mode == modeCopy {
+	if ev.Action != tea.MouseActionPress || m.mode == modeHelp || m.mode == modeCopy || m.mode == modeErrors {
 		return nil
 	}
 	step := 0
