@@ -396,6 +396,15 @@ func TestVersionFlag(t *testing.T) {
 	assert.True(t, strings.HasPrefix(flag.stdout, "b24org "+testVersion+"\n"), flag.stdout)
 }
 
+func TestFlagErrorPointsToTheCommandsHelp(t *testing.T) {
+	e := newRunEnv(t)
+	for args, want := range map[string]string{"find --jsno anna": "(see b24org find --help)", "export --fromat csv": "(see b24org export --help)", "--no-such-flag": "(see b24org --help)"} {
+		r := e.run(t, strings.Fields(args)...)
+		requireOneErrorLine(t, r)
+		assert.Contains(t, r.stderr, want, args)
+	}
+}
+
 func TestFlagValuesComplete(t *testing.T) {
 	e := newRunEnv(t)
 	for _, c := range []struct {
