@@ -83,6 +83,10 @@ type Config struct {
 	// MaxInFlight bounds the HTTP requests in flight at once (the portal
 	// counts parallel streams). Zero: 4. Background work may use all but one.
 	MaxInFlight int
+	// Cost sizes the requests of whole-directory loads by measured server
+	// time and keeps the client's use of each method's time budget under a
+	// share (fact sheet §5).
+	Cost CostPolicy
 }
 
 // String describes the configuration with every secret masked.
@@ -249,6 +253,7 @@ type settings struct {
 	maxWait       time.Duration
 	maxInFlight   int
 	userAgent     string
+	cost          costPolicy
 }
 
 func (c Config) settings() (settings, error) {
@@ -292,6 +297,11 @@ func (c Config) settings() (settings, error) {
 	if s.maxInFlight == 0 {
 		s.maxInFlight = DefaultMaxInFlight
 	}
+	cost, err := c.Cost.policy()
+	if err != nil {
+		return s, err
+	}
+	s.cost = cost
 	if s.userAgent == "" || strings.ContainsAny(s.userAgent, "\r\n") {
 		s.userAgent = DefaultUserAgent
 	}
