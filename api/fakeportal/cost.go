@@ -105,23 +105,26 @@ func (m *costModel) of(method string, rows int) time.Duration {
 }
 
 // work is the server time of one HTTP request under the cost model: the
-// commands of a batch run one after another inside one cut-off.
+// commands of a batch run one after another inside one cut-off. The
+// cut-off is judged on the modelled time, not on the wall clock: the fake's
+// own work (building and encoding the answer) takes no model time, so a
+// test on a busy machine gets the same answers as on an idle one.
 type work struct {
-	ctx      context.Context
-	deadline time.Time
-	spent    time.Duration // server time of the commands so far, cut-off or not
-	cut      bool          // the front end gave up on the request
+	ctx    context.Context
+	cutOff time.Duration
+	spent  time.Duration // server time of the commands so far, cut-off or not
+	cut    bool          // the front end gave up on the request
 }
 
 // spend spends d of server time: sleeps while the request is within its
 // cut-off, and only counts it once it is past (the back end works on, the
 // client gets no answer).
 func (w *work) spend(d time.Duration) {
+	left := w.cutOff - w.spent
 	w.spent += d
 	if w.cut {
 		return
 	}
-	left := time.Until(w.deadline)
 	if d > left {
 		d, w.cut = max(left, 0), true
 	}
@@ -265,7 +268,7 @@ func (p *Portal) execCosted(c *call, def methodDef) (result, *parr, *apiError) {
 
 // serveCosted answers a REST request (already authenticated) under the cost model.
 func (p *Portal) serveCosted(r *http.Request, c *call, began time.Time) reply {
-	c.work = &work{ctx: r.Context(), deadline: began.Add(p.cost.cutOff)}
+	c.work = &work{ctx: r.Context(), cutOff: p.cost.cutOff}
 	defer p.costs.request(c.work)
 	if c.method != "batch" {
 		def, ok := lookup(c.method)
