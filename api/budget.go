@@ -135,23 +135,32 @@ func (b *budget) allowed() time.Duration {
 	return time.Duration(float64(b.limit) * b.share)
 }
 
-// free is how much of method's share is unused now.
-func (b *budget) free(method string) time.Duration {
+// free is how much of allowed method has not used now.
+func (b *budget) free(method string, allowed time.Duration) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return max(0, b.allowed()-b.use(method, b.now()).sum())
+	return max(0, allowed-b.use(method, b.now()).sum())
+}
+
+// laneShare is what a request on ctx's lane may use of the client's share:
+// all of it in the foreground, four fifths in the background, so that what
+// the user opens while a big load runs never waits for the load's window.
+func (b *budget) laneShare(ctx context.Context) time.Duration {
+	if IsBackground(ctx) {
+		return b.allowed() * 4 / 5
+	}
+	return b.allowed()
 }
 
 // wait is how long to hold a request expected to cost expect of method's
-// time, so that the client's use stays within its share and the portal's
+// time, so that the client's use stays within allowed and the portal's
 // count stays under the limit. Zero: send it now.
-func (b *budget) wait(method string, expect time.Duration) time.Duration {
+func (b *budget) wait(method string, expect, allowed time.Duration) time.Duration {
 	now := b.now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	u := b.use(method, now)
 	var w time.Duration
-	allowed := b.allowed()
 	if over := u.sum() + expect - allowed; over > 0 && len(u.own) > 0 {
 		// Wait for enough of the client's oldest use to drop out; a request
 		// bigger than the whole share waits for all of it.
@@ -177,8 +186,9 @@ func (b *budget) admit(ctx context.Context, methods []string, expect time.Durati
 	for {
 		var w time.Duration
 		var which string
+		allowed := b.laneShare(ctx)
 		for _, m := range methods {
-			if d := b.wait(m, expect); d > w {
+			if d := b.wait(m, expect, allowed); d > w {
 				w, which = d, m
 			}
 		}

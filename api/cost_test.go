@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,8 +39,8 @@ func costModel(budget, window time.Duration, chargeBatch bool) *fakeportal.Cost 
 	}
 }
 
-// sent records the batch requests a client sends: commands, objects asked
-// for, and the status of the answer.
+// sent records the batch requests a client sends: commands, people asked
+// for with im.user.list.get, and the status of the answer.
 type sent struct {
 	mu   sync.Mutex
 	reqs []sentRequest
@@ -63,7 +64,9 @@ func (s *sent) RoundTrip(req *http.Request) (*http.Response, error) {
 		if json.Unmarshal(body, &b) == nil {
 			r.commands = len(b.Cmd)
 			for _, q := range b.Cmd {
-				r.ids += bytes.Count([]byte(q), []byte("ID%5B%5D=")) + bytes.Count([]byte(q), []byte("ID[]="))
+				if strings.HasPrefix(q, "im.user.list.get?") {
+					r.ids += strings.Count(q, "ID%5B%5D=") + strings.Count(q, "ID[]=")
+				}
 			}
 		}
 	}
@@ -136,11 +139,16 @@ func TestCostedExportEqualsTheFreeOne(t *testing.T) {
 				assert.LessOrEqual(t, c.Peak()[m], share, "and so does the client's own")
 			}
 			assert.Less(t, p.MaxRequestTime(), testCutOff/2, "every request well under the cut-off")
-			sizes := rec.list()
-			assert.Greater(t, len(sizes), 10, "many requests of a size the cut-off allows, not 3 of 10,000 people")
-			for _, r := range sizes {
+			aim := int(testCutOff / 4 / testPerObject) // 1,500 people: a quarter of the cut-off
+			people := 0
+			for _, r := range rec.list() {
 				assert.Equal(t, http.StatusOK, r.status)
+				if r.ids > 0 {
+					people += r.ids
+					assert.LessOrEqual(t, r.ids, aim*4/3, "requests of the size the cut-off allows, not of 10,000 people")
+				}
 			}
+			assert.Equal(t, len(want), people, "each person asked for once")
 			assert.Zero(t, c.Stats().Splits)
 			assert.Zero(t, c.Stats().Retries)
 		})
@@ -160,7 +168,7 @@ func TestCostedLoadSplitsARequestTooBigForTheCutOff(t *testing.T) {
 
 	var people []sentRequest
 	for _, r := range rec.list() {
-		if r.ids > 0 && r.commands > 1 && r.ids != len(org.Departments) { // im.user.list.get requests
+		if r.ids > 0 {
 			people = append(people, r)
 		}
 	}

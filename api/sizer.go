@@ -186,7 +186,7 @@ func (c *Client) sizedBatch(ctx context.Context, method string, items []int, per
 	for len(items) > 0 {
 		n := min(c.sizes.next(method, BatchSize*perCommand), len(items))
 		per := c.sizes.perUnit(method)
-		if share := c.budget.allowed(); per > 0 && time.Duration(n)*per > share/2 {
+		if share := c.budget.laneShare(ctx); per > 0 && time.Duration(n)*per > share/2 {
 			n = max(1, int(share/2/per)) // no request takes more than half the share
 		}
 		expect := time.Duration(n) * per
@@ -238,7 +238,7 @@ func (c *Client) sizedBatch(ctx context.Context, method string, items []int, per
 			progress(done)
 		}
 		if len(items) > 0 {
-			tell(ctx, Pace{Left: c.timeLeft(method, len(items), wall/time.Duration(done))})
+			tell(ctx, Pace{Left: c.timeLeft(method, len(items), wall/time.Duration(done), c.budget.laneShare(ctx))})
 		}
 	}
 	return nil
@@ -247,11 +247,11 @@ func (c *Client) sizedBatch(ctx context.Context, method string, items []int, per
 // timeLeft estimates the time a sized load of method needs for left more
 // items: the requests at the pace so far, plus a window for every share of
 // the budget beyond what is free now.
-func (c *Client) timeLeft(method string, left int, wallPer time.Duration) time.Duration {
+func (c *Client) timeLeft(method string, left int, wallPer, share time.Duration) time.Duration {
 	est := time.Duration(left) * wallPer
 	server := time.Duration(left) * c.sizes.perUnit(method)
-	free := min(c.budget.free(method), c.budget.free("batch"))
-	if share := c.budget.allowed(); server > free && share > 0 {
+	free := min(c.budget.free(method, share), c.budget.free("batch", share))
+	if server > free && share > 0 {
 		windows := (server - free + share - 1) / share
 		est += windows * c.set.cost.window
 	}
