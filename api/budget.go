@@ -111,7 +111,8 @@ func (b *budget) record(method string, t Time) {
 		b.peak[key] = max(b.peak[key], u.sum())
 	}
 	if t.OperatingResetAt > 0 {
-		u.serverOp, u.serverReset = t.Operating, time.Unix(t.OperatingResetAt, 0)
+		// A reset further ahead than one window is not believable: cap it.
+		u.serverOp, u.serverReset = t.Operating, time.Unix(min(t.OperatingResetAt, now.Add(b.window).Unix()+1), 0)
 	}
 }
 

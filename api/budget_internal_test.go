@@ -67,3 +67,11 @@ func TestSizerGrowsShrinksAndSplits(t *testing.T) {
 	assert.Equal(t, 1875, s.next(m, 10000), "a cut-off splits: a quarter of the cut-off at 8 ms each")
 	assert.Equal(t, 8*time.Millisecond, s.perUnit(m))
 }
+
+func TestBudgetDoesNotBelieveAResetFarAhead(t *testing.T) {
+	b, _ := testBudget(100*time.Second, 10*time.Minute)
+	b.record("im.user.list.get", Time{Processing: 1, Operating: 99, OperatingResetAt: 1 << 40})
+	w := b.wait("im.user.list.get", 0, 50*time.Second)
+	assert.Positive(t, w)
+	assert.LessOrEqual(t, w, 10*time.Minute+time.Second, "a hostile operating_reset_at waits one window at most")
+}

@@ -177,8 +177,9 @@ func isCutOff(err error) bool {
 // of at most 50 commands of perCommand items, each request sized by the
 // measured cost per item (aiming at the policy's share of the cut-off) and
 // held back while the method's time budget is used up. A request that is
-// cut off is split. each is called for every command's result, progress
-// with the items done so far. One request is in flight at a time.
+// cut off is split (one of a single item is retried as any request is).
+// each is called for every command's result, progress with the items done
+// so far. One request is in flight at a time.
 func (c *Client) sizedBatch(ctx context.Context, method string, items []int, perCommand int, params func(part []int) map[string]any, each func(r BatchResult) error, progress func(done int)) error {
 	charged := []string{"batch", strings.ToLower(method)}
 	done := 0
@@ -202,8 +203,12 @@ func (c *Client) sizedBatch(ctx context.Context, method string, items []int, per
 		if err != nil {
 			return err
 		}
+		bctx := ctx
+		if n > 1 {
+			bctx = splitting(ctx) // a cut-off comes back here to be split
+		}
 		began := time.Now()
-		res, err := c.batchChunk(splitting(ctx), enc)
+		res, err := c.batchChunk(bctx, enc)
 		wall += time.Since(began)
 		if err != nil {
 			if isCutOff(err) && n > 1 && ctx.Err() == nil {
