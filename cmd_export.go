@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
 	"github.com/spf13/cobra"
 )
@@ -62,10 +63,14 @@ func (a *app) runExport(ctx context.Context, format string) error {
 		return err
 	}
 	defer closeFn()
+	progress, pace, done := a.progress()
+	if pace != nil {
+		ctx = api.WithPace(ctx, pace)
+	}
 	if _, err := d.LoadTree(ctx); err != nil {
+		done()
 		return err
 	}
-	progress, done := a.progress()
 	org, err := d.LoadAll(ctx, progress)
 	done()
 	if err != nil {
@@ -87,18 +92,50 @@ func (a *app) runExport(ctx context.Context, format string) error {
 }
 
 // progress returns a progress callback that draws "indexing N / M" on
-// stderr when stderr is a terminal (nil otherwise), and a func that ends the line.
-func (a *app) progress() (func(done, total int), func()) {
+// stderr when stderr is a terminal (nil otherwise), a Pace callback that
+// adds the estimate of the time left or a pause for the portal's time
+// budget ("waiting for the portal's time budget: 2m10s"), and a func that
+// ends the line.
+func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	if !a.stderrIsTerminal {
-		return nil, func() {}
+		return nil, nil, func() {}
 	}
 	var mu sync.Mutex
 	drawn := false
-	report := func(done, total int) {
+	done, total := 0, 0
+	var note string
+	draw := func() {
+		line := "indexing"
+		if total > 0 {
+			line += " " + thousands(done) + " / " + thousands(total)
+		}
+		if note != "" {
+			line += " · " + note
+		}
+		fmt.Fprintf(a.stderr, "\r%s\x1b[K", line)
+		drawn = true
+	}
+	report := func(d, t int) {
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(a.stderr, "\rindexing %s / %s\x1b[K", thousands(done), thousands(total))
-		drawn = true
+		if d != done {
+			note = "" // a pause is over once people arrive
+		}
+		done, total = d, t
+		draw()
+	}
+	pace := func(p api.Pace) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case p.Waiting > 0:
+			note = "waiting for the portal's time budget: " + roughDuration(p.Waiting)
+		case p.Left > 0:
+			note = "about " + roughDuration(p.Left) + " left"
+		default:
+			return
+		}
+		draw()
 	}
 	end := func() {
 		mu.Lock()
@@ -107,7 +144,12 @@ func (a *app) progress() (func(done, total int), func()) {
 			fmt.Fprint(a.stderr, "\r\x1b[K")
 		}
 	}
-	return report, end
+	return report, pace, end
+}
+
+// roughDuration is d to the second, at least 1s: 2m10s.
+func roughDuration(d time.Duration) string {
+	return max(d.Round(time.Second), time.Second).String()
 }
 
 // thousands writes n with comma group separators: 12,400.

@@ -39,6 +39,32 @@ type fileConfig struct {
 	Rate            *rateSetting        `yaml:"rate"`
 	CacheDir        string              `yaml:"cache_dir"`
 	Timeout         *duration           `yaml:"timeout"`
+	Budget          *fileBudget         `yaml:"budget"`
+}
+
+// fileBudget is the budget section: how much of the portal's server time
+// a whole-directory load may use (README, "What a load costs the portal").
+type fileBudget struct {
+	Share  *float64  `yaml:"share"`   // of each method's operating limit; default 0.5
+	CutOff *duration `yaml:"cut_off"` // the portal's per-request cut-off; default 60s
+	Limit  *duration `yaml:"limit"`   // a method's operating limit per window; default 480s
+	Window *duration `yaml:"window"`  // default 10m
+}
+
+// costPolicy is the client's cost policy from the budget section.
+func (b *fileBudget) costPolicy() (api.CostPolicy, error) {
+	var p api.CostPolicy
+	if b == nil {
+		return p, nil
+	}
+	if b.Share != nil {
+		if !(*b.Share > 0 && *b.Share <= 1) {
+			return p, errors.New("budget.share must be above 0 and at most 1")
+		}
+		p.Share = *b.Share
+	}
+	p.CutOff, p.OperatingLimit, p.OperatingWindow = durationOr(b.CutOff, 0), durationOr(b.Limit, 0), durationOr(b.Window, 0)
+	return p, nil
 }
 
 // fileOAuth is the oauth section of the config file.
@@ -435,6 +461,9 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 		s.client.MaxRetries = fl.retries
 	}
 	s.client.UserAgent = "b24org/" + version
+	if s.client.Cost, err = fc.Budget.costPolicy(); err != nil {
+		return s, fmt.Errorf("%s: %w", s.configPath, err)
+	}
 
 	s.theme = first(fl.theme, fc.Theme, "auto")
 	if _, err := themePalette(s.theme, false); err != nil {

@@ -27,6 +27,7 @@ type BatchResult struct {
 	Total   int
 	Next    int
 	HasNext bool
+	Time    Time // the command's result_time
 }
 
 // BatchSize is the most commands the portal runs in one batch request.
@@ -191,7 +192,8 @@ func (c *Client) batchRequest(ctx context.Context, cmds []encodedCommand) (map[s
 		if present(nexts[cmd.Key]) {
 			r.Next, r.HasNext = flexInt(nexts[cmd.Key])
 		}
-		c.remember(cmd.Method, decodeTime(times[cmd.Key]))
+		r.Time = decodeTime(times[cmd.Key])
+		c.remember(cmd.Method, r.Time)
 		out[cmd.Key] = r
 	}
 	return out, nil

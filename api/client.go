@@ -26,7 +26,10 @@ type Client struct {
 	opMu    sync.Mutex
 	resetAt map[string]int64 // method (lower case) -> operating_reset_at of its last success
 
-	requests, retries, refreshes atomic.Int64
+	budget *budget // the client's use of each method's time budget
+	sizes  *sizer  // the server time per object of each method
+
+	requests, retries, refreshes, splits atomic.Int64
 }
 
 // New validates cfg (https unless loopback; well-formed webhook) and returns a Client.
@@ -35,7 +38,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{set: set, resetAt: map[string]int64{}}
+	c := &Client{set: set, resetAt: map[string]int64{}, budget: newBudget(set.cost), sizes: newSizer(set.cost, set.timeout)}
 	switch {
 	case cfg.WebhookURL != "" && cfg.OAuth != nil:
 		return nil, configError("set either a webhook URL or OAuth, not both")
@@ -102,11 +105,12 @@ type Stats struct {
 	Requests  int64 // HTTP requests sent, retries included
 	Retries   int64
 	Refreshes int64 // OAuth token refreshes
+	Splits    int64 // sized requests cut off and split
 }
 
 // Stats returns the counters so far.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), Refreshes: c.refreshes.Load()}
+	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), Refreshes: c.refreshes.Load(), Splits: c.splits.Load()}
 }
 
 // Call invokes one method (JSON POST) with pacing and retries.

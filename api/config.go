@@ -87,6 +87,10 @@ type Config struct {
 	// tried again, before the pause: a front end shows "retrying (2/7) in 3s…"
 	// with it. It runs on the caller's goroutine and must return quickly.
 	OnRetry func(RetryEvent)
+	// Cost sizes the requests of whole-directory loads by measured server
+	// time and keeps the client's use of each method's time budget under a
+	// share (fact sheet §5).
+	Cost CostPolicy
 }
 
 // String describes the configuration with every secret masked.
@@ -254,6 +258,7 @@ type settings struct {
 	maxInFlight   int
 	userAgent     string
 	onRetry       func(RetryEvent)
+	cost          costPolicy
 }
 
 func (c Config) settings() (settings, error) {
@@ -298,6 +303,11 @@ func (c Config) settings() (settings, error) {
 	if s.maxInFlight == 0 {
 		s.maxInFlight = DefaultMaxInFlight
 	}
+	cost, err := c.Cost.policy()
+	if err != nil {
+		return s, err
+	}
+	s.cost = cost
 	if s.userAgent == "" || strings.ContainsAny(s.userAgent, "\r\n") {
 		s.userAgent = DefaultUserAgent
 	}

@@ -230,9 +230,12 @@ func uniquePositive(ids []int) []int {
 // It asks im.department.employees.get (USER_DATA=N) for the members of all
 // departments (100 departments per command, 50 commands per request: one
 // request for 5,000 departments), then im.user.list.get for each person once
-// (200 people per command, 10,000 per request), the requests in parallel
-// within the client's in-flight bound. A 30,000-person portal costs 4
-// requests; see BenchmarkAllEmployees for the strategies compared.
+// (200 people per command, up to 10,000 per request), one request at a
+// time, each sized by the server time the earlier ones took (see
+// sizedBatch: a quarter of the cut-off, within half the method's budget,
+// waiting when it is used up). On a portal that answers fast a
+// 30,000-person load is a handful of requests; see BenchmarkAllEmployees
+// for the strategies compared.
 // progress(done, total) counts distinct people; it is called from one
 // goroutine at a time, first with done = 0. Users are sorted by ID.
 func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(done, total int)) ([]User, error) {
@@ -259,14 +262,13 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 		}
 	}
 	report()
-	var cmds []Command
-	for part := range slices.Chunk(ids, usersPerCommand) {
-		cmds = append(cmds, Command{Key: "u" + strconv.Itoa(len(cmds)), Method: "im.user.list.get", Params: map[string]any{"ID": part}})
-	}
-	err = c.batchParallel(ctx, cmds, func(cmd Command, r BatchResult) error {
+	const method = "im.user.list.get"
+	err = c.sizedBatch(ctx, method, ids, usersPerCommand, func(part []int) map[string]any {
+		return map[string]any{"ID": part}
+	}, func(r BatchResult) error {
 		list, err := decodeList(r.Result)
 		if err != nil {
-			return badShape(cmd.Method, err)
+			return badShape(method, err)
 		}
 		for _, v := range list {
 			if u, ok := decodeIMUser(v); ok && memberOf[u.ID] != nil {
@@ -277,7 +279,7 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 			}
 		}
 		return nil
-	}, report)
+	}, func(int) { report() })
 	if err != nil {
 		return nil, err
 	}

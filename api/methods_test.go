@@ -363,7 +363,7 @@ func TestAllEmployees(t *testing.T) {
 	for i := 1; i < len(calls); i++ {
 		assert.GreaterOrEqual(t, calls[i][0], calls[i-1][0], "progress only grows")
 	}
-	assert.Equal(t, map[string]int64{"batch": 2}, p.Requests(), "members in one request, 2,500 people in one more")
+	assert.Equal(t, map[string]int64{"batch": 3}, p.Requests(), "members in one request, 2,500 people in two more: a first one of 1,000, then the rest at once")
 }
 
 func TestBatch(t *testing.T) {

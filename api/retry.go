@@ -46,8 +46,8 @@ func (c *Client) call(ctx context.Context, method string, params map[string]any)
 			}
 			class = ClassOf(err)
 		}
-		if class == ClassFatal || class == ClassAuth {
-			return nil, err
+		if class == ClassFatal || class == ClassAuth || isSplitting(ctx) && isCutOff(err) {
+			return nil, err // a cut-off sized request is split by its caller (sizer.go)
 		}
 		if htmlPage(err) {
 			pages++
@@ -74,6 +74,9 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	body, err := c.body(params, token)
 	if err != nil {
 		return nil, fmt.Errorf("%s: encoding the parameters: %w", method, err)
+	}
+	if err := c.budget.admit(ctx, chargedMethods(method, params), 0); err != nil {
+		return nil, fmt.Errorf("%s: waiting for the time budget: %w", method, err)
 	}
 	release, err := c.pace.acquire(ctx)
 	if err != nil {
@@ -303,6 +306,7 @@ func (c *Client) operatingWait(method string) time.Duration {
 
 // remember keeps a method's operating_reset_at from a successful answer.
 func (c *Client) remember(method string, t Time) {
+	c.budget.record(method, t)
 	if t.OperatingResetAt <= 0 {
 		return
 	}

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"sync"
 	"time"
+
+	"github.com/b24org/b24org/api"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
@@ -26,7 +29,11 @@ type (
 	// refreshMsg is the presence refresh timer.
 	refreshMsg struct{}
 	// bgProgressMsg reports the background load.
-	bgProgressMsg struct{ done, total int }
+	// wait > 0: the load pauses that long for the portal's time budget.
+	bgProgressMsg struct {
+		done, total int
+		wait        time.Duration
+	}
 	// bgDoneMsg ends the background load.
 	bgDoneMsg struct {
 		org *directory.Org
@@ -88,10 +95,28 @@ func (m *Model) startBackground() tea.Cmd {
 	m.bgErr = ""
 	dir, ctx := m.dir, m.ctx
 	ch := make(chan bgProgressMsg, 1)
+	var mu sync.Mutex
+	var cur bgProgressMsg
+	send := func(change func(*bgProgressMsg)) {
+		mu.Lock()
+		defer mu.Unlock()
+		change(&cur)
+		latest(ch, cur)
+	}
+	ctx = api.WithPace(ctx, func(p api.Pace) {
+		if p.Waiting > 0 {
+			send(func(m *bgProgressMsg) { m.wait = p.Waiting })
+		}
+	})
 	run := func() tea.Msg {
 		defer close(ch)
 		org, err := dir.LoadAll(ctx, func(done, total int) {
-			latest(ch, bgProgressMsg{done: done, total: total})
+			send(func(m *bgProgressMsg) {
+				if done != m.done {
+					m.wait = 0 // people arrive: the pause is over
+				}
+				m.done, m.total = done, total
+			})
 		})
 		return bgDoneMsg{org: org, err: err}
 	}

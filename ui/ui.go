@@ -106,6 +106,7 @@ type Model struct {
 	bg                        struct {
 		running     bool
 		done, total int
+		wait        time.Duration // a pause for the portal's time budget
 		ch          chan bgProgressMsg
 	}
 	toast   string
@@ -281,7 +282,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		watch := m.watchChanges()
 		return tea.Batch(watch, m.adopt(m.dir.Snapshot()))
 	case bgProgressMsg:
-		m.bg.done, m.bg.total = msg.done, msg.total
+		m.bg.done, m.bg.total, m.bg.wait = msg.done, msg.total, msg.wait
 		return waitProgress(m.bg.ch)
 	case bgDoneMsg:
 		m.bg.running = false

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
@@ -550,6 +551,10 @@ func TestProgressBar(t *testing.T) {
 	h.m.bg.running = true
 	h.send(bgProgressMsg{done: 12400, total: 30000})
 	assert.Contains(t, h.view(), "indexing 12,400 / 30,000 ▰▰▰▰▱▱▱▱▱▱", "the background load shows its progress")
+	h.send(bgProgressMsg{done: 12400, total: 30000, wait: 130 * time.Second})
+	assert.Contains(t, h.view(), "waiting for the portal's time budget: 2m10s", "a pause for the budget shows")
+	h.send(bgProgressMsg{done: 14000, total: 30000})
+	assert.Contains(t, h.view(), "indexing 14,000 / 30,000", "and goes when people arrive")
 	h.send(bgDoneMsg{org: smallOrg()})
 	assert.NotContains(t, h.view(), "indexing")
 	h.send(bgDoneMsg{err: assert.AnError})

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
@@ -311,6 +312,9 @@ func (m *Model) firstErr() string {
 // progress is the background load's bar, "indexing 12,400 / 30,000 ▰▰▱▱".
 func (m *Model) progress(w int) string {
 	text := "indexing"
+	if m.bg.wait > 0 {
+		return "waiting for the portal's time budget: " + max(m.bg.wait.Round(time.Second), time.Second).String()
+	}
 	if m.bg.total > 0 {
 		text += " " + thousands(m.bg.done) + " / " + thousands(m.bg.total)
 	} else {

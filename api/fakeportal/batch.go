@@ -41,7 +41,7 @@ func (p *Portal) runBatch(c *call, began time.Time) (result, *parr) {
 			params := newArr()
 			parseQuery(params, query)
 			params, _ = substitute(params, store).(*parr)
-			sub := &call{p: p, idx: c.idx, method: method, params: params, now: c.now, user: c.user, oauth: c.oauth}
+			sub := &call{p: p, idx: c.idx, method: method, params: params, now: c.now, user: c.user, oauth: c.oauth, work: c.work, inBatch: true}
 			sub.takeStart()
 			p.countCommand(method)
 			def, ok := lookup(method)
@@ -64,7 +64,7 @@ func (p *Portal) runBatch(c *call, began time.Time) (result, *parr) {
 					nexts.set(key, r.next)
 				}
 				times.set(key, tm)
-				sum, rs := p.ops.peek(method, c.now)
+				sum, rs := p.ops.peek(method, p.opsNow())
 				if sum >= maxOp {
 					maxOp = sum
 				}
@@ -80,6 +80,7 @@ func (p *Portal) runBatch(c *call, began time.Time) (result, *parr) {
 			}
 		}
 	}
+	c.batchOperating, c.batchReset = maxOp, reset
 	if reset == 0 {
 		reset = c.now.Add(operatingWindow).Unix()
 	}

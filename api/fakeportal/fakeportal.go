@@ -137,6 +137,10 @@ type Options struct {
 	// clock. Default time.Now.
 	Now     func() time.Time
 	Latency time.Duration // added to every answer (the token endpoint's too)
+	// Cost is the server-time model (see Cost); nil: answers cost nothing
+	// but the OperatingLimit simulation above. With a Cost, OperatingLimit
+	// is ignored and operating time runs on the wall clock.
+	Cost *Cost
 }
 
 // Portal is the fake portal. It is an http.Handler and safe for concurrent use.
@@ -157,6 +161,8 @@ type Portal struct {
 
 	bucket bucket
 	ops    operating
+	cost   *costModel // nil: no cost model
+	costs  costStats
 	faults faultState
 	tokens tokenStore
 
@@ -207,7 +213,13 @@ func New(org *Org, o Options) *Portal {
 	}
 	p.idx = buildIndex(p.org)
 	p.bucket.init(o.Rate, o.Burst)
-	p.ops.init()
+	p.cost = newCostModel(o.Cost)
+	window := time.Duration(0)
+	if p.cost != nil {
+		window = p.cost.window
+	}
+	p.ops.init(window)
+	p.costs.reset()
 	p.faults.init()
 	p.tokens.init()
 	return p
@@ -318,6 +330,10 @@ func (p *Portal) ResetCounters() {
 	p.reqs = map[string]int64{}
 	p.cmds = map[string]int64{}
 	p.total, p.refusals, p.tokenReqs = 0, 0, 0
+	p.costs.reset()
+	p.ops.mu.Lock()
+	p.ops.peak = map[string]float64{}
+	p.ops.mu.Unlock()
 }
 
 func (p *Portal) countRequest(method string) {

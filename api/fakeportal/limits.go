@@ -68,20 +68,30 @@ type opBucket struct {
 	sum   float64
 }
 
-// operating sums the simulated execution time per method over 10 minutes.
+// operating sums the execution time per method over a window of 10 minutes
+// (shorter under a scaled cost model), in buckets of a tenth of it.
 type operating struct {
-	mu sync.Mutex
-	m  map[string][]opBucket
+	mu     sync.Mutex
+	m      map[string][]opBucket
+	window time.Duration
+	peak   map[string]float64 // the highest sum each method reached
 }
 
-func (o *operating) init() { o.m = map[string][]opBucket{} }
+func (o *operating) init(window time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if window <= 0 {
+		window = operatingWindow
+	}
+	o.m, o.window, o.peak = map[string][]opBucket{}, window, map[string]float64{}
+}
 
 // state prunes the buckets of method and returns the sum and the unix time
 // at which the oldest bucket drops out. The caller holds o.mu.
 func (o *operating) state(method string, now time.Time) (float64, int64) {
 	list := o.m[method]
 	i := 0
-	for i < len(list) && !now.Before(list[i].start.Add(operatingWindow)) {
+	for i < len(list) && !now.Before(list[i].start.Add(o.window)) {
 		i++
 	}
 	list = list[i:]
@@ -90,11 +100,11 @@ func (o *operating) state(method string, now time.Time) (float64, int64) {
 	for _, b := range list {
 		sum += b.sum
 	}
-	reset := now.Add(operatingWindow)
+	reset := now.Add(o.window)
 	if len(list) > 0 {
-		reset = list[0].start.Add(operatingWindow)
+		reset = list[0].start.Add(o.window)
 	}
-	return sum, reset.Unix()
+	return sum, ceilUnix(reset)
 }
 
 // blocked reports whether method's budget is used up.
@@ -111,13 +121,15 @@ func (o *operating) charge(method string, now time.Time, cost float64) (float64,
 	defer o.mu.Unlock()
 	o.state(method, now)
 	list := o.m[method]
-	if n := len(list); n > 0 && now.Before(list[n-1].start.Add(time.Minute)) {
+	if n := len(list); n > 0 && now.Before(list[n-1].start.Add(o.window/10)) {
 		list[n-1].sum += cost
 	} else {
 		list = append(list, opBucket{start: now, sum: cost})
 	}
 	o.m[method] = list
-	return o.state(method, now)
+	sum, reset := o.state(method, now)
+	o.peak[method] = max(o.peak[method], sum)
+	return sum, reset
 }
 
 // peek returns the state of method without charging it.
@@ -128,8 +140,39 @@ func (o *operating) peek(method string, now time.Time) (float64, int64) {
 }
 
 // Operating returns the operating time method has used over the last 10
-// minutes of the Now clock.
+// minutes of the Now clock (of the wall clock under a cost model, over its
+// scaled window).
 func (p *Portal) Operating(method string) time.Duration {
-	sum, _ := p.ops.peek(method, p.opts.Now())
-	return time.Duration(sum * float64(time.Second))
+	sum, _ := p.ops.peek(method, p.opsNow())
+	return seconds(sum)
+}
+
+// PeakOperating returns the highest operating time method reached within
+// one window since the portal started (or ResetCounters).
+func (p *Portal) PeakOperating(method string) time.Duration {
+	p.ops.mu.Lock()
+	defer p.ops.mu.Unlock()
+	return seconds(p.ops.peak[method])
+}
+
+// opsNow is the clock of operating time: the Now clock, or the wall clock
+// under a cost model (its time is really spent).
+func (p *Portal) opsNow() time.Time {
+	if p.cost != nil {
+		return time.Now()
+	}
+	return p.opts.Now()
+}
+
+// seconds turns a float of seconds into a Duration.
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// ceilUnix is t in unix seconds, rounded up: a client that waits until then
+// finds the bucket gone.
+func ceilUnix(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return s
 }

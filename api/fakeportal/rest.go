@@ -73,6 +73,14 @@ type call struct {
 	now      time.Time
 	user     int  // the calling user
 	oauth    bool // called with an OAuth token rather than a webhook
+
+	// Under a cost model: the request's server time, whether this is a
+	// batch command, and (for the batch) the highest operating time of its
+	// commands' methods with the earliest reset.
+	work           *work
+	inBatch        bool
+	batchOperating float64
+	batchReset     int64
 }
 
 // methodDef describes a REST method: its handler and the scopes that allow it.
@@ -168,6 +176,9 @@ func (p *Portal) handleREST(r *http.Request, method, user, code string, webhook 
 		return e.reply()
 	}
 	c.takeStart()
+	if p.cost != nil {
+		return p.serveCosted(r, c, began)
+	}
 	if method == "batch" {
 		res, tm := p.runBatch(c, began)
 		return p.envelope(res, tm)
@@ -224,6 +235,9 @@ func (c *call) takeStart() {
 func (p *Portal) exec(c *call, def methodDef, began time.Time) (result, *parr, *apiError) {
 	if !p.hasScope(def.scopes) {
 		return result{}, nil, c.errScope()
+	}
+	if p.cost != nil {
+		return p.execCosted(c, def)
 	}
 	if blocked, sum, resetAt := p.ops.blocked(c.method, c.now, p.opts.OperatingLimit); blocked {
 		e := errOperatingLimit()
