@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Client talks to one Bitrix24 portal. It is safe for concurrent use.
@@ -25,6 +26,8 @@ type Client struct {
 
 	opMu    sync.Mutex
 	resetAt map[string]int64 // method (lower case) -> operating_reset_at of its last success
+
+	zone atomic.Pointer[time.Location] // the portal's offset, from the last date_start seen
 
 	requests, retries, refreshes atomic.Int64
 }
@@ -130,4 +133,14 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// PortalZone is the portal's UTC offset as its answers state it
+// (time.date_start), UTC until an answer has said. user.get dates come
+// without a zone and are read in it.
+func (c *Client) PortalZone() *time.Location {
+	if z := c.zone.Load(); z != nil {
+		return z
+	}
+	return time.UTC
 }

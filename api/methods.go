@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -319,7 +320,7 @@ func (c *Client) UsersByExtension(ctx context.Context, ext string) ([]User, erro
 	}
 	var users []User
 	for _, raw := range list {
-		if u, ok := decodeUserRecord(raw); ok && u.Extension == ext {
+		if u, ok := decodeUserRecord(raw, c.PortalZone()); ok && u.Extension == ext {
 			users = append(users, u)
 		}
 	}
@@ -442,9 +443,9 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	return u, u.ID > 0
 }
 
-// decodeUserRecord reads a user.get record (fact sheet §3.9); ok is false
-// when it is not one.
-func decodeUserRecord(raw json.RawMessage) (User, bool) {
+// decodeUserRecord reads a user.get record (fact sheet §3.9), its dates
+// without a zone in the portal's zone loc; ok is false when it is not one.
+func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 	var r struct {
 		ID           json.RawMessage `json:"ID"`
 		Active       json.RawMessage `json:"ACTIVE"`
@@ -472,7 +473,7 @@ func decodeUserRecord(raw json.RawMessage) (User, bool) {
 		Mobile:        flexString(r.Mobile),
 		DepartmentIDs: flexInts(r.Departments),
 		Active:        true,
-		LastActivity:  flexTime(r.LastActivity),
+		LastActivity:  flexTimeIn(r.LastActivity, loc),
 	}
 	u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 	if v, ok := flexBool(r.Active); ok {

@@ -406,6 +406,9 @@ func restPath(path string) (method, user, code string, webhook bool) {
 		method = parts[0]
 	case len(parts) == 3 || (len(parts) == 4 && parts[3] == ""):
 		user, code, method, webhook = parts[0], parts[1], parts[2], true
+	case parts[0] == "api" && (len(parts) == 4 || (len(parts) == 5 && parts[4] == "")):
+		// The REST 3.0 form /rest/api/USER/CODE/method: the same webhook.
+		user, code, method, webhook = parts[1], parts[2], parts[3], true
 	default:
 		return "", "", "", false
 	}
