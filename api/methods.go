@@ -291,6 +291,35 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 	return out, nil
 }
 
+// UsersByID returns the im user objects of ids (im.user.list.get, 200 per
+// command, 50 commands per request), the dismissed included; unknown IDs are
+// left out. Users come sorted by ID.
+func (c *Client) UsersByID(ctx context.Context, ids []int) ([]User, error) {
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	var cmds []Command
+	for part := range slices.Chunk(ids, usersPerCommand) {
+		cmds = append(cmds, Command{Key: "u" + strconv.Itoa(len(cmds)), Method: "im.user.list.get", Params: map[string]any{"ID": part}})
+	}
+	found := make(map[int]User, len(ids))
+	if len(cmds) > 0 {
+		err := c.batchParallel(ctx, cmds, func(cmd Command, r BatchResult) error {
+			addIMUsers(found, r.Result)
+			return nil
+		}, nil)
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]User, 0, len(found))
+	for _, id := range ids {
+		if u, ok := found[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 // UsersByExtension finds active users whose extension is ext (user.get UF_PHONE_INNER), with presence.
 //
 // One batch request does both: user.get filtered by the extension, then
@@ -408,6 +437,8 @@ type imUser struct {
 	Absent       json.RawMessage `json:"absent"`
 	Departments  json.RawMessage `json:"departments"`
 	Phones       json.RawMessage `json:"phones"`
+	Extranet     json.RawMessage `json:"extranet"`
+	Bot          json.RawMessage `json:"bot"`
 }
 
 // decodeIMUser reads an im user object; ok is false when it is not one.
@@ -432,6 +463,8 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	if v, ok := flexBool(r.Active); ok {
 		u.Active = v
 	}
+	u.Extranet, _ = flexBool(r.Extranet)
+	u.Bot, _ = flexBool(r.Bot)
 	if phones, err := keyedMap(r.Phones); err == nil { // false when the user has none
 		u.Extension = flexString(phones["inner_phone"])
 		u.WorkPhone = flexString(phones["work_phone"])
@@ -458,6 +491,7 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		Extension    json.RawMessage `json:"UF_PHONE_INNER"`
 		Departments  json.RawMessage `json:"UF_DEPARTMENT"`
 		LastActivity json.RawMessage `json:"LAST_ACTIVITY_DATE"`
+		UserType     json.RawMessage `json:"USER_TYPE"`
 	}
 	if json.Unmarshal(raw, &r) != nil {
 		return User{}, false
@@ -479,6 +513,7 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 	if v, ok := flexBool(r.Active); ok {
 		u.Active = v
 	}
+	u.Extranet = strings.EqualFold(flexString(r.UserType), "extranet")
 	return u, u.ID > 0
 }
 
@@ -502,6 +537,7 @@ func merge(a, b User) User {
 	if a.LastActivity.IsZero() {
 		a.LastActivity = b.LastActivity
 	}
+	a.Extranet = a.Extranet || b.Extranet
 	return a
 }
 

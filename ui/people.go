@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -103,10 +104,25 @@ func colsFor(w int, need personCols) personCols {
 	return c
 }
 
+// headNote says why the head p of the selected department is marked: "left"
+// (dismissed), "not a member" (a member elsewhere), or "" (a member).
+func (m *Model) headNote(p *directory.Person) string {
+	switch {
+	case !p.Active:
+		return "left"
+	case !m.org.IsMember(m.tree.sel, p.ID):
+		return "not a member"
+	}
+	return ""
+}
+
 // personRow draws one person in w cells, or takes the row the last frame drew.
 func (m *Model) personRow(p *directory.Person, c personCols, selected, focused bool, w int) string {
 	k := personRowKey{person: p, cols: c, badge: badgeOf(p, m.now(), m.threshold), head: p.ID == m.headID,
 		selected: selected, focused: focused, w: w}
+	if k.head {
+		k.headNote = m.headNote(p)
+	}
 	if row, ok := m.personRows.get(k); ok {
 		return row
 	}
@@ -133,6 +149,9 @@ func (m *Model) drawPersonRow(k personRowKey) string {
 	name := named(p.Name)
 	if k.head {
 		name += " ★"
+		if k.headNote != "" {
+			name += " (" + k.headNote + ")"
+		}
 	}
 	cols := []struct {
 		text string
@@ -242,6 +261,13 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		if d := m.org.Department(id); d != nil && d.HeadID == p.ID {
 			head = append(head, named(d.Name))
 		}
+	}
+	if d := m.org.Department(m.tree.sel); d != nil && d.HeadID == p.ID && !slices.Contains(p.DepartmentIDs, d.ID) {
+		note := "not a member"
+		if !p.Active {
+			note = "left"
+		}
+		head = append(head, named(d.Name)+" ("+note+")")
 	}
 	title := named(p.Name)
 	if len(head) > 0 {
