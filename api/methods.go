@@ -291,6 +291,76 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 	return out, nil
 }
 
+// OnlineUserIDs returns the IDs of the users the portal counts as online
+// (IS_ONLINE = Y: a last activity within the portal's window, fact sheet
+// §7), sorted: user.online, one request with nothing but IDs; where the
+// portal does not have that method, OnlineUserIDsByFilter.
+func (c *Client) OnlineUserIDs(ctx context.Context) ([]int, error) {
+	const method = "user.online"
+	resp, err := c.call(ctx, method, map[string]any{})
+	var perr *Error
+	if errors.As(err, &perr) && strings.EqualFold(perr.Code, "ERROR_METHOD_NOT_FOUND") {
+		return c.OnlineUserIDsByFilter(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, err := decodeList(resp.Result)
+	if err != nil {
+		return nil, badShape(method, err)
+	}
+	ids := make([]int, 0, len(list))
+	for _, v := range list {
+		if id := flexID(v); id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// OnlineUserIDsByFilter is OnlineUserIDs with user.get FILTER[IS_ONLINE]=Y,
+// paged by ID without a count (fact sheet §5): one request per 50 online
+// people, each bringing whole user records.
+func (c *Client) OnlineUserIDsByFilter(ctx context.Context) ([]int, error) {
+	const method = "user.get"
+	var ids []int
+	last := 0
+	for range maxPages {
+		resp, err := c.call(ctx, method, map[string]any{
+			"SORT": "ID", "ORDER": "ASC", "start": -1,
+			"FILTER": map[string]any{"IS_ONLINE": "Y", ">ID": last},
+		})
+		if err != nil {
+			return nil, err
+		}
+		list, err := decodeList(resp.Result)
+		if err != nil {
+			return nil, badShape(method, err)
+		}
+		next := last
+		for _, raw := range list {
+			var r struct {
+				ID json.RawMessage `json:"ID"`
+			}
+			if json.Unmarshal(raw, &r) == nil {
+				if id := flexID(r.ID); id > 0 {
+					ids = append(ids, id)
+					next = max(next, id)
+				}
+			}
+		}
+		if len(list) < pageSize || next == last {
+			break
+		}
+		last = next
+	}
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	return ids, nil
+}
+
 // UsersByID returns the im user objects of ids (im.user.list.get, 200 per
 // command, 50 commands per request), the dismissed included; unknown IDs are
 // left out. Users come sorted by ID.

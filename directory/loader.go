@@ -52,11 +52,12 @@ type Directory struct {
 	opts   Options
 	portal string
 
-	mu       sync.Mutex // serializes replacing cur; guards treeAt, peopleAt and changed
-	cur      atomic.Pointer[Org]
-	treeAt   time.Time         // when the request that brought the tree began
-	peopleAt map[int]time.Time // when the request that brought a department's people began
-	changed  chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
+	mu         sync.Mutex // serializes replacing cur; guards treeAt, peopleAt, presenceAt and changed
+	cur        atomic.Pointer[Org]
+	treeAt     time.Time         // when the request that brought the tree began
+	peopleAt   map[int]time.Time // when the request that brought a department's people began
+	presenceAt time.Time         // when the request that brought everyone's presence began
+	changed    chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
 
 	flight singleflight.Group
 
@@ -299,6 +300,7 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 		ids = append(ids, dep.ID)
 	}
 	var users []api.User
+	began := time.Now()
 	if len(ids) > 0 {
 		if users, err = d.client.AllEmployees(bg, ids, progress); err != nil {
 			return d.Snapshot(), fmt.Errorf("loading everyone: %w", err)
@@ -314,7 +316,10 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 	}
 	people := convertUsers(users)
 	now := time.Now()
-	o := d.update(func(old *Org) *Org { return old.withEveryone(people, now) })
+	o := d.update(func(old *Org) *Org {
+		d.presenceAt = began
+		return old.withEveryone(people, now)
+	})
 	d.saveQuietly()
 	return o, nil
 }
