@@ -34,8 +34,8 @@ type Options struct {
 	// PresenceAge is how old the presence in search results may be; zero:
 	// directory.DefaultPresenceAge.
 	PresenceAge time.Duration
-	Background   bool              // load the whole directory in the background for search
-	Now          func() time.Time  // nil: time.Now
+	Background  bool             // load the whole directory in the background for search
+	Now         func() time.Time // nil: time.Now
 	// Context bounds every load; cancelled loads stop when the program quits.
 	// Nil: context.Background().
 	Context context.Context
