@@ -140,6 +140,7 @@ beat the config file.`,
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
 
 	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd(), a.serveCmd())
 	return root
@@ -163,7 +164,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
 	}
-	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache})
+	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders})
 	return d, func() {}, nil
 }
 
@@ -199,6 +200,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Palette:      palette,
 			Threshold:    s.threshold,
 			RefreshEvery: s.refreshEvery,
+			PresenceAge:  s.presenceAge,
 			Background:   s.background,
 		})
 	}
