@@ -38,11 +38,11 @@ type fileConfig struct {
 	PresenceAge     *duration           `yaml:"presence_age"`
 	// IncludeOutsiders keeps extranet users, bots and users without a
 	// department in what the portal's search finds.
-	IncludeOutsiders *bool `yaml:"include_outsiders"`
-	BackgroundLoad  *bool               `yaml:"background_load"`
-	Rate            *rateSetting        `yaml:"rate"`
-	CacheDir        string              `yaml:"cache_dir"`
-	Timeout         *duration           `yaml:"timeout"`
+	IncludeOutsiders *bool        `yaml:"include_outsiders"`
+	BackgroundLoad   *bool        `yaml:"background_load"`
+	Rate             *rateSetting `yaml:"rate"`
+	CacheDir         string       `yaml:"cache_dir"`
+	Timeout          *duration    `yaml:"timeout"`
 }
 
 // fileOAuth is the oauth section of the config file.
