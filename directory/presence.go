@@ -82,12 +82,12 @@ func (d *Directory) presenceSince(cutoff time.Time) bool {
 // (DefaultPresenceAge when maxAge <= 0); concurrent callers share one
 // refresh, and the new snapshot reaches every session through Changed.
 //
-// It costs two requests whatever the size of the company: the IDs of the
-// people the portal counts as online (user.online, nothing but IDs), then
-// the im objects (im.user.list.get, 200 per command, in one batch) of the
-// known people among them and of those the snapshot shows online or idle at
-// threshold (they may have left since). Everyone else was offline and still
-// is, or came online and is in the first list. BENCHMARKS.md has the figures.
+// It costs one request for the IDs of the people the portal counts as
+// online (user.online, nothing but IDs), then one batch request per 10,000
+// im objects (im.user.list.get, 200 per command) for the known people among
+// them and for those the snapshot shows online or idle at threshold (they
+// may have left since). Everyone else was offline and still is, or came
+// online and is in the first list. BENCHMARKS.md has the figures.
 func (d *Directory) RefreshPresence(ctx context.Context, maxAge, threshold time.Duration) (*Org, error) {
 	if d.client == nil {
 		return d.Snapshot(), ErrNoClient
