@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -67,8 +66,18 @@ type personCols struct {
 func (m *Model) measure(list []*directory.Person) personCols {
 	var need personCols
 	now := m.now()
+	head := 0
+	if d := m.org.Department(m.tree.sel); d != nil {
+		head = d.HeadID
+	}
 	for _, p := range list {
-		need.name = max(need.name, safetext.Width(named(p.Name))+2) // room for " ★"
+		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
+		if p.ID == head {
+			if note := m.headNote(p); note != "" {
+				nw += safetext.Width(note) + 3 // " (note)"
+			}
+		}
+		need.name = max(need.name, nw)
 		need.position = max(need.position, safetext.Width(p.Position))
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
@@ -257,17 +266,18 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		return nil
 	}
 	var head []string
+	sel := m.org.Department(m.tree.sel)
+	note := ""
+	if sel != nil && sel.HeadID == p.ID {
+		note = m.headNote(p)
+	}
 	for _, id := range p.DepartmentIDs {
-		if d := m.org.Department(id); d != nil && d.HeadID == p.ID {
+		if d := m.org.Department(id); d != nil && d.HeadID == p.ID && (note == "" || d != sel) {
 			head = append(head, named(d.Name))
 		}
 	}
-	if d := m.org.Department(m.tree.sel); d != nil && d.HeadID == p.ID && !slices.Contains(p.DepartmentIDs, d.ID) {
-		note := "not a member"
-		if !p.Active {
-			note = "left"
-		}
-		head = append(head, named(d.Name)+" ("+note+")")
+	if note != "" {
+		head = append(head, named(sel.Name)+" ("+note+")")
 	}
 	title := named(p.Name)
 	if len(head) > 0 {

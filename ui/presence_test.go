@@ -56,3 +56,38 @@ func TestSearchShowsFreshPresence(t *testing.T) {
 	h.typeText("a")
 	assert.EqualValues(t, 2, p.Total(), "fresh enough: no more requests")
 }
+
+// A head who is not a member of the department, or who has left, is shown
+// first and marked; loading the department brings them (one more request).
+func TestHeadsOutsideTheirDepartmentAreMarked(t *testing.T) {
+	org := smallPortalOrg()
+	for i := range org.Departments {
+		switch org.Departments[i].Name {
+		case "R&D":
+			org.Departments[i].Head = 30 // Dora, a member of EMEA
+		case "Empty":
+			org.Departments[i].Head = 99
+		}
+	}
+	org.Users = append(org.Users, fakeportal.User{ID: 99, FirstName: "Victor", LastName: "Gone", Position: "Former head",
+		Departments: []int{5}, Active: false})
+	_, dir := startPortal(t, org)
+	h := newHarness(t, Options{Directory: dir})
+	h.init()
+	h.fire()
+
+	h.selectDept("R&D")
+	h.fire()
+	require.True(t, h.m.people.loaded)
+	assert.Contains(t, h.view(), "Dora Müller ★ (not a member)")
+	h.keys("tab")
+	assert.Contains(t, h.view(), "Dora Müller ★ head of EMEA, R&D (not a member)")
+	h.keys("tab")
+
+	h.selectDept("Empty")
+	h.fire()
+	require.True(t, h.m.people.loaded)
+	assert.Contains(t, h.view(), "Victor Gone ★ (left)")
+	h.keys("tab")
+	assert.Contains(t, h.view(), "Victor Gone ★ head of Empty (left)")
+}
