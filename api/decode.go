@@ -241,8 +241,6 @@ func flexTimeIn(raw json.RawMessage, loc *time.Location) time.Time {
 	return parseTimeIn(s, loc)
 }
 
-func parseTime(s string) time.Time { return parseTimeIn(s, time.UTC) }
-
 func parseTimeIn(s string, loc *time.Location) time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 64 {
