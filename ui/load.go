@@ -86,8 +86,8 @@ func (m *Model) searchRemoteCmd(seq int, query string) tea.Cmd {
 // presenceCmd brings everyone's presence up to date unless it is younger
 // than the presence age (then it asks nothing): search results show it.
 func (m *Model) presenceCmd() tea.Cmd {
-	if m.dir == nil {
-		return nil
+	if m.dir == nil || m.bg.running {
+		return nil // the background load brings everyone's presence anyway
 	}
 	dir, ctx, age, threshold := m.dir, m.ctx, m.presenceAge, m.threshold
 	limit := age
