@@ -160,3 +160,18 @@ func TestFindShowsFreshPresence(t *testing.T) {
 	require.EqualValues(t, 1, p.Commands()["im.user.list.get"])
 	require.Zero(t, p.Requests()["department.get"], "no reload")
 }
+
+// Bots, extranet users and users without a department are found by the
+// portal's search, and left out unless --include-outsiders.
+func TestFindLeavesOutsidersOut(t *testing.T) {
+	org := fakeportal.Generate(fakeportal.GenOptions{People: 120, Seed: 2, Now: time.Now(), RealWorld: true})
+	p := startPortal(t, org, fakeportal.Options{})
+	e := newRunEnv(t)
+	for _, name := range []string{fakeportal.BotName, "Eli Outside", "Ada Admin"} {
+		r := e.run(t, "--webhook", p.WebhookURL(), "--no-cache", "find", "--json", name)
+		require.Equal(t, 1, r.code, "%s: %s %s", name, r.stdout, r.stderr)
+		r = e.run(t, "--webhook", p.WebhookURL(), "--no-cache", "--include-outsiders", "find", "--json", name)
+		require.Equal(t, 0, r.code, "%s: %s", name, r.stderr)
+		require.Len(t, decodePeople(t, r.stdout), 1, name)
+	}
+}
