@@ -67,6 +67,15 @@ func (a *app) runFind(ctx context.Context, query string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	// A whole directory (the cache's) holds presence as of when it was
+	// fetched; the portal's search brought it just now.
+	asOf := time.Now()
+	if org.Complete() {
+		asOf = org.FetchedAt()
+	}
+	if people, err = d.FreshPresence(ctx, people, asOf, s.presenceAge); err != nil {
+		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", roughAge(time.Since(asOf)), err))
+	}
 	return printFound(a.stdout, a.warn, query, org, people, s.threshold, asJSON)
 }
 

@@ -116,3 +116,62 @@ func TestFindIsScriptAndAccentBlind(t *testing.T) {
 		require.True(t, ok, "%v should find %d: %s", c.query, c.want, r.stdout)
 	}
 }
+
+// find answers from a complete cache but shows presence no older than the
+// presence age: when the cache is older, one request brings the presence of
+// just the people found.
+func TestFindShowsFreshPresence(t *testing.T) {
+	now := time.Now()
+	org := testOrg(now)
+	u := pickPerson(t, org)
+	for i := range org.Users {
+		if org.Users[i].ID == u.ID {
+			org.Users[i].LastActivity, org.Users[i].IdleSince, org.Users[i].AbsentUntil = now.Add(-3*time.Hour), time.Time{}, time.Time{}
+		}
+	}
+	p := startPortal(t, org, fakeportal.Options{})
+	e := newRunEnv(t)
+	url := p.WebhookURL()
+	r := e.run(t, "--webhook", url, "export")
+	require.Equal(t, 0, r.code, r.stderr)
+	p.Update(func(o *fakeportal.Org) {
+		for i := range o.Users {
+			if o.Users[i].ID == u.ID {
+				o.Users[i].LastActivity = time.Now()
+			}
+		}
+	})
+
+	p.ResetCounters()
+	r = e.run(t, "--webhook", url, "find", "--json", u.Extension)
+	require.Equal(t, 0, r.code, r.stderr)
+	got, ok := findByID(decodePeople(t, r.stdout), u.ID)
+	require.True(t, ok, r.stdout)
+	require.Equal(t, "offline", got.Presence, "the cache is younger than the presence age (5m)")
+	require.Zero(t, p.Total())
+
+	e.writeConfig(t, "presence_age: 1ns\n")
+	r = e.run(t, "--webhook", url, "find", "--json", u.Extension)
+	require.Equal(t, 0, r.code, r.stderr)
+	got, ok = findByID(decodePeople(t, r.stdout), u.ID)
+	require.True(t, ok, r.stdout)
+	require.Equal(t, "online", got.Presence)
+	require.EqualValues(t, 1, p.Total(), "one request for the people found")
+	require.EqualValues(t, 1, p.Commands()["im.user.list.get"])
+	require.Zero(t, p.Requests()["department.get"], "no reload")
+}
+
+// Bots, extranet users and users without a department are found by the
+// portal's search, and left out unless --include-outsiders.
+func TestFindLeavesOutsidersOut(t *testing.T) {
+	org := fakeportal.Generate(fakeportal.GenOptions{People: 120, Seed: 2, Now: time.Now(), RealWorld: true})
+	p := startPortal(t, org, fakeportal.Options{})
+	e := newRunEnv(t)
+	for _, name := range []string{fakeportal.BotName, "Eli Outside", "Ada Admin"} {
+		r := e.run(t, "--webhook", p.WebhookURL(), "--no-cache", "find", "--json", name)
+		require.Equal(t, 1, r.code, "%s: %s %s", name, r.stdout, r.stderr)
+		r = e.run(t, "--webhook", p.WebhookURL(), "--no-cache", "--include-outsiders", "find", "--json", name)
+		require.Equal(t, 0, r.code, "%s: %s", name, r.stderr)
+		require.Len(t, decodePeople(t, r.stdout), 1, name)
+	}
+}

@@ -35,11 +35,15 @@ type fileConfig struct {
 	OnlineThreshold *duration           `yaml:"online_threshold"`
 	RefreshEvery    *duration           `yaml:"refresh_every"`
 	Freshness       *duration           `yaml:"freshness"`
-	BackgroundLoad  *bool               `yaml:"background_load"`
-	Rate            *rateSetting        `yaml:"rate"`
-	CacheDir        string              `yaml:"cache_dir"`
-	Timeout         *duration           `yaml:"timeout"`
-	Budget          *fileBudget         `yaml:"budget"`
+	PresenceAge     *duration           `yaml:"presence_age"`
+	// IncludeOutsiders keeps extranet users, bots and users without a
+	// department in what the portal's search finds.
+	IncludeOutsiders *bool        `yaml:"include_outsiders"`
+	BackgroundLoad   *bool        `yaml:"background_load"`
+	Rate             *rateSetting `yaml:"rate"`
+	CacheDir         string       `yaml:"cache_dir"`
+	Timeout          *duration    `yaml:"timeout"`
+	Budget           *fileBudget  `yaml:"budget"`
 }
 
 // fileBudget is the budget section: how much of the portal's server time
@@ -331,6 +335,7 @@ type flagValues struct {
 	demoHostile bool
 	timeout     time.Duration
 	retries     int
+	outsiders   bool
 }
 
 // settings is everything the commands need, after flags, env and file are merged.
@@ -345,6 +350,8 @@ type settings struct {
 	threshold    time.Duration
 	refreshEvery time.Duration
 	freshness    time.Duration
+	presenceAge  time.Duration // how old the presence of search results and find may be
+	outsiders    bool          // keep extranet users, bots and users without a department
 	background   bool
 	cacheDir     string
 	noCache      bool
@@ -473,6 +480,8 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	s.threshold = durationOr(fc.OnlineThreshold, defaultThreshold)
 	s.refreshEvery = durationOr(fc.RefreshEvery, 0)
 	s.freshness = durationOr(fc.Freshness, defaultFreshness)
+	s.presenceAge = durationOr(fc.PresenceAge, directory.DefaultPresenceAge)
+	s.outsiders = fl.outsiders || (fc.IncludeOutsiders != nil && *fc.IncludeOutsiders)
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))
 	return s, nil

@@ -151,6 +151,7 @@ beat the config file.`,
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
 	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
 	completeValues(root, "rate", "standard", "enterprise")
+	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
 
 	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd(), a.serveCmd())
 	return root
@@ -181,7 +182,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
 	}
-	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache})
+	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders})
 	return d, func() {}, nil
 }
 
@@ -223,6 +224,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Palette:      palette,
 			Threshold:    s.threshold,
 			RefreshEvery: s.refreshEvery,
+			PresenceAge:  s.presenceAge,
 			Background:   s.background,
 			Warnings:     a.warnings,
 		})

@@ -38,6 +38,7 @@ type serverConfig struct {
 	keys         *authorizedKeys // nil: any key (--allow-anyone)
 	threshold    time.Duration
 	refreshEvery time.Duration
+	presenceAge  time.Duration // how old the presence find prints may be
 	background   bool
 }
 

@@ -51,7 +51,7 @@ func (a *app) runServe(ctx context.Context, o serveOptions) error {
 
 	srv := newSSHServer(ctx, serverConfig{
 		opts: o, dir: d, log: log, look: look, keys: keys,
-		threshold: s.threshold, refreshEvery: s.refreshEvery, background: s.background,
+		threshold: s.threshold, refreshEvery: s.refreshEvery, presenceAge: s.presenceAge, background: s.background,
 	})
 	server, err := srv.sshServer(hostKey)
 	if err != nil {

@@ -323,6 +323,17 @@ func (svc *sshService) find(s *servedSession, args []string) int {
 		return s.fail("find needs a query: a name, an extension or an e-mail")
 	}
 	org, people, err := svc.lookUp(s.ctx, query)
+	if err == nil && org.Complete() {
+		// The shared directory's presence is as old as its last refresh
+		// (or load); the people found get newer presence if it is older.
+		asOf := org.FetchedAt()
+		if age, ok := svc.dir.PresenceAge(); ok {
+			asOf = time.Now().Add(-age)
+		}
+		if fresh, perr := svc.dir.FreshPresence(s.ctx, people, asOf, svc.presenceAge); perr == nil {
+			people = fresh
+		}
+	}
 	if err == nil {
 		err = printFound(s, func(msg string) { s.fail(msg) }, query, org, people, svc.threshold, asJSON)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Client talks to one Bitrix24 portal. It is safe for concurrent use.
@@ -30,6 +31,8 @@ type Client struct {
 	sizes  *sizer  // the server time per object of each method
 
 	requests, retries, refreshes, splits atomic.Int64
+	zone                                 atomic.Pointer[time.Location] // the portal's offset, from the last date_start seen
+
 }
 
 // New validates cfg (https unless loopback; well-formed webhook) and returns a Client.
@@ -134,4 +137,14 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// PortalZone is the portal's UTC offset as its answers state it
+// (time.date_start), UTC until an answer has said. user.get dates come
+// without a zone and are read in it.
+func (c *Client) PortalZone() *time.Location {
+	if z := c.zone.Load(); z != nil {
+		return z
+	}
+	return time.UTC
 }

@@ -142,6 +142,12 @@ func parseWebhook(raw string) (endpoint, error) {
 		return endpoint{}, configError("the webhook URL must not have a query or fragment (expected %s)", webhookShape)
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if len(parts) >= 4 && parts[0] == "rest" && parts[1] == "api" {
+		// The REST 3.0 form /rest/api/USER_ID/CODE/ (fact sheet §1.1) names
+		// the same webhook. The methods used here are REST v2 ones, which
+		// live under /rest/USER_ID/CODE/, so the client calls them there.
+		parts = append(parts[:1], parts[2:]...)
+	}
 	if len(parts) < 3 || parts[0] != "rest" {
 		return endpoint{}, configError("the webhook URL must look like %s: the path must be /rest/USER_ID/CODE/", webhookShape)
 	}

@@ -225,7 +225,11 @@ var timeLayouts = []string{
 
 // flexTime reads a date-time best effort. Forms without a zone are taken as
 // UTC. Anything unreadable (false, {}, "", garbage) is the zero time.
-func flexTime(raw json.RawMessage) time.Time {
+func flexTime(raw json.RawMessage) time.Time { return flexTimeIn(raw, time.UTC) }
+
+// flexTimeIn is flexTime reading forms without a zone in loc: user.get's
+// "2024-07-23 08:08:50" is the portal's wall clock (fact sheet §3.9).
+func flexTimeIn(raw json.RawMessage, loc *time.Location) time.Time {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '"' {
 		return time.Time{}
@@ -234,16 +238,16 @@ func flexTime(raw json.RawMessage) time.Time {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return time.Time{}
 	}
-	return parseTime(s)
+	return parseTimeIn(s, loc)
 }
 
-func parseTime(s string) time.Time {
+func parseTimeIn(s string, loc *time.Location) time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 64 {
 		return time.Time{}
 	}
 	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			if t.Year() < 1971 { // PHP's zero dates and garbage
 				return time.Time{}
 			}

@@ -111,7 +111,7 @@ func TestDecodeIMUserForms(t *testing.T) {
 func TestDecodeUserRecordForms(t *testing.T) {
 	for _, activity := range []string{`{}`, `"2024-07-23 08:08:50"`, `"24.08.2023 13:19:39"`, `"2024-07-23T08:08:50+03:00"`, `false`, `null`, `[]`} {
 		u, ok := decodeUserRecord(json.RawMessage(`{"ID":"12","ACTIVE":true,"NAME":"Dora","LAST_NAME":"Müller",
-			"UF_PHONE_INNER":"1044","UF_DEPARTMENT":[3],"LAST_ACTIVITY_DATE":` + activity + `,"EMAIL":null}`))
+			"UF_PHONE_INNER":"1044","UF_DEPARTMENT":[3],"LAST_ACTIVITY_DATE":`+activity+`,"EMAIL":null}`), time.UTC)
 		require.True(t, ok, activity)
 		assert.Equal(t, 12, u.ID)
 		assert.Equal(t, "Dora Müller", u.Name)
@@ -209,7 +209,7 @@ func FuzzDecoders(f *testing.F) {
 		entries, _ := decodeKeyed(r.Result)
 		for _, e := range entries {
 			decodeIMUser(e.Value)
-			decodeUserRecord(e.Value)
+			decodeUserRecord(e.Value, time.UTC)
 			decodeDepartment(e.Value)
 			flexInts(e.Value)
 			flexTime(e.Value)

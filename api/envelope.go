@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"time"
 )
 
 // Time is the envelope's "time" object.
@@ -11,6 +12,9 @@ type Time struct {
 	Start, Finish, Duration, Processing float64
 	Operating                           float64
 	OperatingResetAt                    int64
+	// Zone is the portal's UTC offset, read from date_start (nil when it
+	// is missing or unreadable).
+	Zone *time.Location
 }
 
 // Response is a decoded success envelope.
@@ -96,5 +100,20 @@ func decodeTime(raw json.RawMessage) Time {
 		Processing:       flexFloat(m["processing"]),
 		Operating:        flexFloat(m["operating"]),
 		OperatingResetAt: int64(reset),
+		Zone:             zoneOf(flexString(m["date_start"])),
 	}
+}
+
+// zoneOf is the UTC offset of an ISO 8601 date_start
+// ("2025-01-15T07:05:49+03:00") as a fixed zone; nil when s has none.
+func zoneOf(s string) *time.Location {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil
+	}
+	_, off := t.Zone()
+	if off < -14*3600 || off > 14*3600 {
+		return nil
+	}
+	return time.FixedZone("portal", off)
 }

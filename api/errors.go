@@ -119,6 +119,16 @@ var codeClass = map[string]Class{
 // Class classifies the error by its code (case-insensitive), then its status.
 func (e *Error) Class() Class {
 	code := strings.ToLower(e.Code)
+	if code == "error_core" && e.Status >= 500 {
+		// ERROR_CORE is what the server makes of a plain exception inside a
+		// method (fact sheet §2, §6): with its default 400 it is the method
+		// refusing these arguments, and asking again gets the same answer;
+		// with a 5xx the server itself failed (a database hiccup, a worker
+		// cut off), which another try, after the usual backoff and within
+		// the usual retry bound, may not meet. The calls here only read, so
+		// a retry cannot do anything twice.
+		return ClassRetryable
+	}
 	if c, ok := codeClass[code]; ok && (code != "" || e.Status < 500) {
 		return c
 	}

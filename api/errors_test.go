@@ -37,8 +37,8 @@ func TestClassOfEveryCode(t *testing.T) {
 		for _, code := range codes {
 			for _, status := range []int{0, 400, 401, 403, 404, 405, 429, 500, 503} {
 				e := &api.Error{Method: "user.get", Code: code, Status: status}
-				if code == "" && status >= 500 {
-					continue // no code: the status decides (below)
+				if (code == "" || code == "ERROR_CORE") && status >= 500 {
+					continue // the status decides (below)
 				}
 				assert.Equal(t, want, e.Class(), "%q at %d", code, status)
 				assert.Equal(t, want, api.ClassOf(fmt.Errorf("wrapped: %w", e)))
@@ -51,6 +51,8 @@ func TestClassOfEveryCode(t *testing.T) {
 		assert.Equal(t, want, (&api.Error{Code: "SOMETHING_NEW", Status: status}).Class(), "status %d", status)
 	}
 	assert.Equal(t, api.ClassRetryable, (&api.Error{Code: "", Status: 502}).Class())
+	assert.Equal(t, api.ClassRetryable, (&api.Error{Code: "ERROR_CORE", Status: 500}).Class(), "the server failed")
+	assert.Equal(t, api.ClassRetryable, (&api.Error{Code: "error_core", Status: 503}).Class())
 	assert.Equal(t, api.ClassFatal, api.ClassOf(errors.New("plain")))
 	assert.Equal(t, api.ClassFatal, api.ClassOf(context.Canceled))
 }

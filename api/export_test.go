@@ -89,7 +89,7 @@ func (c *Client) allEmployeesByPaging(ctx context.Context, deptIDs []int) ([]Use
 				return nil, err
 			}
 			for _, raw := range rows {
-				if u, ok := decodeUserRecord(raw); ok {
+				if u, ok := decodeUserRecord(raw, c.PortalZone()); ok {
 					last = u.ID
 					if slices.ContainsFunc(u.DepartmentIDs, func(d int) bool { return want[d] }) {
 						ids = append(ids, u.ID)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -292,6 +293,105 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 	return out, nil
 }
 
+// OnlineUserIDs returns the IDs of the users the portal counts as online
+// (IS_ONLINE = Y: a last activity within the portal's window, fact sheet
+// §7), sorted: user.online, one request with nothing but IDs; where the
+// portal does not have that method, OnlineUserIDsByFilter.
+func (c *Client) OnlineUserIDs(ctx context.Context) ([]int, error) {
+	const method = "user.online"
+	resp, err := c.call(ctx, method, map[string]any{})
+	var perr *Error
+	if errors.As(err, &perr) && strings.EqualFold(perr.Code, "ERROR_METHOD_NOT_FOUND") {
+		return c.OnlineUserIDsByFilter(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, err := decodeList(resp.Result)
+	if err != nil {
+		return nil, badShape(method, err)
+	}
+	ids := make([]int, 0, len(list))
+	for _, v := range list {
+		if id := flexID(v); id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// OnlineUserIDsByFilter is OnlineUserIDs with user.get FILTER[IS_ONLINE]=Y,
+// paged by ID without a count (fact sheet §5): one request per 50 online
+// people, each bringing whole user records.
+func (c *Client) OnlineUserIDsByFilter(ctx context.Context) ([]int, error) {
+	const method = "user.get"
+	var ids []int
+	last := 0
+	for range maxPages {
+		resp, err := c.call(ctx, method, map[string]any{
+			"SORT": "ID", "ORDER": "ASC", "start": -1,
+			"FILTER": map[string]any{"IS_ONLINE": "Y", ">ID": last},
+		})
+		if err != nil {
+			return nil, err
+		}
+		list, err := decodeList(resp.Result)
+		if err != nil {
+			return nil, badShape(method, err)
+		}
+		next := last
+		for _, raw := range list {
+			var r struct {
+				ID json.RawMessage `json:"ID"`
+			}
+			if json.Unmarshal(raw, &r) == nil {
+				if id := flexID(r.ID); id > 0 {
+					ids = append(ids, id)
+					next = max(next, id)
+				}
+			}
+		}
+		if len(list) < pageSize || next == last {
+			break
+		}
+		last = next
+	}
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// UsersByID returns the im user objects of ids (im.user.list.get, 200 per
+// command, 50 commands per request), the dismissed included; unknown IDs are
+// left out. Users come sorted by ID.
+func (c *Client) UsersByID(ctx context.Context, ids []int) ([]User, error) {
+	ids = uniquePositive(ids)
+	slices.Sort(ids)
+	var cmds []Command
+	for part := range slices.Chunk(ids, usersPerCommand) {
+		cmds = append(cmds, Command{Key: "u" + strconv.Itoa(len(cmds)), Method: "im.user.list.get", Params: map[string]any{"ID": part}})
+	}
+	found := make(map[int]User, len(ids))
+	if len(cmds) > 0 {
+		err := c.batchParallel(ctx, cmds, func(cmd Command, r BatchResult) error {
+			addIMUsers(found, r.Result)
+			return nil
+		}, nil)
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]User, 0, len(found))
+	for _, id := range ids {
+		if u, ok := found[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 // UsersByExtension finds active users whose extension is ext (user.get UF_PHONE_INNER), with presence.
 //
 // One batch request does both: user.get filtered by the extension, then
@@ -321,7 +421,7 @@ func (c *Client) UsersByExtension(ctx context.Context, ext string) ([]User, erro
 	}
 	var users []User
 	for _, raw := range list {
-		if u, ok := decodeUserRecord(raw); ok && u.Extension == ext {
+		if u, ok := decodeUserRecord(raw, c.PortalZone()); ok && u.Extension == ext {
 			users = append(users, u)
 		}
 	}
@@ -409,6 +509,8 @@ type imUser struct {
 	Absent       json.RawMessage `json:"absent"`
 	Departments  json.RawMessage `json:"departments"`
 	Phones       json.RawMessage `json:"phones"`
+	Extranet     json.RawMessage `json:"extranet"`
+	Bot          json.RawMessage `json:"bot"`
 }
 
 // decodeIMUser reads an im user object; ok is false when it is not one.
@@ -433,6 +535,8 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	if v, ok := flexBool(r.Active); ok {
 		u.Active = v
 	}
+	u.Extranet, _ = flexBool(r.Extranet)
+	u.Bot, _ = flexBool(r.Bot)
 	if phones, err := keyedMap(r.Phones); err == nil { // false when the user has none
 		u.Extension = flexString(phones["inner_phone"])
 		u.WorkPhone = flexString(phones["work_phone"])
@@ -444,9 +548,9 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	return u, u.ID > 0
 }
 
-// decodeUserRecord reads a user.get record (fact sheet §3.9); ok is false
-// when it is not one.
-func decodeUserRecord(raw json.RawMessage) (User, bool) {
+// decodeUserRecord reads a user.get record (fact sheet §3.9), its dates
+// without a zone in the portal's zone loc; ok is false when it is not one.
+func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 	var r struct {
 		ID           json.RawMessage `json:"ID"`
 		Active       json.RawMessage `json:"ACTIVE"`
@@ -459,6 +563,7 @@ func decodeUserRecord(raw json.RawMessage) (User, bool) {
 		Extension    json.RawMessage `json:"UF_PHONE_INNER"`
 		Departments  json.RawMessage `json:"UF_DEPARTMENT"`
 		LastActivity json.RawMessage `json:"LAST_ACTIVITY_DATE"`
+		UserType     json.RawMessage `json:"USER_TYPE"`
 	}
 	if json.Unmarshal(raw, &r) != nil {
 		return User{}, false
@@ -474,12 +579,13 @@ func decodeUserRecord(raw json.RawMessage) (User, bool) {
 		Mobile:        flexString(r.Mobile),
 		DepartmentIDs: flexInts(r.Departments),
 		Active:        true,
-		LastActivity:  flexTime(r.LastActivity),
+		LastActivity:  flexTimeIn(r.LastActivity, loc),
 	}
 	u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 	if v, ok := flexBool(r.Active); ok {
 		u.Active = v
 	}
+	u.Extranet = strings.EqualFold(flexString(r.UserType), "extranet")
 	return u, u.ID > 0
 }
 
@@ -503,6 +609,7 @@ func merge(a, b User) User {
 	if a.LastActivity.IsZero() {
 		a.LastActivity = b.LastActivity
 	}
+	a.Extranet = a.Extranet || b.Extranet
 	return a
 }
 

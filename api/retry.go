@@ -304,9 +304,13 @@ func (c *Client) operatingWait(method string) time.Duration {
 	return min(d, c.set.maxWait)
 }
 
-// remember keeps a method's operating_reset_at from a successful answer.
+// remember keeps a method's operating_reset_at from a successful answer,
+// and the portal's time zone.
 func (c *Client) remember(method string, t Time) {
 	c.budget.record(method, t)
+	if t.Zone != nil {
+		c.zone.Store(t.Zone)
+	}
 	if t.OperatingResetAt <= 0 {
 		return
 	}

@@ -29,4 +29,7 @@ type User struct {
 	LastActivity  time.Time // last_activity_date; zero when unknown
 	IdleSince     time.Time // idle; zero when not idle
 	AbsentUntil   time.Time // absent; zero when not on vacation now
+	// Extranet (im `extranet`, user.get USER_TYPE extranet) and Bot (im
+	// `bot`) mark people outside the company's structure.
+	Extranet, Bot bool
 }

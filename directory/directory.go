@@ -70,4 +70,8 @@ type Options struct {
 	// address changes from run to run (the demo's) keeps one cache of its
 	// own. It must never equal a real portal's key; "" means the portal.
 	CacheKey string
+	// IncludeOutsiders keeps, in what the portal's search finds, the people
+	// outside the company's structure: extranet users, bots and users
+	// without a department. They are left out by default.
+	IncludeOutsiders bool
 }

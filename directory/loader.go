@@ -52,11 +52,12 @@ type Directory struct {
 	opts   Options
 	portal string
 
-	mu       sync.Mutex // serializes replacing cur; guards treeAt, peopleAt and changed
-	cur      atomic.Pointer[Org]
-	treeAt   time.Time         // when the request that brought the tree began
-	peopleAt map[int]time.Time // when the request that brought a department's people began
-	changed  chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
+	mu         sync.Mutex // serializes replacing cur; guards treeAt, peopleAt, presenceAt and changed
+	cur        atomic.Pointer[Org]
+	treeAt     time.Time         // when the request that brought the tree began
+	peopleAt   map[int]time.Time // when the request that brought a department's people began
+	presenceAt time.Time         // when the request that brought everyone's presence began
+	changed    chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
 
 	flight singleflight.Group
 
@@ -252,13 +253,21 @@ func (d *Directory) LoadDepartmentWithin(ctx context.Context, deptID int, maxAge
 			return nil, fmt.Errorf("loading the people of department %d: %w", deptID, err)
 		}
 		users := byDept[deptID]
-		people := convertUsers(users)
 		ids := make([]int, 0, len(users))
 		for _, u := range users {
 			if u.ID > 0 {
 				ids = append(ids, u.ID)
 			}
 		}
+		// A head who is not a member (fact sheet §3.4) costs one more request.
+		if heads := missingHeads(d.Snapshot(), []int{deptID}, users, true); len(heads) > 0 {
+			extra, err := d.client.UsersByID(ctx, heads)
+			if err != nil {
+				return nil, fmt.Errorf("loading the head of department %d: %w", deptID, err)
+			}
+			users = append(users, extra...)
+		}
+		people := convertUsers(users)
 		return d.update(func(old *Org) *Org {
 			d.peopleAt[deptID] = began
 			return old.withPeople(people, map[int][]int{deptID: ids})
@@ -291,14 +300,26 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 		ids = append(ids, dep.ID)
 	}
 	var users []api.User
+	began := time.Now()
 	if len(ids) > 0 {
 		if users, err = d.client.AllEmployees(bg, ids, progress); err != nil {
 			return d.Snapshot(), fmt.Errorf("loading everyone: %w", err)
 		}
 	}
+	// Heads who are no members (of another department, or gone): one more request.
+	if heads := missingHeads(org, ids, users, false); len(heads) > 0 {
+		extra, err := d.client.UsersByID(bg, heads)
+		if err != nil {
+			return d.Snapshot(), fmt.Errorf("loading the heads: %w", err)
+		}
+		users = append(users, extra...)
+	}
 	people := convertUsers(users)
 	now := time.Now()
-	o := d.update(func(old *Org) *Org { return old.withEveryone(people, now) })
+	o := d.update(func(old *Org) *Org {
+		d.presenceAt = began
+		return old.withEveryone(people, now)
+	})
 	d.saveQuietly()
 	return o, nil
 }
@@ -328,6 +349,9 @@ func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, 
 	if err != nil {
 		return nil, fmt.Errorf("searching the portal: %w", err)
 	}
+	if !d.opts.IncludeOutsiders {
+		users = slices.DeleteFunc(users, outsider)
+	}
 	found := convertUsers(users)
 	if len(found) == 0 {
 		return nil, nil
@@ -342,6 +366,33 @@ func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, 
 		}
 	}
 	return out, nil
+}
+
+// outsider reports whether u is outside the company's structure: an
+// extranet user, a bot, or someone in no department.
+func outsider(u api.User) bool {
+	return u.Extranet || u.Bot || len(u.DepartmentIDs) == 0
+}
+
+// missingHeads returns the heads of deps (departments of o) that are
+// neither among people nor, when keep, already known to o: heads who are not
+// members of the department they head (a member of another one, or someone
+// who has left).
+func missingHeads(o *Org, deps []int, people []api.User, keep bool) []int {
+	have := make(map[int]bool, len(people))
+	for _, u := range people {
+		have[u.ID] = true
+	}
+	var out []int
+	for _, id := range deps {
+		dep := o.Department(id)
+		if dep == nil || dep.HeadID <= 0 || have[dep.HeadID] || (keep && o.Person(dep.HeadID) != nil) {
+			continue
+		}
+		have[dep.HeadID] = true
+		out = append(out, dep.HeadID)
+	}
+	return out
 }
 
 // convertDepartments turns the client's departments into ours.
@@ -468,6 +519,9 @@ func (o *Org) withEveryone(people []*Person, now time.Time) *Org {
 		}
 	}
 	for _, p := range people {
+		if !p.Active {
+			continue // a head who has left: shown as the head, not as a member
+		}
 		for _, id := range p.DepartmentIDs {
 			if _, ok := o.st.pos[id]; ok {
 				members[id] = append(members[id], p.ID)

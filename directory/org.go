@@ -514,8 +514,9 @@ func (o *Org) DepartmentPaths(p *Person) []string {
 	return paths
 }
 
-// People returns the known members of a department, the head first, then by
-// last name, first name and ID; and whether the department's people have been
+// People returns the known members of a department, the head first (also
+// when the head is not a member: see IsMember), then by last name, first
+// name and ID; and whether the department's people have been
 // loaded (false: the list may be partial or empty for now).
 func (o *Org) People(deptID int) ([]*Person, bool) {
 	if _, ok := o.st.pos[deptID]; !ok {
@@ -528,13 +529,18 @@ func (o *Org) People(deptID int) ([]*Person, bool) {
 		return ps, loaded
 	}
 	ids := o.mem.members[deptID]
-	ps := make([]*Person, 0, len(ids))
+	ps := make([]*Person, 0, len(ids)+1)
+	head := o.Department(deptID).HeadID
+	member := false
 	for _, id := range ids {
 		if p := o.Person(id); p != nil {
 			ps = append(ps, p)
 		}
+		member = member || id == head
 	}
-	head := o.Department(deptID).HeadID
+	if p := o.Person(head); p != nil && !member {
+		ps = append(ps, p) // the head is shown even when not a member (see IsMember)
+	}
 	sortPeople(ps, head)
 	o.peopleBy[deptID] = ps
 	return ps, loaded
@@ -566,6 +572,12 @@ func sortPeople(ps []*Person, head int) {
 	for i := range ks {
 		ps[i] = ks[i].p
 	}
+}
+
+// IsMember reports whether person id is a member of department deptID (a
+// head need not be one: fact sheet §3.4).
+func (o *Org) IsMember(deptID, id int) bool {
+	return slices.Contains(o.mem.members[deptID], id)
 }
 
 // Person returns the person with that id, or nil.

@@ -289,7 +289,7 @@ func (m *Model) runSearch() tea.Cmd {
 			s.results[i] = x.Person
 		}
 		s.remote = false
-		return nil
+		return m.presenceCmd()
 	}
 	s.pending = true
 	return m.after(m.searchDebounce, searchIdleMsg{seq: s.seq})

@@ -47,6 +47,11 @@ type (
 		people []*directory.Person
 		err    error
 	}
+	// presenceMsg answers Directory.RefreshPresence.
+	presenceMsg struct {
+		org *directory.Org
+		err error
+	}
 	// toastDoneMsg hides the toast id.
 	toastDoneMsg struct{ id int }
 	// dirChangedMsg says the shared directory's snapshot changed: ch, the
@@ -82,6 +87,36 @@ func (m *Model) searchRemoteCmd(seq int, query string) tea.Cmd {
 	return func() tea.Msg {
 		people, err := dir.SearchRemote(ctx, query)
 		return searchResultsMsg{seq: seq, people: people, err: err}
+	}
+}
+
+// presenceCmd brings everyone's presence up to date unless it is younger
+// than the presence age (then it asks nothing): search results show it.
+func (m *Model) presenceCmd() tea.Cmd {
+	if m.dir == nil || m.bg.running {
+		return nil // the background load brings everyone's presence anyway
+	}
+	dir, ctx, age, threshold := m.dir, m.ctx, m.presenceAge, m.threshold
+	limit := age
+	if limit <= 0 {
+		limit = directory.DefaultPresenceAge
+	}
+	if d, ok := dir.PresenceAge(); ok && d < limit {
+		return nil // fresh enough: no goroutine, no request
+	}
+	return func() tea.Msg {
+		org, err := dir.RefreshPresence(ctx, age, threshold)
+		return presenceMsg{org: org, err: err}
+	}
+}
+
+// freshResults points the search results at the current snapshot's people
+// (same order, same cursor): a presence refresh replaced them.
+func (m *Model) freshResults() {
+	for i, p := range m.search.results {
+		if n := m.org.Person(p.ID); n != nil {
+			m.search.results[i] = n
+		}
 	}
 }
 

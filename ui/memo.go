@@ -48,5 +48,6 @@ type personRowKey struct {
 	cols                    personCols
 	badge                   badge
 	head, selected, focused bool
+	headNote                string // why a head is marked: "" (a member), "left", "not a member"
 	w                       int
 }

@@ -66,8 +66,18 @@ type personCols struct {
 func (m *Model) measure(list []*directory.Person) personCols {
 	var need personCols
 	now := m.now()
+	head := 0
+	if d := m.org.Department(m.tree.sel); d != nil {
+		head = d.HeadID
+	}
 	for _, p := range list {
-		need.name = max(need.name, safetext.Width(named(p.Name))+2) // room for " ★"
+		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
+		if p.ID == head {
+			if note := m.headNote(p); note != "" {
+				nw += safetext.Width(note) + 3 // " (note)"
+			}
+		}
+		need.name = max(need.name, nw)
 		need.position = max(need.position, safetext.Width(p.Position))
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
@@ -103,10 +113,25 @@ func colsFor(w int, need personCols) personCols {
 	return c
 }
 
+// headNote says why the head p of the selected department is marked: "left"
+// (dismissed), "not a member" (a member elsewhere), or "" (a member).
+func (m *Model) headNote(p *directory.Person) string {
+	switch {
+	case !p.Active:
+		return "left"
+	case !m.org.IsMember(m.tree.sel, p.ID):
+		return "not a member"
+	}
+	return ""
+}
+
 // personRow draws one person in w cells, or takes the row the last frame drew.
 func (m *Model) personRow(p *directory.Person, c personCols, selected, focused bool, w int) string {
 	k := personRowKey{person: p, cols: c, badge: badgeOf(p, m.now(), m.threshold), head: p.ID == m.headID,
 		selected: selected, focused: focused, w: w}
+	if k.head {
+		k.headNote = m.headNote(p)
+	}
 	if row, ok := m.personRows.get(k); ok {
 		return row
 	}
@@ -133,6 +158,9 @@ func (m *Model) drawPersonRow(k personRowKey) string {
 	name := named(p.Name)
 	if k.head {
 		name += " ★"
+		if k.headNote != "" {
+			name += " (" + k.headNote + ")"
+		}
 	}
 	cols := []struct {
 		text string
@@ -238,10 +266,18 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		return nil
 	}
 	var head []string
+	sel := m.org.Department(m.tree.sel)
+	note := ""
+	if sel != nil && sel.HeadID == p.ID {
+		note = m.headNote(p)
+	}
 	for _, id := range p.DepartmentIDs {
-		if d := m.org.Department(id); d != nil && d.HeadID == p.ID {
+		if d := m.org.Department(id); d != nil && d.HeadID == p.ID && (note == "" || d != sel) {
 			head = append(head, named(d.Name))
 		}
+	}
+	if note != "" {
+		head = append(head, named(sel.Name)+" ("+note+")")
 	}
 	title := named(p.Name)
 	if len(head) > 0 {

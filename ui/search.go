@@ -86,13 +86,15 @@ func (m *Model) searchView(w, h int) []string {
 	if rem-path >= 40 {
 		pos = (rem - path) / 2
 	}
-	name := rem - path - pos
+	name := rem - path - pos - 2 // after the presence glyph
+	now := m.now()
 	for i := s.off; i < len(s.results) && len(lines) < h; i++ {
 		p := s.results[i]
 		e := ""
 		if p.Extension != "" {
 			e = "ext " + p.Extension
 		}
+		b := badgeOf(p, now, m.threshold)
 		row := cell(named(p.Name), name-1) + " "
 		if pos > 0 {
 			row += cell(p.Position, pos-1) + " "
@@ -103,10 +105,13 @@ func (m *Model) searchView(w, h int) []string {
 		if path > 0 {
 			row += cell(m.personPath(p), path)
 		}
-		if i == s.idx {
-			lines = append(lines, m.st.selected.on(cell("›"+row, w)))
-		} else {
-			lines = append(lines, cell(" "+row, w))
+		switch {
+		case i == s.idx:
+			lines = append(lines, m.st.selected.on(cell("›"+b.glyph+" "+row, w)))
+		case w < 4:
+			lines = append(lines, cell(" "+b.glyph+" "+row, w))
+		default:
+			lines = append(lines, " "+m.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+cell(row, max(0, w-3)))
 		}
 	}
 	return fill(lines, w, h)

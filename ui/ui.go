@@ -31,8 +31,11 @@ type Options struct {
 	Copy         func(text string) // writes text to the clipboard (OSC52); nil: the renderer's output
 	Threshold    time.Duration     // online threshold; zero: directory.DefaultThreshold
 	RefreshEvery time.Duration     // presence refresh of the visible department; zero: 60s
-	Background   bool              // load the whole directory in the background for search
-	Now          func() time.Time  // nil: time.Now
+	// PresenceAge is how old the presence in search results may be; zero:
+	// directory.DefaultPresenceAge.
+	PresenceAge time.Duration
+	Background  bool             // load the whole directory in the background for search
+	Now         func() time.Time // nil: time.Now
 	// Context bounds every load; cancelled loads stop when the program quits.
 	// Nil: context.Background().
 	Context context.Context
@@ -78,6 +81,7 @@ type Model struct {
 	waitChange func(ch <-chan struct{}) tea.Cmd // waits for a change; tests replace it
 
 	threshold, refreshEvery, debounce, searchDebounce time.Duration
+	presenceAge                                       time.Duration
 	background                                        bool
 
 	width, height int
@@ -140,7 +144,7 @@ func New(o Options) *Model {
 	m := &Model{
 		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
 		st: newStyles(r, o.Palette), keys: keys, copyFn: o.Copy, nowFn: o.Now,
-		threshold: o.Threshold, refreshEvery: o.RefreshEvery,
+		threshold: o.Threshold, refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
 		tree:       tree{expanded: map[int]bool{}},
@@ -295,6 +299,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.mode == modeSearch && m.org.Complete() {
 			m.runSearch()
 		}
+		return cmd
+	case presenceMsg:
+		if msg.err != nil || msg.org == nil {
+			return nil // the results keep the presence they had; the next search tries again
+		}
+		cmd := m.adopt(msg.org)
+		m.freshResults()
 		return cmd
 	case searchIdleMsg:
 		if msg.seq != m.search.seq || m.dir == nil {

@@ -65,6 +65,9 @@ type Department struct {
 	Sort   int
 	Parent int // 0 for the root
 	Head   int // user ID, 0 for none
+	// Inactive departments (and everything under them) are left out of the
+	// structure: department.get and im.department.* do not know them.
+	Inactive bool
 }
 
 // User is an employee as the portal stores it.
@@ -90,6 +93,9 @@ type User struct {
 	// Status is the im status the user chose ("dnd", "away", "break"); empty
 	// means "online". It is a preference, not presence.
 	Status string
+	// Extranet users (USER_TYPE extranet, im `extranet`) and bots (im `bot`;
+	// user.get never returns them) have no department.
+	Extranet, Bot bool
 }
 
 // Org is the portal's company.
@@ -422,6 +428,9 @@ func restPath(path string) (method, user, code string, webhook bool) {
 		method = parts[0]
 	case len(parts) == 3 || (len(parts) == 4 && parts[3] == ""):
 		user, code, method, webhook = parts[0], parts[1], parts[2], true
+	case parts[0] == "api" && (len(parts) == 4 || (len(parts) == 5 && parts[4] == "")):
+		// The REST 3.0 form /rest/api/USER/CODE/method: the same webhook.
+		user, code, method, webhook = parts[1], parts[2], parts[3], true
 	default:
 		return "", "", "", false
 	}

@@ -19,6 +19,8 @@ const (
 	FaultDrop                        // connection closed without an answer
 	FaultHTML                        // 502 with an HTML page
 	FaultOperatingLimit              // 429 OPERATION_TIME_LIMIT
+	FaultCoreError                   // 500 ERROR_CORE: the server failed inside the method
+	FaultCoreRefusal                 // 400 ERROR_CORE: the method threw on these arguments
 )
 
 // String names the fault kind.
@@ -38,11 +40,16 @@ func (f Fault) String() string {
 		return "html"
 	case FaultOperatingLimit:
 		return "operating-limit"
+	case FaultCoreError:
+		return "core-error"
+	case FaultCoreRefusal:
+		return "core-refusal"
 	}
 	return "unknown"
 }
 
-// AllFaults returns every fault kind.
+// AllFaults returns the fault kinds chosen when Faults.Kinds is empty: all
+// but the ERROR_CORE ones, which are asked for by name.
 func AllFaults() []Fault {
 	return []Fault{FaultQueryLimit, FaultServerError, FaultStall, FaultTruncated, FaultDrop, FaultHTML, FaultOperatingLimit}
 }
@@ -117,6 +124,10 @@ func (p *Portal) writeFault(w http.ResponseWriter, f Fault) {
 		writeReply(w, reply{status: http.StatusBadGateway, body: []byte(badGatewayPage), contentType: "text/html"})
 	case FaultOperatingLimit:
 		writeReply(w, errOperatingLimit().reply())
+	case FaultCoreError:
+		writeReply(w, apiErr(http.StatusInternalServerError, "ERROR_CORE", "Internal error").reply())
+	case FaultCoreRefusal:
+		writeReply(w, apiErr(http.StatusBadRequest, "ERROR_CORE", "Argument is not valid").reply())
 	case FaultDrop:
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {

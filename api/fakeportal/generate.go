@@ -18,6 +18,9 @@ type GenOptions struct {
 	// Now is the moment presence is generated relative to; zero: time.Now()
 	// (pass a fixed time for identical orgs).
 	Now time.Time
+	// RealWorld adds what real portals hold beside the tidy org (see
+	// AddRealWorld); the rest of the org is the same as without it.
+	RealWorld bool
 }
 
 // Generate builds a deterministic, realistic org: a department tree 3 to 5
@@ -34,7 +37,7 @@ func Generate(o GenOptions) *Org { return generate(o, nil) }
 // departments, the same on every run for a given now, with pleasant names at
 // the top of the tree. hostile adds the hostile strings deeper down.
 func Demo(now time.Time, hostile bool) *Org {
-	return generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now}, demoTemplate())
+	return generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true}, demoTemplate())
 }
 
 // template fixes the top of a generated tree (the demo's).
@@ -141,7 +144,11 @@ func generate(o GenOptions, tpl *template) *Org {
 	if o.Hostile {
 		g.injectHostile()
 	}
-	return g.org()
+	org := g.org()
+	if o.RealWorld {
+		AddRealWorld(org, g.now, g.domain)
+	}
+	return org
 }
 
 // tree shapes the department tree: fan-out chosen so that 3 to 5 levels hold nd departments.

@@ -204,7 +204,7 @@ func TestGenerateHostile(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	org := fakeportal.Demo(now, true)
-	require.Len(t, org.Users, 1200)
+	require.Len(t, org.Users, 1200+7, "1,200 staff and the real-world additions")
 	root := rootOf(org)
 	assert.Equal(t, "Acme Corp", root.Name)
 	var top []string

@@ -48,6 +48,7 @@ func buildIndex(org *Org) *index {
 		all = append(all, nd)
 	}
 	x.depts = treeOrder(all, x.deptByID)
+	x.dropInactive()
 
 	for _, u := range org.Users {
 		if _, dup := x.byID[u.ID]; dup || u.ID <= 0 {
@@ -75,6 +76,23 @@ func buildIndex(org *Org) *index {
 		}
 	}
 	return x
+}
+
+// dropInactive removes the departments that are not globally active (they or
+// an ancestor are inactive), as the server's GLOBAL_ACTIVE=Y does. x.depts is
+// in tree order, so a parent is decided before its children.
+func (x *index) dropInactive() {
+	off := map[int]bool{}
+	kept := x.depts[:0]
+	for _, d := range x.depts {
+		if d.Inactive || (d.Parent != 0 && off[d.Parent]) {
+			off[d.ID] = true
+			delete(x.deptByID, d.ID)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	x.depts = kept
 }
 
 func dedupe(ids []int) []int {

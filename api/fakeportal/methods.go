@@ -285,11 +285,18 @@ func (c *call) imUser(u *person) *parr {
 	a.set("avatar_hr", "")
 	a.set("gender", u.Gender)
 	a.set("birthday", "")
-	a.set("extranet", false)
+	a.set("extranet", u.Extranet)
 	a.set("network", false)
-	a.set("bot", false)
+	a.set("bot", u.Bot)
 	a.set("connector", false)
-	a.set("external_auth_id", "default")
+	auth, typ := "default", "user"
+	switch {
+	case u.Bot:
+		auth, typ = "bot", "bot"
+	case u.Extranet:
+		typ = "extranet"
+	}
+	a.set("external_auth_id", auth)
 	status := u.Status
 	if status == "" {
 		status = "online"
@@ -325,8 +332,15 @@ func (c *call) imUser(u *person) *parr {
 	} else {
 		a.set("phones", phones)
 	}
-	a.set("bot_data", nil)
-	a.set("type", "user")
+	if u.Bot {
+		bd := newArr()
+		bd.set("code", "bot"+strconv.Itoa(u.ID))
+		bd.set("type", "B")
+		a.set("bot_data", bd)
+	} else {
+		a.set("bot_data", nil)
+	}
+	a.set("type", typ)
 	a.set("website", "")
 	a.set("email", u.Email)
 	return a

@@ -53,6 +53,14 @@ func (c *call) online(u *person) bool {
 	return !u.LastActivity.IsZero() && c.now.Sub(u.LastActivity) < OnlineWindow
 }
 
+// userType is user.get's USER_TYPE.
+func userType(u *person) string {
+	if u.Extranet {
+		return "extranet"
+	}
+	return "employee"
+}
+
 func yn(b bool) string {
 	if b {
 		return "Y"
@@ -136,7 +144,7 @@ func (c *call) userRow(u *person, l userLevel) *parr {
 				v = append([]int{}, u.Departments...)
 			}
 		case "USER_TYPE":
-			v = "employee"
+			v = userType(u)
 		default:
 			v = optString(u.ID, "")
 		}
@@ -390,8 +398,11 @@ func textField(u *person, field string) string {
 	case "PERSONAL_GENDER":
 		return u.Gender
 	case "USER_TYPE":
-		return "employee"
+		return userType(u)
 	case "EXTERNAL_AUTH_ID":
+		if u.Bot {
+			return "bot"
+		}
 		return ""
 	}
 	return ""
@@ -485,6 +496,9 @@ func userGet(c *call) (result, *apiError) {
 		}
 	}
 	ok := func(u *person) bool {
+		if u.Bot { // IS_REAL_USER=Y is always applied
+			return false
+		}
 		if needDept && len(u.Departments) == 0 {
 			return false
 		}
