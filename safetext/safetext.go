@@ -14,10 +14,24 @@ import (
 // at a rune boundary. Portal fields are short; anything longer is hostile.
 const MaxLen = 1024
 
+// maxMarks is how many combining marks Clean keeps on one base character:
+// enough for any orthography (Vietnamese stacks two), not for "Zalgo" text
+// that spills over the rows above and below.
+const maxMarks = 4
+
 // Clean returns s with every escape sequence, control character and bidi
 // control removed, invalid UTF-8 replaced, runs of white space folded to one
 // space, and the result trimmed and limited to MaxLen bytes. The output can be
 // written to a terminal without changing its state.
+//
+// Clean also removes what would make a terminal and this program disagree
+// on how wide a row is (see Width): invisible format characters (Unicode
+// category Cf: zero-width space, zero-width joiner and non-joiner, word
+// joiner, BOM, soft hyphen, tags), emoji presentation selectors (U+FE0E,
+// U+FE0F), skin-tone modifiers, invisible Hangul fillers, combining marks
+// without a base and marks beyond maxMarks on one base. An emoji ZWJ
+// sequence such as 👩‍💻 becomes its emoji side by side (👩💻), which every
+// terminal draws at the same width.
 func Clean(s string) string {
 	if isPlain(s) {
 		return s
@@ -25,6 +39,7 @@ func Clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	marks := -1 // combining marks on the last base; -1: no base yet
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
@@ -46,8 +61,15 @@ func Clean(s string) string {
 		case r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
-		case unicode.IsControl(r), isBidiControl(r), r == '\u00ad', unicode.Is(unicode.Co, r):
+		case unicode.IsControl(r), isInvisible(r), unicode.Is(unicode.Co, r):
 			continue
+		case unicode.In(r, unicode.Mn, unicode.Me):
+			if space || marks < 0 || marks >= maxMarks {
+				continue // no base to sit on, or one too many
+			}
+			marks++
+		default:
+			marks = 0
 		}
 		if space {
 			b.WriteByte(' ')
@@ -135,45 +157,130 @@ func skipString(s string, i int) int {
 	return i
 }
 
-// isBidiControl reports the explicit directional formatting characters, which
-// could reorder the rest of a terminal row.
-func isBidiControl(r rune) bool {
+// isInvisible reports the characters Clean drops because they draw nothing
+// yet could change a row: every format character (Cf, which holds the bidi
+// controls, zero-width characters, BOM, soft hyphen and tags), the emoji
+// and text presentation selectors, skin-tone modifiers and the Hangul
+// fillers that draw a blank.
+func isInvisible(r rune) bool {
 	switch {
-	case r == '\u061c', r == '\u200e', r == '\u200f':
+	case unicode.Is(unicode.Cf, r):
 		return true
-	case r >= '\u202a' && r <= '\u202e':
+	case r == '\ufe0e', r == '\ufe0f': // presentation selectors
 		return true
-	case r >= '\u2066' && r <= '\u2069':
+	case r >= 0x1f3fb && r <= 0x1f3ff: // emoji modifiers (skin tones)
+		return true
+	case r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0': // Hangul fillers
 		return true
 	}
 	return false
 }
 
+// RuneWidth is the number of cells a terminal gives r: 0 for combining
+// marks and format characters, 2 for East Asian wide and emoji, else 1.
+// Terminals and tmux measure text one code point at a time (wcwidth), not
+// by grapheme cluster, and so does every function of this package; Clean
+// removes what would join code points into a cluster of another width.
+func RuneWidth(r rune) int {
+	switch {
+	case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		return 0
+	case r < 0x300:
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	case r >= 0x1160 && r <= 0x11ff, r >= 0xd7b0 && r <= 0xd7ff: // Hangul vowels and finals join the syllable
+		return 0
+	}
+	var narrowAmbiguous runewidth.Condition // ambiguous characters are narrow, whatever the locale
+	return narrowAmbiguous.RuneWidth(r)
+}
+
 // Width returns the number of terminal cells s occupies.
 func Width(s string) int {
-	return runewidth.StringWidth(s)
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			for _, r := range s[i:] {
+				n += RuneWidth(r)
+			}
+			return n
+		}
+		if s[i] >= 0x20 && s[i] != 0x7f {
+			n++
+		}
+	}
+	return n
 }
 
 // Truncate cuts s to at most w cells, ending with "…" when anything was cut.
-// It never splits a wide character, so the result is never wider than w.
+// It never splits a wide character, and a base keeps its combining marks,
+// so the result is never wider than w.
 func Truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if runewidth.StringWidth(s) <= w {
+	if Width(s) <= w {
 		return s
 	}
 	if w == 1 {
 		return "…"
 	}
-	return runewidth.Truncate(s, w, "…")
+	used, end := 0, 0
+	for i, r := range s {
+		rw := RuneWidth(r)
+		if rw > 0 && used+rw > w-1 {
+			break
+		}
+		used += rw
+		end = i + utf8.RuneLen(r)
+	}
+	return s[:end] + "…"
 }
 
 // Pad returns s truncated to w cells and padded with spaces to exactly w cells.
 func Pad(s string, w int) string {
 	s = Truncate(s, w)
-	if n := runewidth.StringWidth(s); n < w {
+	if n := Width(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
+}
+
+// Fit cuts or pads styled text (this program's own output: text with CSI
+// sequences such as SGR colours) to exactly w cells, measured as Width
+// does. Text past the cut is dropped but its sequences are kept, so every
+// style still ends; a wide character that does not fit becomes spaces.
+func Fit(s string, w int) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	used := 0
+	full := false
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := skipEscape(s, i+1)
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		rw := RuneWidth(r)
+		switch {
+		case full:
+		case rw == 0:
+			if used > 0 {
+				b.WriteString(s[i : i+size])
+			}
+		case used+rw <= w:
+			b.WriteString(s[i : i+size])
+			used += rw
+		default:
+			full = true
+		}
+		i += size
+	}
+	if used < w {
+		b.WriteString(strings.Repeat(" ", w-used))
+	}
+	return b.String()
 }

@@ -9,6 +9,12 @@ import (
 // onKey routes a key by mode, then by focus. ctrl+c always quits; esc goes
 // back and never quits.
 func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
+	if k.Paste {
+		return m.onPaste(k.Runes)
+	}
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && m.mode != modeSearch {
+		return m.onBurst(k)
+	}
 	if k.String() == "ctrl+c" {
 		return m.quit()
 	}
@@ -63,6 +69,41 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.peopleKey(k)
 	}
 	return nil
+}
+
+// onBurst handles several runes that arrived in one read (typeahead, a slow
+// link, an auto-typer): outside a text field each rune is a key of its own;
+// once a key opens the search, the runes after it are its text.
+func (m *Model) onBurst(k tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range k.Runes {
+		if m.mode == modeSearch {
+			cmds = append(cmds, m.searchKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}))
+			break
+		}
+		cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt}))
+		if m.ctx.Err() != nil { // a key quit: the rest is not for this program
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// onPaste puts pasted text (bracketed paste) into the search field, opening
+// it when the browser shows; pasted text is never taken for keys. The field
+// cleans it (safetext).
+func (m *Model) onPaste(rs []rune) tea.Cmd {
+	switch m.mode {
+	case modeNormal:
+		m.openSearch()
+	case modeSearch:
+	default:
+		return nil // help and the copy menu have no field
+	}
+	if !m.search.input.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: rs}) {
+		return nil
+	}
+	return m.runSearch()
 }
 
 // page is how many rows a page key moves.
