@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mattn/go-runewidth"
 )
 
@@ -196,8 +197,73 @@ func RuneWidth(r rune) int {
 	return narrowAmbiguous.RuneWidth(r)
 }
 
-// Width returns the number of terminal cells s occupies.
+// mayDisagree reports whether s holds anything whose grapheme cluster
+// width could differ from its width by code point: combining marks or
+// characters from U+1100 on.
+func mayDisagree(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0xcc { // below U+0300: ASCII, Latin-1, Latin Extended
+			continue
+		}
+		for _, r := range s[i:] {
+			if r >= 0x1100 || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// Display returns s as this package draws and measures it. Terminals and
+// tmux count cells one code point at a time; Bubble Tea and lipgloss count
+// by grapheme cluster. Where the two disagree on a cluster (a spacing vowel
+// sign of an Indic script, a lone regional indicator, a character newer
+// than one of the width tables), the cluster is reduced to its base and
+// nonspacing marks, or to U+FFFD, so that both count the same.
+func Display(s string) string {
+	if !mayDisagree(s) {
+		return s
+	}
+	var b strings.Builder
+	for rest := s; rest != ""; {
+		c, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		if c == "" {
+			break
+		}
+		rest = rest[len(c):]
+		if width(c) == gw {
+			b.WriteString(c)
+			continue
+		}
+		base := baseOf(c)
+		if _, bw := ansi.FirstGraphemeCluster(base, ansi.GraphemeWidth); base != "" && bw == width(base) {
+			b.WriteString(base)
+			continue
+		}
+		b.WriteRune('\uFFFD')
+	}
+	return b.String()
+}
+
+// baseOf is the first code point of cluster c with the nonspacing marks
+// right after it.
+func baseOf(c string) string {
+	for i, r := range c {
+		if i > 0 && !unicode.In(r, unicode.Mn, unicode.Me) {
+			return c[:i]
+		}
+	}
+	return c
+}
+
+// Width returns the number of terminal cells s occupies, as drawn (see Display).
 func Width(s string) int {
+	return width(Display(s))
+}
+
+// width counts cells by code point.
+func width(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -220,7 +286,8 @@ func Truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if Width(s) <= w {
+	s = Display(s)
+	if width(s) <= w {
 		return s
 	}
 	if w == 1 {
@@ -241,16 +308,17 @@ func Truncate(s string, w int) string {
 // Pad returns s truncated to w cells and padded with spaces to exactly w cells.
 func Pad(s string, w int) string {
 	s = Truncate(s, w)
-	if n := Width(s); n < w {
+	if n := width(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
 }
 
 // Fit cuts or pads styled text (this program's own output: text with CSI
-// sequences such as SGR colours) to exactly w cells, measured as Width
-// does. Text past the cut is dropped but its sequences are kept, so every
-// style still ends; a wide character that does not fit becomes spaces.
+// sequences such as SGR colours) to exactly w cells, drawn and measured as
+// Display and Width do. Text past the cut is dropped but its sequences are
+// kept, so every style still ends; a wide character that does not fit
+// becomes spaces.
 func Fit(s string, w int) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -263,21 +331,35 @@ func Fit(s string, w int) string {
 			i = j
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		rw := RuneWidth(r)
-		switch {
-		case full:
-		case rw == 0:
-			if used > 0 {
-				b.WriteString(s[i : i+size])
-			}
-		case used+rw <= w:
-			b.WriteString(s[i : i+size])
-			used += rw
-		default:
-			full = true
+		j := strings.IndexByte(s[i:], 0x1b)
+		if j < 0 {
+			j = len(s)
+		} else {
+			j += i
 		}
-		i += size
+		text := Display(s[i:j])
+		i = j
+		if full {
+			continue
+		}
+		for k, r := range text {
+			rw := RuneWidth(r)
+			_, size := utf8.DecodeRuneInString(text[k:])
+			switch {
+			case rw == 0:
+				if used > 0 {
+					b.WriteString(text[k : k+size])
+				}
+			case used+rw <= w:
+				b.WriteString(text[k : k+size])
+				used += rw
+			default:
+				full = true
+			}
+			if full {
+				break
+			}
+		}
 	}
 	if used < w {
 		b.WriteString(strings.Repeat(" ", w-used))

@@ -1,6 +1,7 @@
 package safetext_test
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"regexp"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func TestTruncateAndPadMeasureCells(t *testing.T) {
 }
 
 func FuzzClean(f *testing.F) {
-	for _, s := range []string{"\x1b]0;x\x07", "Anna", "\u202e", "\x9b1m", "\xff"} {
+	for _, s := range []string{"\x1b]0;x\x07", "Anna", "\u202e", "\x9b1m", "\xff", "\u0915\u093e", "👩\u200d💻", "🇩"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -96,6 +97,9 @@ func FuzzClean(f *testing.F) {
 			if r < 0x20 || (r >= 0x7f && r < 0xa0) {
 				t.Fatalf("Clean(%q) left control %U", s, r)
 			}
+		}
+		if d := safetext.Display(out); ansi.StringWidth(d) != safetext.Width(out) {
+			t.Fatalf("Display(%q) = %q: %d cells by grapheme, %d by code point", out, d, ansi.StringWidth(d), safetext.Width(out))
 		}
 		if again := safetext.Clean(out); again != out {
 			t.Fatalf("Clean is not idempotent on %q: %q then %q", s, out, again)
@@ -133,10 +137,28 @@ func TestCleanRemovesInvisibleCharacters(t *testing.T) {
 func TestWidthIsPerCodePoint(t *testing.T) {
 	cases := map[string]int{
 		"a": 1, "宽": 2, "e\u0301": 1, "Z\u0335\u0322": 1, "👩": 2, "👩💻": 4, "🇩": 1, "🇩🇪": 2, "🇩🇪🇫": 3,
-		"\u2764": 1, "\u0915\u093e": 2, "\u0e01\u0e33": 2, "\u1100\u1161": 2, "Иван": 4, "…›●◐✈○★▾▸┃│─": 12,
+		"\u2764": 1, "\u1100\u1161": 2, "Иван": 4, "…›●◐✈○★▾▸┃│─": 12,
 	}
 	for s, want := range cases {
 		assert.Equal(t, want, safetext.Width(s), "Width(%q)", s)
+	}
+}
+
+// Display reduces what terminals (per code point) and Bubble Tea (per
+// grapheme cluster) would count differently, so every row keeps its width.
+func TestDisplayMakesBothCountsAgree(t *testing.T) {
+	cases := map[string]string{
+		"Anna":                 "Anna",
+		"陈伟 e\u0301":           "陈伟 e\u0301",
+		"\u0915\u093e\u0932":   "\u0915\u0932", // a spacing vowel sign (Devanagari): tmux counts 2 cells, Bubble Tea 1
+		"\U0001F1E9 x":         "\uFFFD x",     // a lone regional indicator
+		"\U0001F1E9\U0001F1EA": "\U0001F1E9\U0001F1EA",
+		"\u2630":               "\uFFFD", // wide in Unicode 16, narrow in older tables (and tmux on glibc 2.36)
+	}
+	for in, want := range cases {
+		got := safetext.Display(in)
+		assert.Equal(t, want, got, "Display(%q)", in)
+		assert.Equal(t, ansi.StringWidth(got), safetext.Width(got), "both counts agree on %q", got)
 	}
 }
 
