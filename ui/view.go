@@ -361,10 +361,30 @@ func (m *Model) footer(w int) string {
 	default:
 		keys = m.keys.ShortHelp()
 	}
-	m.help.Width = max(0, w-1)
-	line := fitANSI(" "+m.help.ShortHelpView(keys), w)
+	line := fitANSI(" "+m.shortHelp(keys, w-1), w)
 	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, line: line}
 	return line
+}
+
+// shortHelp is the one-line help of keys in at most w cells. The last two
+// entries (help and quit) always show; each other entry shows, whole, when
+// it still fits.
+func (m *Model) shortHelp(keys []key.Binding, w int) string {
+	m.help.Width = 0 // measure whole entries; the choice below fits them to w
+	if len(keys) <= 2 {
+		m.help.Width = max(0, w)
+		return m.help.ShortHelpView(keys)
+	}
+	head, tail := keys[:len(keys)-2], keys[len(keys)-2:]
+	var kept []key.Binding
+	for _, b := range head {
+		try := append(append(append([]key.Binding{}, kept...), b), tail...)
+		if lipgloss.Width(m.help.ShortHelpView(try)) <= w {
+			kept = append(kept, b)
+		}
+	}
+	m.help.Width = max(0, w)
+	return m.help.ShortHelpView(append(kept, tail...))
 }
 
 // footerLine is the footer as last drawn, for a width and a mode.

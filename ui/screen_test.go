@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/b24org/b24org/directory"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lastLine is the footer of a frame.
+func lastLine(v string) string { return v[strings.LastIndex(v, "\n")+1:] }
+
+func TestFooterAlwaysShowsHelpAndQuit(t *testing.T) {
+	h := loaded(t, smallOrg())
+	for _, w := range []int{30, 40, 50, 60, 80, 99, 100, 120} {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		f := lastLine(h.view())
+		assert.Contains(t, f, "? help", "at %d columns: %q", w, f)
+		assert.Contains(t, f, "q/ctrl+c quit", "at %d columns: %q", w, f)
+		assert.NotContains(t, f, "…", "entries are whole or left out, at %d: %q", w, f)
+	}
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 24})
+	assert.Contains(t, lastLine(h.view()), "r refresh", "a wide footer has every entry")
+}
+
+// listRows counts the people rows drawn above the details rule.
+func listRows(v string) int {
+	n := 0
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "──────") && !strings.ContainsAny(l, "┌┐└┘┏┓┗┛") {
+			return n
+		}
+		if strings.Contains(l, "ext ") && strings.ContainsAny(l, "●◐✈○") {
+			n++
+		}
+	}
+	return -1
+}
+
+func TestDetailsSplitIsFixedAndCutsShowAMarker(t *testing.T) {
+	org := smallPortalOrg()
+	for i := 0; i < 12; i++ { // enough people to fill the list
+		u := org.Users[4]
+		u.ID, u.FirstName = 100+i, "Extra"+string(rune('A'+i))
+		org.Users = append(org.Users, u)
+	}
+	h := newHarness(t, Options{})
+	h.send(treeLoadedMsg{org: directory.NewOrg(orgData(org))})
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.selectDept("EMEA")
+	h.keys("tab")
+	rows := listRows(h.view())
+	require.Positive(t, rows)
+	for i := 0; i < 8; i++ { // people with and without phones, a head, one in two departments
+		h.keys("down")
+		assert.Equal(t, rows, listRows(h.view()), "the list keeps its height at person %d", i)
+	}
+
+	// Frank is in two departments; at 80×20 his details do not fit.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 18})
+	h.keys("home")
+	for h.m.people.current().ID != 40 {
+		h.keys("down")
+	}
+	v := h.view()
+	assert.Regexp(t, `… \d+ more lines? \(a taller window shows`, v, "cut details say so")
+}
