@@ -129,7 +129,7 @@ func TestTUIKeyBursts(t *testing.T) {
 func TestTUIHostileRowsInTmux(t *testing.T) {
 	for _, sz := range [][4]int{{80, 24, 80, 24}, {120, 40, 120, 40}, {80, 24, 120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d to %dx%d", sz[0], sz[1], sz[2], sz[3]), func(t *testing.T) {
-			x := newTmuxServer(t, t.TempDir(), sz[0], sz[1], "env PS1='READY> ' bash --norc --noprofile")
+			x := newTmuxServer(t, t.TempDir(), sz[0], sz[1], "env PS1='READY> ' HISTFILE=/dev/null bash --norc --noprofile")
 			x.waitText("READY>")
 			x.keys("-l", testBinaryPath+" --demo-hostile")
 			x.keys("Enter")

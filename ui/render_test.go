@@ -210,7 +210,8 @@ func TestGolden(t *testing.T) {
 			tm.Send(keyMsg("down"))
 			tm.Send(keyMsg("q"))
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
-			teatest.RequireEqualOutput(t, []byte(fm.View()))
+			assert.Empty(t, fm.View(), "after q nothing is drawn")
+			teatest.RequireEqualOutput(t, []byte(fm.(*Model).frame()))
 		})
 	}
 }

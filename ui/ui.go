@@ -101,8 +101,9 @@ type Model struct {
 		done, total int
 		ch          chan bgProgressMsg
 	}
-	toast   string
-	toastID int
+	toast    string
+	toastID  int
+	quitting bool // the browser quit: nothing more is drawn
 
 	// What View drew last, so that a frame draws and measures only what changed.
 	treeRows   rowMemo[treeRowKey]
@@ -304,6 +305,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 // quit stops every load of this session and ends the program.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	m.cancel()
 	return tea.Quit
 }

@@ -77,8 +77,19 @@ func (m *Model) layout() screen {
 }
 
 // View draws the screen: every line exactly the terminal's width, never more
-// lines than its height.
+// lines than its height. Once the browser quits it draws nothing, so the
+// screen is blank when the terminal leaves the alternate screen: tmux, when
+// the window grew meanwhile, would put the rows of a last frame back above
+// the shell's prompt.
 func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	return m.frame()
+}
+
+// frame is the screen View draws.
+func (m *Model) frame() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
