@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
@@ -188,7 +189,7 @@ func (m *Model) peopleView(w, h int, focused bool) []string {
 		case !p.loaded && m.peopleErr != "":
 			msg = "people did not load: press r to retry"
 		case !p.loaded:
-			msg = m.spin.View() + " loading people…"
+			msg = ansi.Strip(m.spin.View()) + " loading people…" // plain: the row measures it
 		}
 		return fill(append(lines, m.st.muted.on(cell(" "+msg, w))), w, h)
 	}

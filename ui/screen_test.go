@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/b24org/b24org/directory"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,4 +71,21 @@ func TestDetailsSplitIsFixedAndCutsShowAMarker(t *testing.T) {
 	}
 	v := h.view()
 	assert.Regexp(t, `… \d+ more lines? \(a taller window shows`, v, "cut details say so")
+}
+
+// TestLoadingRowsAreFullWidth draws the first frames of a slow start with a
+// true-colour renderer: the spinner's colour codes take no cells.
+func TestLoadingRowsAreFullWidth(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.TrueColor))
+	_, dir := startPortal(t, smallPortalOrg())
+	h := newHarness(t, Options{Directory: dir, Renderer: r, Palette: Palette{Accent: lipgloss.Color("#7AA2F7"), Muted: lipgloss.Color("#8A8FA8")}})
+	require.True(t, h.m.treeLoading, "nothing loaded yet")
+	for _, w := range []int{120, 80, 50} {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		v := h.view()
+		require.Contains(t, v, "loading departments…", "in full")
+		for i, l := range strings.Split(v, "\n") {
+			assert.Equal(t, w, ansi.StringWidth(l), "row %d at %d columns: %q", i, w, l)
+		}
+	}
 }
