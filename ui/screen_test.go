@@ -76,7 +76,8 @@ func TestDetailsSplitIsFixedAndCutsShowAMarker(t *testing.T) {
 // TestLoadingRowsAreFullWidth draws the first frames of a slow start with a
 // true-colour renderer: the spinner's colour codes take no cells.
 func TestLoadingRowsAreFullWidth(t *testing.T) {
-	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.TrueColor))
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
 	_, dir := startPortal(t, smallPortalOrg())
 	h := newHarness(t, Options{Directory: dir, Renderer: r, Palette: Palette{Accent: lipgloss.Color("#7AA2F7"), Muted: lipgloss.Color("#8A8FA8")}})
 	require.True(t, h.m.treeLoading, "nothing loaded yet")
@@ -84,8 +85,18 @@ func TestLoadingRowsAreFullWidth(t *testing.T) {
 		h.send(tea.WindowSizeMsg{Width: w, Height: 30})
 		v := h.view()
 		require.Contains(t, v, "loading departments…", "in full")
+		require.Contains(t, v, "\x1b[38;2;", "the spinner has its colour")
+		border := -1 // where the tree box's right border is, on every row
 		for i, l := range strings.Split(v, "\n") {
 			assert.Equal(t, w, ansi.StringWidth(l), "row %d at %d columns: %q", i, w, l)
+			plain := ansi.Strip(l)
+			if j := strings.Index(plain, "┃│"); j >= 0 && w >= 100 {
+				at := ansi.StringWidth(plain[:j])
+				if border < 0 {
+					border = at
+				}
+				assert.Equal(t, border, at, "row %d at %d columns: the border moved: %q", i, w, plain)
+			}
 		}
 	}
 }
