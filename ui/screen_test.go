@@ -100,3 +100,27 @@ func TestLoadingRowsAreFullWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestNoColorIsMono: NO_COLOR (an Ascii profile from the environment)
+// draws as --theme mono does: bold and reverse, no colour.
+func TestNoColorIsMono(t *testing.T) {
+	noColor := lipgloss.NewRenderer(io.Discard, termenv.WithEnvironment(testEnv{"NO_COLOR=1", "TERM=xterm-256color"}))
+	require.Equal(t, termenv.Ascii, noColor.ColorProfile(), "lipgloss reads NO_COLOR as Ascii")
+	mono := lipgloss.NewRenderer(io.Discard)
+	mono.SetColorProfile(termenv.ANSI256)
+
+	frame := func(r *lipgloss.Renderer, p Palette) string {
+		h := newHarness(t, Options{Renderer: r, Palette: p})
+		h.send(treeLoadedMsg{org: smallOrg()})
+		h.selectDept("EMEA")
+		h.keys("tab")
+		return h.view()
+	}
+	nc := frame(noColor, Palette{Accent: lipgloss.Color("#7AA2F7"), Selected: lipgloss.Color("#2E3C64")})
+	assert.Equal(t, frame(mono, Palette{}), nc, "NO_COLOR draws what mono draws")
+	assert.Contains(t, nc, "\x1b[1;7m", "the selection is reverse and bold")
+	assert.NotRegexp(t, `\x1b\[[0-9;]*(3[0-9]|4[0-9]|9[0-7])[;m]`, nc, "no colour at all")
+
+	plain := frame(asciiRenderer(), Palette{})
+	assert.NotContains(t, plain, "\x1b", "without NO_COLOR an Ascii terminal gets no escape")
+}

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Default intervals.
@@ -130,9 +132,18 @@ func New(o Options) *Model {
 		parent = context.Background()
 	}
 	ctx, cancel := context.WithCancel(parent)
+	st := newStyles(r, o.Palette)
+	if r.ColorProfile() == termenv.Ascii && r.Output().EnvNoColor() {
+		// NO_COLOR asks for no colour, not for no attributes: draw as the
+		// mono theme does (bold, reverse, underline), which an Ascii
+		// profile would drop too.
+		attrs := lipgloss.NewRenderer(io.Discard)
+		attrs.SetColorProfile(termenv.ANSI)
+		st = newStyles(attrs, Palette{})
+	}
 	m := &Model{
 		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
-		st: newStyles(r, o.Palette), keys: keys, copyFn: o.Copy, nowFn: o.Now,
+		st: st, keys: keys, copyFn: o.Copy, nowFn: o.Now,
 		threshold: o.Threshold, refreshEvery: o.RefreshEvery,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
