@@ -200,6 +200,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Threshold:    s.threshold,
 			RefreshEvery: s.refreshEvery,
 			Background:   s.background,
+			CopyNote:     tmuxCopyNote(os.Getenv("TMUX")),
 		})
 	}
 	var m tea.Model

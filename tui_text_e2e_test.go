@@ -165,3 +165,29 @@ func TestTUIHostileRowsInTmux(t *testing.T) {
 		})
 	}
 }
+
+// TestTUICopyInTmux: with tmux's default set-clipboard external nothing
+// reaches a buffer, and the browser claims no success but names the
+// setting; with set-clipboard on the extension is tmux's buffer, also with
+// TERM=screen-256color (a common default-terminal), for which termenv wraps
+// the OSC52 as for GNU screen.
+func TestTUICopyInTmux(t *testing.T) {
+	x := newTmuxServer(t, t.TempDir(), 120, 40, "env TERM=screen-256color "+testBinaryPath+" --demo")
+	x.waitText("Departments", "? help", " people ")
+	x.keys("Tab")
+	x.waitText("┏ Acme Corp")
+	x.keys("y")
+	s := x.waitText("to the clipboard (OSC52)", "set-clipboard on")
+	assert.NotContains(t, s, "copied")
+	out, _ := x.run("list-buffers")
+	assert.Empty(t, strings.TrimSpace(out), "set-clipboard external: the OSC52 made no buffer")
+
+	x.must("set-option", "-g", "set-clipboard", "on")
+	x.waitScreen("the toast gone", func(s string) bool { return !strings.Contains(s, "sent extension") })
+	x.keys("y")
+	x.waitText("sent extension 100 ")
+	x.waitScreen("the buffer", func(string) bool {
+		out, _ := x.run("show-buffer")
+		return out == "100"
+	})
+}

@@ -57,10 +57,15 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		}
 		return m.copy("extension", p.Extension)
 	case key.Matches(k, m.keys.CopyMenu):
-		if m.people.current() == nil {
+		p := m.people.current()
+		if p == nil {
 			return m.showToast("no person highlighted")
 		}
+		if len(copyItems(p)) == 0 {
+			return m.showToast("nothing to copy")
+		}
 		m.mode, m.copyIdx = modeCopy, 0
+		m.toast = "" // esc must not bring back the last copy's toast
 	case key.Matches(k, m.keys.Refresh):
 		return m.refresh()
 	case m.focus == paneTree:
@@ -211,9 +216,21 @@ func (m *Model) refresh() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// copyItems are the entries of the copy menu.
+// allCopyItems are what the copy menu can offer.
+func allCopyItems(p *directory.Person) [][2]string {
+	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}}
+}
+
+// copyItems are the entries of the copy menu: what p has of e-mail, work
+// phone, mobile and name. Each is chosen by its first letter.
 func copyItems(p *directory.Person) [][2]string {
-	return [][2]string{{"e-mail", p.Email}, {"mobile", p.Mobile}, {"name", p.Name}}
+	var items [][2]string
+	for _, it := range allCopyItems(p) {
+		if it[1] != "" {
+			items = append(items, it)
+		}
+	}
+	return items
 }
 
 func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
@@ -223,6 +240,10 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	items := copyItems(p)
+	if len(items) == 0 {
+		m.mode = modeNormal
+		return nil
+	}
 	switch {
 	case key.Matches(k, m.keys.Back, m.keys.CopyMenu):
 		m.mode = modeNormal
@@ -235,7 +256,8 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		it := items[m.copyIdx]
 		return m.copy(it[0], it[1])
 	default:
-		for _, it := range items {
+		// Every entry's letter works; one the person lacks says so.
+		for _, it := range allCopyItems(p) {
 			if k.String() == it[0][:1] {
 				m.mode = modeNormal
 				return m.copy(it[0], it[1])
@@ -246,7 +268,9 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 }
 
 // copy writes text to the clipboard (OSC52 through the session's output
-// unless Options.Copy is set) and confirms with a toast.
+// unless Options.Copy is set) and says so. A terminal never answers OSC52,
+// and tmux drops it unless set-clipboard is on, so the toast says what was
+// sent, not that it arrived (with Options.CopyNote, e.g. the tmux setting).
 func (m *Model) copy(what, text string) tea.Cmd {
 	if text == "" {
 		return m.showToast("no " + what + " to copy")
@@ -256,7 +280,11 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	} else {
 		m.r.Output().Copy(text)
 	}
-	return m.showToast("✓ copied " + what + " " + text)
+	toast := "sent " + what + " " + text + " to the clipboard (OSC52)"
+	if m.copyNote != "" {
+		toast += " · " + m.copyNote
+	}
+	return m.showToast(toast)
 }
 
 func (m *Model) openSearch() tea.Cmd {

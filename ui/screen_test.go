@@ -124,3 +124,42 @@ func TestNoColorIsMono(t *testing.T) {
 	plain := frame(asciiRenderer(), Palette{})
 	assert.NotContains(t, plain, "\x1b", "without NO_COLOR an Ascii terminal gets no escape")
 }
+
+func TestCopyMenuOffersWhatThePersonHas(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	h.keys("Y") // Dora: e-mail, work phone, mobile, name
+	v := h.view()
+	for _, label := range []string{"[e]-mail", "[w]ork phone", "[m]obile", "[n]ame"} {
+		assert.Contains(t, v, label)
+	}
+	h.keys("w")
+	assert.Equal(t, "+1 555 0199", h.copied[len(h.copied)-1], "w copies the work phone")
+
+	h.keys("tab", "down") // Eve: no e-mail, no phones
+	require.Equal(t, 32, h.m.people.sel)
+	h.keys("Y")
+	v = h.view()
+	assert.NotContains(t, v, "[m]obile", "no mobile, no entry")
+	assert.NotContains(t, v, "[w]ork phone")
+	assert.NotContains(t, v, "[e]-mail")
+	assert.Contains(t, v, "[n]ame")
+	n := len(h.copied)
+	h.keys("m")
+	assert.Len(t, h.copied, n, "m copies nothing without a mobile")
+	assert.Contains(t, h.view(), "no mobile to copy")
+
+	// Esc after a copy shows no toast of the last copy.
+	h.keys("esc", "y")
+	require.Contains(t, h.view(), "sent extension 1045")
+	h.keys("Y", "esc")
+	assert.Equal(t, modeNormal, h.m.mode)
+	assert.NotContains(t, h.view(), "sent extension", "esc in the menu is no copy")
+}
+
+func TestCopyNoteFollowsTheToast(t *testing.T) {
+	h := newHarness(t, Options{CopyNote: "tmux passes it on with: set -g set-clipboard on"})
+	h.send(treeLoadedMsg{org: smallOrg()})
+	h.keys("y")
+	assert.Contains(t, h.view(), "sent extension 1000 to the clipboard (OSC52) · tmux passes it on with")
+}

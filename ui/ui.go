@@ -31,6 +31,7 @@ type Options struct {
 	Keys         KeyMap             // zero: DefaultKeyMap()
 	Palette      Palette
 	Copy         func(text string) // writes text to the clipboard (OSC52); nil: the renderer's output
+	CopyNote     string            // said after each copy, e.g. the tmux setting OSC52 needs there
 	Threshold    time.Duration     // online threshold; zero: directory.DefaultThreshold
 	RefreshEvery time.Duration     // presence refresh of the visible department; zero: 60s
 	Background   bool              // load the whole directory in the background for search
@@ -59,18 +60,19 @@ const (
 // Model is the root model. It is used through a pointer; Update and View
 // must be called from one goroutine (as tea.Program does).
 type Model struct {
-	dir    *directory.Directory
-	org    *directory.Org
-	ctx    context.Context
-	cancel context.CancelFunc
-	r      *lipgloss.Renderer
-	st     styles
-	keys   KeyMap
-	help   help.Model
-	spin   spinner.Model
-	copyFn func(string)
-	nowFn  func() time.Time
-	after  func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
+	dir      *directory.Directory
+	org      *directory.Org
+	ctx      context.Context
+	cancel   context.CancelFunc
+	r        *lipgloss.Renderer
+	st       styles
+	keys     KeyMap
+	help     help.Model
+	spin     spinner.Model
+	copyFn   func(string)
+	copyNote string
+	nowFn    func() time.Time
+	after    func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
 
 	changed    <-chan struct{}                  // the Directory.Changed channel waited on
 	waitChange func(ch <-chan struct{}) tea.Cmd // waits for a change; tests replace it
@@ -143,7 +145,7 @@ func New(o Options) *Model {
 	}
 	m := &Model{
 		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
-		st: st, keys: keys, copyFn: o.Copy, nowFn: o.Now,
+		st: st, keys: keys, copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote), nowFn: o.Now,
 		threshold: o.Threshold, refreshEvery: o.RefreshEvery,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,

@@ -327,7 +327,7 @@ func (m *Model) progress(w int) string {
 	return text + " " + strings.Repeat("▰", full) + strings.Repeat("▱", bar-full)
 }
 
-// copyMenu is the one-line menu of Y: e-mail, mobile, name.
+// copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name.
 func (m *Model) copyMenu(w int) string {
 	p := m.people.current()
 	if p == nil {
@@ -433,7 +433,8 @@ func (m *Model) helpView(w, h int) []string {
 	}
 	out = append(out, cell("", w))
 	out = append(out, m.st.muted.on(cell(" In search: type to search, ↑↓ move, enter jumps to the person, esc back.", w)))
-	out = append(out, m.st.muted.on(cell(" Copy menu (Y): e e-mail, m mobile, n name.", w)))
+	out = append(out, m.st.muted.on(cell(" Copy menu (Y): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
+	out = append(out, m.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
 	m.helpOff = clamp(m.helpOff, 0, len(out)-h)
 	return fill(out[m.helpOff:], w, h)
 }
