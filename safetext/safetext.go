@@ -186,8 +186,11 @@ func RuneWidth(r rune) int {
 	switch {
 	case r < 0x20 || (r >= 0x7f && r < 0xa0):
 		return 0
-	case r < 0x300:
+	case r < 0x300, r >= 0x0400 && r <= 0x0482:
 		return 1
+	case r >= 0x4e00 && r <= 0x9fff:
+		return 2
+	case r >= 0x20f1 && r <= 0x2bff: // symbols and box drawing: no marks, no format characters
 	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
 		return 0
 	case r >= 0x1160 && r <= 0x11ff, r >= 0xd7b0 && r <= 0xd7ff: // Hangul vowels and finals join the syllable
@@ -197,20 +200,50 @@ func RuneWidth(r rune) int {
 	return narrowAmbiguous.RuneWidth(r)
 }
 
-// mayDisagree reports whether s holds anything whose grapheme cluster
-// width could differ from its width by code point: combining marks or
-// characters from U+1100 on.
+// mayDisagree reports whether s holds a code point that could make a
+// grapheme cluster's width differ from its width by code point (see
+// mightJoin); most text, box drawing and CJK hold none.
 func mayDisagree(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0xcc { // below U+0300: ASCII, Latin-1, Latin Extended
 			continue
 		}
 		for _, r := range s[i:] {
-			if r >= 0x1100 || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) {
+			if r >= 0x300 && mightJoin(r) {
 				return true
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// mightJoin reports the code points whose width as a grapheme cluster (by
+// itself or with its neighbours) can differ from their width one by one:
+// marks, format characters, Hangul jamo, spacing vowels that are Lo (Thai
+// and Lao AM, Malayalam dot reph), skin tones, regional indicators, the few
+// symbols the width tables disagree on, and anything unassigned or in the
+// supplementary planes outside the emoji and CJK blocks. (Measured against
+// charmbracelet/x/ansi v0.11.6 and go-runewidth v0.0.19 for every code
+// point.)
+func mightJoin(r rune) bool {
+	switch {
+	case r >= 0x0400 && r <= 0x0482, r >= 0x4e00 && r <= 0x9fff: // Cyrillic letters, CJK ideographs
+		return false
+	case r >= 0x20f1 && r <= 0x2bff: // arrows, box drawing, shapes, symbols: no marks, no format characters
+		return (r >= 0x2630 && r <= 0x2637) || (r >= 0x268a && r <= 0x268f)
+	case unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me, unicode.Cf), !unicode.IsPrint(r):
+		return true
+	case r == 0x0e33, r == 0x0eb3, r == 0x0d4e:
+		return true
+	case r >= 0x1100 && r <= 0x11ff, r >= 0xa960 && r <= 0xa97f, r >= 0xd7b0 && r <= 0xd7ff:
+		return true
+	case r >= 0x2630 && r <= 0x2637, r >= 0x268a && r <= 0x268f, r >= 0x4dc0 && r <= 0x4dff:
+		return true
+	case r >= 0x1f1e6 && r <= 0x1f1ff, r >= 0x1f3fb && r <= 0x1f3ff:
+		return true
+	case r >= 0x10000:
+		return !(r >= 0x1f300 && r <= 0x1faff) && r < 0x20000
 	}
 	return false
 }
@@ -226,16 +259,18 @@ func Display(s string) string {
 		return s
 	}
 	var b strings.Builder
-	for rest := s; rest != ""; {
-		c, gw := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+	done := 0 // s[:done] is in b, once a cluster had to change
+	for at := 0; at < len(s); {
+		c, gw := ansi.FirstGraphemeCluster(s[at:], ansi.GraphemeWidth)
 		if c == "" {
 			break
 		}
-		rest = rest[len(c):]
+		at += len(c)
 		if width(c) == gw {
-			b.WriteString(c)
 			continue
 		}
+		b.WriteString(s[done : at-len(c)])
+		done = at
 		base := baseOf(c)
 		if _, bw := ansi.FirstGraphemeCluster(base, ansi.GraphemeWidth); base != "" && bw == width(base) {
 			b.WriteString(base)
@@ -243,7 +278,10 @@ func Display(s string) string {
 		}
 		b.WriteRune('\uFFFD')
 	}
-	return b.String()
+	if done == 0 {
+		return s
+	}
+	return b.String() + s[done:]
 }
 
 // baseOf is the first code point of cluster c with the nonspacing marks
