@@ -96,6 +96,7 @@ func checkRows(t *testing.T, x *tmux, w, h int, what string) {
 	require.Len(t, rows, h, "%s: rows", what)
 	widths := x.cellWidths(rows)
 	for i, r := range rows {
+		assert.False(t, strings.ContainsAny(r, "\u200b\u200c\u200d\u2060\ufeff\ufe0f"), "%s: row %d holds an invisible character: %q", what, i, r)
 		assert.Equal(t, w, widths[i], "%s at %d×%d: row %d is %d cells in tmux: %q", what, w, h, i, widths[i], r)
 		rs := []rune(r)
 		if i == 0 || i >= h-2 || len(rs) < 2 {
