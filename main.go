@@ -227,6 +227,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			PresenceAge:  s.presenceAge,
 			Background:   s.background,
 			Warnings:     a.warnings,
+			CopyNote:     tmuxCopyNote(os.Getenv("TMUX")),
 		})
 	}
 	var m tea.Model

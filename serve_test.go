@@ -474,7 +474,7 @@ func TestServeBrowserSession(t *testing.T) {
 		c.keys("j")
 	}
 	c.keys("y")
-	c.waitOutput("\x1b]52;c;"+base64.StdEncoding.EncodeToString([]byte(ext)), "copied extension "+ext)
+	c.waitOutput("\x1b]52;c;"+base64.StdEncoding.EncodeToString([]byte(ext)), "sent extension "+ext)
 
 	c.keys("q")
 	require.Equal(t, 0, c.exit())

@@ -21,9 +21,25 @@ var testNow = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 
 func fixedNow() time.Time { return testNow }
 
-// asciiRenderer draws without colour, so any ESC byte in a frame is a leak.
+// asciiRenderer draws without colour, so any ESC byte in a frame is a leak
+// (its environment is empty: a NO_COLOR of the test's own would add
+// attributes).
 func asciiRenderer() *lipgloss.Renderer {
-	return lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	return lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii), termenv.WithEnvironment(testEnv(nil)))
+}
+
+// testEnv is an environment for a renderer.
+type testEnv []string
+
+func (e testEnv) Environ() []string { return e }
+
+func (e testEnv) Getenv(k string) string {
+	for _, kv := range e {
+		if name, v, ok := strings.Cut(kv, "="); ok && name == k {
+			return v
+		}
+	}
+	return ""
 }
 
 // smallPortalOrg is a small company as the fake portal stores it: every

@@ -9,6 +9,12 @@ import (
 // onKey routes a key by mode, then by focus. ctrl+c always quits; esc goes
 // back and never quits.
 func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
+	if k.Paste {
+		return m.onPaste(k.Runes)
+	}
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && m.mode != modeSearch {
+		return m.onBurst(k)
+	}
 	if k.String() == "ctrl+c" {
 		return m.quit()
 	}
@@ -53,10 +59,15 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		}
 		return m.copy("extension", p.Extension)
 	case key.Matches(k, m.keys.CopyMenu):
-		if m.people.current() == nil {
+		p := m.people.current()
+		if p == nil {
 			return m.showToast("no person highlighted")
 		}
+		if len(copyItems(p)) == 0 {
+			return m.showToast("nothing to copy")
+		}
 		m.mode, m.copyIdx = modeCopy, 0
+		m.toast = "" // esc must not bring back the last copy's toast
 	case key.Matches(k, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
@@ -67,6 +78,41 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.peopleKey(k)
 	}
 	return nil
+}
+
+// onBurst handles several runes that arrived in one read (typeahead, a slow
+// link, an auto-typer): outside a text field each rune is a key of its own;
+// once a key opens the search, the runes after it are its text.
+func (m *Model) onBurst(k tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range k.Runes {
+		if m.mode == modeSearch {
+			cmds = append(cmds, m.searchKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}))
+			break
+		}
+		cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt}))
+		if m.ctx.Err() != nil { // a key quit: the rest is not for this program
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// onPaste puts pasted text (bracketed paste) into the search field, opening
+// it when the browser shows; pasted text is never taken for keys. The field
+// cleans it (safetext).
+func (m *Model) onPaste(rs []rune) tea.Cmd {
+	switch m.mode {
+	case modeNormal:
+		m.openSearch()
+	case modeSearch:
+	default:
+		return nil // help and the copy menu have no field
+	}
+	if !m.search.input.update(tea.KeyMsg{Type: tea.KeyRunes, Runes: rs}) {
+		return nil
+	}
+	return m.runSearch()
 }
 
 // page is how many rows a page key moves.
@@ -174,9 +220,21 @@ func (m *Model) refresh() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// copyItems are the entries of the copy menu.
+// allCopyItems are what the copy menu can offer.
+func allCopyItems(p *directory.Person) [][2]string {
+	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}}
+}
+
+// copyItems are the entries of the copy menu: what p has of e-mail, work
+// phone, mobile and name. Each is chosen by its first letter.
 func copyItems(p *directory.Person) [][2]string {
-	return [][2]string{{"e-mail", p.Email}, {"mobile", p.Mobile}, {"name", p.Name}}
+	var items [][2]string
+	for _, it := range allCopyItems(p) {
+		if it[1] != "" {
+			items = append(items, it)
+		}
+	}
+	return items
 }
 
 func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
@@ -186,6 +244,10 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	items := copyItems(p)
+	if len(items) == 0 {
+		m.mode = modeNormal
+		return nil
+	}
 	switch {
 	case key.Matches(k, m.keys.Back, m.keys.CopyMenu):
 		m.mode = modeNormal
@@ -198,7 +260,8 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		it := items[m.copyIdx]
 		return m.copy(it[0], it[1])
 	default:
-		for _, it := range items {
+		// Every entry's letter works; one the person lacks says so.
+		for _, it := range allCopyItems(p) {
 			if k.String() == it[0][:1] {
 				m.mode = modeNormal
 				return m.copy(it[0], it[1])
@@ -209,7 +272,9 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 }
 
 // copy writes text to the clipboard (OSC52 through the session's output
-// unless Options.Copy is set) and confirms with a toast.
+// unless Options.Copy is set) and says so. A terminal never answers OSC52,
+// and tmux drops it unless set-clipboard is on, so the toast says what was
+// sent, not that it arrived (with Options.CopyNote, e.g. the tmux setting).
 func (m *Model) copy(what, text string) tea.Cmd {
 	if text == "" {
 		return m.showToast("no " + what + " to copy")
@@ -219,7 +284,11 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	} else {
 		m.r.Output().Copy(text)
 	}
-	return m.showToast("✓ copied " + what + " " + text)
+	toast := "sent " + what + " " + text + " to the clipboard (OSC52)"
+	if m.copyNote != "" {
+		toast += " · " + m.copyNote
+	}
+	return m.showToast(toast)
 }
 
 func (m *Model) openSearch() tea.Cmd {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
@@ -216,7 +217,7 @@ func (m *Model) peopleView(w, h int, focused bool) []string {
 		case !p.loaded && m.peopleErr != "":
 			return m.paneFailure(m.peopleErr, w, h)
 		case !p.loaded:
-			msg = m.spin.View() + " loading people…"
+			msg = ansi.Strip(m.spin.View()) + " loading people…" // plain: the row measures it
 		}
 		return fill(append(lines, m.st.muted.on(cell(" "+msg, w))), w, h)
 	}
@@ -246,17 +247,27 @@ func (m *Model) peopleView(w, h int, focused bool) []string {
 }
 
 // peopleSplit divides the people pane's h rows between the list and the
-// details of the highlighted person (after a rule).
+// details of the highlighted person (after a rule). The split depends on h
+// only, so the list keeps its height while the cursor moves; details that
+// do not fit end in a line saying how many are hidden.
 func (m *Model) peopleSplit(w, h int) (listH int, details []string) {
 	if h < 6 {
 		return h, nil
 	}
 	details = m.details(m.people.current(), w-1)
-	details = details[:min(len(details), max(2, (h-1)/2), 7)]
 	if len(details) == 0 {
 		return h, nil
 	}
-	return h - len(details) - 1, details
+	dh := min(max(2, (h-1)/2), 6)
+	if len(details) > dh {
+		hidden := len(details) - dh + 1
+		more := "… " + strconv.Itoa(hidden) + " more lines (a taller window shows them)"
+		if hidden == 1 {
+			more = "… 1 more line (a taller window shows it)"
+		}
+		details = append(details[:dh-1:dh-1], m.st.muted.on(cell(more, w-1)))
+	}
+	return h - dh - 1, fill(details, w-1, dh)
 }
 
 // details are the lines describing p, each exactly w cells: the name and the

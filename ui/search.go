@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/b24org/b24org/directory"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/b24org/b24org/safetext"
 )
 
 // searchLimit is how many results a local search keeps.
@@ -129,13 +129,5 @@ func (m *Model) personPath(p *directory.Person) string {
 
 // fitANSI cuts or pads a styled string to exactly w cells.
 func fitANSI(s string, w int) string {
-	n := ansi.StringWidth(s)
-	if n > w {
-		s = ansi.Truncate(s, w, "")
-		n = ansi.StringWidth(s)
-	}
-	if n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
+	return safetext.Fit(s, w)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
@@ -90,7 +91,7 @@ func (m *Model) treeView(w, h int, focused bool) []string {
 	if len(t.rows) == 0 {
 		msg := "no departments"
 		if m.treeLoading {
-			msg = m.spin.View() + " loading departments…"
+			msg = ansi.Strip(m.spin.View()) + " loading departments…" // plain: the row measures it
 		} else if m.treeErr != "" {
 			return m.paneFailure(m.treeErr, w, h)
 		}

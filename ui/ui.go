@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Default intervals.
@@ -29,6 +31,7 @@ type Options struct {
 	Keys         KeyMap             // zero: DefaultKeyMap()
 	Palette      Palette
 	Copy         func(text string) // writes text to the clipboard (OSC52); nil: the renderer's output
+	CopyNote     string            // said after each copy, e.g. the tmux setting OSC52 needs there
 	Threshold    time.Duration     // online threshold; zero: directory.DefaultThreshold
 	RefreshEvery time.Duration     // presence refresh of the visible department; zero: 60s
 	// PresenceAge is how old the presence in search results may be; zero:
@@ -64,18 +67,19 @@ const (
 // Model is the root model. It is used through a pointer; Update and View
 // must be called from one goroutine (as tea.Program does).
 type Model struct {
-	dir    *directory.Directory
-	org    *directory.Org
-	ctx    context.Context
-	cancel context.CancelFunc
-	r      *lipgloss.Renderer
-	st     styles
-	keys   KeyMap
-	help   help.Model
-	spin   spinner.Model
-	copyFn func(string)
-	nowFn  func() time.Time
-	after  func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
+	dir      *directory.Directory
+	org      *directory.Org
+	ctx      context.Context
+	cancel   context.CancelFunc
+	r        *lipgloss.Renderer
+	st       styles
+	keys     KeyMap
+	help     help.Model
+	spin     spinner.Model
+	copyFn   func(string)
+	copyNote string
+	nowFn    func() time.Time
+	after    func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
 
 	changed    <-chan struct{}                  // the Directory.Changed channel waited on
 	waitChange func(ch <-chan struct{}) tea.Cmd // waits for a change; tests replace it
@@ -113,8 +117,9 @@ type Model struct {
 		wait        time.Duration // a pause for the portal's time budget
 		ch          chan bgProgressMsg
 	}
-	toast   string
-	toastID int
+	toast    string
+	toastID  int
+	quitting bool // the browser quit: nothing more is drawn
 
 	// What View drew last, so that a frame draws and measures only what changed.
 	treeRows   rowMemo[treeRowKey]
@@ -141,9 +146,18 @@ func New(o Options) *Model {
 		parent = context.Background()
 	}
 	ctx, cancel := context.WithCancel(parent)
+	st := newStyles(r, o.Palette)
+	if r.ColorProfile() == termenv.Ascii && r.Output().EnvNoColor() {
+		// NO_COLOR asks for no colour, not for no attributes: draw as the
+		// mono theme does (bold, reverse, underline), which an Ascii
+		// profile would drop too.
+		attrs := lipgloss.NewRenderer(io.Discard)
+		attrs.SetColorProfile(termenv.ANSI)
+		st = newStyles(attrs, Palette{})
+	}
 	m := &Model{
 		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
-		st: newStyles(r, o.Palette), keys: keys, copyFn: o.Copy, nowFn: o.Now,
+		st: st, keys: keys, copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote), nowFn: o.Now,
 		threshold: o.Threshold, refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
@@ -334,6 +348,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 // quit stops every load of this session and ends the program.
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	m.cancel()
 	return tea.Quit
 }

@@ -78,8 +78,19 @@ func (m *Model) layout() screen {
 }
 
 // View draws the screen: every line exactly the terminal's width, never more
-// lines than its height.
+// lines than its height. Once the browser quits it draws nothing, so the
+// screen is blank when the terminal leaves the alternate screen: tmux, when
+// the window grew meanwhile, would put the rows of a last frame back above
+// the shell's prompt.
 func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	return m.frame()
+}
+
+// frame is the screen View draws.
+func (m *Model) frame() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
@@ -328,7 +339,7 @@ func (m *Model) progress(w int) string {
 	return text + " " + strings.Repeat("▰", full) + strings.Repeat("▱", bar-full)
 }
 
-// copyMenu is the one-line menu of Y: e-mail, mobile, name.
+// copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name.
 func (m *Model) copyMenu(w int) string {
 	p := m.people.current()
 	if p == nil {
@@ -375,10 +386,30 @@ func (m *Model) footer(w int) string {
 	default:
 		keys = m.keys.ShortHelp()
 	}
-	m.help.Width = max(0, w-1)
-	line := fitANSI(" "+m.help.ShortHelpView(keys), w)
+	line := fitANSI(" "+m.shortHelp(keys, w-1), w)
 	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, line: line}
 	return line
+}
+
+// shortHelp is the one-line help of keys in at most w cells. The last two
+// entries (help and quit) always show; each other entry shows, whole, when
+// it still fits.
+func (m *Model) shortHelp(keys []key.Binding, w int) string {
+	m.help.Width = 0 // measure whole entries; the choice below fits them to w
+	if len(keys) <= 2 {
+		m.help.Width = max(0, w)
+		return m.help.ShortHelpView(keys)
+	}
+	head, tail := keys[:len(keys)-2], keys[len(keys)-2:]
+	var kept []key.Binding
+	for _, b := range head {
+		try := append(append(append([]key.Binding{}, kept...), b), tail...)
+		if lipgloss.Width(m.help.ShortHelpView(try)) <= w {
+			kept = append(kept, b)
+		}
+	}
+	m.help.Width = max(0, w)
+	return m.help.ShortHelpView(append(kept, tail...))
 }
 
 // footerLine is the footer as last drawn, for a width and a mode.
@@ -416,7 +447,8 @@ func (m *Model) helpView(w, h int) []string {
 	}
 	out = append(out, cell("", w))
 	out = append(out, m.st.muted.on(cell(" In search: type to search, ↑↓ move, enter jumps to the person, esc back.", w)))
-	out = append(out, m.st.muted.on(cell(" Copy menu (Y): e e-mail, m mobile, n name.", w)))
+	out = append(out, m.st.muted.on(cell(" Copy menu (Y): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
+	out = append(out, m.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
 	m.helpOff = clamp(m.helpOff, 0, len(out)-h)
 	return fill(out[m.helpOff:], w, h)
 }

@@ -216,7 +216,11 @@ func HostileSamples() []string {
 		"Z\u0335\u0322\u031ba\u0336l\u0337g\u0334o\u0338", // stacked combining marks
 		"Multi\nLine\tName",                               // new line and tab
 		"\x1bP+q544e\x1b\\",                               // DCS: terminfo query
-		strings.Repeat("Wolfeschlegelsteinhausenbergerdorff ", 17)[:600], // 600 characters
-		strings.Repeat("宽", 300),                                         // 600 cells of wide characters
+		strings.Repeat("Wolfeschlegelsteinhausenbergerdorff ", 17)[:600],   // 600 characters
+		strings.Repeat("宽", 300),                                           // 600 cells of wide characters
+		"\U0001F469\u200d\U0001F4BB Zoë",                                   // an emoji ZWJ sequence (woman technologist)
+		"Сергей\u200d Петров",                                              // a ZWJ after a Cyrillic word
+		"\U0001F1E9\U0001F1EA Jürgen \U0001F44D\U0001F3FD",                 // a flag and a skin-tone emoji
+		"\U0001F3F3\ufe0f\u200d\U0001F308 Kim \u2764\ufe0f \u2060\ufeffQA", // ZWJ flag, presentation selectors, word joiner, BOM
 	}
 }
