@@ -436,9 +436,12 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	if s.err == nil && !idx.valid(false, words, digits) {
 		s.fail(errors.New("bad search index"))
 	}
-	var hits []hit
+	var (
+		hits  []hit
+		total int
+	)
 	if s.err == nil {
-		hits = idx.search(toks, limit)
+		hits, total = idx.search(toks, limit)
 	}
 
 	// The records of the hits, in file order.
@@ -490,7 +493,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		}
 	}
 	o := orgFrom(h.key, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
-	cs := &CacheSearch{Org: o, Complete: h.complete, Matches: make([]Match, 0, len(hits))}
+	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits))}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {
 			cs.Matches = append(cs.Matches, Match{Person: p, Score: ht.score})

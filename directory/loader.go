@@ -303,10 +303,11 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 	return o, nil
 }
 
-// SearchRemote asks the portal (used while the Org is not Complete): a query
-// of digits is looked up as an extension, anything else by the portal's
-// people search. The people found join the current snapshot, and the
-// returned pointers are the snapshot's. A query shorter than two characters
+// SearchRemote asks the portal: a query of digits is looked up as an
+// extension, anything else by the portal's people search. The people found
+// join the current snapshot, a known person updated only in the fields the
+// source carries (the search's objects are thinner than a full load's), and
+// the cache is written; the returned pointers are the snapshot's. A query shorter than two characters
 // finds nobody (the portal refuses it).
 func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, error) {
 	if d.client == nil {
@@ -332,7 +333,26 @@ func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, 
 	if len(found) == 0 {
 		return nil, nil
 	}
-	o := d.update(func(old *Org) *Org { return old.withPeople(found, nil) })
+	carries := make(map[int]api.Fields, len(users))
+	for _, u := range users {
+		carries[u.ID] |= u.Carries
+		if u.Carries == 0 {
+			carries[u.ID] = api.FieldsAll
+		}
+	}
+	o := d.update(func(old *Org) *Org {
+		// A thinner source (the portal's search) updates only the fields
+		// it carries: a search never blanks a known e-mail.
+		merged := make([]*Person, len(found))
+		for i, p := range found {
+			merged[i] = p
+			if known := old.Person(p.ID); known != nil {
+				merged[i] = mergeFields(known, p, carries[p.ID])
+			}
+		}
+		return old.withPeople(merged, nil)
+	})
+	d.saveQuietly()
 	out := make([]*Person, 0, len(users))
 	seen := map[int]bool{}
 	for _, u := range users {
