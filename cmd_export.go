@@ -51,6 +51,13 @@ sorted by id. Progress goes to stderr when stderr is a terminal.`,
 
 // runExport loads everything and prints it in format.
 func (a *app) runExport(ctx context.Context, format string) error {
+	if a.served != nil {
+		org, err := a.served.servedOrg(ctx)
+		if err != nil {
+			return err
+		}
+		return writeExport(a.stdout, org, format, a.served.threshold)
+	}
 	s, err := a.settings()
 	if err != nil {
 		return err
@@ -69,11 +76,17 @@ func (a *app) runExport(ctx context.Context, format string) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(a.stdout, 64<<10)
+	return writeExport(a.stdout, org, format, s.threshold)
+}
+
+// writeExport prints org in format (json or csv).
+func writeExport(w io.Writer, org *directory.Org, format string, threshold time.Duration) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	var err error
 	if format == "csv" {
-		err = writeCSV(out, exportPeople(org, time.Now(), s.threshold))
+		err = writeCSV(out, exportPeople(org, time.Now(), threshold))
 	} else {
-		err = writeJSON(out, exportData(org, time.Now(), s.threshold))
+		err = writeJSON(out, exportData(org, time.Now(), threshold))
 	}
 	if err == nil {
 		err = out.Flush()

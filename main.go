@@ -17,6 +17,7 @@ import (
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 )
@@ -41,6 +42,13 @@ func main() {
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()),
+		termWidth: func() int {
+			w, _, err := term.GetSize(os.Stdout.Fd())
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}))
 }
 
@@ -50,12 +58,16 @@ type env struct {
 	getenv           func(string) string
 	stdoutIsTerminal bool
 	stderrIsTerminal bool
+	termWidth        func() int // stdout's terminal width, 0 when unknown (nil: unknown)
 }
 
 // app is one run of the program: its environment and its global flags.
 type app struct {
 	*env
 	flags flagValues
+	// served is the server when the run is an SSH session's command: then
+	// find and export use its shared directory and settings.
+	served *sshService
 }
 
 // run executes the command line args and returns the exit code.

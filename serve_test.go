@@ -262,7 +262,7 @@ func TestServeCommands(t *testing.T) {
 
 	r = f.run(t, "help")
 	require.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, "find [--json] QUERY")
+	assert.Contains(t, r.stdout, "find [--json] [--limit N] QUERY")
 	r = f.run(t, "version")
 	require.Equal(t, 0, r.code)
 	assert.Equal(t, versionText(), r.stdout)
@@ -501,12 +501,12 @@ func TestServeSessionLimits(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	r := f.run(t, "version")
-	requireOneLine(t, r, 1)
+	requireOneLine(t, r, exitError) // a refusal is 2: 1 is find's "matched no one"
 	assert.Contains(t, r.stderr, "the server is full (1 sessions)")
 	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
 
 	// No keystroke: the idle timeout ends the browser, and says so.
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit())
 	assert.Equal(t, "b24org: "+errIdle.Error()+"\r\n", c.stderr.String())
 	assert.Contains(t, c.output(), "\x1b[?1049l", "the terminal is restored first")
 	f.log.waitLog(t, "refused", "idle timeout")
@@ -515,7 +515,7 @@ func TestServeSessionLimits(t *testing.T) {
 	f = newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	c = f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit())
 	assert.Contains(t, c.stderr.String(), errMaxSession.Error())
 }
 
@@ -542,7 +542,7 @@ func TestServeShutdownEndsSessions(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	cancel()
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit(), "a refusal is status 2, as every error")
 	assert.Contains(t, c.stderr.String(), errShutdown.Error())
 }
 

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +29,10 @@ type FindOptions struct {
 	Refresh bool
 	// Progress reports a whole-directory load (may be nil).
 	Progress func(done, total int)
+	// AskOnly never loads the whole directory: while the snapshot is not
+	// complete the portal is asked about the query only (a server, whose
+	// own loads fill the directory that every session shares).
+	AskOnly bool
 }
 
 // Found is one person of a FindResult and what matched.
@@ -76,6 +81,13 @@ type FindResult struct {
 //     nothing known it is an error.
 func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
 	var cacheErr error
+	if snap := d.Snapshot(); !o.Refresh && snap.Complete() {
+		ms, total := snap.SearchCount(query, o.Limit)
+		return &FindResult{
+			Org: snap, People: found(ms, query), Total: total, Complete: true,
+			Known: snap.PersonCount(), Expected: snap.expectedPeople(),
+		}, nil
+	}
 	if !o.Refresh {
 		cs, err := d.SearchCache(query, o.Limit)
 		cacheErr = err
@@ -100,7 +112,7 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 	switch {
 	case d.client == nil:
 		portalErr = ErrNoClient
-	case o.Refresh && snap.Complete():
+	case (o.Refresh && snap.Complete()) || o.AskOnly:
 		if _, err := d.SearchRemote(ctx, query); err != nil {
 			portalErr = err
 		}
@@ -113,7 +125,7 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 		return nil, ctx.Err()
 	}
 	snap = d.Snapshot()
-	if portalErr != nil && snap.PersonCount() == 0 {
+	if portalErr != nil && (snap.PersonCount() == 0 || !unreachable(portalErr)) {
 		return nil, portalErr
 	}
 	ms, total := snap.SearchCount(query, o.Limit)
@@ -122,6 +134,19 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 		Known: snap.PersonCount(), Expected: snap.expectedPeople(),
 		PortalErr: portalErr, CacheErr: cacheErr,
 	}, nil
+}
+
+// unreachable reports whether err says the portal could not be reached or
+// was too busy (an answer from the cache is then better than none), rather
+// than that it refused (bad credentials, a missing scope: that needs fixing).
+func unreachable(err error) bool {
+	var pe *api.Error
+	if errors.As(err, &pe) {
+		c := pe.Class()
+		return c == api.ClassRetryable || c == api.ClassRateLimited
+	}
+	var te *api.TransportError
+	return errors.As(err, &te) || errors.Is(err, ErrNoClient)
 }
 
 // Partial is the one line that says an answer is not complete, "" when it is.
