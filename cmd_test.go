@@ -23,7 +23,6 @@ var personFields = []string{
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
 }
 
-
 // asciiName reports whether s is a plain Latin word.
 func asciiName(s string) bool {
 	if len(s) < 3 {
