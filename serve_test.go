@@ -228,6 +228,8 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 	for _, args := range [][]string{
 		{"find", u.LastName}, {"find", "--json", u.LastName}, {"find", u.Extension},
 		{"find", strings.ToLower(u.FirstName), u.LastName}, {"find", "--json", "zzzznobody"},
+		{"find", "--json=true", u.LastName}, {"find", "--limit", "5", "a"}, {"find", "--limit=2", "--json", "a"},
+		{"find", "--jsno", "a"}, {"find", "--limit", "-1", "a"}, {"find", "--", "-a"},
 	} {
 		local := e.run(t, append([]string{"--webhook", f.webhook}, args...)...)
 		remote := f.run(t, strings.Join(args, " "))
@@ -235,6 +237,20 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 		assert.Equal(t, local.stdout, remote.stdout, "%v", args)
 		assert.Equal(t, local.stderr, remote.stderr, "%v", args)
 	}
+	limited := f.run(t, "find --limit 5 a")
+	assert.Regexp(t, `^b24org: 5 of [0-9,]+ shown; --limit 0 for all\n$`, limited.stderr)
+
+	// find -h: the same help, less the command line's global flags (the
+	// server has chosen the portal, the cache and the theme).
+	local := e.run(t, "find", "-h")
+	remote := f.run(t, "find -h")
+	require.Equal(t, 0, remote.code, remote.stderr)
+	require.Equal(t, 0, local.code, local.stderr)
+	own, _, ok := strings.Cut(local.stdout, "\nGlobal Flags:")
+	require.True(t, ok, local.stdout)
+	assert.Equal(t, strings.TrimSpace(own), strings.TrimSpace(remote.stdout))
+	assert.Contains(t, remote.stdout, "--limit int")
+
 	found := f.run(t, "find "+u.LastName)
 	require.Contains(t, found.stdout, u.Extension)
 	requireOneLine(t, f.run(t, "find zzzznobody"), exitNoMatch)
