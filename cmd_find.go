@@ -224,14 +224,14 @@ var matchLabels = map[string]string{
 func findColumns(now time.Time) []tableColumn {
 	cut := safetext.Truncate
 	return []tableColumn{
-		{"NAME", 14, func(p *personJSON) string { return p.Name }, cut},
+		{"NAME", 12, func(p *personJSON) string { return p.Name }, cut},
 		{"EXT", 0, func(p *personJSON) string { return p.Extension }, cut},
 		{"MATCH", 0, func(p *personJSON) string { return matchLabels[p.Match] }, cut},
 		{"POSITION", 8, func(p *personJSON) string { return p.Position }, cut},
 		{"MOBILE", 8, func(p *personJSON) string { return p.Mobile }, cut},
-		{"E-MAIL", 10, func(p *personJSON) string { return p.Email }, cut},
-		{"DEPARTMENT", 10, department, truncateLeft},
-		{"STATUS", 8, func(p *personJSON) string { return status(p, now) }, cut},
+		{"E-MAIL", 8, func(p *personJSON) string { return p.Email }, cut},
+		{"DEPARTMENT", 8, department, truncateLeft},
+		{"STATUS", 6, func(p *personJSON) string { return status(p, now) }, cut},
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/safetext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -237,4 +239,39 @@ func TestFindExitCodes(t *testing.T) {
 	// No cache and no portal: nothing to answer from.
 	r = newRunEnv(t).run(t, "--webhook", url, "--retries", "0", "find", u.LastName)
 	requireOneErrorLine(t, r)
+}
+
+// TestFindFitsTheTerminal: in an 80-column terminal (tmux) the table fits,
+// no row wraps; into a pipe the same rows come whole.
+func TestFindFitsTheTerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed by this test: install it (apt-get install tmux)")
+	}
+	e := newRunEnv(t)
+	piped := e.run(t, "--demo", "find", "--limit", "8", "an")
+	require.Equal(t, 0, piped.code, piped.stderr)
+	widest := 0
+	for _, l := range strings.Split(strings.TrimRight(piped.stdout, "\n"), "\n") {
+		widest = max(widest, safetext.Width(l))
+	}
+	require.Greater(t, widest, 80, "the piped rows are whole, wider than the terminal below")
+	assert.NotContains(t, piped.stdout, "…", "nothing is cut in a pipe")
+
+	dir := t.TempDir()
+	x := &tmux{t: t, sock: filepath.Join(dir, "tmux.sock"), env: append(e.vars[:len(e.vars):len(e.vars)], "LANG=C.UTF-8", "LC_ALL=C.UTF-8")}
+	x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "80", "-y", "24",
+		"sh", "-c", testBinaryPath+" --demo find --limit 8 an; echo FIND-DONE; sleep 60")
+	t.Cleanup(func() { _, _ = x.run("kill-server") })
+	x.waitText("FIND-DONE")
+	joined := x.must("capture-pane", "-p", "-J", "-t", "tui") // wrapped rows joined back: a wrap shows as a long line
+	rows := 0
+	for _, l := range strings.Split(joined, "\n") {
+		if strings.TrimSpace(l) == "" || strings.Contains(l, "FIND-DONE") {
+			continue
+		}
+		rows++
+		assert.LessOrEqual(t, safetext.Width(strings.TrimRight(l, " ")), 80, "row %q", l)
+	}
+	assert.GreaterOrEqual(t, rows, 9, "a title and eight people: %s", joined)
+	assert.Regexp(t, `(?m)^NAME +EXT +MATCH +POSITION`, joined)
 }
