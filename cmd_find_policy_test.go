@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -274,4 +276,34 @@ func TestFindFitsTheTerminal(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, rows, 9, "a title and eight people: %s", joined)
 	assert.Regexp(t, `(?m)^NAME +EXT +MATCH +POSITION`, joined)
+}
+
+// TestAnOldCacheIsRebuiltWithOneWarning: a cache file of the previous
+// format is ignored with one line and rebuilt complete by the next find.
+func TestAnOldCacheIsRebuiltWithOneWarning(t *testing.T) {
+	org := testOrg(time.Now())
+	p := startPortal(t, org, fakeportal.Options{})
+	u := pickPerson(t, org)
+	e := newRunEnv(t)
+	url := p.WebhookURL()
+	r := e.run(t, "--webhook", url, "export")
+	require.Equal(t, 0, r.code, r.stderr)
+	files, err := filepath.Glob(filepath.Join(e.cache, "b24org", "*.cache"))
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	data, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	binary.LittleEndian.PutUint32(data[len("b24orgC\n"):], 2) // the previous format's version
+	require.NoError(t, os.WriteFile(files[0], data, 0o600))
+
+	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^b24org: ignoring the directory cache: cache file .* has format version 2, not 3; it will be rebuilt\n$`, r.stderr)
+	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stderr, "rebuilt")
+	p.Close()
+	r = e.run(t, "--webhook", url, "--retries", "0", "find", "--json", u.LastName)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stderr, "rebuilt complete: no portal needed")
 }

@@ -7,12 +7,15 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian). Version 2 lays the payload out so that `find` keeps only
+// (little endian). Version 3 is version 2 with two more times in meta:
+// when the tree was last confirmed and when people were last merged in
+// without a whole load (FetchedAt is when the whole directory last loaded).
+// Version 2 lays the payload out so that `find` keeps only
 // what it needs: numbers are varints, strings length-prefixed, times Unix
 // nanoseconds (0 for unknown), and the lists the search reads are plain
 // uint32 arrays (count, then 4 bytes each) that decode in one pass:
 //
-//	meta      key, FetchedAt, Complete, number of people
+//	meta      key, FetchedAt, Complete, tree confirmed, last merge, number of people
 //	tree      departments: ID, name, sort, parent, head
 //	members   one length-prefixed block: member IDs per department, then the
 //	          loaded departments
@@ -58,7 +61,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 2
+	cacheVersion = 3
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -344,6 +347,8 @@ func encodeCacheAs(o *Org, key string) []byte {
 	b = appendString(b, key)
 	b = appendTime(b, o.fetchedAt)
 	b = appendBool(b, o.complete)
+	b = appendTime(b, o.confirmed.Tree)
+	b = appendTime(b, o.confirmed.Merged)
 	b = binary.AppendUvarint(b, uint64(len(o.people)))
 
 	b = binary.AppendUvarint(b, uint64(len(o.st.depts)))

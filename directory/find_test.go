@@ -50,6 +50,9 @@ func TestSearchAfterAFullLoadChangesOnlyWhatItCarries(t *testing.T) {
 	require.True(t, ok)
 	assert.True(t, reread.Snapshot().Complete())
 	assert.Equal(t, before.Email, reread.Snapshot().Person(target.ID).Email)
+	conf := reread.Snapshot().Confirmed()
+	assert.False(t, conf.Tree.IsZero(), "the file says when the tree was confirmed")
+	assert.False(t, conf.Merged.Before(reread.Snapshot().FetchedAt()), "and when the search was merged in, after the whole load")
 }
 
 // TestASubsetNeverReplacesACompleteCache: a process that knows a few people

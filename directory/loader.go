@@ -417,6 +417,7 @@ func (o *Org) withTree(deps []Department, members map[int][]int, now time.Time) 
 		fetched = now
 	}
 	next := assemble(o.portal, fetched, complete && o.complete, st, mem, o.people, loaded)
+	next.confirmed = Confirmed{Tree: now, Merged: o.confirmed.Merged}
 	if idx := o.idx.Load(); idx != nil {
 		next.idx.Store(idx) // the same people: the index stays valid
 	}
@@ -454,6 +455,7 @@ func (o *Org) withPeople(people []*Person, members map[int][]int) *Org {
 		fetched = time.Now()
 	}
 	next := assemble(o.portal, fetched, o.complete, o.st, mem, mergePeople(o.people, people), loaded)
+	next.confirmed = Confirmed{Tree: o.confirmed.Tree, Merged: time.Now()}
 	if o.knowsAsIs(people) {
 		o.reuseIndex(next) // a presence refresh: the index stays valid
 	}
@@ -503,5 +505,7 @@ func (o *Org) withEveryone(people []*Person, now time.Time) *Org {
 	for _, dep := range o.st.depts {
 		loaded[dep.ID] = true
 	}
-	return assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
+	next := assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
+	next.confirmed = Confirmed{Tree: o.confirmed.Tree}
+	return next
 }
