@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -122,16 +121,7 @@ func (a *app) progress() (func(done, total int), func()) {
 }
 
 // thousands writes n with comma group separators: 12,400.
-func thousands(n int) string {
-	s, sign := strconv.Itoa(n), ""
-	if n < 0 {
-		s, sign = s[1:], "-"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
+func thousands(n int) string { return directory.Thousands(n) }
 
 // exportData is the whole directory, sorted by id.
 func exportData(org *directory.Org, now time.Time, threshold time.Duration) exportJSON {

@@ -147,7 +147,7 @@ beat the config file.`,
 	f.StringVar(&a.flags.rate, "rate", "", "the portal's rate limit: standard (2/s) or enterprise (5/s) (default standard)")
 	f.StringVar(&a.flags.cacheDir, "cache-dir", "", "where the directory cache lives (default $XDG_CACHE_HOME/b24org)")
 	f.BoolVar(&a.flags.noCache, "no-cache", false, "neither read nor write the disk cache")
-	f.BoolVar(&a.flags.refresh, "refresh", false, "ignore the cached directory for this run and ask the portal")
+	f.BoolVar(&a.flags.refresh, "refresh", false, "ask the portal now about what this command needs (the cache keeps the rest)")
 	f.BoolVar(&a.flags.demo, "demo", false, "use the built-in demo portal (no network, no config)")
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
