@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -53,6 +52,13 @@ sorted by id. Progress goes to stderr when stderr is a terminal.`,
 
 // runExport loads everything and prints it in format.
 func (a *app) runExport(ctx context.Context, format string) error {
+	if a.served != nil {
+		org, err := a.served.servedOrg(ctx)
+		if err != nil {
+			return err
+		}
+		return writeExport(a.stdout, org, format, a.served.threshold)
+	}
 	a.terminalNotes()
 	s, err := a.settings()
 	if err != nil {
@@ -76,11 +82,17 @@ func (a *app) runExport(ctx context.Context, format string) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(a.stdout, 64<<10)
+	return writeExport(a.stdout, org, format, s.threshold)
+}
+
+// writeExport prints org in format (json or csv).
+func writeExport(w io.Writer, org *directory.Org, format string, threshold time.Duration) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	var err error
 	if format == "csv" {
-		err = writeCSV(out, exportPeople(org, time.Now(), s.threshold))
+		err = writeCSV(out, exportPeople(org, time.Now(), threshold))
 	} else {
-		err = writeJSON(out, exportData(org, time.Now(), s.threshold))
+		err = writeJSON(out, exportData(org, time.Now(), threshold))
 	}
 	if err == nil {
 		err = out.Flush()
@@ -100,8 +112,8 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	if !a.stderrIsTerminal {
 		return nil, nil, func() {}
 	}
+	a.terminalNotes()
 	var mu sync.Mutex
-	drawn := false
 	done, total := 0, 0
 	var note string
 	draw := func() {
@@ -112,8 +124,7 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 		if note != "" {
 			line += " · " + note
 		}
-		fmt.Fprintf(a.stderr, "\r%s\x1b[K", line)
-		drawn = true
+		a.status.show(line)
 	}
 	report := func(d, t int) {
 		mu.Lock()
@@ -137,13 +148,7 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 		}
 		draw()
 	}
-	end := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if drawn {
-			fmt.Fprint(a.stderr, "\r\x1b[K")
-		}
-	}
+	end := func() { a.status.clear() }
 	return report, pace, end
 }
 
@@ -153,16 +158,7 @@ func roughDuration(d time.Duration) string {
 }
 
 // thousands writes n with comma group separators: 12,400.
-func thousands(n int) string {
-	s, sign := strconv.Itoa(n), ""
-	if n < 0 {
-		s, sign = s[1:], "-"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
+func thousands(n int) string { return directory.Thousands(n) }
 
 // exportData is the whole directory, sorted by id.
 func exportData(org *directory.Org, now time.Time, threshold time.Duration) exportJSON {

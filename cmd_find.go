@@ -9,50 +9,101 @@ import (
 	"strings"
 	"time"
 
+	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 )
 
-// findLimit bounds the number of people find prints.
-const findLimit = 500
+// defaultFindLimit is how many people find prints unless --limit says otherwise.
+const defaultFindLimit = 50
 
 // findCmd is `b24org find`.
 func (a *app) findCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		limit  int
+	)
 	cmd := &cobra.Command{
-		Use:   "find [--json] QUERY...",
+		Use:   "find [--json] [--limit N] QUERY...",
 		Short: "Print the people matching a name, an extension or an e-mail",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
-accent-blind, Latin and Cyrillic both ways), a phone extension (exact or prefix),
-or an e-mail address.
+accent-blind, Latin and Cyrillic both ways), a phone extension (exact, then
+extensions that begin with it in numeric order, then phones that hold the
+digits), or an e-mail address. Each person says what matched (MATCH, or
+"match" in --json).
 
-It answers from the directory cache when there is one (and says how old it is
-when it is older than the freshness setting, 10 minutes by default); without a
-cache, or with --refresh, it asks the portal.
+It answers from the directory cache when the cache holds the whole directory
+(and says how old it is when it is older than the freshness setting, 10
+minutes by default). Otherwise it loads the whole directory from the portal
+(a few requests; the cache is then complete), so that the answer is complete.
+With --refresh it asks the portal about the query and merges what it says
+into the cache, which keeps everything else. When the portal cannot be
+asked, the answer comes from what the cache holds and stderr says it is
+partial.
+
+At most --limit people are printed (0 for all); stderr says when some were
+left out.
 
 Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
   b24org find johnson anna
   b24org find 1042
+  b24org find --limit 0 ivanov
   b24org --demo find --json ivan | jq '.[0].extension'`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if strings.TrimSpace(strings.Join(args, " ")) == "" {
+			if cleanQuery(args) == "" {
 				return errors.New("find needs a query: a name, an extension or an e-mail (see b24org find --help)")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runFind(cmd.Context(), strings.Join(args, " "), asJSON)
+			if limit < 0 {
+				return fmt.Errorf("--limit %d: use 0 (all) or more (see b24org find --help)", limit)
+			}
+			q := cleanQuery(args)
+			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
+				a.warn(fmt.Sprintf("the query held control characters; looking for %q", q))
+			}
+			return a.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
+	cmd.Flags().IntVar(&limit, "limit", defaultFindLimit, "print at most N people (0: all)")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see b24org find --help)", err)
+	})
 	return cmd
 }
 
+// findFlags are the flags of find.
+type findFlags struct {
+	json  bool
+	limit int
+}
+
+// cleanQuery joins the query words with their escape sequences and control
+// characters removed: what is searched and what messages quote.
+func cleanQuery(args []string) string {
+	return safetext.Clean(strings.Join(args, " "))
+}
+
 // runFind looks query up and prints the people found.
-func (a *app) runFind(ctx context.Context, query string, asJSON bool) error {
+func (a *app) runFind(ctx context.Context, query string, f findFlags) error {
+	if a.served != nil {
+		svc := a.served
+		svc.waitLoaded(ctx, findWait)
+		// The server's own loads fill its shared directory: a session only
+		// asks the portal about its query.
+		r, err := svc.dir.Find(ctx, query, directory.FindOptions{Limit: f.limit, AskOnly: true, PresenceAge: svc.presenceAge})
+		if err != nil {
+			return err
+		}
+		if line := r.Partial(); line != "" {
+			a.warn(line)
+		}
+		return printFound(a.stdout, a.warn, query, r, svc.threshold, f, 0)
+	}
 	a.terminalNotes()
 	s, err := a.settings()
 	if err != nil {
@@ -63,113 +114,77 @@ func (a *app) runFind(ctx context.Context, query string, asJSON bool) error {
 		return err
 	}
 	defer closeFn()
-	org, people, err := a.lookUp(ctx, s, d, query)
+	progress, pace, done := a.progress()
+	if pace != nil {
+		ctx = api.WithPace(ctx, pace)
+	}
+	r, err := d.Find(ctx, query, directory.FindOptions{Limit: f.limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
+	done()
 	if err != nil {
 		return err
 	}
-	// A whole directory (the cache's) holds presence as of when it was
-	// fetched; the portal's search brought it just now.
-	asOf := time.Now()
-	if org.Complete() {
-		asOf = org.FetchedAt()
+	if r.CacheErr != nil {
+		a.warn(fmt.Sprintf("ignoring the directory cache: %v", r.CacheErr))
 	}
-	if people, err = d.FreshPresence(ctx, people, asOf, s.presenceAge); err != nil {
-		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", roughAge(time.Since(asOf)), err))
+	if r.FromCache && r.Age > s.freshness {
+		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", roughAge(r.Age)))
 	}
-	return printFound(a.stdout, a.warn, query, org, people, s.threshold, asJSON)
+	if !s.demo {
+		if line := r.Partial(); line != "" {
+			a.warn(line)
+		}
+	}
+	if r.PresenceErr != nil {
+		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", roughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
+	}
+	return printFound(a.stdout, a.warn, query, r, s.threshold, f, a.tableWidth())
 }
 
-// printFound prints the people found in org for query as find does, local
-// or over SSH: one JSON array with asJSON ([] when none), else a table
-// aligned in terminal cells. When no one matched it returns errNoMatch,
-// having said so with warn (not with asJSON: the empty array says it).
-func printFound(w io.Writer, warn func(string), query string, org *directory.Org, people []*directory.Person,
-	threshold time.Duration, asJSON bool) error {
+// tableWidth is the width the find table must fit: the terminal's when
+// stdout is one, else 0 (no limit: a file or a pipe gets whole values).
+func (a *app) tableWidth() int {
+	if !a.stdoutIsTerminal || a.termWidth == nil {
+		return 0
+	}
+	if w := a.termWidth(); w > 0 {
+		return w
+	}
+	return 80
+}
+
+// printFound prints the result of find for query, local or over SSH: one
+// JSON array with --json ([] when none), else a table aligned in terminal
+// cells, at most width cells wide (0: no limit). When a limit left people
+// out, warn says how many. When no one matched it returns errNoMatch,
+// having said so with warn (not with --json: the empty array says it).
+func printFound(w io.Writer, warn func(string), query string, r *directory.FindResult,
+	threshold time.Duration, f findFlags, width int) error {
 	now := time.Now()
-	out := make([]personJSON, 0, len(people))
-	for _, p := range people {
-		out = append(out, newPersonJSON(p, org, now, threshold))
+	out := make([]personJSON, 0, len(r.People))
+	for _, fp := range r.People {
+		pj := newPersonJSON(fp.Person, r.Org, now, threshold)
+		pj.Match = fp.Match
+		out = append(out, pj)
 	}
 	var err error
-	if asJSON {
+	if f.json {
 		err = writeJSON(w, out)
 	} else if len(out) > 0 {
-		err = writeTable(w, out, now)
+		err = writeTable(w, out, now, width)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
 	}
 	if len(out) == 0 {
-		if !asJSON {
+		if !f.json {
 			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
 		}
 		return errNoMatch
 	}
+	if r.Total > len(out) {
+		warn(fmt.Sprintf("%s of %s shown; --limit 0 for all", thousands(len(out)), thousands(r.Total)))
+	}
 	return nil
-}
-
-// lookUp finds the people matching query: in the cache when it holds the
-// whole directory, else with the cheapest portal calls (the demo portal is
-// local, so there everything is loaded and searched here).
-func (a *app) lookUp(ctx context.Context, s settings, d *directory.Directory, query string) (*directory.Org, []*directory.Person, error) {
-	if s.demo {
-		if _, err := d.LoadTree(ctx); err != nil {
-			return nil, nil, err
-		}
-		org, err := d.LoadAll(ctx, nil)
-		if err != nil {
-			return nil, nil, err
-		}
-		return org, persons(org.Search(query, findLimit)), nil
-	}
-	if !s.refresh {
-		// A complete cache answers alone, and only the people found are
-		// read from it; a partial one goes into the snapshot, so that what
-		// the portal adds is written back beside it.
-		cs, err := d.SearchCache(query, findLimit)
-		switch {
-		case err != nil:
-			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
-		case cs != nil && cs.Complete:
-			if age := time.Since(cs.Org.FetchedAt()); age > s.freshness {
-				a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal", roughAge(age)))
-			}
-			return cs.Org, persons(cs.Matches), nil
-		case cs != nil:
-			if _, err := d.LoadCache(); err != nil {
-				a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
-			}
-		}
-	}
-	var (
-		org    *directory.Org
-		people []*directory.Person
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		org, err = d.LoadTree(gctx)
-		return err
-	})
-	g.Go(func() (err error) {
-		people, err = d.SearchRemote(gctx, query)
-		return err
-	})
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
-	}
-	if len(people) > findLimit {
-		people = people[:findLimit]
-	}
-	return org, people, nil
-}
-
-// persons returns the people of ms.
-func persons(ms []directory.Match) []*directory.Person {
-	people := make([]*directory.Person, len(ms))
-	for i, m := range ms {
-		people[i] = m.Person
-	}
-	return people
 }
 
 // roughAge says d in its largest unit: "45s", "12m", "3h", "2d".
@@ -193,26 +208,38 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// tableColumn is one column of the find table: its title, its widest
-// allowed width, its cell for a person, and how a long cell is shortened.
+// tableColumn is one column of the find table: its title, the width it
+// may be cut to on a terminal (0: never cut), its cell for a person, and
+// how a long cell is shortened.
 type tableColumn struct {
 	title   string
-	max     int
+	min     int
 	cell    func(p *personJSON) string
 	shorten func(s string, w int) string
+}
+
+// matchLabels are the short words of the MATCH column.
+var matchLabels = map[string]string{
+	directory.MatchExtension:       "ext",
+	directory.MatchExtensionPrefix: "ext…",
+	directory.MatchPhone:           "phone",
+	directory.MatchName:            "name",
+	directory.MatchEmail:           "e-mail",
+	directory.MatchPosition:        "position",
 }
 
 // findColumns are the columns of the find table at now.
 func findColumns(now time.Time) []tableColumn {
 	cut := safetext.Truncate
 	return []tableColumn{
-		{"NAME", 32, func(p *personJSON) string { return p.Name }, cut},
-		{"POSITION", 28, func(p *personJSON) string { return p.Position }, cut},
-		{"EXT", 10, func(p *personJSON) string { return p.Extension }, cut},
-		{"MOBILE", 20, func(p *personJSON) string { return p.Mobile }, cut},
-		{"E-MAIL", 32, func(p *personJSON) string { return p.Email }, cut},
-		{"DEPARTMENT", 44, department, truncateLeft},
-		{"STATUS", 40, func(p *personJSON) string { return status(p, now) }, cut},
+		{"NAME", 12, func(p *personJSON) string { return p.Name }, cut},
+		{"EXT", 0, func(p *personJSON) string { return p.Extension }, cut},
+		{"MATCH", 0, func(p *personJSON) string { return matchLabels[p.Match] }, cut},
+		{"POSITION", 8, func(p *personJSON) string { return p.Position }, cut},
+		{"MOBILE", 8, func(p *personJSON) string { return p.Mobile }, cut},
+		{"E-MAIL", 8, func(p *personJSON) string { return p.Email }, cut},
+		{"DEPARTMENT", 8, department, truncateLeft},
+		{"STATUS", 6, func(p *personJSON) string { return status(p, now) }, cut},
 	}
 }
 
@@ -259,34 +286,75 @@ func truncateLeft(s string, w int) string {
 	return "…" + string(r)
 }
 
-// writeTable prints people as a table aligned in terminal cells.
-func writeTable(w io.Writer, people []personJSON, now time.Time) error {
+// tableGap is the space between two columns.
+const tableGap = 2
+
+// writeTable prints people as a table aligned in terminal cells. With a
+// width (a terminal's) the widest columns are cut until the table fits;
+// without one (a file, a pipe) no value is cut.
+func writeTable(w io.Writer, people []personJSON, now time.Time, width int) error {
 	cols := findColumns(now)
-	cells := make([][]string, len(people)+1)
+	values := make([][]string, len(people))
 	widths := make([]int, len(cols))
-	for r := range cells {
-		cells[r] = make([]string, len(cols))
+	for c, col := range cols {
+		widths[c] = safetext.Width(col.title)
+	}
+	for r := range people {
+		values[r] = make([]string, len(cols))
 		for c, col := range cols {
-			v := col.title
-			if r > 0 {
-				v = col.shorten(col.cell(&people[r-1]), col.max)
-			}
-			cells[r][c] = v
+			v := col.cell(&people[r])
+			values[r][c] = v
 			widths[c] = max(widths[c], safetext.Width(v))
 		}
 	}
+	if width > 0 {
+		fitWidths(cols, widths, width)
+	}
 	var b strings.Builder
-	for _, row := range cells {
+	row := func(cells []string, cut bool) {
 		var line strings.Builder
-		for c, v := range row {
+		for c, v := range cells {
 			if c > 0 {
-				line.WriteString("  ")
+				line.WriteString(strings.Repeat(" ", tableGap))
+			}
+			if cut && safetext.Width(v) > widths[c] {
+				v = cols[c].shorten(v, widths[c])
 			}
 			line.WriteString(safetext.Pad(v, widths[c]))
 		}
 		b.WriteString(strings.TrimRight(line.String(), " "))
 		b.WriteByte('\n')
 	}
+	titles := make([]string, len(cols))
+	for c, col := range cols {
+		titles[c] = col.title
+	}
+	row(titles, false)
+	for _, v := range values {
+		row(v, true)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// fitWidths narrows the widest cuttable column, one cell at a time, until
+// the columns and their gaps fit width or none can be cut further.
+func fitWidths(cols []tableColumn, widths []int, width int) {
+	total := tableGap * (len(cols) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for total > width {
+		widest := -1
+		for c, col := range cols {
+			if col.min > 0 && widths[c] > max(col.min, safetext.Width(col.title)) && (widest < 0 || widths[c] > widths[widest]) {
+				widest = c
+			}
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+		total--
+	}
 }

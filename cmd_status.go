@@ -28,6 +28,13 @@ func (l *statusLine) show(text string) {
 	l.drawn = true
 }
 
+// clear removes the line, if one is drawn.
+func (l *statusLine) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.clearLocked()
+}
+
 // clearLocked removes the line, if one is drawn; l.mu is held.
 func (l *statusLine) clearLocked() {
 	if l.drawn {

@@ -18,6 +18,7 @@ import (
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 )
@@ -42,6 +43,13 @@ func main() {
 		getenv:           os.Getenv,
 		stdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()),
 		stderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()),
+		termWidth: func() int {
+			w, _, err := term.GetSize(os.Stdout.Fd())
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}))
 }
 
@@ -51,6 +59,7 @@ type env struct {
 	getenv           func(string) string
 	stdoutIsTerminal bool
 	stderrIsTerminal bool
+	termWidth        func() int // stdout's terminal width, 0 when unknown (nil: unknown)
 }
 
 // app is one run of the program: its environment and its global flags.
@@ -61,6 +70,9 @@ type app struct {
 	warnings []string             // what warn said, for the browser's status bar
 	onRetry  func(api.RetryEvent) // told about each pending retry (nil: nothing)
 	status   *statusLine          // the transient line on a terminal's stderr, once set up
+	// served is the server when the run is an SSH session's command: then
+	// find and export use its shared directory and settings.
+	served *sshService
 }
 
 // run executes the command line args and returns the exit code.
@@ -144,7 +156,7 @@ beat the config file.`,
 	f.StringVar(&a.flags.rate, "rate", "", "the portal's rate limit: standard (2/s) or enterprise (5/s) (default standard)")
 	f.StringVar(&a.flags.cacheDir, "cache-dir", "", "where the directory cache lives (default $XDG_CACHE_HOME/b24org)")
 	f.BoolVar(&a.flags.noCache, "no-cache", false, "neither read nor write the disk cache")
-	f.BoolVar(&a.flags.refresh, "refresh", false, "ignore the cached directory for this run and ask the portal")
+	f.BoolVar(&a.flags.refresh, "refresh", false, "ask the portal now about what this command needs (the cache keeps the rest)")
 	f.BoolVar(&a.flags.demo, "demo", false, "use the built-in demo portal (no network, no config)")
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")

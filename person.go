@@ -26,6 +26,8 @@ type personJSON struct {
 	LastSeen      *string  `json:"last_seen"`
 	AbsentUntil   *string  `json:"absent_until"`
 	Active        bool     `json:"active"`
+	// Match says what matched a find query (find only; export leaves it out).
+	Match string `json:"match,omitempty"`
 }
 
 // departmentJSON is one department in the output of export.

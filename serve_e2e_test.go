@@ -161,7 +161,7 @@ func TestSSHEndToEnd(t *testing.T) {
 
 		r := srv.ssh(t, user, "127.0.0.1", "launch", "rockets")
 		assert.Equal(t, 2, r.code)
-		assert.Equal(t, "b24org: unknown command \"launch\": the commands are find, export, help and version\n", r.stderr)
+		assert.Equal(t, "b24org: unknown command \"launch\" (see ssh HOST help)\n", r.stderr)
 		r = srv.ssh(t, user, "127.0.0.1", "export")
 		assert.Equal(t, 2, r.code)
 		assert.Contains(t, r.stderr, "export is not allowed")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
 )
 
 // findWait is how long a find waits for the first full load before it asks
@@ -172,11 +172,12 @@ func (s *servedSession) watchLimits(cancel context.CancelCauseFunc, limit, idle 
 }
 
 // refuseSession says why in one line on the session's stderr, logs it, and
-// ends the session with status 1.
+// ends the session with status 2, as every refusal and error (1 is find's
+// "matched no one").
 func (svc *sshService) refuseSession(s ssh.Session, why string) {
 	svc.logRefusal(s.Context(), why)
 	fmt.Fprintln(s.Stderr(), "b24org: "+why)
-	_ = s.Exit(1)
+	_ = s.Exit(exitError)
 }
 
 // program builds the browser of a PTY session: its own model, styled by a
@@ -261,41 +262,36 @@ func (svc *sshService) commandMiddleware(ssh.Handler) ssh.Handler {
 	}
 }
 
-// serveHelp is the help of the commands over SSH.
-const serveHelp = `b24org over SSH
-
-  ssh -t HOST                          the browser
-  ssh HOST find [--json] QUERY...      people matching a name, an extension or an e-mail
-  ssh HOST export [--format json|csv]  the whole directory (when the server allows it)
-  ssh HOST help                        this help
-  ssh HOST version                     the server's version
-
-find exits 0 when someone matched, 1 when no one did, 2 on an error.
-`
-
-// runCommand runs a session's command and returns its exit status.
+// runCommand runs a session's command with the same cobra commands as the
+// command line (find, export, version, help, with every flag form they
+// take there), reading and writing the session; it returns the exit status:
+// 0, 1 when find matched no one, 2 for every refusal and error.
 func (svc *sshService) runCommand(s *servedSession) int {
 	args := s.Command()
 	if len(args) == 0 {
 		return s.fail("no terminal and no command: connect with ssh -t for the browser, or run ssh HOST help")
 	}
-	switch args[0] {
-	case "find":
-		return svc.find(s, args[1:])
-	case "export":
-		if !svc.opts.allowExport {
-			svc.logRefusal(s.Context(), "export not allowed")
-			return s.fail("export is not allowed on this server")
-		}
-		return svc.export(s, args[1:])
-	case "help", "--help", "-h":
-		_, _ = io.WriteString(s, serveHelp)
-		return exitOK
-	case "version", "--version":
-		_, _ = io.WriteString(s, versionText())
-		return exitOK
+	if args[0] == "export" && !svc.opts.allowExport {
+		svc.logRefusal(s.Context(), "export not allowed")
+		return s.fail("export is not allowed on this server")
 	}
-	return s.fail(fmt.Sprintf("unknown command %q: the commands are find, export, help and version", safetext.Truncate(safetext.Clean(args[0]), 40)))
+	switch args[0] {
+	case "find", "export", "version", "help", "--help", "-h", "--version":
+	default:
+		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
+	}
+	a := &app{env: &env{stdout: s, stderr: s.Stderr(), getenv: func(string) string { return "" }}, served: svc}
+	root := a.servedRootCmd()
+	root.SetArgs(args)
+	root.SetIn(s)
+	err := root.ExecuteContext(s.ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errNoMatch):
+		return exitNoMatch
+	}
+	return s.failErr(err)
 }
 
 // fail writes one error line on stderr and returns exit status 2.
@@ -310,76 +306,6 @@ func (s *servedSession) failErr(err error) int {
 		return exitError
 	}
 	return s.fail(errorLine(err))
-}
-
-// find prints the people matching the query as the local find does.
-func (svc *sshService) find(s *servedSession, args []string) int {
-	asJSON, words, err := findArgs(args)
-	if err != nil {
-		return s.fail(err.Error())
-	}
-	query := strings.Join(words, " ")
-	if strings.TrimSpace(query) == "" {
-		return s.fail("find needs a query: a name, an extension or an e-mail")
-	}
-	org, people, err := svc.lookUp(s.ctx, query)
-	if err == nil && org.Complete() {
-		// The shared directory's presence is as old as its last refresh
-		// (or load); the people found get newer presence if it is older.
-		asOf := org.FetchedAt()
-		if age, ok := svc.dir.PresenceAge(); ok {
-			asOf = time.Now().Add(-age)
-		}
-		if fresh, perr := svc.dir.FreshPresence(s.ctx, people, asOf, svc.presenceAge); perr == nil {
-			people = fresh
-		}
-	}
-	if err == nil {
-		err = printFound(s, func(msg string) { s.fail(msg) }, query, org, people, svc.threshold, asJSON)
-	}
-	switch {
-	case errors.Is(err, errNoMatch):
-		return exitNoMatch
-	case err != nil:
-		return s.failErr(err)
-	}
-	return exitOK
-}
-
-// findArgs splits find's arguments into --json and the query words, as the
-// local find reads them; -- ends the flags.
-func findArgs(args []string) (asJSON bool, words []string, err error) {
-	for i, a := range args {
-		switch {
-		case a == "--":
-			return asJSON, append(words, args[i+1:]...), nil
-		case a == "--json":
-			asJSON = true
-		case len(a) > 1 && a[0] == '-':
-			return false, nil, fmt.Errorf("find: unknown flag %q; find takes --json and a query", safetext.Truncate(safetext.Clean(a), 40))
-		default:
-			words = append(words, a)
-		}
-	}
-	return asJSON, words, nil
-}
-
-// lookUp finds the people matching query: in the shared directory once it
-// holds everyone (waiting a while for the first load), else by asking the
-// portal.
-func (svc *sshService) lookUp(ctx context.Context, query string) (*directory.Org, []*directory.Person, error) {
-	svc.waitLoaded(ctx, findWait)
-	if org := svc.dir.Snapshot(); org.Complete() {
-		return org, persons(org.Search(query, findLimit)), nil
-	}
-	people, err := svc.dir.SearchRemote(ctx, query)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(people) > findLimit {
-		people = people[:findLimit]
-	}
-	return svc.dir.Snapshot(), people, nil
 }
 
 // waitLoaded waits for the first load to end, at most max (0: no limit).
@@ -397,44 +323,63 @@ func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
 	}
 }
 
-// export prints the whole directory as the local export does.
-func (svc *sshService) export(s *servedSession, args []string) int {
-	format := "json"
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--format" && i+1 < len(args):
-			i++
-			format = args[i]
-		case strings.HasPrefix(a, "--format="):
-			format = strings.TrimPrefix(a, "--format=")
-		default:
-			return s.fail(fmt.Sprintf("export: unexpected %q; export takes --format json|csv", safetext.Truncate(safetext.Clean(a), 40)))
+// servedRootCmd is the command tree of an SSH session: the command line's
+// own find, export and version (and cobra's help), without the flags that
+// choose a portal, a cache or a theme: the server has chosen them.
+func (a *app) servedRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "b24org",
+		Short: "b24org over SSH",
+		Long: `b24org over SSH
+
+  ssh -t HOST                                   the browser
+  ssh HOST find [--json] [--limit N] QUERY...   people matching a name, an extension or an e-mail
+  ssh HOST export [--format json|csv]           the whole directory (when the server allows it)
+  ssh HOST help [COMMAND]                       this help, or a command's
+  ssh HOST version                              the server's version
+
+The commands and their flags are the command line's (b24org find --help).
+find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q (see ssh HOST help)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see ssh HOST help)", err)
+	})
+	root.Flags().Bool("version", false, "print the server's version")
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if v, _ := cmd.Flags().GetBool("version"); v {
+			_, err := io.WriteString(a.stdout, versionText())
+			return err
 		}
+		return cmd.Help()
 	}
-	if format != "json" && format != "csv" {
-		return s.fail(fmt.Sprintf("--format %q: use json or csv", safetext.Truncate(safetext.Clean(format), 40)))
-	}
-	svc.waitLoaded(s.ctx, 0)
+	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd())
+	return root
+}
+
+// servedOrg is the whole directory for export over SSH: the shared one,
+// once its first load has ended.
+func (svc *sshService) servedOrg(ctx context.Context) (*directory.Org, error) {
+	svc.waitLoaded(ctx, 0)
 	org := svc.dir.Snapshot()
 	if !org.Complete() {
-		if s.ctx.Err() != nil {
-			return exitError
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		return s.fail("the directory is not fully loaded on this server (see its log); try again later")
+		return nil, errors.New("the directory is not fully loaded on this server (see its log); try again later")
 	}
-	w := bufio.NewWriterSize(s, 64<<10)
-	var err error
-	if format == "csv" {
-		err = writeCSV(w, exportPeople(org, time.Now(), svc.threshold))
-	} else {
-		err = writeJSON(w, exportData(org, time.Now(), svc.threshold))
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err != nil {
-		return s.failErr(fmt.Errorf("writing the export: %w", err))
-	}
-	return exitOK
+	return org, nil
 }

@@ -228,6 +228,8 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 	for _, args := range [][]string{
 		{"find", u.LastName}, {"find", "--json", u.LastName}, {"find", u.Extension},
 		{"find", strings.ToLower(u.FirstName), u.LastName}, {"find", "--json", "zzzznobody"},
+		{"find", "--json=true", u.LastName}, {"find", "--limit", "5", "a"}, {"find", "--limit=2", "--json", "a"},
+		{"find", "--jsno", "a"}, {"find", "--limit", "-1", "a"}, {"find", "--", "-a"},
 	} {
 		local := e.run(t, append([]string{"--webhook", f.webhook}, args...)...)
 		remote := f.run(t, strings.Join(args, " "))
@@ -235,6 +237,20 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 		assert.Equal(t, local.stdout, remote.stdout, "%v", args)
 		assert.Equal(t, local.stderr, remote.stderr, "%v", args)
 	}
+	limited := f.run(t, "find --limit 5 a")
+	assert.Regexp(t, `^b24org: 5 of [0-9,]+ shown; --limit 0 for all\n$`, limited.stderr)
+
+	// find -h: the same help, less the command line's global flags (the
+	// server has chosen the portal, the cache and the theme).
+	local := e.run(t, "find", "-h")
+	remote := f.run(t, "find -h")
+	require.Equal(t, 0, remote.code, remote.stderr)
+	require.Equal(t, 0, local.code, local.stderr)
+	own, _, ok := strings.Cut(local.stdout, "\nGlobal Flags:")
+	require.True(t, ok, local.stdout)
+	assert.Equal(t, strings.TrimSpace(own), strings.TrimSpace(remote.stdout))
+	assert.Contains(t, remote.stdout, "--limit int")
+
 	found := f.run(t, "find "+u.LastName)
 	require.Contains(t, found.stdout, u.Extension)
 	requireOneLine(t, f.run(t, "find zzzznobody"), exitNoMatch)
@@ -262,7 +278,7 @@ func TestServeCommands(t *testing.T) {
 
 	r = f.run(t, "help")
 	require.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, "find [--json] QUERY")
+	assert.Contains(t, r.stdout, "find [--json] [--limit N] QUERY")
 	r = f.run(t, "version")
 	require.Equal(t, 0, r.code)
 	assert.Equal(t, versionText(), r.stdout)
@@ -501,12 +517,12 @@ func TestServeSessionLimits(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	r := f.run(t, "version")
-	requireOneLine(t, r, 1)
+	requireOneLine(t, r, exitError) // a refusal is 2: 1 is find's "matched no one"
 	assert.Contains(t, r.stderr, "the server is full (1 session);")
 	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
 
 	// No keystroke: the idle timeout ends the browser, and says so.
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit())
 	assert.Equal(t, "b24org: "+errIdle.Error()+"\r\n", c.stderr.String())
 	assert.Contains(t, c.output(), "\x1b[?1049l", "the terminal is restored first")
 	f.log.waitLog(t, "refused", "idle timeout")
@@ -515,7 +531,7 @@ func TestServeSessionLimits(t *testing.T) {
 	f = newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	c = f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit())
 	assert.Contains(t, c.stderr.String(), errMaxSession.Error())
 }
 
@@ -542,7 +558,7 @@ func TestServeShutdownEndsSessions(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	cancel()
-	require.Equal(t, 1, c.exit())
+	require.Equal(t, exitError, c.exit(), "a refusal is status 2, as every error")
 	assert.Contains(t, c.stderr.String(), errShutdown.Error())
 }
 

@@ -489,10 +489,46 @@ func (c *Client) SearchUsers(ctx context.Context, query string) ([]User, error) 
 	var users []User
 	for _, v := range list {
 		if u, ok := decodeIMUser(v); ok {
+			// The search object is thinner than the im user object (fact
+			// sheet §3.7): whatever its keys, its phones are digits only,
+			// and its dates are not to be trusted.
+			c := u.Carries &^ (FieldPresence | FieldEmail | FieldActive)
+			if c&FieldPhones != 0 {
+				c = c&^FieldPhones | FieldPhoneDigits
+			}
+			u.Carries = c
 			users = append(users, u)
 		}
 	}
 	return users, nil
+}
+
+// carriedKeys returns the fields of groups whose JSON key is present.
+func carriedKeys(groups ...struct {
+	f   Fields
+	raw []json.RawMessage
+}) Fields {
+	var f Fields
+	for _, g := range groups {
+		for _, r := range g.raw {
+			if r != nil {
+				f |= g.f
+				break
+			}
+		}
+	}
+	return f
+}
+
+// keyGroup is one argument of carriedKeys.
+func keyGroup(f Fields, raw ...json.RawMessage) struct {
+	f   Fields
+	raw []json.RawMessage
+} {
+	return struct {
+		f   Fields
+		raw []json.RawMessage
+	}{f, raw}
 }
 
 // imUser is the im user object (fact sheet §3.8), every field loosely typed.
@@ -545,6 +581,18 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	if u.Name == "" {
 		u.Name = strings.TrimSpace(u.FirstName + " " + u.LastName)
 	}
+	u.Carries = carriedKeys(
+		keyGroup(FieldNames, r.Name, r.FirstName, r.LastName),
+		keyGroup(FieldPosition, r.Position),
+		keyGroup(FieldEmail, r.Email),
+		keyGroup(FieldPhones, r.Phones),
+		keyGroup(FieldDepartments, r.Departments),
+		keyGroup(FieldActive, r.Active),
+		keyGroup(FieldPresence, r.LastActivity, r.Idle, r.Absent),
+	)
+	if u.Carries == 0 {
+		u.Carries = FieldNames // an object with an ID and nothing else
+	}
 	return u, u.ID > 0
 }
 
@@ -586,6 +634,19 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		u.Active = v
 	}
 	u.Extranet = strings.EqualFold(flexString(r.UserType), "extranet")
+	// LAST_ACTIVITY_DATE is not to be trusted (fact sheet §3.9): presence
+	// comes from the im object.
+	u.Carries = carriedKeys(
+		keyGroup(FieldNames, r.Name, r.LastName),
+		keyGroup(FieldPosition, r.Position),
+		keyGroup(FieldEmail, r.Email),
+		keyGroup(FieldPhones, r.WorkPhone, r.Mobile, r.Extension),
+		keyGroup(FieldDepartments, r.Departments),
+		keyGroup(FieldActive, r.Active),
+	)
+	if u.Carries == 0 {
+		u.Carries = FieldNames
+	}
 	return u, u.ID > 0
 }
 
@@ -606,8 +667,9 @@ func merge(a, b User) User {
 	if len(a.DepartmentIDs) == 0 {
 		a.DepartmentIDs = b.DepartmentIDs
 	}
-	if a.LastActivity.IsZero() {
-		a.LastActivity = b.LastActivity
+	a.Carries = a.Carries | b.Carries
+	if a.Carries == 0 || b.Carries == 0 {
+		a.Carries = FieldsAll
 	}
 	a.Extranet = a.Extranet || b.Extranet
 	return a

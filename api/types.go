@@ -32,4 +32,29 @@ type User struct {
 	// Extranet (im `extranet`, user.get USER_TYPE extranet) and Bot (im
 	// `bot`) mark people outside the company's structure.
 	Extranet, Bot bool
+	// Carries says which of the fields above the source really carried
+	// (the others are zero because the source lacks them, not because the
+	// person has none); 0 means every field.
+	Carries Fields
 }
+
+// Fields is a set of User fields, as a source carries them.
+type Fields uint16
+
+// The field groups a source may carry or lack.
+const (
+	FieldNames       Fields = 1 << iota // Name, FirstName, LastName
+	FieldPosition                       // Position
+	FieldEmail                          // Email
+	FieldPhones                         // Extension, WorkPhone, Mobile as the portal formats them
+	FieldPhoneDigits                    // the phones as digits only (a search result): the digits, not the format
+	FieldDepartments                    // DepartmentIDs
+	FieldActive                         // Active
+	FieldPresence                       // LastActivity, IdleSince, AbsentUntil
+
+	// FieldsAll is every field (what 0 means too).
+	FieldsAll = FieldNames | FieldPosition | FieldEmail | FieldPhones | FieldDepartments | FieldActive | FieldPresence
+)
+
+// Has reports whether f holds every field of g; 0 holds every field.
+func (f Fields) Has(g Fields) bool { return f == 0 || f&g == g }

@@ -7,12 +7,15 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian). Version 2 lays the payload out so that `find` keeps only
+// (little endian). Version 3 is version 2 with two more times in meta:
+// when the tree was last confirmed and when people were last merged in
+// without a whole load (FetchedAt is when the whole directory last loaded).
+// Version 2 lays the payload out so that `find` keeps only
 // what it needs: numbers are varints, strings length-prefixed, times Unix
 // nanoseconds (0 for unknown), and the lists the search reads are plain
 // uint32 arrays (count, then 4 bytes each) that decode in one pass:
 //
-//	meta      key, FetchedAt, Complete, number of people
+//	meta      key, FetchedAt, Complete, tree confirmed, last merge, number of people
 //	tree      departments: ID, name, sort, parent, head
 //	members   one length-prefixed block: member IDs per department, then the
 //	          loaded departments
@@ -58,7 +61,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 2
+	cacheVersion = 3
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -190,6 +193,11 @@ type CacheSearch struct {
 	// Complete reports whether the cache holds the whole directory, so that
 	// Matches are everyone who matches (up to the limit).
 	Complete bool
+	// Total is how many people of the cache match, however many the limit
+	// let into Matches.
+	Total int
+	// People is how many people the cache holds.
+	People int
 }
 
 // SearchCache answers Search(query, limit) from the disk cache without
@@ -254,6 +262,13 @@ func (d *Directory) SaveCache() error {
 	o := d.Snapshot()
 	if len(o.st.depts) == 0 && len(o.people) == 0 {
 		return nil
+	}
+	if !o.complete {
+		// The cache only moves forward: what the file knows and the
+		// snapshot does not stays in it.
+		if onDisk, _ := d.cachedOrg(readOrg); onDisk != nil && len(onDisk.people) > 0 {
+			o = onDisk.overlaidWith(o)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("creating the cache directory: %w", err)
@@ -332,6 +347,8 @@ func encodeCacheAs(o *Org, key string) []byte {
 	b = appendString(b, key)
 	b = appendTime(b, o.fetchedAt)
 	b = appendBool(b, o.complete)
+	b = appendTime(b, o.confirmed.Tree)
+	b = appendTime(b, o.confirmed.Merged)
 	b = binary.AppendUvarint(b, uint64(len(o.people)))
 
 	b = binary.AppendUvarint(b, uint64(len(o.st.depts)))
@@ -447,4 +464,53 @@ func (idx *index) appendTo(b []byte) []byte {
 	b = appendU32s(b, idx.post)
 	b = appendString(b, idx.digits)
 	return appendU32s(b, idx.digitEnd)
+}
+
+// overlaidWith returns o (read from the cache file) with what the snapshot
+// s knows laid over it: s's tree when it has one, and s's people, each
+// field that s knows (not empty) replacing o's. Nobody o knows is dropped.
+func (o *Org) overlaidWith(s *Org) *Org {
+	people := make([]*Person, 0, len(s.people))
+	for _, p := range s.people {
+		if base := o.Person(p.ID); base != nil {
+			people = append(people, overlay(base, p))
+		} else {
+			people = append(people, p)
+		}
+	}
+	next := o.withPeople(people, nil)
+	if len(s.st.depts) > 0 {
+		next = next.withTree(s.st.depts, s.mem.members, time.Now())
+	}
+	return next
+}
+
+// overlay returns base with the fields p knows (not empty) taken from p.
+func overlay(base, p *Person) *Person {
+	out := *base
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&out.Name, p.Name}, {&out.FirstName, p.FirstName}, {&out.LastName, p.LastName},
+		{&out.Position, p.Position}, {&out.Email, p.Email}, {&out.Extension, p.Extension},
+		{&out.WorkPhone, p.WorkPhone}, {&out.Mobile, p.Mobile},
+	} {
+		if f.src != "" {
+			*f.dst = f.src
+		}
+	}
+	if len(p.DepartmentIDs) > 0 {
+		out.DepartmentIDs = p.DepartmentIDs
+	}
+	for _, f := range []struct {
+		dst *time.Time
+		src time.Time
+	}{{&out.LastActivity, p.LastActivity}, {&out.IdleSince, p.IdleSince}, {&out.AbsentUntil, p.AbsentUntil}} {
+		if !f.src.IsZero() {
+			*f.dst = f.src
+		}
+	}
+	out.Active = p.Active
+	return &out
 }

@@ -242,6 +242,7 @@ type cacheHead struct {
 	key       string // the portal, or Options.CacheKey
 	fetchedAt time.Time
 	complete  bool
+	confirmed Confirmed
 	n         int // people
 	depts     []Department
 }
@@ -283,6 +284,8 @@ func readHead(r io.Reader, size int64, key string) (h cacheHead, s *stream, reas
 	}
 	h.fetchedAt = s.time()
 	h.complete = s.bool()
+	h.confirmed.Tree = s.time()
+	h.confirmed.Merged = s.time()
 	h.n = s.count()
 	h.depts = make([]Department, s.count())
 	for i := range h.depts {
@@ -331,6 +334,7 @@ func readOrg(r io.Reader, size int64, key string) (*Org, string, error) {
 		return nil, "is corrupt (bad member lists)", nil
 	}
 	o := orgFrom(h.key, h.fetchedAt, h.complete, h.depts, byDept, loaded, people)
+	o.confirmed = h.confirmed
 	idx.people = make([]*Person, h.n)
 	for e := range arr {
 		idx.people[e] = &arr[e]
@@ -417,7 +421,9 @@ func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
 		people[i] = &arr[i]
 	}
 	people = sortUnique(people)
-	return assemble(safetext.Clean(h.key), h.fetchedAt, false, st, newMembership(st, byDept, people), people, loaded), "", nil
+	o := assemble(safetext.Clean(h.key), h.fetchedAt, false, st, newMembership(st, byDept, people), people, loaded)
+	o.confirmed = h.confirmed
+	return o, "", nil
 }
 
 // searchFile answers a search from a cache file (see readHead): it reads
@@ -436,9 +442,12 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	if s.err == nil && !idx.valid(false, words, digits) {
 		s.fail(errors.New("bad search index"))
 	}
-	var hits []hit
+	var (
+		hits  []hit
+		total int
+	)
 	if s.err == nil {
-		hits = idx.search(toks, limit)
+		hits, total = idx.search(toks, limit)
 	}
 
 	// The records of the hits, in file order.
@@ -490,7 +499,8 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		}
 	}
 	o := orgFrom(h.key, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
-	cs := &CacheSearch{Org: o, Complete: h.complete, Matches: make([]Match, 0, len(hits))}
+	o.confirmed = h.confirmed
+	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits))}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {
 			cs.Matches = append(cs.Matches, Match{Person: p, Score: ht.score})

@@ -324,10 +324,11 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 	return o, nil
 }
 
-// SearchRemote asks the portal (used while the Org is not Complete): a query
-// of digits is looked up as an extension, anything else by the portal's
-// people search. The people found join the current snapshot, and the
-// returned pointers are the snapshot's. A query shorter than two characters
+// SearchRemote asks the portal: a query of digits is looked up as an
+// extension, anything else by the portal's people search. The people found
+// join the current snapshot, a known person updated only in the fields the
+// source carries (the search's objects are thinner than a full load's), and
+// the cache is written; the returned pointers are the snapshot's. A query shorter than two characters
 // finds nobody (the portal refuses it).
 func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, error) {
 	if d.client == nil {
@@ -356,7 +357,26 @@ func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, 
 	if len(found) == 0 {
 		return nil, nil
 	}
-	o := d.update(func(old *Org) *Org { return old.withPeople(found, nil) })
+	carries := make(map[int]api.Fields, len(users))
+	for _, u := range users {
+		carries[u.ID] |= u.Carries
+		if u.Carries == 0 {
+			carries[u.ID] = api.FieldsAll
+		}
+	}
+	o := d.update(func(old *Org) *Org {
+		// A thinner source (the portal's search) updates only the fields
+		// it carries: a search never blanks a known e-mail.
+		merged := make([]*Person, len(found))
+		for i, p := range found {
+			merged[i] = p
+			if known := old.Person(p.ID); known != nil {
+				merged[i] = mergeFields(known, p, carries[p.ID])
+			}
+		}
+		return old.withPeople(merged, nil)
+	})
+	d.saveQuietly()
 	out := make([]*Person, 0, len(users))
 	seen := map[int]bool{}
 	for _, u := range users {
@@ -448,6 +468,7 @@ func (o *Org) withTree(deps []Department, members map[int][]int, now time.Time) 
 		fetched = now
 	}
 	next := assemble(o.portal, fetched, complete && o.complete, st, mem, o.people, loaded)
+	next.confirmed = Confirmed{Tree: now, Merged: o.confirmed.Merged}
 	if idx := o.idx.Load(); idx != nil {
 		next.idx.Store(idx) // the same people: the index stays valid
 	}
@@ -485,6 +506,7 @@ func (o *Org) withPeople(people []*Person, members map[int][]int) *Org {
 		fetched = time.Now()
 	}
 	next := assemble(o.portal, fetched, o.complete, o.st, mem, mergePeople(o.people, people), loaded)
+	next.confirmed = Confirmed{Tree: o.confirmed.Tree, Merged: time.Now()}
 	if o.knowsAsIs(people) {
 		o.reuseIndex(next) // a presence refresh: the index stays valid
 	}
@@ -537,5 +559,7 @@ func (o *Org) withEveryone(people []*Person, now time.Time) *Org {
 	for _, dep := range o.st.depts {
 		loaded[dep.ID] = true
 	}
-	return assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
+	next := assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
+	next.confirmed = Confirmed{Tree: o.confirmed.Tree}
+	return next
 }

@@ -22,6 +22,7 @@ type Org struct {
 	portal    string
 	fetchedAt time.Time
 	complete  bool
+	confirmed Confirmed
 	st        *structure
 	mem       *membership
 	people    []*Person // ascending ID, unique
@@ -603,6 +604,16 @@ func (o *Org) Loaded(deptID int) bool {
 
 // Complete reports whether every department's people are loaded (search is local).
 func (o *Org) Complete() bool { return o.complete }
+
+// Confirmed says when each part of an Org was last confirmed by the portal.
+type Confirmed struct {
+	Tree   time.Time // the department tree and member lists (LoadTree)
+	Merged time.Time // the last people merged in without a whole load (a search, a department); zero: none since
+}
+
+// Confirmed says when each part of o was last confirmed by the portal; the
+// whole directory's people were last loaded at FetchedAt.
+func (o *Org) Confirmed() Confirmed { return o.confirmed }
 
 // FetchedAt is when the oldest part of this snapshot came from the portal.
 func (o *Org) FetchedAt() time.Time { return o.fetchedAt }

@@ -241,16 +241,26 @@ func (o *Org) Search(query string, limit int) []Match {
 	if len(o.people) == 0 {
 		return nil
 	}
+	out, _ := o.SearchCount(query, limit)
+	return out
+}
+
+// SearchCount is Search that also says how many people match in all,
+// however many limit lets through.
+func (o *Org) SearchCount(query string, limit int) ([]Match, int) {
+	if len(o.people) == 0 {
+		return nil, 0
+	}
 	idx := o.index()
-	hits := idx.search(queryTokens(query), limit)
+	hits, total := idx.search(queryTokens(query), limit)
 	if len(hits) == 0 {
-		return nil
+		return nil, total
 	}
 	out := make([]Match, len(hits))
 	for i, h := range hits {
 		out[i] = Match{Person: idx.people[h.entry], Score: h.score}
 	}
-	return out
+	return out, total
 }
 
 // hit is one result of an index search: an entry and its score.
@@ -260,12 +270,13 @@ type hit struct {
 }
 
 // search finds the entries matching the query toks, best first, at most limit of
-// them (limit <= 0: all). It reads only the index's words and digits, never
-// its people, so that a search of the cache file can decode just the people
-// it finds.
-func (idx *index) search(toks []token, limit int) []hit {
+// them (limit <= 0: all), and how many match in all. Extensions that begin
+// with the query come in numeric order. It reads only the index's words and
+// digits, never its people, so that a search of the cache file can decode
+// just the people it finds.
+func (idx *index) search(toks []token, limit int) ([]hit, int) {
 	if len(toks) == 0 || idx.n == 0 {
-		return nil
+		return nil, 0
 	}
 	accP := idx.scratch.Get().(*[]uint8)
 	defer idx.scratch.Put(accP)
@@ -295,21 +306,45 @@ func (idx *index) search(toks []token, limit int) []hit {
 	}
 
 	var buckets [levels][]int32
+	total := 0
 	for e, l := range acc {
 		if l > 0 {
 			buckets[l] = append(buckets[l], int32(e))
+			total++
 		}
+	}
+	if b := buckets[ScoreExtensionPrefix/100]; len(b) > 1 {
+		// Numeric order: shorter extensions first, then digit by digit;
+		// the sort is stable, so equal extensions stay in name order.
+		slices.SortStableFunc(b, func(a, c int32) int {
+			x, y := idx.extension(a), idx.extension(c)
+			return cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y))
+		})
 	}
 	var out []hit
 	for l := levels - 1; l > 0; l-- {
 		for _, e := range buckets[l] {
 			if limit > 0 && len(out) == limit {
-				return out
+				return out, total
 			}
 			out = append(out, hit{entry: e, score: l * 100})
 		}
 	}
-	return out
+	return out, total
+}
+
+// extension returns the extension digits of entry e.
+func (idx *index) extension(e int32) string {
+	start := uint32(0)
+	if e > 0 {
+		start = idx.digitEnd[e-1]
+	}
+	end := idx.digitEnd[e]
+	if end <= start || int(end) > len(idx.digits) {
+		return ""
+	}
+	ext, _, _ := strings.Cut(idx.digits[start:end-1], " ")
+	return ext
 }
 
 // matchWords raises lv[e] to the level at which tok occurs in entry e's words.

@@ -352,12 +352,7 @@ func (m *Model) runSearch() tea.Cmd {
 		return nil
 	}
 	if m.org.Complete() || m.dir == nil {
-		matches := m.org.Search(q, searchLimit)
-		s.results = make([]*directory.Person, len(matches))
-		for i, x := range matches {
-			s.results[i] = x.Person
-		}
-		s.remote = false
+		s.searchLocal(m.org, q, searchLimit)
 		return m.presenceCmd()
 	}
 	s.pending = true

@@ -41,7 +41,7 @@ type (
 	}
 	// searchIdleMsg fires when the search query of seq has rested.
 	searchIdleMsg struct{ seq int }
-	// searchResultsMsg answers Directory.SearchRemote for the query of seq.
+	// searchResultsMsg answers Directory.Find for the query of seq.
 	searchResultsMsg struct {
 		seq    int
 		people []*directory.Person
@@ -85,8 +85,21 @@ func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 func (m *Model) searchRemoteCmd(seq int, query string) tea.Cmd {
 	dir, ctx := m.dir, m.ctx
 	return func() tea.Msg {
-		people, err := dir.SearchRemote(ctx, query)
-		return searchResultsMsg{seq: seq, people: people, err: err}
+		// The find policy of the command line: the portal is asked about
+		// the query, and the answer is what the directory then knows,
+		// ranked as find ranks it.
+		r, err := dir.Find(ctx, query, directory.FindOptions{Limit: searchLimit, AskOnly: true})
+		if err != nil {
+			return searchResultsMsg{seq: seq, err: err}
+		}
+		people := make([]*directory.Person, len(r.People))
+		for i, f := range r.People {
+			people[i] = f.Person
+		}
+		if len(people) == 0 && r.PortalErr != nil {
+			return searchResultsMsg{seq: seq, err: r.PortalErr} // nothing known, and the portal did not answer
+		}
+		return searchResultsMsg{seq: seq, people: people}
 	}
 }
 

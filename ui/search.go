@@ -24,11 +24,31 @@ type search struct {
 	remote  bool   // results come from the portal, not the local index
 	pending bool   // a portal search for seq is waiting or running
 	err     string // the portal search failed
+
+	// A local search keeps searchLimit results at a time: total is how
+	// many match in all; moving past the last result brings more from
+	// org (the snapshot searched) for query.
+	total int
+	org   *directory.Org
+	query string
+}
+
+// searchLocal answers q from org, the first limit results.
+func (s *search) searchLocal(org *directory.Org, q string, limit int) {
+	matches, total := org.SearchCount(q, limit)
+	s.results = make([]*directory.Person, len(matches))
+	for i, x := range matches {
+		s.results[i] = x.Person
+	}
+	s.total, s.org, s.query, s.remote = total, org, q, false
 }
 
 func (s *search) move(n int) {
 	if len(s.results) == 0 {
 		return
+	}
+	if s.idx+n > len(s.results)-1 && !s.remote && s.org != nil && s.total > len(s.results) {
+		s.searchLocal(s.org, s.query, len(s.results)+searchLimit) // the next page, same order
 	}
 	s.idx = clamp(s.idx+n, 0, len(s.results)-1)
 }
@@ -68,6 +88,8 @@ func (m *Model) searchView(w, h int) []string {
 		}
 		if s.remote {
 			msg += " from the portal (the directory is still loading)"
+		} else if s.total > n {
+			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
 		}
 		status = m.st.muted.on(cell(msg, w))
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -605,4 +606,29 @@ func TestEmptyNamesShowAPlaceholder(t *testing.T) {
 	assert.Contains(t, v, "Sales › (no name)", "the breadcrumb")
 	assert.Contains(t, v, "(no name) · ", "the people pane's title")
 	assert.NotContains(t, v, "Sales ›  ", "no blank segment")
+}
+
+func TestSearchSaysHowManyAndReachesTheRest(t *testing.T) {
+	data := directory.Data{Complete: true, Departments: []directory.Department{{ID: 1, Name: "Acme"}}}
+	for i := 1; i <= 450; i++ {
+		data.People = append(data.People, directory.Person{ID: i, Name: "Quorvan " + strconv.Itoa(i),
+			FirstName: strconv.Itoa(i), LastName: "Quorvan", DepartmentIDs: []int{1}, Active: true})
+	}
+	h := loaded(t, directory.NewOrg(data))
+	h.keys("/")
+	h.typeText("quorvan")
+	require.Len(t, h.m.search.results, searchLimit)
+	assert.Contains(t, h.view(), "200 of 450 matches")
+	for range searchLimit {
+		h.keys("down")
+	}
+	assert.Equal(t, searchLimit, h.m.search.idx, "moving past the last result brings the next ones")
+	assert.Len(t, h.m.search.results, 2*searchLimit)
+	assert.Contains(t, h.view(), "400 of 450 matches")
+	for range 100 {
+		h.keys("pgdown")
+	}
+	assert.Len(t, h.m.search.results, 450)
+	assert.Equal(t, 449, h.m.search.idx, "everyone can be reached")
+	assert.Contains(t, h.view(), "450 matches")
 }

@@ -538,10 +538,48 @@ func imSearchUsers(c *call) (result, *apiError) {
 	from, to := page(&res, len(found), limit, offset)
 	out := newArr()
 	for _, u := range found[from:to] {
-		out.set(strconv.Itoa(u.ID), c.imUser(u))
+		out.set(strconv.Itoa(u.ID), c.imSearchUser(u))
 	}
 	res.value, res.rows = out, out.len()
 	return res, nil
+}
+
+// imSearchUser is the thinner user object of im.search.user.list (fact
+// sheet §3.7, from \Bitrix\Im\User::getList): no active, email,
+// desktop_last_date, avatar_hr, bot_data, type or website; birthday false
+// when unset; phones digit-normalised (the extension keeps [0-9#*]) and
+// only those the user has.
+func (c *call) imSearchUser(u *person) *parr {
+	a := c.imUser(u)
+	for _, k := range []string{"active", "email", "desktop_last_date", "avatar_hr", "bot_data", "type", "website", "phones"} {
+		a.del(k)
+	}
+	a.set("birthday", false)
+	phones := newArr()
+	for _, f := range []struct{ key, value, keep string }{
+		{"work_phone", u.WorkPhone, "0123456789"},
+		{"personal_mobile", u.Mobile, "0123456789"},
+		{"inner_phone", u.Extension, "0123456789#*"},
+	} {
+		if d := keepOnly(f.value, f.keep); d != "" {
+			phones.set(f.key, d)
+		}
+	}
+	if phones.len() > 0 {
+		a.set("phones", phones)
+	}
+	return a
+}
+
+// keepOnly returns the bytes of s that are in keep.
+func keepOnly(s, keep string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(keep, s[i]) >= 0 {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 func imSearchDepartments(c *call) (result, *apiError) {

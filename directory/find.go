@@ -1,0 +1,347 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/b24org/b24org/api"
+)
+
+// What a Found person matched, as `find --json` names it.
+const (
+	MatchExtension       = "extension"        // the query is the extension
+	MatchExtensionPrefix = "extension_prefix" // the extension begins with the query
+	MatchPhone           = "phone"            // the work phone or the mobile holds the digits
+	MatchName            = "name"             // the name words
+	MatchEmail           = "email"            // the e-mail
+	MatchPosition        = "position"         // the position
+)
+
+// FindOptions configures Find.
+type FindOptions struct {
+	// Limit is the most people the result lists; 0 means all.
+	Limit int
+	// Refresh asks the portal now about what the query needs, even when
+	// the cache could answer; what the cache knows is kept all the same.
+	Refresh bool
+	// Progress reports a whole-directory load (may be nil).
+	Progress func(done, total int)
+	// AskOnly never loads the whole directory: while the snapshot is not
+	// complete the portal is asked about the query only (a server, whose
+	// own loads fill the directory that every session shares).
+	AskOnly bool
+	// PresenceAge is how old the presence of the people found may be
+	// before the portal is asked for theirs (one request); zero:
+	// DefaultPresenceAge, negative: as known, never asked.
+	PresenceAge time.Duration
+}
+
+// Found is one person of a FindResult and what matched.
+type Found struct {
+	Person *Person
+	Match  string // one of the Match constants
+}
+
+// FindResult is the answer of Find.
+type FindResult struct {
+	// Org knows the people found (and the department tree, when known).
+	Org *Org
+	// People are the people found, best first, at most the limit.
+	People []Found
+	// Total is how many people match in all (People may hold fewer).
+	Total int
+	// Complete reports whether the answer comes from the whole directory.
+	Complete bool
+	// FromCache reports whether the answer was read from the disk cache
+	// without asking the portal; then Age is the cache's age.
+	FromCache bool
+	Age       time.Duration
+	// Known is how many people the answer was looked for among, Expected
+	// how many the department tree lists (0 when unknown).
+	Known, Expected int
+	// PortalErr is why the portal could not be asked, when the answer was
+	// given without it (a partial answer, or a complete cache not refreshed).
+	PortalErr error
+	// CacheErr is why the cache was ignored (nil when it was not).
+	CacheErr error
+	// PresenceErr is why the presence of the people found could not be
+	// made fresh (nil when it could, or did not need to be); PresenceAsOf
+	// is when the presence they show was current.
+	PresenceErr  error
+	PresenceAsOf time.Time
+}
+
+// Find answers a find query with one policy for every front end: complete,
+// or honest about what it is not.
+//
+//   - A cache that holds the whole directory answers alone (unless Refresh).
+//   - With Refresh and such a cache, the portal is asked about the query
+//     (extension lookup or people search) and what it says is merged into
+//     the cache field by field; the answer comes from the merged directory.
+//   - Otherwise the portal has no filter that finds every match (the phone
+//     fields are formatted text, and its people search is ranked and
+//     capped), so the whole directory is loaded: a few requests (see
+//     Client.AllEmployees), after which the cache is complete.
+//   - When the portal cannot be asked, the answer comes from what is known
+//     (the cache, partial) with Complete false and PortalErr set; with
+//     nothing known it is an error.
+func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
+	r, err := d.find(ctx, query, o)
+	if err != nil || o.PresenceAge < 0 || len(r.People) == 0 {
+		return r, err
+	}
+	d.freshenPresence(ctx, r, o.PresenceAge)
+	return r, nil
+}
+
+// freshenPresence gives the people of r presence no older than maxAge. A
+// whole directory holds presence as of when it was fetched, or of the
+// directory's last presence refresh when that is newer and r comes from
+// the snapshot; a portal search carries none, so its people show what the
+// directory knew.
+func (d *Directory) freshenPresence(ctx context.Context, r *FindResult, maxAge time.Duration) {
+	asOf := r.Org.FetchedAt()
+	if age, ok := d.PresenceAge(); ok && !r.FromCache {
+		if t := time.Now().Add(-age); t.After(asOf) {
+			asOf = t
+		}
+	}
+	people := make([]*Person, len(r.People))
+	for i, f := range r.People {
+		people[i] = f.Person
+	}
+	fresh, err := d.FreshPresence(ctx, people, asOf, maxAge)
+	r.PresenceAsOf, r.PresenceErr = asOf, err
+	if err != nil {
+		return
+	}
+	if !slices.Equal(fresh, people) {
+		r.PresenceAsOf = time.Now() // the portal was asked
+	}
+	for i := range r.People {
+		r.People[i].Person = fresh[i]
+	}
+}
+
+// find is Find without the presence refresh.
+func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
+	var cacheErr error
+	if snap := d.Snapshot(); !o.Refresh && snap.Complete() {
+		ms, total := snap.SearchCount(query, o.Limit)
+		return &FindResult{
+			Org: snap, People: found(ms, query), Total: total, Complete: true,
+			Known: snap.PersonCount(), Expected: snap.expectedPeople(),
+		}, nil
+	}
+	if !o.Refresh {
+		cs, err := d.SearchCache(query, o.Limit)
+		cacheErr = err
+		if err == nil && cs != nil && cs.Complete {
+			r := &FindResult{
+				Org: cs.Org, Total: cs.Total, Complete: true, FromCache: true,
+				Age: time.Since(cs.Org.FetchedAt()), Known: cs.People, Expected: cs.People,
+			}
+			r.People = found(cs.Matches, query)
+			return r, nil
+		}
+	}
+	if cacheErr == nil {
+		// What the cache knows joins the snapshot, so that what the portal
+		// brings is merged into it and written back beside it.
+		if _, err := d.LoadCache(); err != nil {
+			cacheErr = err
+		}
+	}
+	snap := d.Snapshot()
+	var portalErr error
+	switch {
+	case d.client == nil:
+		portalErr = ErrNoClient
+	case (o.Refresh && snap.Complete()) || o.AskOnly:
+		if _, err := d.SearchRemote(ctx, query); err != nil {
+			portalErr = err
+		}
+	default:
+		if _, err := d.LoadAll(ctx, o.Progress); err != nil {
+			portalErr = err
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	snap = d.Snapshot()
+	if portalErr != nil && (snap.PersonCount() == 0 || !unreachable(portalErr)) {
+		return nil, portalErr
+	}
+	ms, total := snap.SearchCount(query, o.Limit)
+	return &FindResult{
+		Org: snap, People: found(ms, query), Total: total, Complete: snap.Complete(),
+		Known: snap.PersonCount(), Expected: snap.expectedPeople(),
+		PortalErr: portalErr, CacheErr: cacheErr,
+	}, nil
+}
+
+// unreachable reports whether err says the portal could not be reached or
+// was too busy (an answer from the cache is then better than none), rather
+// than that it refused (bad credentials, a missing scope: that needs fixing).
+func unreachable(err error) bool {
+	var pe *api.Error
+	if errors.As(err, &pe) {
+		c := pe.Class()
+		return c == api.ClassRetryable || c == api.ClassRateLimited
+	}
+	var te *api.TransportError
+	return errors.As(err, &te) || errors.Is(err, ErrNoClient)
+}
+
+// Partial is the one line that says an answer is not complete, "" when it is.
+func (r *FindResult) Partial() string {
+	if r.Complete {
+		return ""
+	}
+	of := "an unknown number of"
+	if r.Expected > 0 {
+		of = "~" + Thousands(max(r.Expected, r.Known))
+	}
+	why := ""
+	if r.PortalErr != nil {
+		why = fmt.Sprintf(" (the portal did not answer: %v)", r.PortalErr)
+	}
+	return fmt.Sprintf("partial: answered from a cache that holds %s of %s people%s; run b24org export",
+		Thousands(r.Known), of, why)
+}
+
+// Thousands writes n with commas between groups of three digits: 30,000.
+func Thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// expectedPeople is how many distinct people the department tree lists.
+func (o *Org) expectedPeople() int {
+	seen := map[int]bool{}
+	for _, ids := range o.mem.members {
+		for _, id := range ids {
+			seen[id] = true
+		}
+	}
+	return len(seen)
+}
+
+// found turns matches of query into Found people.
+func found(ms []Match, query string) []Found {
+	toks := queryTokens(query)
+	out := make([]Found, len(ms))
+	for i, m := range ms {
+		out[i] = Found{Person: m.Person, Match: MatchKind(m, toks)}
+	}
+	return out
+}
+
+// MatchKind says what matched in m, a match of the query words toks.
+func MatchKind(m Match, toks []token) string {
+	switch m.Score {
+	case ScoreExtension:
+		return MatchExtension
+	case ScoreExtensionPrefix:
+		return MatchExtensionPrefix
+	case ScoreNameWord, ScoreNamePrefix:
+		return MatchName
+	case ScorePhone:
+		return MatchPhone
+	}
+	p := m.Person
+	in := func(fields ...string) bool {
+		var folded []byte
+		for _, f := range fields {
+			folded, _ = foldWords(folded, nil, f)
+		}
+		for _, t := range toks {
+			if !strings.Contains(string(folded), t.s) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case in(p.Name, p.FirstName, p.LastName):
+		return MatchName
+	case in(p.Email):
+		return MatchEmail
+	case in(p.Position):
+		return MatchPosition
+	case in(p.Name, p.FirstName, p.LastName, p.Email):
+		return MatchEmail
+	}
+	return MatchPosition
+}
+
+// mergeFields returns old updated with the fields that fresh's source
+// carried (c), the others as old had them. Phones known only as digits
+// replace a formatted phone only when the digits differ.
+func mergeFields(old, fresh *Person, c api.Fields) *Person {
+	if c.Has(api.FieldsAll) {
+		return fresh
+	}
+	p := *old
+	if c.Has(api.FieldNames) {
+		p.Name, p.FirstName, p.LastName = fresh.Name, fresh.FirstName, fresh.LastName
+	}
+	if c.Has(api.FieldPosition) {
+		p.Position = fresh.Position
+	}
+	if c.Has(api.FieldEmail) {
+		p.Email = fresh.Email
+	}
+	switch {
+	case c.Has(api.FieldPhones):
+		p.Extension, p.WorkPhone, p.Mobile = fresh.Extension, fresh.WorkPhone, fresh.Mobile
+	case c.Has(api.FieldPhoneDigits):
+		p.Extension = sameDigits(old.Extension, fresh.Extension)
+		p.WorkPhone = sameDigits(old.WorkPhone, fresh.WorkPhone)
+		p.Mobile = sameDigits(old.Mobile, fresh.Mobile)
+	}
+	if c.Has(api.FieldDepartments) {
+		p.DepartmentIDs = fresh.DepartmentIDs
+	}
+	if c.Has(api.FieldActive) {
+		p.Active = fresh.Active
+	}
+	if c.Has(api.FieldPresence) {
+		p.LastActivity, p.IdleSince, p.AbsentUntil = fresh.LastActivity, fresh.IdleSince, fresh.AbsentUntil
+	}
+	return &p
+}
+
+// sameDigits is the formatted phone old when it holds the digits (and # *)
+// of the digits-only phone fresh, else fresh.
+func sameDigits(old, fresh string) string {
+	keep := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' || r == '#' || r == '*' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	if keep(old) == keep(fresh) {
+		return old
+	}
+	return fresh
+}
