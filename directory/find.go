@@ -168,6 +168,12 @@ func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*Fin
 	default:
 		if _, err := d.LoadAll(ctx, o.Progress); err != nil {
 			portalErr = err
+		} else if d.opts.IncludeOutsiders {
+			// People outside every department (bots, extranet users) are
+			// in no member list: only the portal's search finds them.
+			if _, err := d.SearchRemote(ctx, query); err != nil {
+				portalErr = err
+			}
 		}
 	}
 	if ctx.Err() != nil {
