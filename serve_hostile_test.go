@@ -479,3 +479,15 @@ func TestServeLimitsConnections(t *testing.T) {
 	assert.Equal(t, "b24org: the server is full (4 connections); try again later\n", banner)
 	f.log.waitLog(t, "refused", "the server is full (4 connections)", "addr=127.0.0.1:")
 }
+
+func TestSSHNoSessionObeysIdleTimeout(t *testing.T) {
+	requireTools(t, "ssh", "ssh-keygen")
+	dir := t.TempDir()
+	key := sshKeygen(t, dir, "user")
+	srv := startServeProcess(t, dir, "--allow-anyone", "--idle-timeout", "1s")
+	// ssh -N: no session, no command; the server closes it at the idle timeout.
+	r := srv.ssh(t, key, "-N", "127.0.0.1")
+	assert.Equal(t, 255, r.code, "the connection was closed by the server: %q", r.stderr)
+	srv.log.waitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, "fp=SHA256:", "addr=127.0.0.1:")
+	require.Equal(t, 0, srv.stop(t))
+}
