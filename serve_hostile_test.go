@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -135,11 +137,13 @@ func hostile(t *testing.T, witness *ptyClient, name string, sessions int, attack
 		witness.answers()
 		held := int64(settledHeap()) - int64(before)
 		end()
+		gone := time.Now()
 		grew := int64(peak.done()) - int64(before)
-		t.Logf("%s: the heap held %.1f MB more, and grew by at most %.1f MB", name, float64(held)/(1<<20), float64(grew)/(1<<20))
+		waitGoroutines(t, goroutines)
+		t.Logf("%s: the heap held %.1f MB more, and grew by at most %.1f MB; its goroutines ended %v after the client left",
+			name, float64(held)/(1<<20), float64(grew)/(1<<20), time.Since(gone).Round(time.Millisecond))
 		assert.Less(t, held, int64(sessions*heldPerSession+hostileSlack), "the heap held during the attack")
 		assert.Less(t, grew, int64(hostilePeakBound), "the heap's growth during the attack")
-		waitGoroutines(t, goroutines)
 		after := int64(settledHeap()) - int64(before)
 		assert.Less(t, after, int64(hostileAfterBound), "the heap after the client has gone")
 		witness.answers()
@@ -490,4 +494,107 @@ func TestSSHNoSessionObeysIdleTimeout(t *testing.T) {
 	assert.Equal(t, 255, r.code, "the connection was closed by the server: %q", r.stderr)
 	srv.log.waitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, "fp=SHA256:", "addr=127.0.0.1:")
 	require.Equal(t, 0, srv.stop(t))
+}
+
+// cpuTicks is the user and system CPU time of process pid, in clock ticks
+// (1/100 s on Linux).
+func cpuTicks(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name (which may hold spaces) in parentheses.
+	rest := string(data[bytes.LastIndexByte(data, ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	return utime + stime, errors.Join(err1, err2)
+}
+
+// BenchmarkServeHostileSession runs `b24org --demo serve` as a process and
+// opens 10 sessions that each ask for a 65535×65535 terminal and then send
+// window changes as fast as they can for 3 s (each a full repaint of the
+// clamped 1000×500 screen), reading their output (read) or never reading
+// it (never-read). Reported per hostile session: the server's resident
+// memory growth at its peak, and its CPU use while attacked.
+func BenchmarkServeHostileSession(b *testing.B) {
+	requireTools(b, "ssh-keygen")
+	const sessions, attack = 10, 3 * time.Second
+	for _, read := range []bool{true, false} {
+		name := map[bool]string{true: "read", false: "never-read"}[read]
+		b.Run(name, func(b *testing.B) {
+			var peakMB, cpuPct []float64
+			for range b.N {
+				srv := startServeProcess(b, b.TempDir(), "--allow-anyone", "--per-ip-per-minute", "0")
+				pid := srv.cmd.Process.Pid
+				time.Sleep(settleQuiet)
+				before, err := rssBytes(pid)
+				require.NoError(b, err)
+				key := newTestSigner(b)
+				var clients []*gossh.Client
+				var chans []gossh.Channel
+				for range sessions {
+					client, err := gossh.Dial("tcp", srv.addr, clientConfig(key))
+					require.NoError(b, err)
+					ch, reqs, err := client.OpenChannel("session", nil)
+					require.NoError(b, err)
+					go gossh.DiscardRequests(reqs)
+					_, err = ch.SendRequest("pty-req", true, ptyPayload("xterm-256color", 65535, 65535, nil))
+					require.NoError(b, err)
+					_, err = ch.SendRequest("shell", true, nil)
+					require.NoError(b, err)
+					_, err = io.WriteString(ch, terminalAnswer)
+					require.NoError(b, err)
+					if read {
+						go func() { _, _ = io.Copy(io.Discard, ch) }()
+					}
+					clients, chans = append(clients, client), append(chans, ch)
+				}
+				ticks0, err := cpuTicks(pid)
+				require.NoError(b, err)
+				b.StartTimer()
+				start := time.Now()
+				var wg sync.WaitGroup
+				for _, ch := range chans {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; time.Since(start) < attack; i++ {
+							if resize(ch, uint32(65535-i%2), 65535) != nil {
+								return
+							}
+						}
+					}()
+				}
+				peak := before
+				for time.Since(start) < attack {
+					if rss, err := rssBytes(pid); err == nil {
+						peak = max(peak, rss)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				wg.Wait()
+				took := time.Since(start)
+				b.StopTimer()
+				ticks1, err := cpuTicks(pid)
+				require.NoError(b, err)
+				for _, c := range clients {
+					c.Close()
+				}
+				peakMB = append(peakMB, float64(peak-before)/sessions/(1<<20))
+				cpuPct = append(cpuPct, float64(ticks1-ticks0)/100/took.Seconds()/sessions*100)
+				require.Equal(b, 0, srv.stop(b))
+			}
+			var m, c float64
+			for i := range peakMB {
+				m += peakMB[i]
+				c += cpuPct[i]
+			}
+			b.ReportMetric(m/float64(len(peakMB)), "peak-MB/session")
+			b.ReportMetric(c/float64(len(cpuPct)), "cpu-%/session")
+		})
+	}
 }
