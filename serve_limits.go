@@ -278,8 +278,8 @@ func (svc *sshService) watchIdle(ctx ssh.Context, st *connState, idle time.Durat
 // endGrace of its end: its client reads nothing, and a write waits for it.
 func (svc *sshService) closeStuck(ctx ssh.Context) {
 	st := stateOf(ctx)
-	if st == nil || st.conn == nil {
-		return
+	if st == nil || st.conn == nil || ctx.Err() != nil {
+		return // the connection has already ended
 	}
 	svc.logLimit(ctx, "closed", "a session did not end within "+endGrace.String()+" of its end (the client reads nothing)")
 	_ = st.conn.Close()
