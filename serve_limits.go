@@ -156,7 +156,7 @@ func (cs *channelState) filterWindowChange(req *gossh.Request) (asked string, er
 // feedSizes gives the browser p each size the client asks for, at most one
 // every resizeEvery (a flood of window changes draws a few frames, not one
 // each), and a notice while the terminal is larger than what is drawn. It
-// quits the browser when the session ends, and returns when done closes.
+// stops the browser when the session ends, and returns when done closes.
 func (s *servedSession) feedSizes(p *tea.Program, done <-chan struct{}) {
 	cs := s.cs
 	if cs == nil { // not through sessionChannel: the size of the PTY request
@@ -174,7 +174,7 @@ func (s *servedSession) feedSizes(p *tea.Program, done <-chan struct{}) {
 		case <-done:
 			return
 		case <-s.ctx.Done():
-			p.Quit()
+			s.stop(p)
 			return
 		case <-ready:
 		}
@@ -192,11 +192,22 @@ func (s *servedSession) feedSizes(p *tea.Program, done <-chan struct{}) {
 		case <-done:
 			return
 		case <-s.ctx.Done():
-			p.Quit()
+			s.stop(p)
 			return
 		case <-pause.C:
 		}
 	}
+}
+
+// stop ends the browser p of a session that has ended: when its connection
+// is still there, as the browser quits (the terminal restored, then a line
+// says why); when it is gone, at once (nobody will see a last frame).
+func (s *servedSession) stop(p *tea.Program) {
+	if s.Session.Context().Err() != nil {
+		p.Kill()
+		return
+	}
+	p.Quit()
 }
 
 // noteOnce reports whether what has not been logged yet on this
