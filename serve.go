@@ -32,6 +32,7 @@ type serveOptions struct {
 	perIPPerMinute int
 	allowAnyone    bool
 	allowExport    bool
+	handshake      time.Duration // to connect and log in (no flag; 0: handshakeTimeout); tests shorten it
 }
 
 // serveCmd builds `b24org serve`: the browser over SSH for many users.

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,8 +16,6 @@ import (
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	"github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 )
@@ -46,10 +46,12 @@ type serverConfig struct {
 // client, for every session.
 type sshService struct {
 	serverConfig
-	ctx    context.Context // ends at shutdown
-	loaded chan struct{}   // closed when the first load has ended
-	perIP  *ipLimiter
-	active atomic.Int64 // sessions open now
+	ctx       context.Context // ends at shutdown
+	loaded    chan struct{}   // closed when the first load has ended
+	perIP     *ipLimiter
+	active    atomic.Int64  // sessions open now
+	conns     atomic.Int64  // connections open now
+	handshake time.Duration // to connect and log in
 }
 
 // newSSHServer returns the service; ctx ends it (every session says so and ends).
@@ -59,6 +61,7 @@ func newSSHServer(ctx context.Context, c serverConfig) *sshService {
 		ctx:          ctx,
 		loaded:       make(chan struct{}),
 		perIP:        newIPLimiter(c.opts.perIPPerMinute),
+		handshake:    cmp.Or(c.opts.handshake, handshakeTimeout),
 	}
 }
 
@@ -85,7 +88,7 @@ func (svc *sshService) sshServer(hostKey gossh.Signer) (*ssh.Server, error) {
 	s.AddHostKey(hostKey)
 	err := s.SetOption(wish.WithMiddleware(
 		svc.commandMiddleware,
-		bubbletea.MiddlewareWithProgramHandler(svc.program, termenv.Ascii), // Ascii: never force a colour profile
+		svc.browserMiddleware,
 		svc.sessionMiddleware,
 	))
 	if err != nil {
@@ -152,10 +155,17 @@ type connState struct {
 	refusal string      // set before the handshake: the connection will be refused, and why
 	authed  atomic.Bool // the client has logged in
 
-	mu       sync.Mutex
-	offered  []string // fingerprints of the keys refused
-	methods  []string // the authentication methods tried
-	sessions int
+	conn net.Conn // closed when the connection must end
+	idle *time.Timer
+
+	mu        sync.Mutex
+	offered   []string // fingerprints of the keys refused
+	methods   []string // the authentication methods tried
+	sessions  int
+	channels  int             // session channels open
+	running   int             // sessions being served
+	idleSince time.Time       // when the last session ended
+	logged    map[string]bool // clamps and refusals logged
 }
 
 type connStateKey struct{}
@@ -195,13 +205,29 @@ func (svc *sshService) connect(ctx ssh.Context, conn net.Conn) net.Conn {
 	if host, _, err := net.SplitHostPort(st.addr); err == nil {
 		ip = host
 	}
-	if !svc.perIP.allow(ip, st.start) {
+	n := svc.conns.Add(1)
+	switch {
+	case n > int64(maxConnections(svc.opts)):
+		st.refusal = fmt.Sprintf("the server is full (%d connections); try again later", maxConnections(svc.opts))
+	case !svc.perIP.allow(ip, st.start):
 		st.refusal = fmt.Sprintf("too many new connections from %s (at most %d a minute); try again in a minute",
 			ip, svc.opts.perIPPerMinute)
 	}
+	hc := &handshakeConn{Conn: conn, st: st, deadline: st.start.Add(svc.handshake)}
+	st.conn, st.idleSince = hc, st.start
 	ctx.SetValue(connStateKey{}, st)
-	context.AfterFunc(ctx, func() { svc.closed(ctx, st) })
-	return &handshakeConn{Conn: conn, st: st, deadline: st.start.Add(handshakeTimeout)}
+	idle := svc.opts.idleTimeout
+	st.mu.Lock()
+	st.idle = time.AfterFunc(idle, func() { svc.watchIdle(ctx, st, idle) })
+	st.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		svc.conns.Add(-1)
+		st.mu.Lock()
+		st.idle.Stop()
+		st.mu.Unlock()
+		svc.closed(ctx, st)
+	})
+	return hc
 }
 
 // closed logs the end of a connection: who, from where, for how long; or
@@ -268,14 +294,24 @@ func (svc *sshService) banner(ctx ssh.Context) string {
 	return ""
 }
 
-// logRefusal logs a refused request of a logged-in client.
+// logRefusal logs a refused request of a logged-in client, once per
+// connection for each reason.
 func (svc *sshService) logRefusal(ctx ssh.Context, reason string) {
+	svc.logLimit(ctx, "refused", reason)
+}
+
+// logLimit logs, once per connection for each msg and reason, a limit
+// applied to a logged-in client: who (the key's fingerprint), from where.
+func (svc *sshService) logLimit(ctx ssh.Context, msg, reason string, args ...any) {
 	key, _ := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey)
 	addr := "-"
 	if st := stateOf(ctx); st != nil {
+		if !st.noteOnce(msg + "\x00" + reason) {
+			return
+		}
 		addr = st.addr
 	}
-	svc.log.Warn("refused", "reason", reason, "fp", fingerprint(key), "addr", addr)
+	svc.log.Warn(msg, append([]any{"reason", reason, "fp", fingerprint(key), "addr", addr}, args...)...)
 }
 
 // refuseChannel refuses every channel but sessions: port forwarding
@@ -301,13 +337,63 @@ func (svc *sshService) refuseRequest(ctx ssh.Context, _ *ssh.Server, req *gossh.
 	return false, nil
 }
 
-// sessionChannel serves a session channel, refusing agent and X11
-// forwarding and subsystems before the session sees them.
+// sessionChannel serves a session channel, at most maxChannelsPerConn at
+// once on a connection, refusing agent and X11 forwarding and subsystems
+// before the session sees them, and holding its terminal sizes, terminal
+// name, environment and command to their limits.
 func (svc *sshService) sessionChannel(s *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
-	env := 0
-	ssh.DefaultSessionHandler(s, conn, filteredChannel{NewChannel: ch, keep: func(req *gossh.Request) bool {
+	st := stateOf(ctx)
+	if st != nil && !st.openChannel() {
+		what := fmt.Sprintf("more than %d sessions at once on one connection", maxChannelsPerConn)
+		svc.logRefusal(ctx, what)
+		_ = ch.Reject(gossh.ResourceShortage, "b24org: "+what)
+		return
+	}
+	if st != nil {
+		defer st.closeChannel()
+	}
+	cs := newChannelState()
+	// The session handler of this channel only: the server's, told of cs.
+	base := s.Handler
+	channelServer := &ssh.Server{
+		Handler:                func(sess ssh.Session) { base(channelSession{Session: sess, cs: cs}) },
+		PtyCallback:            s.PtyCallback,
+		PtyHandler:             s.PtyHandler,
+		SessionRequestCallback: s.SessionRequestCallback,
+		SubsystemHandlers:      s.SubsystemHandlers,
+	}
+	env, pty := 0, false
+	ssh.DefaultSessionHandler(channelServer, conn, filteredChannel{NewChannel: ch, keep: func(req *gossh.Request) bool {
 		var what string
 		switch req.Type {
+		case "pty-req":
+			if pty {
+				return true // refused by the session
+			}
+			asked, err := cs.filterPty(req)
+			if err == nil {
+				pty = true
+				if asked != "" {
+					svc.logLimit(ctx, "clamped", "terminal size", "asked", asked, "drawn", fmt.Sprintf("%d×%d", maxColumns, maxRows))
+				}
+				return true
+			}
+			what = strings.TrimPrefix(err.Error(), errRefused.Error()+": ")
+		case "window-change":
+			asked, err := cs.filterWindowChange(req)
+			ok := err == nil && pty
+			if ok && asked != "" {
+				svc.logLimit(ctx, "clamped", "terminal size", "asked", asked, "drawn", fmt.Sprintf("%d×%d", maxColumns, maxRows))
+			}
+			if req.WantReply {
+				_ = req.Reply(ok, nil)
+			}
+			return false
+		case "exec":
+			if len(req.Payload) <= 4+maxCommandLen {
+				return true
+			}
+			what = fmt.Sprintf("command longer than %d bytes", maxCommandLen)
 		case "auth-agent-req@openssh.com":
 			what = "agent forwarding"
 		case "x11-req":
@@ -319,10 +405,14 @@ func (svc *sshService) sessionChannel(s *ssh.Server, conn *gossh.ServerConn, ch 
 				what += " " + safetext.Truncate(safetext.Clean(p.Name), 40)
 			}
 		case "env":
-			if env++; env <= maxEnvRequests {
+			switch env++; {
+			case env > maxEnvRequests:
+				what = "too many environment variables"
+			case len(req.Payload) > 8+maxEnvLen:
+				what = fmt.Sprintf("environment variable longer than %d bytes", maxEnvLen)
+			default:
 				return true
 			}
-			what = "too many environment variables"
 		default:
 			return true
 		}

@@ -61,7 +61,8 @@ type servedSession struct {
 	ssh.Session
 	ctx       context.Context
 	sshCtx    limitedContext
-	lastInput atomic.Int64 // unix nanoseconds
+	cs        *channelState // the terminal sizes asked for; nil in tests without a channel
+	lastInput atomic.Int64  // unix nanoseconds
 	exit      int
 }
 
@@ -104,10 +105,15 @@ func wantsTUI(s ssh.Session) bool {
 // idle and time limits, and the one line that says why a session ended early.
 func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
+		finished := make(chan struct{})
+		defer close(finished) // last: saying why the session ended is a write too
 		if st := stateOf(s.Context()); st != nil {
-			st.mu.Lock()
-			st.sessions++
-			st.mu.Unlock()
+			st.sessionStarted()
+			defer st.sessionEnded()
+		}
+		var cs *channelState
+		if c, ok := s.(channelSession); ok {
+			cs = c.cs
 		}
 		if n := svc.active.Add(1); n > int64(svc.opts.maxSessions) {
 			svc.active.Add(-1)
@@ -120,13 +126,24 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		defer cancel(nil)
 		stop := context.AfterFunc(s.Context(), func() { cancel(nil) })
 		defer stop()
-		ss := &servedSession{Session: s, ctx: ctx, sshCtx: limitedContext{Context: s.Context(), done: ctx}}
+		ss := &servedSession{Session: s, ctx: ctx, sshCtx: limitedContext{Context: s.Context(), done: ctx}, cs: cs}
 		ss.lastInput.Store(time.Now().UnixNano())
 		idle := time.Duration(0)
 		if wantsTUI(s) {
 			idle = svc.opts.idleTimeout
 		}
-		go ss.watchLimits(cancel, svc.opts.maxSession, idle)
+		go func() {
+			ss.watchLimits(cancel, svc.opts.maxSession, idle)
+			// The session has ended; a write that waits for a client
+			// reading nothing must not keep it, or its connection, alive.
+			t := time.NewTimer(endGrace)
+			defer t.Stop()
+			select {
+			case <-finished:
+			case <-t.C:
+				svc.closeStuck(s.Context())
+			}
+		}()
 
 		next(ss)
 
@@ -178,6 +195,30 @@ func (svc *sshService) refuseSession(s ssh.Session, why string) {
 	svc.logRefusal(s.Context(), why)
 	fmt.Fprintln(s.Stderr(), "b24org: "+why)
 	_ = s.Exit(exitError)
+}
+
+// browserMiddleware runs the browser of a PTY session, given the sizes the
+// client asks for (clamped by the channel's request filter); other sessions
+// go on to the next handler.
+func (svc *sshService) browserMiddleware(next ssh.Handler) ssh.Handler {
+	return func(s ssh.Session) {
+		ss, ok := s.(*servedSession)
+		p := svc.program(s)
+		if !ok || p == nil {
+			next(s)
+			return
+		}
+		done, fed := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(fed)
+			ss.feedSizes(p, done)
+		}()
+		_, _ = p.Run() // its end is the session's: sessionMiddleware says why
+		p.Kill()
+		close(done)
+		<-fed
+		next(s)
+	}
 }
 
 // program builds the browser of a PTY session: its own model, styled by a

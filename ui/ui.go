@@ -24,6 +24,19 @@ const (
 	toastFor            = 2 * time.Second
 )
 
+// The largest screen the browser draws: a frame costs memory and time in
+// proportion to its cells, so a bigger terminal (or one that says it is)
+// gets this much, the rest left blank.
+const (
+	MaxWidth  = 1000
+	MaxHeight = 500
+)
+
+// NoticeMsg shows Text on the status line as a warning that stops nothing
+// (for example, that the terminal is larger than what is drawn); an empty
+// Text takes it away.
+type NoticeMsg struct{ Text string }
+
 // Options configures a Model.
 type Options struct {
 	Directory    *directory.Directory
@@ -169,7 +182,7 @@ func New(o Options) *Model {
 		}
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
-		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+		return afterUnless(ctx, d, msg)
 	}
 	m.waitChange = m.waitForChange
 	if m.nowFn == nil {
@@ -245,7 +258,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case retryMsg:
 		m.retry = &retryState{ev: msg.ev, until: m.now().Add(msg.ev.Wait)}
 	case tea.WindowSizeMsg:
-		m.width, m.height = max(0, msg.Width), max(0, msg.Height)
+		m.width, m.height = clamp(msg.Width, 0, MaxWidth), clamp(msg.Height, 0, MaxHeight)
+	case NoticeMsg:
+		m.warning = safetext.Truncate(safetext.Clean(msg.Text), MaxWidth)
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	case tea.MouseMsg:
@@ -351,6 +366,21 @@ func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	m.cancel()
 	return tea.Quit
+}
+
+// afterUnless is a timer: msg after d, or nothing once ctx ends (the
+// timer and its goroutine end with the session, not d later).
+func afterUnless(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 func (m *Model) showToast(text string) tea.Cmd {
