@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -101,24 +100,7 @@ func day(t, now time.Time) string {
 }
 
 // thousands formats n as 12,400.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(n int) string { return directory.Thousands(n) }
 
 // cell is s cut and padded to exactly w cells.
 func cell(s string, w int) string { return safetext.Pad(s, w) }
