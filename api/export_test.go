@@ -114,11 +114,5 @@ func (c *Client) allEmployeesByPaging(ctx context.Context, deptIDs []int) ([]Use
 	if err != nil {
 		return nil, err
 	}
-	out := make([]User, 0, len(found))
-	for _, id := range ids {
-		if u, ok := found[id]; ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return inOrder(ids, found), nil
 }

@@ -284,13 +284,7 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 	if err != nil {
 		return nil, err
 	}
-	out := make([]User, 0, len(found))
-	for _, id := range ids {
-		if u, ok := found[id]; ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return inOrder(ids, found), nil
 }
 
 // OnlineUserIDs returns the IDs of the users the portal counts as online
@@ -383,13 +377,7 @@ func (c *Client) UsersByID(ctx context.Context, ids []int) ([]User, error) {
 			return nil, err
 		}
 	}
-	out := make([]User, 0, len(found))
-	for _, id := range ids {
-		if u, ok := found[id]; ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return inOrder(ids, found), nil
 }
 
 // UsersByExtension finds active users whose extension is ext (user.get UF_PHONE_INNER), with presence.
@@ -711,4 +699,16 @@ func (c *Client) batchParallel(ctx context.Context, cmds []Command, each func(Co
 		})
 	}
 	return g.Wait()
+}
+
+// inOrder is the users of found in the order of ids, leaving out the IDs
+// found lacks.
+func inOrder(ids []int, found map[int]User) []User {
+	out := make([]User, 0, len(found))
+	for _, id := range ids {
+		if u, ok := found[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out
 }
