@@ -36,6 +36,7 @@ type fileConfig struct {
 	RefreshEvery    *duration           `yaml:"refresh_every"`
 	Freshness       *duration           `yaml:"freshness"`
 	PresenceAge     *duration           `yaml:"presence_age"`
+	FullLoadEvery   *duration           `yaml:"full_load_every"`
 	// IncludeOutsiders keeps extranet users, bots and users without a
 	// department in what the portal's search finds.
 	IncludeOutsiders *bool        `yaml:"include_outsiders"`
@@ -340,25 +341,26 @@ type flagValues struct {
 
 // settings is everything the commands need, after flags, env and file are merged.
 type settings struct {
-	client       api.Config
-	hasPortal    bool
-	portalSource string // where the portal came from, for messages
-	configPath   string
-	theme        string
-	noColor      bool
-	keys         map[string][]string
-	threshold    time.Duration
-	refreshEvery time.Duration
-	freshness    time.Duration
-	presenceAge  time.Duration // how old the presence of search results and find may be
-	outsiders    bool          // keep extranet users, bots and users without a department
-	background   bool
-	cacheDir     string
-	noCache      bool
-	refresh      bool
-	demo         bool
-	demoHostile  bool
-	demoCache    bool // the demo keeps a cache of its own (the browser's start)
+	client        api.Config
+	hasPortal     bool
+	portalSource  string // where the portal came from, for messages
+	configPath    string
+	theme         string
+	noColor       bool
+	keys          map[string][]string
+	threshold     time.Duration
+	refreshEvery  time.Duration
+	freshness     time.Duration
+	presenceAge   time.Duration // how old the presence of search results and find may be
+	fullLoadEvery time.Duration // how old a complete cache may be before a start loads everyone again
+	outsiders     bool          // keep extranet users, bots and users without a department
+	background    bool
+	cacheDir      string
+	noCache       bool
+	refresh       bool
+	demo          bool
+	demoHostile   bool
+	demoCache     bool // the demo keeps a cache of its own (the browser's start)
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/b24org/config.yaml, or ~/.config/b24org/config.yaml.
@@ -481,6 +483,7 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	s.refreshEvery = durationOr(fc.RefreshEvery, 0)
 	s.freshness = durationOr(fc.Freshness, defaultFreshness)
 	s.presenceAge = durationOr(fc.PresenceAge, directory.DefaultPresenceAge)
+	s.fullLoadEvery = durationOr(fc.FullLoadEvery, directory.DefaultFullLoadEvery)
 	s.outsiders = fl.outsiders || (fc.IncludeOutsiders != nil && *fc.IncludeOutsiders)
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))

@@ -39,6 +39,7 @@ func TestResolveDefaults(t *testing.T) {
 	require.Equal(t, api.StandardRate(), s.client.Rate)
 	require.Equal(t, defaultThreshold, s.threshold)
 	require.Equal(t, defaultFreshness, s.freshness)
+	require.Equal(t, 24*time.Hour, s.fullLoadEvery)
 	require.Equal(t, defaultRequestLimit, s.client.Timeout)
 	require.Equal(t, 6, s.client.MaxRetries)
 	require.True(t, s.background)
@@ -54,6 +55,7 @@ keys:
 online_threshold: 5m
 refresh_every: 30s
 freshness: 1h
+full_load_every: 72h
 background_load: false
 rate: {per_second: 3, burst: 90}
 cache_dir: ~/cache-here
@@ -67,6 +69,7 @@ timeout: 7s
 	require.Equal(t, 5*time.Minute, s.threshold)
 	require.Equal(t, 30*time.Second, s.refreshEvery)
 	require.Equal(t, time.Hour, s.freshness)
+	require.Equal(t, 72*time.Hour, s.fullLoadEvery)
 	require.False(t, s.background)
 	require.Equal(t, api.RateProfile{PerSecond: 3, Burst: 90}, s.client.Rate)
 	require.Equal(t, filepath.Join(dir, "cache-here"), s.cacheDir)

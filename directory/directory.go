@@ -74,4 +74,8 @@ type Options struct {
 	// outside the company's structure: extranet users, bots and users
 	// without a department. They are left out by default.
 	IncludeOutsiders bool
+	// FullLoadEvery is how old a complete directory may be before
+	// Revalidate loads everyone again (0: DefaultFullLoadEvery; negative:
+	// always).
+	FullLoadEvery time.Duration
 }

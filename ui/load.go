@@ -133,7 +133,8 @@ func (m *Model) freshResults() {
 	}
 }
 
-// startBackground runs Directory.LoadAll; its progress reaches Update through
+// startBackground runs Directory.Revalidate (a full load when the cache
+// is old or incomplete); its progress reaches Update through
 // a channel read by a re-issued waitProgress command.
 func (m *Model) startBackground() tea.Cmd {
 	if !m.background || m.dir == nil || m.bg.running {
@@ -141,7 +142,7 @@ func (m *Model) startBackground() tea.Cmd {
 	}
 	m.bg.running, m.bg.done, m.bg.total = true, 0, 0
 	m.bgErr = ""
-	dir, ctx := m.dir, m.ctx
+	dir, ctx, threshold := m.dir, m.ctx, m.threshold
 	ch := make(chan bgProgressMsg, 1)
 	var mu sync.Mutex
 	var cur bgProgressMsg
@@ -158,7 +159,7 @@ func (m *Model) startBackground() tea.Cmd {
 	})
 	run := func() tea.Msg {
 		defer close(ch)
-		org, err := dir.LoadAll(ctx, func(done, total int) {
+		org, err := dir.Revalidate(ctx, threshold, func(done, total int) {
 			send(func(m *bgProgressMsg) {
 				if done != m.done {
 					m.wait = 0 // people arrive: the pause is over
