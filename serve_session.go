@@ -145,7 +145,15 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			}
 		}()
 
+		returned := false
+		defer func() {
+			if !returned { // next panicked: the recover middleware logs it
+				fmt.Fprintln(s.Stderr(), "b24org: internal error; this session has ended (see the server's log)")
+				_ = s.Exit(exitError)
+			}
+		}()
 		next(ss)
+		returned = true
 
 		why := context.Cause(ctx)
 		if svc.ctx.Err() != nil {
@@ -320,6 +328,9 @@ func (svc *sshService) runCommand(s *servedSession) int {
 	case "find", "export", "version", "help", "--help", "-h", "--version":
 	default:
 		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
+	}
+	if svc.beforeCommand != nil {
+		svc.beforeCommand(args)
 	}
 	a := &app{env: &env{stdout: s, stderr: s.Stderr(), getenv: func(string) string { return "" }}, served: svc}
 	root := a.servedRootCmd()

@@ -114,8 +114,10 @@ func testServeOptions() serveOptions {
 }
 
 // newServeFixture serves org through a portal started with po; background
-// says whether the server loads everyone (it has, when this returns).
-func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o serveOptions, background bool) *serveFixture {
+// says whether the server loads everyone (it has, when this returns); each
+// of more changes the server's configuration before it starts.
+func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o serveOptions, background bool,
+	more ...func(*serverConfig)) *serveFixture {
 	t.Helper()
 	if po.Rate == 0 {
 		po.Rate = -1
@@ -148,8 +150,12 @@ func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	f.svc = newSSHServer(ctx, serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
-		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background})
+	c := serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
+		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background}
+	for _, m := range more {
+		m(&c)
+	}
+	f.svc = newSSHServer(ctx, c)
 	hostKey := newTestSigner(t)
 	server, err := f.svc.sshServer(hostKey)
 	require.NoError(t, err)
@@ -654,4 +660,36 @@ func TestServeHostKey(t *testing.T) {
 	_, _, err = loadHostKey(path)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "chmod 600")
+}
+
+// TestServePanicEndsOneSessionOnly injects a panic into one session's
+// command: that session ends with status 2 and one error line, the panic is
+// logged, and a browser open meanwhile and the sessions after it go on.
+func TestServePanicEndsOneSessionOnly(t *testing.T) {
+	org := oldTestOrg()
+	f := newServeFixture(t, org, fakeportal.Options{}, testServeOptions(), true, func(c *serverConfig) {
+		c.beforeCommand = func(args []string) {
+			if len(args) == 2 && args[0] == "find" && args[1] == "boom" {
+				panic("injected failure")
+			}
+		}
+	})
+	u := pickPerson(t, org)
+	witness := f.openPTY(t, 100, 30)
+	witness.waitOutput("Departments", "? help")
+
+	r := f.run(t, "find boom")
+	requireOneLine(t, r, exitError)
+	assert.Contains(t, r.stderr, "internal error")
+	f.log.waitLog(t, "session panicked", "injected failure")
+
+	witness.answers()
+	found := f.run(t, "find "+u.LastName)
+	require.Equal(t, exitOK, found.code, found.stderr)
+	assert.Contains(t, found.stdout, u.Extension)
+	r = f.run(t, "find boom")
+	requireOneLine(t, r, exitError)
+	witness.answers()
+	witness.keys("q")
+	require.Equal(t, 0, witness.exit())
 }
