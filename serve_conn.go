@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -44,6 +45,7 @@ type serverConfig struct {
 	// beforeCommand, when set, runs before each session's command with its
 	// arguments: tests inject a failure (a panic) there.
 	beforeCommand func(args []string)
+	release       string // the program's version, for the version command
 }
 
 // sshService serves the browser over SSH: one directory, and so one portal
@@ -144,7 +146,7 @@ func (svc *sshService) loadOnce(ctx context.Context) {
 	}
 	if err != nil {
 		if ctx.Err() == nil {
-			svc.log.Error("loading the directory", "err", errorLine(err))
+			svc.log.Error("loading the directory", "err", command.ErrorLine(err))
 		}
 		return
 	}

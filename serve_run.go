@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/b24org/b24org/internal/command"
 	"log/slog"
 	"net"
 
@@ -45,13 +46,14 @@ func (a *app) runServe(ctx context.Context, o serveOptions) error {
 	defer closeFn()
 	if !s.refresh && !s.demo {
 		if _, err := d.LoadCache(); err != nil {
-			log.Warn("ignoring the directory cache", "err", errorLine(err))
+			log.Warn("ignoring the directory cache", "err", command.ErrorLine(err))
 		}
 	}
 
 	srv := newSSHServer(ctx, serverConfig{
 		opts: o, dir: d, log: log, look: look, keys: keys,
 		threshold: s.threshold, refreshEvery: s.refreshEvery, presenceAge: s.presenceAge, background: s.background,
+		release: version,
 	})
 	server, err := srv.sshServer(hostKey)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"github.com/b24org/b24org/internal/command"
 	"io"
 	"log/slog"
 	"net/http"
@@ -151,7 +152,7 @@ func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	c := serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
-		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background}
+		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background, release: version}
 	for _, m := range more {
 		m(&c)
 	}
@@ -259,7 +260,7 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 
 	found := f.run(t, "find "+u.LastName)
 	require.Contains(t, found.stdout, u.Extension)
-	requireOneLine(t, f.run(t, "find zzzznobody"), exitNoMatch)
+	requireOneLine(t, f.run(t, "find zzzznobody"), command.ExitNoMatch)
 }
 
 func TestServeCommands(t *testing.T) {
@@ -287,7 +288,7 @@ func TestServeCommands(t *testing.T) {
 	assert.Contains(t, r.stdout, "find [--json] [--limit N] QUERY")
 	r = f.run(t, "version")
 	require.Equal(t, 0, r.code)
-	assert.Equal(t, versionText(), r.stdout)
+	assert.Equal(t, command.VersionText(version), r.stdout)
 	assert.NotContains(t, f.log.String(), testCode, "the webhook code is never logged")
 }
 
@@ -301,7 +302,7 @@ func TestServeExportAllowed(t *testing.T) {
 	require.Len(t, exportOf(t, r.stdout).Employees, len(employedIDs(org)))
 	r = f.run(t, "export --format csv")
 	require.Equal(t, 0, r.code, r.stderr)
-	require.True(t, strings.HasPrefix(r.stdout, strings.Join(csvHeader(), ",")+"\n"))
+	require.True(t, strings.HasPrefix(r.stdout, strings.Join(command.CSVHeader(), ",")+"\n"))
 	r = f.run(t, "export --format xml")
 	requireOneLine(t, r, 2)
 }
@@ -523,12 +524,12 @@ func TestServeSessionLimits(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	r := f.run(t, "version")
-	requireOneLine(t, r, exitError) // a refusal is 2: 1 is find's "matched no one"
+	requireOneLine(t, r, command.ExitError) // a refusal is 2: 1 is find's "matched no one"
 	assert.Contains(t, r.stderr, "the server is full (1 session);")
 	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
 
 	// No keystroke: the idle timeout ends the browser, and says so.
-	require.Equal(t, exitError, c.exit())
+	require.Equal(t, command.ExitError, c.exit())
 	assert.Equal(t, "b24org: "+errIdle.Error()+"\r\n", c.stderr.String())
 	assert.Contains(t, c.output(), "\x1b[?1049l", "the terminal is restored first")
 	f.log.waitLog(t, "refused", "idle timeout")
@@ -537,7 +538,7 @@ func TestServeSessionLimits(t *testing.T) {
 	f = newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	c = f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
-	require.Equal(t, exitError, c.exit())
+	require.Equal(t, command.ExitError, c.exit())
 	assert.Contains(t, c.stderr.String(), errMaxSession.Error())
 }
 
@@ -564,7 +565,7 @@ func TestServeShutdownEndsSessions(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	cancel()
-	require.Equal(t, exitError, c.exit(), "a refusal is status 2, as every error")
+	require.Equal(t, command.ExitError, c.exit(), "a refusal is status 2, as every error")
 	assert.Contains(t, c.stderr.String(), errShutdown.Error())
 }
 
@@ -679,16 +680,16 @@ func TestServePanicEndsOneSessionOnly(t *testing.T) {
 	witness.waitOutput("Departments", "? help")
 
 	r := f.run(t, "find boom")
-	requireOneLine(t, r, exitError)
+	requireOneLine(t, r, command.ExitError)
 	assert.Contains(t, r.stderr, "internal error")
 	f.log.waitLog(t, "session panicked", "injected failure")
 
 	witness.answers()
 	found := f.run(t, "find "+u.LastName)
-	require.Equal(t, exitOK, found.code, found.stderr)
+	require.Equal(t, command.ExitOK, found.code, found.stderr)
 	assert.Contains(t, found.stdout, u.Extension)
 	r = f.run(t, "find boom")
-	requireOneLine(t, r, exitError)
+	requireOneLine(t, r, command.ExitError)
 	witness.answers()
 	witness.keys("q")
 	require.Equal(t, 0, witness.exit())
