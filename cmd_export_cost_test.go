@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/b24org/b24org/internal/command"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestExportPausesForTheTimeBudget(t *testing.T) {
 	code := run([]string{"--webhook", p.WebhookURL(), "--no-cache", "export"}, &env{
 		stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }, stderrIsTerminal: true,
 	})
-	require.Equal(t, exitOK, code, "stderr: %s", stderr.String())
+	require.Equal(t, command.ExitOK, code, "stderr: %s", stderr.String())
 	x := exportOf(t, stdout.String())
 	active := 0
 	for _, u := range org.Users {

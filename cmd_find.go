@@ -2,132 +2,53 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
-	"github.com/b24org/b24org/safetext"
-	"github.com/spf13/cobra"
+	"github.com/b24org/b24org/internal/command"
 )
 
-// defaultFindLimit is how many people find prints unless --limit says otherwise.
-const defaultFindLimit = 50
-
-// findCmd is `b24org find`.
-func (a *app) findCmd() *cobra.Command {
-	var (
-		asJSON bool
-		limit  int
-	)
-	cmd := &cobra.Command{
-		Use:   "find [--json] [--limit N] QUERY...",
-		Short: "Print the people matching a name, an extension or an e-mail",
-		Long: `find prints the people matching QUERY: name words in any order (case- and
-accent-blind, Latin and Cyrillic both ways), a phone extension (exact, then
-extensions that begin with it in numeric order, then phones that hold the
-digits), or an e-mail address. Each person says what matched (MATCH, or
-"match" in --json).
-
-It answers from the directory cache when the cache holds the whole directory
-(and says how old it is when it is older than the freshness setting, 10
-minutes by default). Otherwise it loads the whole directory from the portal
-(a few requests; the cache is then complete), so that the answer is complete.
-With --refresh it asks the portal about the query and merges what it says
-into the cache, which keeps everything else. When the portal cannot be
-asked, the answer comes from what the cache holds and stderr says it is
-partial.
-
-At most --limit people are printed (0 for all); stderr says when some were
-left out.
-
-Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
-		Example: `  b24org find anna
-  b24org find johnson anna
-  b24org find 1042
-  b24org find --limit 0 ivanov
-  b24org --demo find --json ivan | jq '.[0].extension'`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if cleanQuery(args) == "" {
-				return errors.New("find needs a query: a name, an extension or an e-mail (see b24org find --help)")
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if limit < 0 {
-				return fmt.Errorf("--limit %d: use 0 (all) or more (see b24org find --help)", limit)
-			}
-			q := cleanQuery(args)
-			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
-				a.warn(fmt.Sprintf("the query held control characters; looking for %q", q))
-			}
-			return a.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
-		},
-	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
-	cmd.Flags().IntVar(&limit, "limit", defaultFindLimit, "print at most N people (0: all)")
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see b24org find --help)", err)
-	})
-	return cmd
+// commands builds find, export and version for this run, over the
+// configured portal.
+func (a *app) commands() *command.Commands {
+	return &command.Commands{Source: a, Stdout: appStdout{a}, Warn: a.warn, Width: a.tableWidth, Release: version}
 }
 
-// findFlags are the flags of find.
-type findFlags struct {
-	json  bool
-	limit int
-}
+// appStdout writes to the run's stdout as it is at the time of the write
+// (terminalNotes puts the status line in front of it).
+type appStdout struct{ a *app }
 
-// cleanQuery joins the query words with their escape sequences and control
-// characters removed: what is searched and what messages quote.
-func cleanQuery(args []string) string {
-	return safetext.Clean(strings.Join(args, " "))
-}
+// Write writes p to the run's stdout.
+func (w appStdout) Write(p []byte) (int, error) { return w.a.stdout.Write(p) }
 
-// runFind looks query up and prints the people found.
-func (a *app) runFind(ctx context.Context, query string, f findFlags) error {
-	if a.served != nil {
-		svc := a.served
-		svc.waitLoaded(ctx, findWait)
-		// The server's own loads fill its shared directory: a session only
-		// asks the portal about its query.
-		r, err := svc.dir.Find(ctx, query, directory.FindOptions{Limit: f.limit, AskOnly: true, PresenceAge: svc.presenceAge})
-		if err != nil {
-			return err
-		}
-		if line := r.Partial(); line != "" {
-			a.warn(line)
-		}
-		return printFound(a.stdout, a.warn, query, r, svc.threshold, f, 0)
-	}
+// Find looks query up in the configured portal, or its cache, for find.
+func (a *app) Find(ctx context.Context, query string, limit int, _ func(string)) (*directory.FindResult, time.Duration, error) {
 	a.terminalNotes()
 	s, err := a.settings()
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	d, closeFn, err := a.open(s)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	defer closeFn()
 	progress, pace, done := a.progress()
 	if pace != nil {
 		ctx = api.WithPace(ctx, pace)
 	}
-	r, err := d.Find(ctx, query, directory.FindOptions{Limit: f.limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
+	r, err := d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
 	done()
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	if r.CacheErr != nil {
 		a.warn(fmt.Sprintf("ignoring the directory cache: %v", r.CacheErr))
 	}
 	if r.FromCache && r.Age > s.freshness {
-		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", roughAge(r.Age)))
+		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", command.RoughAge(r.Age)))
 	}
 	if !s.demo {
 		if line := r.Partial(); line != "" {
@@ -135,9 +56,9 @@ func (a *app) runFind(ctx context.Context, query string, f findFlags) error {
 		}
 	}
 	if r.PresenceErr != nil {
-		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", roughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
+		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", command.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
 	}
-	return printFound(a.stdout, a.warn, query, r, s.threshold, f, a.tableWidth())
+	return r, s.threshold, nil
 }
 
 // tableWidth is the width the find table must fit: the terminal's when
@@ -150,211 +71,4 @@ func (a *app) tableWidth() int {
 		return w
 	}
 	return 80
-}
-
-// printFound prints the result of find for query, local or over SSH: one
-// JSON array with --json ([] when none), else a table aligned in terminal
-// cells, at most width cells wide (0: no limit). When a limit left people
-// out, warn says how many. When no one matched it returns errNoMatch,
-// having said so with warn (not with --json: the empty array says it).
-func printFound(w io.Writer, warn func(string), query string, r *directory.FindResult,
-	threshold time.Duration, f findFlags, width int) error {
-	now := time.Now()
-	out := make([]personJSON, 0, len(r.People))
-	for _, fp := range r.People {
-		pj := newPersonJSON(fp.Person, r.Org, now, threshold)
-		pj.Match = fp.Match
-		out = append(out, pj)
-	}
-	var err error
-	if f.json {
-		err = writeJSON(w, out)
-	} else if len(out) > 0 {
-		err = writeTable(w, out, now, width)
-	}
-	if err != nil {
-		return fmt.Errorf("writing the result: %w", err)
-	}
-	if len(out) == 0 {
-		if !f.json {
-			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
-		}
-		return errNoMatch
-	}
-	if r.Total > len(out) {
-		warn(fmt.Sprintf("%s of %s shown; --limit 0 for all", thousands(len(out)), thousands(r.Total)))
-	}
-	return nil
-}
-
-// roughAge says d in its largest unit: "45s", "12m", "3h", "2d".
-func roughAge(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
-// writeJSON prints v as indented JSON, leaving <, > and & as they are.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// tableColumn is one column of the find table: its title, the width it
-// may be cut to on a terminal (0: never cut), its cell for a person, and
-// how a long cell is shortened.
-type tableColumn struct {
-	title   string
-	min     int
-	cell    func(p *personJSON) string
-	shorten func(s string, w int) string
-}
-
-// matchLabels are the short words of the MATCH column.
-var matchLabels = map[string]string{
-	directory.MatchExtension:       "ext",
-	directory.MatchExtensionPrefix: "ext…",
-	directory.MatchPhone:           "phone",
-	directory.MatchName:            "name",
-	directory.MatchEmail:           "e-mail",
-	directory.MatchPosition:        "position",
-}
-
-// findColumns are the columns of the find table at now.
-func findColumns(now time.Time) []tableColumn {
-	cut := safetext.Truncate
-	return []tableColumn{
-		{"NAME", 12, func(p *personJSON) string { return p.Name }, cut},
-		{"EXT", 0, func(p *personJSON) string { return p.Extension }, cut},
-		{"MATCH", 0, func(p *personJSON) string { return matchLabels[p.Match] }, cut},
-		{"POSITION", 8, func(p *personJSON) string { return p.Position }, cut},
-		{"MOBILE", 8, func(p *personJSON) string { return p.Mobile }, cut},
-		{"E-MAIL", 8, func(p *personJSON) string { return p.Email }, cut},
-		{"DEPARTMENT", 8, department, truncateLeft},
-		{"STATUS", 6, func(p *personJSON) string { return status(p, now) }, cut},
-	}
-}
-
-// department is the path of p's first department, and how many more there are.
-func department(p *personJSON) string {
-	if len(p.Departments) == 0 {
-		return ""
-	}
-	if more := len(p.Departments) - 1; more > 0 {
-		return fmt.Sprintf("%s (+%d)", p.Departments[0], more)
-	}
-	return p.Departments[0]
-}
-
-// status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen.
-func status(p *personJSON, now time.Time) string {
-	switch {
-	case !p.Active:
-		return "inactive"
-	case p.AbsentUntil != nil:
-		return "absent until " + *p.AbsentUntil
-	case p.Presence == "offline" && p.LastSeen != nil:
-		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return "offline, seen " + roughAge(now.Sub(seen)) + " ago"
-		}
-	}
-	return p.Presence
-}
-
-// truncateLeft cuts s from the left to at most w cells, starting with "…"
-// when anything was cut: the end of a department path says the most.
-func truncateLeft(s string, w int) string {
-	if safetext.Width(s) <= w {
-		return s
-	}
-	if w <= 1 {
-		return safetext.Truncate(s, w)
-	}
-	r := []rune(s)
-	for len(r) > 0 && (safetext.Width(string(r))+1 > w || safetext.Width(string(r[0])) == 0) {
-		r = r[1:]
-	}
-	return "…" + string(r)
-}
-
-// tableGap is the space between two columns.
-const tableGap = 2
-
-// writeTable prints people as a table aligned in terminal cells. With a
-// width (a terminal's) the widest columns are cut until the table fits;
-// without one (a file, a pipe) no value is cut.
-func writeTable(w io.Writer, people []personJSON, now time.Time, width int) error {
-	cols := findColumns(now)
-	values := make([][]string, len(people))
-	widths := make([]int, len(cols))
-	for c, col := range cols {
-		widths[c] = safetext.Width(col.title)
-	}
-	for r := range people {
-		values[r] = make([]string, len(cols))
-		for c, col := range cols {
-			v := col.cell(&people[r])
-			values[r][c] = v
-			widths[c] = max(widths[c], safetext.Width(v))
-		}
-	}
-	if width > 0 {
-		fitWidths(cols, widths, width)
-	}
-	var b strings.Builder
-	row := func(cells []string, cut bool) {
-		var line strings.Builder
-		for c, v := range cells {
-			if c > 0 {
-				line.WriteString(strings.Repeat(" ", tableGap))
-			}
-			if cut && safetext.Width(v) > widths[c] {
-				v = cols[c].shorten(v, widths[c])
-			}
-			line.WriteString(safetext.Pad(v, widths[c]))
-		}
-		b.WriteString(strings.TrimRight(line.String(), " "))
-		b.WriteByte('\n')
-	}
-	titles := make([]string, len(cols))
-	for c, col := range cols {
-		titles[c] = col.title
-	}
-	row(titles, false)
-	for _, v := range values {
-		row(v, true)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// fitWidths narrows the widest cuttable column, one cell at a time, until
-// the columns and their gaps fit width or none can be cut further.
-func fitWidths(cols []tableColumn, widths []int, width int) {
-	total := tableGap * (len(cols) - 1)
-	for _, w := range widths {
-		total += w
-	}
-	for total > width {
-		widest := -1
-		for c, col := range cols {
-			if col.min > 0 && widths[c] > max(col.min, safetext.Width(col.title)) && (widest < 0 || widths[c] > widths[widest]) {
-				widest = c
-			}
-		}
-		if widest < 0 {
-			return
-		}
-		widths[widest]--
-		total--
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/b24org/b24org/internal/command"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,7 +59,7 @@ func keepDigit(r rune) rune {
 	return -1
 }
 
-func ids(people []personJSON) []int {
+func ids(people []command.Person) []int {
 	out := make([]int, len(people))
 	for i, p := range people {
 		out[i] = p.ID
@@ -66,7 +67,7 @@ func ids(people []personJSON) []int {
 	return out
 }
 
-func matches(people []personJSON) []string {
+func matches(people []command.Person) []string {
 	out := make([]string, len(people))
 	for i, p := range people {
 		out[i] = p.Match
@@ -114,7 +115,7 @@ func TestFindSaysWhatTheLimitLeftOut(t *testing.T) {
 
 	r := e.run(t, "--webhook", url, "find", "--json", "quorvan")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Len(t, decodePeople(t, r.stdout), defaultFindLimit)
+	assert.Len(t, decodePeople(t, r.stdout), command.DefaultFindLimit)
 	assert.Equal(t, "b24org: 50 of 67 shown; --limit 0 for all\n", r.stderr)
 
 	r = e.run(t, "--webhook", url, "find", "--json", "--limit", "0", "quorvan")

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/b24org/b24org/internal/command"
 	"regexp"
 	"slices"
 	"strconv"
@@ -79,7 +80,7 @@ func deptPath(org *fakeportal.Org, id int) string {
 
 // decodePeople decodes a find --json answer, checking every object has
 // exactly the contract's fields.
-func decodePeople(t *testing.T, out string) []personJSON {
+func decodePeople(t *testing.T, out string) []command.Person {
 	t.Helper()
 	var raw []map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &raw), out)
@@ -91,7 +92,7 @@ func decodePeople(t *testing.T, out string) []personJSON {
 		keys = slices.DeleteFunc(keys, func(k string) bool { return k == "match" })
 		require.ElementsMatch(t, personFields, keys)
 	}
-	var people []personJSON
+	var people []command.Person
 	require.NoError(t, json.Unmarshal([]byte(out), &people))
 	for _, p := range people {
 		requireContractValues(t, p)
@@ -102,7 +103,7 @@ func decodePeople(t *testing.T, out string) []personJSON {
 var dateOnly = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // requireContractValues checks the value forms the contract promises.
-func requireContractValues(t *testing.T, p personJSON) {
+func requireContractValues(t *testing.T, p command.Person) {
 	t.Helper()
 	require.Positive(t, p.ID)
 	require.Contains(t, []string{"online", "idle", "offline"}, p.Presence)
@@ -118,16 +119,16 @@ func requireContractValues(t *testing.T, p personJSON) {
 }
 
 // findByID returns the person with id among people.
-func findByID(people []personJSON, id int) (personJSON, bool) {
-	i := slices.IndexFunc(people, func(p personJSON) bool { return p.ID == id })
+func findByID(people []command.Person, id int) (command.Person, bool) {
+	i := slices.IndexFunc(people, func(p command.Person) bool { return p.ID == id })
 	if i < 0 {
-		return personJSON{}, false
+		return command.Person{}, false
 	}
 	return people[i], true
 }
 
 // requireSamePerson checks that p tells what the portal holds about u.
-func requireSamePerson(t *testing.T, org *fakeportal.Org, u fakeportal.User, p personJSON, now time.Time) {
+func requireSamePerson(t *testing.T, org *fakeportal.Org, u fakeportal.User, p command.Person, now time.Time) {
 	t.Helper()
 	require.Equal(t, u.FirstName, p.FirstName)
 	require.Equal(t, u.LastName, p.LastName)
@@ -216,7 +217,7 @@ func TestFindNoMatch(t *testing.T) {
 }
 
 // exportOf decodes an export --format json answer.
-func exportOf(t *testing.T, out string) exportJSON {
+func exportOf(t *testing.T, out string) command.Export {
 	t.Helper()
 	var raw struct {
 		Departments []map[string]json.RawMessage `json:"departments"`
@@ -230,7 +231,7 @@ func exportOf(t *testing.T, out string) exportJSON {
 		}
 		require.ElementsMatch(t, []string{"id", "name", "parent_id", "head_id"}, keys)
 	}
-	var x exportJSON
+	var x command.Export
 	require.NoError(t, json.Unmarshal([]byte(out), &x))
 	decodePeople(t, string(raw.Employees))
 	return x
@@ -340,7 +341,7 @@ func TestDemoFindAndExport(t *testing.T) {
 	require.Greater(t, len(x.Employees), 1000)
 	require.NotEmpty(t, x.Departments)
 
-	var who personJSON
+	var who command.Person
 	for _, p := range x.Employees {
 		if p.Active && asciiName(p.LastName) && p.Extension != "" {
 			who = p

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/b24org/b24org/internal/command"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // exportFrom loads everything through a fresh client and directory, as
 // export does, and returns what export would print at now and how many
 // retries it took.
-func exportFrom(ctx context.Context, t *testing.T, cfg api.Config, now time.Time) (exportJSON, int64) {
+func exportFrom(ctx context.Context, t *testing.T, cfg api.Config, now time.Time) (command.Export, int64) {
 	t.Helper()
 	client, err := api.New(cfg)
 	require.NoError(t, err)
@@ -23,7 +24,7 @@ func exportFrom(ctx context.Context, t *testing.T, cfg api.Config, now time.Time
 	require.NoError(t, err)
 	org, err := d.LoadAll(ctx, nil)
 	require.NoError(t, err)
-	return exportData(org, now, defaultThreshold), client.Stats().Retries
+	return command.ExportData(org, now, defaultThreshold), client.Stats().Retries
 }
 
 func TestExportSurvivesFaults(t *testing.T) {

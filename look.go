@@ -20,3 +20,20 @@ func lookFor(s settings) (ui.KeyMap, ui.Palette, error) {
 	}
 	return keys, palette, nil
 }
+
+// newSessionLook reads the key bindings and the theme of the settings. The
+// server's own NO_COLOR is no one's terminal: each session's counts, so the
+// mono palette is kept beside the coloured one.
+func newSessionLook(s settings) (sessionLook, error) {
+	s.noColor = false
+	keys, palette, err := lookFor(s)
+	if err != nil {
+		return sessionLook{}, err
+	}
+	s.noColor = true
+	_, mono, err := lookFor(s)
+	if err != nil {
+		return sessionLook{}, err
+	}
+	return sessionLook{keys: keys, palette: palette, mono: mono}, nil
+}

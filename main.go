@@ -16,6 +16,7 @@ import (
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
@@ -25,16 +26,6 @@ import (
 
 // version is set at build time: go build -ldflags "-X main.version=v1.2.3".
 var version = "dev"
-
-// Exit codes.
-const (
-	exitOK      = 0
-	exitNoMatch = 1
-	exitError   = 2
-)
-
-// errNoMatch ends a find that matched no one: exit 1, nothing more to say.
-var errNoMatch = errors.New("no match")
 
 func main() {
 	os.Exit(run(os.Args[1:], &env{
@@ -70,9 +61,6 @@ type app struct {
 	warnings []string             // what warn said, for the browser's status bar
 	onRetry  func(api.RetryEvent) // told about each pending retry (nil: nothing)
 	status   *statusLine          // the transient line on a terminal's stderr, once set up
-	// served is the server when the run is an SSH session's command: then
-	// find and export use its shared directory and settings.
-	served *sshService
 }
 
 // run executes the command line args and returns the exit code.
@@ -85,26 +73,12 @@ func run(args []string, e *env) int {
 	err := root.ExecuteContext(ctx)
 	switch {
 	case err == nil:
-		return exitOK
-	case errors.Is(err, errNoMatch):
-		return exitNoMatch
+		return command.ExitOK
+	case errors.Is(err, command.ErrNoMatch):
+		return command.ExitNoMatch
 	}
-	fmt.Fprintln(e.stderr, "b24org: "+errorLine(err))
-	return exitError
-}
-
-// errorLine renders err as one line, with the portal's hint when it has one.
-func errorLine(err error) string {
-	msg := err.Error()
-	if !errors.Is(err, api.ErrConfig) { // a configuration error says what to fix itself
-		if h := api.HintOf(err); h != "" && !strings.Contains(msg, h) {
-			msg = strings.TrimRight(msg, ". ") + "; " + h
-		}
-	}
-	if errors.Is(err, context.Canceled) {
-		msg = "interrupted"
-	}
-	return strings.Join(strings.Fields(msg), " ")
+	fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
+	return command.ExitError
 }
 
 // warn prints one line on stderr and keeps it for the browser.
@@ -147,7 +121,7 @@ beat the config file.`,
 		return fmt.Errorf("%w (see %s --help)", err, c.CommandPath())
 	})
 	root.Version = version
-	root.SetVersionTemplate(strings.ReplaceAll(versionText(), "{{", "{{`{{`}}"))
+	root.SetVersionTemplate(strings.ReplaceAll(command.VersionText(version), "{{", "{{`{{`}}"))
 	root.Flags().Bool("version", false, "print the version (the same as b24org version)")
 	f := root.PersistentFlags()
 	f.StringVar(&a.flags.webhook, "webhook", "", "inbound webhook URL, https://PORTAL/rest/USER_ID/CODE/ (env B24_WEBHOOK_URL)")
@@ -165,7 +139,8 @@ beat the config file.`,
 	completeValues(root, "rate", "standard", "enterprise")
 	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
 
-	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd(), a.serveCmd())
+	c := a.commands()
+	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.VersionCmd(), a.serveCmd())
 	return root
 }
 

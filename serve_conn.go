@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/recover"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 )
@@ -40,6 +42,10 @@ type serverConfig struct {
 	refreshEvery time.Duration
 	presenceAge  time.Duration // how old the presence find prints may be
 	background   bool
+	// beforeCommand, when set, runs before each session's command with its
+	// arguments: tests inject a failure (a panic) there.
+	beforeCommand func(args []string)
+	release       string // the program's version, for the version command
 }
 
 // sshService serves the browser over SSH: one directory, and so one portal
@@ -86,15 +92,26 @@ func (svc *sshService) sshServer(hostKey gossh.Signer) (*ssh.Server, error) {
 		MaxTimeout: svc.opts.maxSession + time.Minute,
 	}
 	s.AddHostKey(hostKey)
-	err := s.SetOption(wish.WithMiddleware(
+	// wish's recover middleware is outermost: a panic in one session's
+	// handler ends that session (sessionMiddleware says so to its client)
+	// and is logged; the other sessions and the server go on.
+	err := s.SetOption(wish.WithMiddleware(recover.MiddlewareWithLogger(panicLog{svc.log},
 		svc.commandMiddleware,
 		svc.browserMiddleware,
 		svc.sessionMiddleware,
-	))
+	)))
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	return s, nil
+}
+
+// panicLog logs the panics wish's recover middleware catches.
+type panicLog struct{ log *slog.Logger }
+
+// Printf logs one recovered panic, its stack included, as one error.
+func (p panicLog) Printf(format string, v ...any) {
+	p.log.Error("session panicked", "panic", fmt.Sprintf(format, v...))
 }
 
 // load fetches the tree, then (unless background loading is off) everyone,
@@ -129,7 +146,7 @@ func (svc *sshService) loadOnce(ctx context.Context) {
 	}
 	if err != nil {
 		if ctx.Err() == nil {
-			svc.log.Error("loading the directory", "err", errorLine(err))
+			svc.log.Error("loading the directory", "err", command.ErrorLine(err))
 		}
 		return
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/b24org/b24org/internal/command"
 	"net"
 	"os"
 	"os/exec"
@@ -144,7 +145,7 @@ func TestSSHEndToEnd(t *testing.T) {
 		remote := srv.ssh(t, user, "127.0.0.1", "find", "--json", "anna")
 		require.Equal(t, 0, remote.code, remote.stderr)
 		ids := func(out string) (ids []int) {
-			var people []personJSON
+			var people []command.Person
 			require.NoError(t, json.Unmarshal([]byte(out), &people))
 			for _, p := range people {
 				ids = append(ids, p.ID)

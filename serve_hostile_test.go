@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/b24org/b24org/internal/command"
 	"io"
 	"net"
 	"os"
@@ -411,7 +412,7 @@ func TestServeHostileClients(t *testing.T) {
 		var stdout bytes.Buffer
 		s.Stdout = &stdout
 		require.NoError(t, s.Run("version"), "the session still works")
-		assert.Equal(t, versionText(), stdout.String())
+		assert.Equal(t, command.VersionText(version), stdout.String())
 		return func() { client.Close() }
 	})
 
@@ -424,7 +425,7 @@ func TestServeHostileClients(t *testing.T) {
 		f.log.waitLog(t, "refused", `reason="command longer than 4096 bytes"`, fp)
 		client.Close()
 		r := f.run(t, "frobnicate "+strings.Repeat("x ", 2000))
-		requireOneLine(t, r, exitError)
+		requireOneLine(t, r, command.ExitError)
 		assert.Contains(t, r.stderr, `unknown command "frobnicate"`)
 		return func() {}
 	})

@@ -4,66 +4,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
+	"time"
 
+	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/ssh"
 )
 
-// runServe serves until ctx ends (SIGINT, SIGTERM), then lets the sessions
-// say goodbye and stops.
-func (a *app) runServe(ctx context.Context, o serveOptions) error {
-	if err := o.check(); err != nil {
-		return err
-	}
-	s, err := a.settings()
-	if err != nil {
-		return err
-	}
-	look, err := newSessionLook(s)
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(a.stderr, nil))
+// serveUntilDone serves c until ctx ends (SIGINT, SIGTERM), then lets the
+// sessions say goodbye and stops. It reads the authorized and host keys,
+// then opens the directory with open; the server reloads it every freshness.
+func serveUntilDone(ctx context.Context, c serverConfig, freshness time.Duration,
+	open func() (*directory.Directory, func(), error)) error {
 	var keys *authorizedKeys
-	if !o.allowAnyone {
-		if keys, err = newAuthorizedKeys(o.authorizedKeys, log); err != nil {
+	var err error
+	if !c.opts.allowAnyone {
+		if keys, err = newAuthorizedKeys(c.opts.authorizedKeys, c.log); err != nil {
 			return err
 		}
 	}
-	hostKey, created, err := loadHostKey(o.hostKey)
+	hostKey, created, err := loadHostKey(c.opts.hostKey)
 	if err != nil {
 		return err
 	}
 	if created {
-		log.Info("created the host key", "path", o.hostKey)
+		c.log.Info("created the host key", "path", c.opts.hostKey)
 	}
-	d, closeFn, err := a.open(s)
+	d, closeFn, err := open()
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	if !s.refresh && !s.demo {
-		if _, err := d.LoadCache(); err != nil {
-			log.Warn("ignoring the directory cache", "err", errorLine(err))
-		}
-	}
 
-	srv := newSSHServer(ctx, serverConfig{
-		opts: o, dir: d, log: log, look: look, keys: keys,
-		threshold: s.threshold, refreshEvery: s.refreshEvery, presenceAge: s.presenceAge, background: s.background,
-	})
+	c.dir, c.keys = d, keys
+	srv := newSSHServer(ctx, c)
 	server, err := srv.sshServer(hostKey)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := net.Listen("tcp", c.opts.listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	go func() {
 		srv.load(ctx)
-		srv.reload(ctx, s.freshness)
+		srv.reload(ctx, freshness)
 	}()
 	srv.logStart(ln.Addr().String(), hostKey)
 
@@ -74,7 +59,7 @@ func (a *app) runServe(ctx context.Context, o serveOptions) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "sessions", srv.active.Load())
+	c.log.Info("shutting down", "sessions", srv.active.Load())
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := server.Shutdown(stop); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/safetext"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
@@ -35,23 +36,6 @@ var (
 type sessionLook struct {
 	keys          ui.KeyMap
 	palette, mono ui.Palette
-}
-
-// newSessionLook reads the key bindings and the theme of the settings. The
-// server's own NO_COLOR is no one's terminal: each session's counts, so the
-// mono palette is kept beside the coloured one.
-func newSessionLook(s settings) (sessionLook, error) {
-	s.noColor = false
-	keys, palette, err := lookFor(s)
-	if err != nil {
-		return sessionLook{}, err
-	}
-	s.noColor = true
-	_, mono, err := lookFor(s)
-	if err != nil {
-		return sessionLook{}, err
-	}
-	return sessionLook{keys: keys, palette: palette, mono: mono}, nil
 }
 
 // servedSession is a session inside its limits: its context ends at the
@@ -145,7 +129,15 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			}
 		}()
 
+		returned := false
+		defer func() {
+			if !returned { // next panicked: the recover middleware logs it
+				fmt.Fprintln(s.Stderr(), "b24org: internal error; this session has ended (see the server's log)")
+				_ = s.Exit(command.ExitError)
+			}
+		}()
 		next(ss)
+		returned = true
 
 		why := context.Cause(ctx)
 		if svc.ctx.Err() != nil {
@@ -194,7 +186,7 @@ func (s *servedSession) watchLimits(cancel context.CancelCauseFunc, limit, idle 
 func (svc *sshService) refuseSession(s ssh.Session, why string) {
 	svc.logRefusal(s.Context(), why)
 	fmt.Fprintln(s.Stderr(), "b24org: "+why)
-	_ = s.Exit(exitError)
+	_ = s.Exit(command.ExitError)
 }
 
 // browserMiddleware runs the browser of a PTY session, given the sizes the
@@ -321,16 +313,18 @@ func (svc *sshService) runCommand(s *servedSession) int {
 	default:
 		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
 	}
-	a := &app{env: &env{stdout: s, stderr: s.Stderr(), getenv: func(string) string { return "" }}, served: svc}
-	root := a.servedRootCmd()
+	if svc.beforeCommand != nil {
+		svc.beforeCommand(args)
+	}
+	root := svc.servedRootCmd(s, s.Stderr())
 	root.SetArgs(args)
 	root.SetIn(s)
 	err := root.ExecuteContext(s.ctx)
 	switch {
 	case err == nil:
-		return exitOK
-	case errors.Is(err, errNoMatch):
-		return exitNoMatch
+		return command.ExitOK
+	case errors.Is(err, command.ErrNoMatch):
+		return command.ExitNoMatch
 	}
 	return s.failErr(err)
 }
@@ -338,15 +332,15 @@ func (svc *sshService) runCommand(s *servedSession) int {
 // fail writes one error line on stderr and returns exit status 2.
 func (s *servedSession) fail(msg string) int {
 	fmt.Fprintln(s.Stderr(), "b24org: "+strings.Join(strings.Fields(msg), " "))
-	return exitError
+	return command.ExitError
 }
 
 // failErr reports err unless the session ended (sessionMiddleware says why).
 func (s *servedSession) failErr(err error) int {
 	if s.ctx.Err() != nil {
-		return exitError
+		return command.ExitError
 	}
-	return s.fail(errorLine(err))
+	return s.fail(command.ErrorLine(err))
 }
 
 // waitLoaded waits for the first load to end, at most max (0: no limit).
@@ -367,7 +361,9 @@ func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
 // servedRootCmd is the command tree of an SSH session: the command line's
 // own find, export and version (and cobra's help), without the flags that
 // choose a portal, a cache or a theme: the server has chosen them.
-func (a *app) servedRootCmd() *cobra.Command {
+func (svc *sshService) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	warn := func(msg string) { fmt.Fprintln(stderr, "b24org: "+strings.Join(strings.Fields(msg), " ")) }
+	c := &command.Commands{Source: servedSource{svc}, Stdout: stdout, Warn: warn, Release: svc.release}
 	root := &cobra.Command{
 		Use:   "b24org",
 		Short: "b24org over SSH",
@@ -394,33 +390,54 @@ find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	root.SetOut(a.stdout)
-	root.SetErr(a.stderr)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see ssh HOST help)", err)
 	})
 	root.Flags().Bool("version", false, "print the server's version")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
-			_, err := io.WriteString(a.stdout, versionText())
+			_, err := io.WriteString(stdout, command.VersionText(svc.release))
 			return err
 		}
 		return cmd.Help()
 	}
-	root.AddCommand(a.findCmd(), a.exportCmd(), a.versionCmd())
+	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.VersionCmd())
 	return root
 }
 
-// servedOrg is the whole directory for export over SSH: the shared one,
-// once its first load has ended.
-func (svc *sshService) servedOrg(ctx context.Context) (*directory.Org, error) {
+// servedSource answers a session's find and export from the server's
+// shared directory.
+type servedSource struct{ svc *sshService }
+
+// Find looks query up in the shared directory once its first load has
+// ended (at most findWait): the server's own loads fill it, so a session
+// only asks the portal about its query.
+func (src servedSource) Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error) {
+	svc := src.svc
+	svc.waitLoaded(ctx, findWait)
+	r, err := svc.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: svc.presenceAge})
+	if err != nil {
+		return nil, 0, err
+	}
+	if line := r.Partial(); line != "" {
+		warn(line)
+	}
+	return r, svc.threshold, nil
+}
+
+// Org is the whole directory for export over SSH: the shared one, once its
+// first load has ended.
+func (src servedSource) Org(ctx context.Context) (*directory.Org, time.Duration, error) {
+	svc := src.svc
 	svc.waitLoaded(ctx, 0)
 	org := svc.dir.Snapshot()
 	if !org.Complete() {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return nil, errors.New("the directory is not fully loaded on this server (see its log); try again later")
+		return nil, 0, errors.New("the directory is not fully loaded on this server (see its log); try again later")
 	}
-	return org, nil
+	return org, svc.threshold, nil
 }

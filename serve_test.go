@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"github.com/b24org/b24org/internal/command"
 	"io"
 	"log/slog"
 	"net/http"
@@ -114,8 +115,10 @@ func testServeOptions() serveOptions {
 }
 
 // newServeFixture serves org through a portal started with po; background
-// says whether the server loads everyone (it has, when this returns).
-func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o serveOptions, background bool) *serveFixture {
+// says whether the server loads everyone (it has, when this returns); each
+// of more changes the server's configuration before it starts.
+func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o serveOptions, background bool,
+	more ...func(*serverConfig)) *serveFixture {
 	t.Helper()
 	if po.Rate == 0 {
 		po.Rate = -1
@@ -148,8 +151,12 @@ func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	f.svc = newSSHServer(ctx, serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
-		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background})
+	c := serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
+		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background, release: version}
+	for _, m := range more {
+		m(&c)
+	}
+	f.svc = newSSHServer(ctx, c)
 	hostKey := newTestSigner(t)
 	server, err := f.svc.sshServer(hostKey)
 	require.NoError(t, err)
@@ -253,7 +260,7 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 
 	found := f.run(t, "find "+u.LastName)
 	require.Contains(t, found.stdout, u.Extension)
-	requireOneLine(t, f.run(t, "find zzzznobody"), exitNoMatch)
+	requireOneLine(t, f.run(t, "find zzzznobody"), command.ExitNoMatch)
 }
 
 func TestServeCommands(t *testing.T) {
@@ -281,7 +288,7 @@ func TestServeCommands(t *testing.T) {
 	assert.Contains(t, r.stdout, "find [--json] [--limit N] QUERY")
 	r = f.run(t, "version")
 	require.Equal(t, 0, r.code)
-	assert.Equal(t, versionText(), r.stdout)
+	assert.Equal(t, command.VersionText(version), r.stdout)
 	assert.NotContains(t, f.log.String(), testCode, "the webhook code is never logged")
 }
 
@@ -295,7 +302,7 @@ func TestServeExportAllowed(t *testing.T) {
 	require.Len(t, exportOf(t, r.stdout).Employees, len(employedIDs(org)))
 	r = f.run(t, "export --format csv")
 	require.Equal(t, 0, r.code, r.stderr)
-	require.True(t, strings.HasPrefix(r.stdout, strings.Join(csvHeader(), ",")+"\n"))
+	require.True(t, strings.HasPrefix(r.stdout, strings.Join(command.CSVHeader(), ",")+"\n"))
 	r = f.run(t, "export --format xml")
 	requireOneLine(t, r, 2)
 }
@@ -517,12 +524,12 @@ func TestServeSessionLimits(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	r := f.run(t, "version")
-	requireOneLine(t, r, exitError) // a refusal is 2: 1 is find's "matched no one"
+	requireOneLine(t, r, command.ExitError) // a refusal is 2: 1 is find's "matched no one"
 	assert.Contains(t, r.stderr, "the server is full (1 session);")
 	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
 
 	// No keystroke: the idle timeout ends the browser, and says so.
-	require.Equal(t, exitError, c.exit())
+	require.Equal(t, command.ExitError, c.exit())
 	assert.Equal(t, "b24org: "+errIdle.Error()+"\r\n", c.stderr.String())
 	assert.Contains(t, c.output(), "\x1b[?1049l", "the terminal is restored first")
 	f.log.waitLog(t, "refused", "idle timeout")
@@ -531,7 +538,7 @@ func TestServeSessionLimits(t *testing.T) {
 	f = newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	c = f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
-	require.Equal(t, exitError, c.exit())
+	require.Equal(t, command.ExitError, c.exit())
 	assert.Contains(t, c.stderr.String(), errMaxSession.Error())
 }
 
@@ -558,7 +565,7 @@ func TestServeShutdownEndsSessions(t *testing.T) {
 	c := f.openPTY(t, 80, 24)
 	c.waitOutput("Departments")
 	cancel()
-	require.Equal(t, exitError, c.exit(), "a refusal is status 2, as every error")
+	require.Equal(t, command.ExitError, c.exit(), "a refusal is status 2, as every error")
 	assert.Contains(t, c.stderr.String(), errShutdown.Error())
 }
 
@@ -654,4 +661,36 @@ func TestServeHostKey(t *testing.T) {
 	_, _, err = loadHostKey(path)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "chmod 600")
+}
+
+// TestServePanicEndsOneSessionOnly injects a panic into one session's
+// command: that session ends with status 2 and one error line, the panic is
+// logged, and a browser open meanwhile and the sessions after it go on.
+func TestServePanicEndsOneSessionOnly(t *testing.T) {
+	org := oldTestOrg()
+	f := newServeFixture(t, org, fakeportal.Options{}, testServeOptions(), true, func(c *serverConfig) {
+		c.beforeCommand = func(args []string) {
+			if len(args) == 2 && args[0] == "find" && args[1] == "boom" {
+				panic("injected failure")
+			}
+		}
+	})
+	u := pickPerson(t, org)
+	witness := f.openPTY(t, 100, 30)
+	witness.waitOutput("Departments", "? help")
+
+	r := f.run(t, "find boom")
+	requireOneLine(t, r, command.ExitError)
+	assert.Contains(t, r.stderr, "internal error")
+	f.log.waitLog(t, "session panicked", "injected failure")
+
+	witness.answers()
+	found := f.run(t, "find "+u.LastName)
+	require.Equal(t, command.ExitOK, found.code, found.stderr)
+	assert.Contains(t, found.stdout, u.Extension)
+	r = f.run(t, "find boom")
+	requireOneLine(t, r, command.ExitError)
+	witness.answers()
+	witness.keys("q")
+	require.Equal(t, 0, witness.exit())
 }

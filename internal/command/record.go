@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"strconv"
@@ -8,9 +8,9 @@ import (
 	"github.com/b24org/b24org/directory"
 )
 
-// personJSON is one person in the output of find --json and export: the
+// Person is one person in the output of find --json and export: the
 // public contract of DESIGN.md. Change a field only with a version bump.
-type personJSON struct {
+type Person struct {
 	ID            int      `json:"id"`
 	Name          string   `json:"name"`
 	FirstName     string   `json:"first_name"`
@@ -30,8 +30,8 @@ type personJSON struct {
 	Match string `json:"match,omitempty"`
 }
 
-// departmentJSON is one department in the output of export.
-type departmentJSON struct {
+// Department is one department in the output of export.
+type Department struct {
 	ID       int    `json:"id"`
 	Name     string `json:"name"`
 	ParentID *int   `json:"parent_id"`
@@ -41,11 +41,11 @@ type departmentJSON struct {
 // pathSeparator joins the names of a department path.
 const pathSeparator = " › "
 
-// newPersonJSON describes p as seen at now; org gives the department paths.
+// newPerson describes p as seen at now; org gives the department paths.
 // department_ids and departments run in parallel ("" for a department not in
 // the tree).
-func newPersonJSON(p *directory.Person, org *directory.Org, now time.Time, threshold time.Duration) personJSON {
-	out := personJSON{
+func newPerson(p *directory.Person, org *directory.Org, now time.Time, threshold time.Duration) Person {
+	out := Person{
 		ID:            p.ID,
 		Name:          p.Name,
 		FirstName:     p.FirstName,
@@ -74,9 +74,9 @@ func newPersonJSON(p *directory.Person, org *directory.Org, now time.Time, thres
 	return out
 }
 
-// newDepartmentJSON describes d; zero parent or head IDs become null.
-func newDepartmentJSON(d *directory.Department) departmentJSON {
-	out := departmentJSON{ID: d.ID, Name: d.Name}
+// newDepartment describes d; zero parent or head IDs become null.
+func newDepartment(d *directory.Department) Department {
+	out := Department{ID: d.ID, Name: d.Name}
 	if parent := d.ParentID; parent != 0 {
 		out.ParentID = &parent
 	}
@@ -86,8 +86,8 @@ func newDepartmentJSON(d *directory.Department) departmentJSON {
 	return out
 }
 
-// csvHeader is the header row of export --format csv: the person fields.
-func csvHeader() []string {
+// CSVHeader is the header row of export --format csv: the person fields.
+func CSVHeader() []string {
 	return []string{
 		"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 		"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
@@ -96,7 +96,7 @@ func csvHeader() []string {
 
 // csvRecord is p as a CSV row under csvHeader; lists are joined with ";",
 // nulls are empty.
-func (p personJSON) csvRecord() []string {
+func (p Person) csvRecord() []string {
 	ids := make([]string, len(p.DepartmentIDs))
 	for i, id := range p.DepartmentIDs {
 		ids[i] = strconv.Itoa(id)

@@ -1,4 +1,4 @@
-package main
+package command
 
 import (
 	"fmt"
@@ -9,24 +9,24 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// versionCmd is `b24org version`.
-func (a *app) versionCmd() *cobra.Command {
+// VersionCmd is `b24org version`.
+func (c *Commands) VersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version and how this binary was built",
 		Example: "  b24org version",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprint(a.stdout, versionText())
+			_, err := fmt.Fprint(c.Stdout, VersionText(c.Release))
 			return err
 		},
 	}
 }
 
-// versionText is the version, then the build's Go version, platform and
-// source revision when the build recorded them.
-func versionText() string {
-	v := version
+// VersionText is the version v ("dev": the module's version when the
+// build recorded one), then the build's Go version, platform and source
+// revision when the build recorded them.
+func VersionText(v string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		v = bi.Main.Version

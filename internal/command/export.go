@@ -1,0 +1,113 @@
+package command
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/b24org/b24org/directory"
+	"github.com/spf13/cobra"
+)
+
+// Export is the output of export --format json.
+type Export struct {
+	Departments []Department `json:"departments"`
+	Employees   []Person     `json:"employees"`
+}
+
+// ExportCmd is `b24org export`.
+func (c *Commands) ExportCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export [--format json|csv]",
+		Short: "Print the whole directory: departments and people",
+		Long: `export loads the whole directory from the portal (the tree, then every
+person with presence, in as few requests as the rate limit allows), writes the
+cache, and prints it to stdout.
+
+json is one object {"departments": [...], "employees": [...]}; csv is one row per
+person under a header row, with lists joined by ";". Departments and people come
+sorted by id. Progress goes to stderr when stderr is a terminal.`,
+		Example: `  b24org export > directory.json
+  b24org export --format csv > directory.csv
+  b24org --demo export | jq '.employees | length'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "json" && format != "csv" {
+				return fmt.Errorf("--format %q: use json or csv", format)
+			}
+			return c.runExport(cmd.Context(), format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "json", "json or csv")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// runExport prints the source's whole directory in format.
+func (c *Commands) runExport(ctx context.Context, format string) error {
+	org, threshold, err := c.Source.Org(ctx)
+	if err != nil {
+		return err
+	}
+	return writeExport(c.Stdout, org, format, threshold)
+}
+
+// writeExport prints org in format (json or csv).
+func writeExport(w io.Writer, org *directory.Org, format string, threshold time.Duration) error {
+	out := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	if format == "csv" {
+		err = writeCSV(out, exportPeople(org, time.Now(), threshold))
+	} else {
+		err = writeJSON(out, ExportData(org, time.Now(), threshold))
+	}
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("writing the export: %w", err)
+	}
+	return nil
+}
+
+// ExportData is the whole directory, sorted by id.
+func ExportData(org *directory.Org, now time.Time, threshold time.Duration) Export {
+	data := org.Data()
+	deps := make([]Department, 0, len(data.Departments))
+	for i := range data.Departments {
+		deps = append(deps, newDepartment(&data.Departments[i]))
+	}
+	slices.SortFunc(deps, func(x, y Department) int { return x.ID - y.ID })
+	return Export{Departments: deps, Employees: exportPeople(org, now, threshold)}
+}
+
+// exportPeople is everyone in org, sorted by id.
+func exportPeople(org *directory.Org, now time.Time, threshold time.Duration) []Person {
+	data := org.Data()
+	people := make([]Person, 0, len(data.People))
+	for i := range data.People {
+		people = append(people, newPerson(&data.People[i], org, now, threshold))
+	}
+	slices.SortFunc(people, func(x, y Person) int { return x.ID - y.ID })
+	return people
+}
+
+// writeCSV prints people under the csv header row.
+func writeCSV(w io.Writer, people []Person) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader()); err != nil {
+		return err
+	}
+	for _, p := range people {
+		if err := cw.Write(p.csvRecord()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
