@@ -164,6 +164,20 @@ func (f *serveFixture) rawSession(t testing.TB) (*gossh.Client, gossh.Channel) {
 	return client, ch
 }
 
+// startBrowser asks for a PTY (the pty-req payload given) and a shell on ch,
+// and answers the browser's terminal query, as a real terminal does.
+func startBrowser(t testing.TB, ch gossh.Channel, pty []byte, msgAndArgs ...any) {
+	t.Helper()
+	ok, err := ch.SendRequest("pty-req", true, pty)
+	require.NoError(t, err)
+	require.True(t, ok, msgAndArgs...)
+	ok, err = ch.SendRequest("shell", true, nil)
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, err = io.WriteString(ch, terminalAnswer)
+	require.NoError(t, err)
+}
+
 // ptyPayload is a pty-req for a w×h terminal with modes as given.
 func ptyPayload(term string, w, h uint32, modes []byte) []byte {
 	return gossh.Marshal(struct {
@@ -287,14 +301,7 @@ func TestServeHostileClients(t *testing.T) {
 		for range 10 {
 			client, ch := f.rawSession(t)
 			clients = append(clients, client)
-			ok, err := ch.SendRequest("pty-req", true, ptyPayload("xterm-256color", 1000, 500, nil))
-			require.NoError(t, err)
-			require.True(t, ok)
-			ok, err = ch.SendRequest("shell", true, nil)
-			require.NoError(t, err)
-			require.True(t, ok)
-			_, err = io.WriteString(ch, terminalAnswer)
-			require.NoError(t, err)
+			startBrowser(t, ch, ptyPayload("xterm-256color", 1000, 500, nil))
 			go func() { _ = flood(ch, 100, 8, 60*time.Millisecond) }() // whole frames: more than the client's window
 		}
 		time.Sleep(time.Second)
@@ -370,14 +377,7 @@ func TestServeHostileClients(t *testing.T) {
 			clients = append(clients, client)
 			var out lockedBuffer
 			go func() { _, _ = io.Copy(&out, ch) }()
-			ok, err := ch.SendRequest("pty-req", true, ptyPayload("xterm", 80, 24, modes))
-			require.NoError(t, err)
-			require.True(t, ok, "modes %d: the PTY is emulated, its modes are ignored", i)
-			ok, err = ch.SendRequest("shell", true, nil)
-			require.NoError(t, err)
-			require.True(t, ok)
-			_, err = io.WriteString(ch, terminalAnswer)
-			require.NoError(t, err)
+			startBrowser(t, ch, ptyPayload("xterm", 80, 24, modes), "modes %d: the PTY is emulated, its modes are ignored", i)
 			require.Eventually(t, func() bool { return strings.Contains(ansi.Strip(out.String()), "Departments") },
 				20*time.Second, 10*time.Millisecond, "modes %d: the browser draws", i)
 		}
@@ -453,14 +453,7 @@ func TestServeClosesIdleConnections(t *testing.T) {
 	// A browser whose output is never read: the idle timeout ends it, the
 	// goodbye cannot be written, and the connection is closed.
 	client, ch = f.rawSession(t)
-	ok, err := ch.SendRequest("pty-req", true, ptyPayload("xterm-256color", 1000, 500, nil))
-	require.NoError(t, err)
-	require.True(t, ok)
-	ok, err = ch.SendRequest("shell", true, nil)
-	require.NoError(t, err)
-	require.True(t, ok)
-	_, err = io.WriteString(ch, terminalAnswer)
-	require.NoError(t, err)
+	startBrowser(t, ch, ptyPayload("xterm-256color", 1000, 500, nil))
 	require.NoError(t, flood(ch, 0, 8, 60*time.Millisecond)) // whole frames: more than the client's window
 	require.Error(t, client.Wait())
 	f.log.waitLog(t, "msg=closed", "a session did not end within 1s of its end", fp)
