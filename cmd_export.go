@@ -53,7 +53,7 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	draw := func() {
 		line := "indexing"
 		if total > 0 {
-			line += " " + thousands(done) + " / " + thousands(total)
+			line += " " + directory.Thousands(done) + " / " + directory.Thousands(total)
 		}
 		if note != "" {
 			line += " · " + note
@@ -86,10 +86,9 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	return report, pace, end
 }
 
-// roughDuration is d to the second, at least 1s: 2m10s.
+// roughDuration is d to the second, at least 1s: 2m10s. It is not an age
+// (directory.RoughAge): it counts down a wait or the time left, where a
+// second is news.
 func roughDuration(d time.Duration) string {
 	return max(d.Round(time.Second), time.Second).String()
 }
-
-// thousands writes n with comma group separators: 12,400.
-func thousands(n int) string { return directory.Thousands(n) }

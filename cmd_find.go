@@ -48,7 +48,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 		a.warn(fmt.Sprintf("ignoring the directory cache: %v", r.CacheErr))
 	}
 	if r.FromCache && r.Age > s.freshness {
-		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", command.RoughAge(r.Age)))
+		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", directory.RoughAge(r.Age)))
 	}
 	if !s.demo {
 		if line := r.Partial(); line != "" {
@@ -56,7 +56,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 		}
 	}
 	if r.PresenceErr != nil {
-		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", command.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
+		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", directory.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
 	}
 	return r, s.threshold, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"github.com/b24org/b24org/internal/command"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/b24org/b24org/internal/command"
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
@@ -222,7 +223,7 @@ func TestFindExitCodes(t *testing.T) {
 	// The portal is down: the partial cache answers, and says so once.
 	p.Close()
 	partial := regexp.MustCompile(`^b24org: partial: answered from a cache that holds ` + fmt.Sprint(known) +
-		` of ~` + thousands(active) + ` people \(the portal did not answer: .*\); run b24org export\n`)
+		` of ~` + directory.Thousands(active) + ` people \(the portal did not answer: .*\); run b24org export\n`)
 	r = e.run(t, "--webhook", url, "--retries", "0", "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, partial, r.stderr)

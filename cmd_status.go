@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -79,12 +78,4 @@ func retryText(ev api.RetryEvent) string {
 		text += " (" + why + ")"
 	}
 	return safetext.Clean(strings.Join(strings.Fields(text), " "))
-}
-
-// count is n with the noun in the right number: "1 session", "3 sessions".
-func count(n int, one, many string) string {
-	if n == 1 || n == -1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

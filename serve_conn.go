@@ -158,7 +158,7 @@ func (svc *sshService) loadOnce(ctx context.Context) {
 func (svc *sshService) logStart(addr string, hostKey gossh.Signer) {
 	who := "anyone with a public key"
 	if svc.keys != nil {
-		who = count(svc.keys.count(), "authorized key", "authorized keys")
+		who = directory.Count(svc.keys.count(), "authorized key", "authorized keys")
 	}
 	svc.log.Info("serving", "addr", addr, "host_key", fingerprint(hostKey.PublicKey()), "portal", svc.dir.Snapshot().Portal(),
 		"login", who, "max_sessions", svc.opts.maxSessions, "export", svc.opts.allowExport)

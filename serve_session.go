@@ -101,7 +101,7 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		if n := svc.active.Add(1); n > int64(svc.opts.maxSessions) {
 			svc.active.Add(-1)
-			svc.refuseSession(s, "the server is full ("+count(svc.opts.maxSessions, "session", "sessions")+"); try again later")
+			svc.refuseSession(s, "the server is full ("+directory.Count(svc.opts.maxSessions, "session", "sessions")+"); try again later")
 			return
 		}
 		defer svc.active.Add(-1)

@@ -221,24 +221,6 @@ func (r *FindResult) Partial() string {
 		Thousands(r.Known), of, why)
 }
 
-// Thousands writes n with commas between groups of three digits: 30,000.
-func Thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // expectedPeople is how many distinct people the department tree lists.
 func (o *Org) expectedPeople() int {
 	seen := map[int]bool{}

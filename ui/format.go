@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -32,7 +31,7 @@ func badgeOf(p *directory.Person, now time.Time, threshold time.Duration) badge 
 	case directory.Online:
 		b = badge{glyph: "●", word: "online", kind: kindOnline}
 	case directory.Idle:
-		b = badge{glyph: "◐", word: "idle", kind: kindIdle, detail: "idle " + span(now.Sub(p.IdleSince))}
+		b = badge{glyph: "◐", word: "idle", kind: kindIdle, detail: "idle " + directory.RoughAge(now.Sub(p.IdleSince))}
 	default:
 		b = badge{glyph: "○", word: "offline", kind: kindOffline, detail: seen(p.LastActivity, now)}
 	}
@@ -59,21 +58,7 @@ func seen(t, now time.Time) string {
 	if d >= 7*24*time.Hour {
 		return "seen " + day(t, now)
 	}
-	return "seen " + span(d) + " ago"
-}
-
-// span is a short duration: "9m", "3h", "2d".
-func span(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "<1m"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < 24*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	default:
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	}
+	return "seen " + directory.RoughAge(d) + " ago"
 }
 
 // age is the age of data for the status bar: "just now", "3m ago".
@@ -82,7 +67,7 @@ func age(t, now time.Time) string {
 		return ""
 	}
 	if d := now.Sub(t); d >= time.Minute {
-		return span(d) + " ago"
+		return directory.RoughAge(d) + " ago"
 	}
 	return "just now"
 }
@@ -98,9 +83,6 @@ func day(t, now time.Time) string {
 	}
 	return t.Format("2 Jan")
 }
-
-// thousands formats n as 12,400.
-func thousands(n int) string { return directory.Thousands(n) }
 
 // cell is s cut and padded to exactly w cells.
 func cell(s string, w int) string { return safetext.Pad(s, w) }

@@ -300,7 +300,7 @@ func (m *Model) details(p *directory.Person, w int) []string {
 	}
 	for _, id := range p.DepartmentIDs {
 		if path := m.path(id); len(path) > 0 {
-			where = append(where, strings.Join(path, " › "))
+			where = append(where, strings.Join(path, directory.PathSeparator))
 		}
 	}
 	var contact []string

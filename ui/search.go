@@ -143,7 +143,7 @@ func (m *Model) searchView(w, h int) []string {
 func (m *Model) personPath(p *directory.Person) string {
 	for _, id := range p.DepartmentIDs {
 		if path := m.path(id); len(path) > 0 {
-			return strings.Join(path, " › ")
+			return strings.Join(path, directory.PathSeparator)
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -242,9 +243,9 @@ func (m *Model) breadcrumb(w int) string {
 		return "b24org"
 	}
 	for i := 0; i < len(path); i++ {
-		s := strings.Join(path[i:], " › ")
+		s := strings.Join(path[i:], directory.PathSeparator)
 		if i > 0 {
-			s = "… › " + s
+			s = "…" + directory.PathSeparator + s
 		}
 		if safetext.Width(s) <= w || i == len(path)-1 {
 			return safetext.Truncate(s, w)
@@ -327,7 +328,7 @@ func (m *Model) progress(w int) string {
 		return "waiting for the portal's time budget: " + max(m.bg.wait.Round(time.Second), time.Second).String()
 	}
 	if m.bg.total > 0 {
-		text += " " + thousands(m.bg.done) + " / " + thousands(m.bg.total)
+		text += " " + directory.Thousands(m.bg.done) + " / " + directory.Thousands(m.bg.total)
 	} else {
 		text += "…"
 	}

@@ -135,19 +135,6 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	return nil
 }
 
-// RoughAge says d in its largest unit: "45s", "12m", "3h", "2d".
-func RoughAge(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
 // writeJSON prints v as indented JSON, leaving <, > and & as they are.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
@@ -212,7 +199,7 @@ func status(p *Person, now time.Time) string {
 		return "absent until " + *p.AbsentUntil
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return "offline, seen " + RoughAge(now.Sub(seen)) + " ago"
+			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
 		}
 	}
 	return p.Presence

@@ -38,9 +38,6 @@ type Department struct {
 	HeadID   *int   `json:"head_id"`
 }
 
-// pathSeparator joins the names of a department path.
-const pathSeparator = " › "
-
 // newPerson describes p as seen at now; org gives the department paths.
 // department_ids and departments run in parallel ("" for a department not in
 // the tree).
@@ -61,7 +58,7 @@ func newPerson(p *directory.Person, org *directory.Org, now time.Time, threshold
 		Active:        p.Active,
 	}
 	for _, id := range p.DepartmentIDs {
-		out.Departments = append(out.Departments, strings.Join(org.Path(id), pathSeparator))
+		out.Departments = append(out.Departments, strings.Join(org.Path(id), directory.PathSeparator))
 	}
 	if !p.LastActivity.IsZero() {
 		s := p.LastActivity.Format(time.RFC3339)
