@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -18,11 +17,12 @@ import (
 const hintSep = "\n"
 
 // errLine is a failure as kept on the model: what failed, why, and the fix
-// (api.HintOf) when there is one.
+// when there is one (directory.FailureOf, which the command line says too).
 func errLine(what string, err error) string {
-	line := what + ": " + safetext.Clean(err.Error())
-	if h := safetext.Clean(api.HintOf(err)); h != "" && !strings.Contains(line, h) {
-		line += hintSep + h
+	f := directory.FailureOf(err)
+	line := what + ": " + f.Cause
+	if f.Fix != "" {
+		line += hintSep + f.Fix
 	}
 	return line
 }
@@ -35,31 +35,23 @@ func failureParts(line string) (what, cause, fix string) {
 }
 
 // retryMsg tells the model that a request failed and will be tried again.
-type retryMsg struct{ ev api.RetryEvent }
+type retryMsg struct{ ev directory.RetryEvent }
 
 // RetryNotice is the message that shows a pending retry in the status bar
 // ("retrying (2/7) in 3s…"): send it (tea.Program.Send) from the api
 // client's Config.OnRetry.
-func RetryNotice(ev api.RetryEvent) tea.Msg { return retryMsg{ev: ev} }
+func RetryNotice(ev directory.RetryEvent) tea.Msg { return retryMsg{ev: ev} }
 
 // retryState is the pending retry on show.
 type retryState struct {
-	ev    api.RetryEvent
+	ev    directory.RetryEvent
 	until time.Time // when the next attempt starts
 }
 
 // retryText is "retrying (2/7) in 3s… (HTTP 503)", counting down to the
 // next attempt, then "retrying (2/7)…" while it runs.
 func (m *Model) retryText() string {
-	r := m.retry
-	text := fmt.Sprintf("retrying (%d/%d)…", r.ev.Attempt, r.ev.Max)
-	if left := r.until.Sub(m.now()); left > 0 {
-		text = fmt.Sprintf("retrying (%d/%d) in %s…", r.ev.Attempt, r.ev.Max, api.WaitText(left))
-	}
-	if why := safetext.Clean(api.ShortReason(r.ev.Err)); why != "" {
-		text += " (" + why + ")"
-	}
-	return text
+	return directory.RetryNote(m.retry.ev, m.retry.until.Sub(m.now()))
 }
 
 // keyName is the first key of b as help shows it: "r", "esc", "f5".
@@ -76,19 +68,27 @@ func (m *Model) failures() []string {
 	return out
 }
 
-// errorBar is the status bar's error text in w cells: what failed and the
-// keys for the details and for retrying; the cause too when it fits whole.
-// Nothing is cut inside a word: the longest form that fits is shown.
+// errorBar is the status bar's error text in w cells: what failed, the fix
+// and the keys for the details and for retrying; the cause too when it fits
+// whole. Nothing is cut inside a word: the longest form that fits is shown,
+// and without room for the fix the details key says where it is.
 func (m *Model) errorBar(w int) string {
-	what, cause, _ := failureParts(m.firstErr())
+	what, cause, fix := failureParts(m.firstErr())
 	details := keyName(m.keys.Errors) + " details"
 	retry := keyName(m.keys.Refresh) + " retry"
-	for _, s := range []string{
-		" ✗ " + what + ": " + cause + " · " + details + " · " + retry,
-		" ✗ " + what + " · " + details + " · " + retry,
-		" ✗ " + what + " · " + details,
-		" ✗ " + details,
-	} {
+	forms := []string{" ✗ " + what + ": " + cause + " · " + details + " · " + retry}
+	if fix != "" {
+		forms = []string{
+			" ✗ " + what + ": " + cause + " · to fix: " + fix + " · " + details + " · " + retry,
+			" ✗ " + what + " · to fix: " + fix + " · " + details + " · " + retry,
+			forms[0],
+		}
+	}
+	for _, s := range append(forms,
+		" ✗ "+what+" · "+details+" · "+retry,
+		" ✗ "+what+" · "+details,
+		" ✗ "+details,
+	) {
 		if safetext.Width(s) <= w {
 			return s
 		}

@@ -154,3 +154,24 @@ func TestStartWarningStaysInTheStatusBar(t *testing.T) {
 	h.keys("e")
 	assert.Contains(t, screenText(h.view()), "! "+warn)
 }
+
+func TestStatusBarSaysTheFix(t *testing.T) {
+	keys := DefaultKeyMap()
+	require.NoError(t, keys.Rebind(map[string][]string{"errors": {"f2"}}))
+	h := newHarness(t, Options{Directory: wrongCodeDirectory(t), Keys: keys})
+	h.init()
+	_, _, fix := failureParts(h.m.treeErr)
+	require.NotEmpty(t, fix)
+	bar := func(w int) string {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 24})
+		lines := strings.Split(h.view(), "\n")
+		return lines[len(lines)-2]
+	}
+	assert.Contains(t, bar(200), "to fix: "+fix+" · f2 details", "the fix when it fits")
+	for _, w := range []int{120, 80, 40} {
+		b := bar(w)
+		assert.Contains(t, b, "f2 details", "without room for the fix, the key of the view that has it: %d", w)
+		assert.NotContains(t, b, "e details", "%d", w)
+		requireWholeWords(t, b, h.m.treeErr)
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/b24org/b24org/api"
-
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	tea "github.com/charmbracelet/bubbletea"
@@ -152,10 +150,8 @@ func (m *Model) startBackground() tea.Cmd {
 		change(&cur)
 		latest(ch, cur)
 	}
-	ctx = api.WithPace(ctx, func(p api.Pace) {
-		if p.Waiting > 0 {
-			send(func(m *bgProgressMsg) { m.wait = p.Waiting })
-		}
+	ctx = directory.WithPauses(ctx, func(left time.Duration) {
+		send(func(m *bgProgressMsg) { m.wait = left })
 	})
 	run := func() tea.Msg {
 		defer close(ch)

@@ -8,10 +8,8 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
-	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
 )
 
@@ -44,16 +42,8 @@ type Commands struct {
 	Release string       // the program's version; "dev" asks the build
 }
 
-// ErrorLine renders err as one line, with the portal's hint when it has one.
+// ErrorLine renders err as one line, with the portal's hint when it has one
+// (directory.FailureOf, which the browser's error line says too).
 func ErrorLine(err error) string {
-	msg := err.Error()
-	if !errors.Is(err, api.ErrConfig) { // a configuration error says what to fix itself
-		if h := api.HintOf(err); h != "" && !strings.Contains(msg, h) {
-			msg = strings.TrimRight(msg, ". ") + "; " + h
-		}
-	}
-	if errors.Is(err, context.Canceled) {
-		msg = "interrupted"
-	}
-	return strings.Join(strings.Fields(msg), " ")
+	return directory.FailureOf(err).Line()
 }
