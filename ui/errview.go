@@ -191,7 +191,7 @@ func (m *Model) errorsView(w, h int) []string {
 		add(m.st.muted, "", "No errors.")
 		blank()
 	}
-	add(m.st.muted, "", keyName(m.keys.Refresh)+" retries · "+keyName(m.keys.Back)+" goes back · "+keyName(m.keys.Up)+keyName(m.keys.Down)+" scroll")
+	add(m.st.muted, "", keyName(m.keys.Refresh)+" retries · "+keyName(m.keys.Back)+" goes back · "+pair(m.keys.Up, m.keys.Down, "").Help().Key+" scroll")
 	m.errOff = clamp(m.errOff, 0, len(out)-h)
 	return fill(out[m.errOff:], w, h)
 }

@@ -52,20 +52,11 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		if m.focus == panePeople {
 			m.focus = paneTree
 		}
-	case key.Matches(k, m.keys.Copy):
-		p := m.people.current()
-		if p == nil {
-			return m.showToast("no person highlighted")
+	case key.Matches(k, m.keys.Copy): // enabled with a person highlighted
+		if p := m.people.current(); p != nil {
+			return m.copy("extension", p.Extension)
 		}
-		return m.copy("extension", p.Extension)
-	case key.Matches(k, m.keys.CopyMenu):
-		p := m.people.current()
-		if p == nil {
-			return m.showToast("no person highlighted")
-		}
-		if len(copyItems(p)) == 0 {
-			return m.showToast("nothing to copy")
-		}
+	case key.Matches(k, m.keys.CopyMenu): // enabled when that person has something to copy
 		m.mode, m.copyIdx = modeCopy, 0
 		m.toast = "" // esc must not bring back the last copy's toast
 	case key.Matches(k, m.keys.Refresh):
@@ -90,6 +81,7 @@ func (m *Model) onBurst(k tea.KeyMsg) tea.Cmd {
 			cmds = append(cmds, m.searchKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}))
 			break
 		}
+		m.updateKeybindings() // as Update would between two keys
 		cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt}))
 		if m.ctx.Err() != nil { // a key quit: the rest is not for this program
 			break
@@ -300,32 +292,30 @@ func (m *Model) openSearch() tea.Cmd {
 	return nil
 }
 
+// searchKey handles a key in the search view: its bindings (searchKeys),
+// else the query field.
 func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
-	s := &m.search
-	switch k.Type {
-	case tea.KeyEsc:
+	s, sk := &m.search, &m.skeys
+	switch {
+	case key.Matches(k, sk.Back):
 		m.closeSearch()
 		return nil
-	case tea.KeyUp:
+	case key.Matches(k, sk.Up):
 		s.move(-1)
 		return nil
-	case tea.KeyDown:
+	case key.Matches(k, sk.Down):
 		s.move(1)
 		return nil
-	case tea.KeyPgUp:
-		s.move(-10)
+	case key.Matches(k, sk.PageUp):
+		s.move(-searchPageRows)
 		return nil
-	case tea.KeyPgDown:
-		s.move(10)
+	case key.Matches(k, sk.PageDown):
+		s.move(searchPageRows)
 		return nil
-	case tea.KeyEnter:
+	case key.Matches(k, sk.Jump):
 		if p := s.current(); p != nil {
 			return m.jump(p)
 		}
-		return nil
-	}
-	if key.Matches(k, m.keys.Back) {
-		m.closeSearch()
 		return nil
 	}
 	if !s.input.update(k) {

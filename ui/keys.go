@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 )
 
@@ -121,18 +122,63 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// searchHelp is the short help while the search view is open.
-func (k KeyMap) searchHelp() []key.Binding {
-	jump := k.Enter
-	jump.SetHelp(jump.Help().Key, "jump")
-	return []key.Binding{pair(k.Up, k.Down, "move"), jump, k.Back}
+// searchKeys are the bindings of the search view: the key map's, without
+// the keys the query field takes (letters, space, the editing keys), which
+// type there instead. An action left with no key is disabled.
+type searchKeys struct {
+	Up, Down, PageUp, PageDown, Jump, Back key.Binding
 }
 
-// pair joins two bindings into one help entry such as "↑↓ move".
+// search derives the search view's bindings from k.
+func (k KeyMap) search() searchKeys {
+	s := searchKeys{
+		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
+		Jump: forField(k.Enter), Back: forField(k.Back),
+	}
+	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
+	return s
+}
+
+// forField is b without the keys the query field takes.
+func forField(b key.Binding) key.Binding {
+	var keys []string
+	for _, name := range b.Keys() {
+		if !fieldTakes(name) {
+			keys = append(keys, name)
+		}
+	}
+	if len(keys) == 0 {
+		out := key.NewBinding(key.WithHelp("", b.Help().Desc))
+		out.SetEnabled(false)
+		return out
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), b.Help().Desc))
+}
+
+// searchHelp is the short help while the search view is open.
+func (s searchKeys) searchHelp() []key.Binding {
+	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Back}
+}
+
+// pair joins two bindings into one help entry such as "↑↓ move" (or
+// "ctrl+p/ctrl+n move" for names longer than a glyph); an entry of which
+// one side is disabled shows the other side alone.
 func pair(a, b key.Binding, desc string) key.Binding {
-	p := key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...),
-		key.WithHelp(firstKey(a.Help().Key)+firstKey(b.Help().Key), desc))
-	p.SetEnabled(a.Enabled() || b.Enabled())
+	var keys, names []string
+	for _, x := range []key.Binding{a, b} {
+		if x.Enabled() {
+			keys = append(keys, x.Keys()...)
+			names = append(names, firstKey(x.Help().Key))
+		}
+	}
+	sep := ""
+	for _, n := range names {
+		if safetext.Width(n) > 1 {
+			sep = "/"
+		}
+	}
+	p := key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(names, sep), desc))
+	p.SetEnabled(len(names) > 0)
 	return p
 }
 
@@ -175,4 +221,22 @@ func quoteList(names []string) string {
 		q[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(q, ", ")
+}
+
+// updateKeybindings enables the bindings that can act in the model's state
+// and disables the others, so that the help and the footer show only what
+// works (and a disabled key does nothing).
+func (m *Model) updateKeybindings() {
+	k, sk := &m.keys, &m.skeys
+	normal := m.mode == modeNormal
+	p := m.people.current()
+	k.Copy.SetEnabled(p != nil)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	inTree := m.focus == paneTree && len(m.tree.rows) > 0
+	k.Right.SetEnabled(!normal || inTree)
+	k.Enter.SetEnabled(!normal || inTree)
+	results := len(m.search.results) > 0
+	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump} {
+		b.SetEnabled(results)
+	}
 }

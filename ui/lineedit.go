@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/b24org/b24org/safetext"
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,6 +17,17 @@ const maxQuery = 200
 type lineEdit struct {
 	text []rune
 	pos  int // cursor, in runes
+}
+
+// fieldTakes reports whether the field uses the key named name (as
+// tea.KeyMsg.String says it): text, space and the editing keys of update.
+func fieldTakes(name string) bool {
+	switch name {
+	case "space", "backspace", "ctrl+h", "delete", "ctrl+d", "left", "ctrl+b", "right", "ctrl+f",
+		"home", "ctrl+a", "end", "ctrl+e", "ctrl+u", "ctrl+k", "ctrl+w":
+		return true
+	}
+	return utf8.RuneCountInString(name) == 1
 }
 
 func (e *lineEdit) value() string { return string(e.text) }

@@ -11,6 +11,9 @@ import (
 // searchLimit is how many results a local search keeps.
 const searchLimit = 200
 
+// searchPageRows is how many results a page key moves.
+const searchPageRows = 10
+
 // searchTop is the number of rows above the results: the query, the status.
 const searchTop = 2
 

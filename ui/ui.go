@@ -87,6 +87,7 @@ type Model struct {
 	r        *lipgloss.Renderer
 	st       styles
 	keys     KeyMap
+	skeys    searchKeys // the search view's, from keys
 	help     help.Model
 	spin     spinner.Model
 	copyFn   func(string)
@@ -170,7 +171,7 @@ func New(o Options) *Model {
 	}
 	m := &Model{
 		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
-		st: st, keys: keys, copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote), nowFn: o.Now,
+		st: st, keys: keys, skeys: keys.search(), copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote), nowFn: o.Now,
 		threshold: o.Threshold, refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
@@ -203,6 +204,7 @@ func New(o Options) *Model {
 	m.help = help.New()
 	m.help.Styles = m.st.help
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.spin))
+	m.updateKeybindings()
 	return m
 }
 
@@ -246,6 +248,7 @@ func (m *Model) spinIfBusy() tea.Cmd {
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.updateKeybindings()
 	return m, tea.Batch(cmd, m.spinIfBusy())
 }
 

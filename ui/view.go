@@ -138,16 +138,16 @@ func (m *Model) fit(lines []string) {
 func (m *Model) mainView(L screen) []string {
 	switch m.mode {
 	case modeHelp:
-		return m.box(L.main, "Help · esc closes", true, m.helpView)
+		return m.box(L.main, "Help · "+keyName(m.keys.Back)+" closes", true, m.helpView)
 	case modeSearch:
-		return m.box(L.main, "Search the whole company · enter jumps · esc back", true, m.searchView)
+		return m.box(L.main, m.searchTitle(), true, m.searchView)
 	case modeErrors:
 		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
 	}
 	treeTitle, peopleTitle := "Departments", m.peopleTitle()
 	if L.single {
-		treeTitle += " · tab: people"
-		peopleTitle += " · tab: tree"
+		treeTitle += " · " + keyName(m.keys.Tab) + ": people"
+		peopleTitle += " · " + keyName(m.keys.Tab) + ": tree"
 	}
 	treeBox := m.box(L.tree, treeTitle, m.focus == paneTree, func(w, h int) []string {
 		return m.treeView(w, h, m.focus == paneTree)
@@ -362,7 +362,7 @@ func (m *Model) copyMenu(w int) string {
 		}
 		used += 1 + safetext.Width(label)
 	}
-	tail := "  enter copies · esc cancels"
+	tail := "  " + keyName(m.keys.Enter) + " copies · " + keyName(m.keys.Back) + " cancels"
 	if used+len(tail) <= w {
 		b.WriteString(m.st.muted.on(tail))
 		used += len(tail)
@@ -373,13 +373,10 @@ func (m *Model) copyMenu(w int) string {
 // footer is the short help generated from the key map. It depends on the
 // width and the mode only, so it is drawn once for each.
 func (m *Model) footer(w int) string {
-	if f := &m.lastFooter; f.ok && f.w == w && f.mode == m.mode {
-		return f.line
-	}
 	var keys []key.Binding
 	switch m.mode {
 	case modeSearch:
-		keys = m.keys.searchHelp()
+		keys = m.skeys.searchHelp()
 	case modeHelp:
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
 	case modeErrors:
@@ -387,8 +384,12 @@ func (m *Model) footer(w int) string {
 	default:
 		keys = m.keys.ShortHelp()
 	}
+	enabled := enabledSet(keys)
+	if f := &m.lastFooter; f.ok && f.w == w && f.mode == m.mode && f.enabled == enabled {
+		return f.line
+	}
 	line := fitANSI(" "+m.shortHelp(keys, w-1), w)
-	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, line: line}
+	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, enabled: enabled, line: line}
 	return line
 }
 
@@ -413,12 +414,25 @@ func (m *Model) shortHelp(keys []key.Binding, w int) string {
 	return m.help.ShortHelpView(append(kept, tail...))
 }
 
-// footerLine is the footer as last drawn, for a width and a mode.
+// footerLine is the footer as last drawn, for a width, a mode and the
+// bindings of it that were enabled.
 type footerLine struct {
-	ok   bool
-	w    int
-	mode mode
-	line string
+	ok      bool
+	w       int
+	mode    mode
+	enabled uint64
+	line    string
+}
+
+// enabledSet has bit i set when keys[i] is enabled.
+func enabledSet(keys []key.Binding) uint64 {
+	var set uint64
+	for i, b := range keys {
+		if b.Enabled() && i < 64 {
+			set |= 1 << i
+		}
+	}
+	return set
 }
 
 // helpView is the full help generated from the key map: its columns side
@@ -447,11 +461,39 @@ func (m *Model) helpView(w, h int) []string {
 		}
 	}
 	out = append(out, cell("", w))
-	out = append(out, m.st.muted.on(cell(" In search: type to search, ↑↓ move, enter jumps to the person, esc back.", w)))
-	out = append(out, m.st.muted.on(cell(" Copy menu (Y): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
+	out = append(out, m.st.muted.on(cell(" "+m.searchProse(), w)))
+	out = append(out, m.st.muted.on(cell(" Copy menu ("+keyName(m.keys.CopyMenu)+"): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
 	out = append(out, m.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
 	m.helpOff = clamp(m.helpOff, 0, len(out)-h)
 	return fill(out[m.helpOff:], w, h)
+}
+
+// searchTitle is the search box's title, with the keys that jump and go back.
+func (m *Model) searchTitle() string {
+	t := "Search the whole company"
+	if len(m.skeys.Jump.Keys()) > 0 {
+		t += " · " + keyName(m.skeys.Jump) + " jumps"
+	}
+	if len(m.skeys.Back.Keys()) > 0 {
+		t += " · " + keyName(m.skeys.Back) + " back"
+	}
+	return t
+}
+
+// searchProse is the help screen's sentence on the search view's keys.
+func (m *Model) searchProse() string {
+	sk := m.keys.search() // each binding as it is when it can act
+	parts := []string{"type to search"}
+	if mv := pair(sk.Up, sk.Down, ""); mv.Enabled() {
+		parts = append(parts, mv.Help().Key+" move")
+	}
+	if len(sk.Jump.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
+	}
+	if len(sk.Back.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Back)+" back")
+	}
+	return "In search: " + strings.Join(parts, ", ") + "."
 }
 
 // onMouse selects with a click and scrolls with the wheel, in the pane under
