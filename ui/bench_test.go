@@ -26,7 +26,7 @@ func benchModel(b *testing.B, org *directory.Org, w, h int) *Model {
 	})
 	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(treeLoadedMsg{org: org})
+	m.Update(orgMsg{org: org})
 	return m
 }
 
@@ -116,7 +116,7 @@ func BenchmarkSessionKeystroke(b *testing.B) {
 	})
 	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.Update(treeLoadedMsg{org: org})
+	m.Update(orgMsg{org: org})
 	m.Update(keyMsg("tab"))
 	if len(m.people.list) < 2 {
 		b.Fatalf("the first department has %d people", len(m.people.list))

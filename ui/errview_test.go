@@ -130,14 +130,14 @@ func TestRetryShowsInTheStatusBar(t *testing.T) {
 	assert.Contains(t, screenText(h.view()), "⟳ department.get: retrying (2/7)")
 	h.keys("esc")
 
-	h.send(treeLoadedMsg{org: smallOrg()})
+	h.send(treeLoadedMsg{})
 	assert.NotContains(t, h.view(), "retrying", "the call ended")
 }
 
 func TestStartWarningStaysInTheStatusBar(t *testing.T) {
 	warn := "warning: others can read the config file, and it holds a secret; run: chmod 600 /home/x/.config/b24org/config.yaml"
 	h := newHarness(t, Options{Warnings: []string{warn}})
-	h.send(treeLoadedMsg{org: smallOrg()})
+	h.send(orgMsg{org: smallOrg()})
 	h.selectDept("EMEA")
 	bar := func() string {
 		lines := strings.Split(h.view(), "\n")

@@ -154,7 +154,7 @@ func (h *harness) changes() bool {
 // loaded returns a harness showing org (no Directory: nothing loads).
 func loaded(t testing.TB, org *directory.Org) *harness {
 	h := newHarness(t, Options{})
-	h.send(treeLoadedMsg{org: org})
+	h.send(orgMsg{org: org})
 	return h
 }
 

@@ -9,17 +9,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// Every load is a tea.Cmd returning one of these typed messages.
+// Every load is a tea.Cmd returning one of these typed messages. A reply
+// says how the load ended, never what it brought: a new snapshot arrives
+// only through the Directory's Changed broadcast (see catchUp).
 type (
 	// treeLoadedMsg answers Directory.LoadTree.
-	treeLoadedMsg struct {
-		org *directory.Org
-		err error
-	}
+	treeLoadedMsg struct{ err error }
 	// peopleLoadedMsg answers Directory.LoadDepartment for dept, asked at seq.
 	peopleLoadedMsg struct {
 		dept, seq int
-		org       *directory.Org
 		err       error
 	}
 	// deptIdleMsg fires when the tree cursor has rested on the department of seq.
@@ -33,10 +31,7 @@ type (
 		wait        time.Duration
 	}
 	// bgDoneMsg ends the background load.
-	bgDoneMsg struct {
-		org *directory.Org
-		err error
-	}
+	bgDoneMsg struct{ err error }
 	// searchIdleMsg fires when the search query of seq has rested.
 	searchIdleMsg struct{ seq int }
 	// searchResultsMsg answers Directory.Find for the query of seq.
@@ -46,10 +41,10 @@ type (
 		err    error
 	}
 	// presenceMsg answers Directory.RefreshPresence.
-	presenceMsg struct {
-		org *directory.Org
-		err error
-	}
+	presenceMsg struct{ err error }
+	// orgMsg is the org a model without a Directory shows (a fixed org,
+	// as the tests draw); a model with one ignores it.
+	orgMsg struct{ org *directory.Org }
 	// toastDoneMsg hides the toast id.
 	toastDoneMsg struct{ id int }
 	// dirChangedMsg says the shared directory's snapshot changed: ch, the
@@ -65,8 +60,8 @@ func (m *Model) loadTreeCmd(forced bool) tea.Cmd {
 		load = dir.LoadTreeFresh
 	}
 	return func() tea.Msg {
-		org, err := load(ctx)
-		return treeLoadedMsg{org: org, err: err}
+		_, err := load(ctx)
+		return treeLoadedMsg{err: err}
 	}
 }
 
@@ -75,8 +70,8 @@ func (m *Model) loadTreeCmd(forced bool) tea.Cmd {
 func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 	dir, ctx := m.dir, m.ctx
 	return func() tea.Msg {
-		org, err := dir.LoadDepartmentWithin(ctx, dept, maxAge)
-		return peopleLoadedMsg{dept: dept, seq: seq, org: org, err: err}
+		_, err := dir.LoadDepartmentWithin(ctx, dept, maxAge)
+		return peopleLoadedMsg{dept: dept, seq: seq, err: err}
 	}
 }
 
@@ -116,8 +111,8 @@ func (m *Model) presenceCmd() tea.Cmd {
 		return nil // fresh enough: no goroutine, no request
 	}
 	return func() tea.Msg {
-		org, err := dir.RefreshPresence(ctx, age, threshold)
-		return presenceMsg{org: org, err: err}
+		_, err := dir.RefreshPresence(ctx, age, threshold)
+		return presenceMsg{err: err}
 	}
 }
 
@@ -155,7 +150,7 @@ func (m *Model) startBackground() tea.Cmd {
 	})
 	run := func() tea.Msg {
 		defer close(ch)
-		org, err := dir.Revalidate(ctx, threshold, func(done, total int) {
+		_, err := dir.Revalidate(ctx, threshold, func(done, total int) {
 			send(func(m *bgProgressMsg) {
 				if done != m.done {
 					m.wait = 0 // people arrive: the pause is over
@@ -163,7 +158,7 @@ func (m *Model) startBackground() tea.Cmd {
 				m.done, m.total = done, total
 			})
 		})
-		return bgDoneMsg{org: org, err: err}
+		return bgDoneMsg{err: err}
 	}
 	m.bg.ch = ch
 	return tea.Batch(run, waitProgress(ch))
@@ -206,6 +201,27 @@ func (m *Model) watchChanges() tea.Cmd {
 	}
 	m.changed = m.dir.Changed()
 	return m.waitChange(m.changed)
+}
+
+// catchUp shows the directory's snapshot if it changed since the model
+// last looked (the Changed broadcast it waits on has fired), and waits for
+// the next change. A load's reply calls it, so that what the load brought
+// shows with its reply; the wait's own message for that broadcast, arriving
+// after, is then for a channel the model no longer keeps, and is dropped:
+// one load, one rebuild of the rows.
+func (m *Model) catchUp() tea.Cmd {
+	if m.dir == nil {
+		return nil
+	}
+	if m.changed != nil {
+		select {
+		case <-m.changed:
+		default:
+			return nil // nothing new since the model last looked
+		}
+	}
+	watch := m.watchChanges() // before the snapshot is read
+	return tea.Batch(watch, m.adopt(m.dir.Snapshot()))
 }
 
 // waitForChange waits for ch to close, or for the session to end (then it
@@ -290,11 +306,10 @@ func (m *Model) scheduleLoad(now bool) tea.Cmd {
 	return m.after(m.debounce, deptIdleMsg{seq: m.deptSeq})
 }
 
-// adopt makes o (or the directory's newer snapshot) the org on screen,
-// keeping the highlighted department and person by ID.
+// adopt makes o the org on screen, keeping the highlighted department and
+// person by ID.
 func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	if m.dir != nil {
-		o = m.dir.Snapshot()
 		if w := m.dir.Warnings(); len(w) > 0 {
 			m.warning = safetext.Clean(w[len(w)-1])
 		}

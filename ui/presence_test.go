@@ -41,7 +41,7 @@ func TestSearchShowsFreshPresence(t *testing.T) {
 	p.ResetCounters()
 
 	h := newHarness(t, Options{Directory: dir})
-	h.send(treeLoadedMsg{org: dir.Snapshot()})
+	h.send(treeLoadedMsg{}) // the tree the directory holds
 	h.keys("/")
 	h.typeText("dora")
 	require.NotEmpty(t, h.m.search.results)

@@ -96,7 +96,7 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 	newModel := func(o Options) *harness {
 		o.Keys = keys
 		h := newHarness(t, o)
-		h.send(treeLoadedMsg{org: smallOrg()})
+		h.send(orgMsg{org: smallOrg()})
 		return h
 	}
 	toEMEA := func(h *harness) {

@@ -52,7 +52,7 @@ func TestDetailsSplitIsFixedAndCutsShowAMarker(t *testing.T) {
 		org.Users = append(org.Users, u)
 	}
 	h := newHarness(t, Options{})
-	h.send(treeLoadedMsg{org: directory.NewOrg(orgData(org))})
+	h.send(orgMsg{org: directory.NewOrg(orgData(org))})
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.selectDept("EMEA")
 	h.keys("tab")
@@ -111,7 +111,7 @@ func TestNoColorIsMono(t *testing.T) {
 
 	frame := func(r *lipgloss.Renderer, p Palette) string {
 		h := newHarness(t, Options{Renderer: r, Palette: p})
-		h.send(treeLoadedMsg{org: smallOrg()})
+		h.send(orgMsg{org: smallOrg()})
 		h.selectDept("EMEA")
 		h.keys("tab")
 		return h.view()
@@ -159,7 +159,7 @@ func TestCopyMenuOffersWhatThePersonHas(t *testing.T) {
 
 func TestCopyNoteFollowsTheToast(t *testing.T) {
 	h := newHarness(t, Options{CopyNote: "tmux passes it on with: set -g set-clipboard on"})
-	h.send(treeLoadedMsg{org: smallOrg()})
+	h.send(orgMsg{org: smallOrg()})
 	h.keys("y")
 	assert.Contains(t, h.view(), "sent extension 1000 to the clipboard (OSC52) · tmux passes it on with")
 }

@@ -26,10 +26,12 @@ type tree struct {
 	sel      int // department ID
 	idx      int // index of sel in rows
 	off      int // first visible row
+	builds   int // how many times rows were laid out (a test counts them)
 }
 
 // rebuild lays out the visible rows of org and finds sel again.
 func (t *tree) rebuild(org *directory.Org) {
+	t.builds++
 	t.rows = t.rows[:0]
 	seen := map[int]bool{}
 	var walk func(ids []int, depth int)

@@ -217,8 +217,7 @@ func (m *Model) now() time.Time { return m.nowFn() }
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.refreshTick()}
 	if m.dir != nil {
-		cmds = append(cmds, m.watchChanges()) // before the snapshot is read
-		cmds = append(cmds, m.adopt(m.dir.Snapshot()))
+		cmds = append(cmds, m.catchUp()) // the first look: watch, then read the snapshot
 		m.treeLoading = !m.dir.TreeFresh()
 		if m.treeLoading {
 			cmds = append(cmds, m.loadTreeCmd(false))
@@ -283,7 +282,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.treeErr = ""
-		return tea.Batch(m.adopt(msg.org), m.startBackground())
+		return tea.Batch(m.catchUp(), m.startBackground())
 	case deptIdleMsg:
 		if msg.seq != m.deptSeq || m.dir == nil {
 			return nil
@@ -299,7 +298,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.peopleErr = ""
-		return m.adopt(msg.org)
+		return m.catchUp()
 	case refreshMsg:
 		cmds := []tea.Cmd{m.refreshTick()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
@@ -313,10 +312,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.ch != m.changed || m.dir == nil {
 			return nil // a watch this model no longer keeps
 		}
-		// Another session's load (or this one's) changed the shared
-		// snapshot: show it as an accepted load reply would.
-		watch := m.watchChanges()
-		return tea.Batch(watch, m.adopt(m.dir.Snapshot()))
+		// Another session's load (or this one's, before its reply) changed
+		// the shared snapshot: show it.
+		return m.catchUp()
+	case orgMsg:
+		if m.dir == nil {
+			return m.adopt(msg.org)
+		}
 	case bgProgressMsg:
 		m.bg.done, m.bg.total, m.bg.wait = msg.done, msg.total, msg.wait
 		return waitProgress(m.bg.ch)
@@ -327,16 +329,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.bgErr = ""
-		cmd := m.adopt(msg.org)
+		cmd := m.catchUp()
 		if m.mode == modeSearch && m.org.Complete() {
 			m.runSearch()
 		}
 		return cmd
 	case presenceMsg:
-		if msg.err != nil || msg.org == nil {
+		if msg.err != nil {
 			return nil // the results keep the presence they had; the next search tries again
 		}
-		cmd := m.adopt(msg.org)
+		cmd := m.catchUp()
 		m.freshResults()
 		return cmd
 	case searchIdleMsg:

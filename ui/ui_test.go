@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -185,7 +186,7 @@ func TestHelpToggle(t *testing.T) {
 	km := DefaultKeyMap()
 	require.NoError(t, km.Rebind(map[string][]string{"search": {"s", "/"}}))
 	h = newHarness(t, Options{Keys: km})
-	h.send(treeLoadedMsg{org: smallOrg()})
+	h.send(orgMsg{org: smallOrg()})
 	assert.Contains(t, h.view(), "s,/ search", "the footer is generated from the key map")
 	h.keys("s")
 	assert.Equal(t, modeSearch, h.m.mode, "the rebound key works")
@@ -283,24 +284,23 @@ func TestStaleReplyIsDropped(t *testing.T) {
 	h.keys("down") // R&D
 	require.Equal(t, 4, h.m.tree.sel)
 
-	// The reply for EMEA arrives after the user left it; it would rename Dora.
-	stale := orgData(smallPortalOrg())
-	stale.Complete = true
-	for i := range stale.People {
-		stale.People[i].Name = "STALE " + stale.People[i].Name
-	}
-	h.send(peopleLoadedMsg{dept: 3, seq: emeaSeq, org: directory.NewOrg(stale)})
+	// The reply for EMEA arrives after the user left it: its failure is
+	// for a department no longer on screen. (A reply carries no people:
+	// what a load brought arrives as the directory's snapshot.)
+	h.send(peopleLoadedMsg{dept: 3, seq: emeaSeq, err: errors.New("STALE failure")})
 	v := h.view()
 	assert.NotContains(t, v, "STALE", "a reply for a department the user left is never drawn")
+	assert.Empty(t, h.m.peopleErr)
 	assert.False(t, h.m.people.loaded)
 
 	// A reply for the right department but an old visit is dropped too.
 	h.keys("up", "down")
-	h.send(peopleLoadedMsg{dept: 4, seq: emeaSeq + 1, org: directory.NewOrg(stale)})
+	h.send(peopleLoadedMsg{dept: 4, seq: emeaSeq + 1, err: errors.New("STALE failure")})
 	assert.NotContains(t, h.view(), "STALE")
 
 	fresh := orgData(smallPortalOrg())
-	h.send(peopleLoadedMsg{dept: 4, seq: h.m.deptSeq, org: directory.NewOrg(fresh)})
+	h.send(orgMsg{org: directory.NewOrg(fresh)})
+	h.send(peopleLoadedMsg{dept: 4, seq: h.m.deptSeq})
 	assert.True(t, h.m.people.loaded)
 	assert.Contains(t, h.view(), "Frank Zeller")
 }
@@ -366,7 +366,7 @@ func TestNarrowLayouts(t *testing.T) {
 func TestBeforeFirstSize(t *testing.T) {
 	m := New(Options{Renderer: asciiRenderer(), Now: fixedNow})
 	assert.Empty(t, m.View(), "nothing to draw at 0×0")
-	m.Update(treeLoadedMsg{org: smallOrg()})
+	m.Update(orgMsg{org: smallOrg()})
 	assert.Empty(t, m.View())
 	m.Update(tea.WindowSizeMsg{Width: 30, Height: 6})
 	assert.NotEmpty(t, m.View())
@@ -556,7 +556,7 @@ func TestProgressBar(t *testing.T) {
 	assert.Contains(t, h.view(), "waiting for the portal's time budget: 2m10s", "a pause for the budget shows")
 	h.send(bgProgressMsg{done: 14000, total: 30000})
 	assert.Contains(t, h.view(), "indexing 14,000 / 30,000", "and goes when people arrive")
-	h.send(bgDoneMsg{org: smallOrg()})
+	h.send(bgDoneMsg{})
 	assert.NotContains(t, h.view(), "indexing")
 	h.send(bgDoneMsg{err: assert.AnError})
 	assert.Contains(t, h.view(), "the background load stopped")
@@ -567,7 +567,7 @@ func TestCopyWritesOSC52(t *testing.T) {
 	r := lipgloss.NewRenderer(&out, termenv.WithProfile(termenv.Ascii))
 	m := New(Options{Renderer: r, Now: fixedNow})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.Update(treeLoadedMsg{org: smallOrg()})
+	m.Update(orgMsg{org: smallOrg()})
 	m.Update(keyMsg("y"))
 	assert.Equal(t, "\x1b]52;c;"+base64.StdEncoding.EncodeToString([]byte("1000"))+"\a", out.String(),
 		"without Options.Copy, y writes OSC52 to the session's output")
