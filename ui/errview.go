@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
@@ -34,26 +33,6 @@ func failureParts(line string) (what, cause, fix string) {
 	return what, cause, fix
 }
 
-// retryMsg tells the model that a request failed and will be tried again.
-type retryMsg struct{ ev directory.RetryEvent }
-
-// RetryNotice is the message that shows a pending retry in the status bar
-// ("retrying (2/7) in 3s…"): send it (tea.Program.Send) from the api
-// client's Config.OnRetry.
-func RetryNotice(ev directory.RetryEvent) tea.Msg { return retryMsg{ev: ev} }
-
-// retryState is the pending retry on show.
-type retryState struct {
-	ev    directory.RetryEvent
-	until time.Time // when the next attempt starts
-}
-
-// retryText is "retrying (2/7) in 3s… (HTTP 503)", counting down to the
-// next attempt, then "retrying (2/7)…" while it runs.
-func (m *Model) retryText() string {
-	return directory.RetryNote(m.retry.ev, m.retry.until.Sub(m.now()))
-}
-
 // keyName is the first key of b as help shows it: "r", "esc", "f5".
 func keyName(b key.Binding) string { return firstKey(b.Help().Key) }
 
@@ -66,46 +45,6 @@ func (m *Model) failures() []string {
 		}
 	}
 	return out
-}
-
-// errorBar is the status bar's error text in w cells: what failed, the fix
-// and the keys for the details and for retrying; the cause too when it fits
-// whole. Nothing is cut inside a word: the longest form that fits is shown,
-// and without room for the fix the details key says where it is.
-func (m *Model) errorBar(w int) string {
-	what, cause, fix := failureParts(m.firstErr())
-	details := keyName(m.keys.Errors) + " details"
-	retry := keyName(m.keys.Refresh) + " retry"
-	forms := []string{" ✗ " + what + ": " + cause + " · " + details + " · " + retry}
-	if fix != "" {
-		forms = []string{
-			" ✗ " + what + ": " + cause + " · to fix: " + fix + " · " + details + " · " + retry,
-			" ✗ " + what + " · to fix: " + fix + " · " + details + " · " + retry,
-			forms[0],
-		}
-	}
-	for _, s := range append(forms,
-		" ✗ "+what+" · "+details+" · "+retry,
-		" ✗ "+what+" · "+details,
-		" ✗ "+details,
-	) {
-		if safetext.Width(s) <= w {
-			return s
-		}
-	}
-	return cutWords(" ✗ "+what, w)
-}
-
-// warningBar is the latest warning in w cells; when it does not fit whole,
-// its start and the key of the error view, which holds it all.
-func (m *Model) warningBar(w int) string {
-	ws := m.warnings()
-	s := " ! " + ws[len(ws)-1]
-	if safetext.Width(s) <= w {
-		return s
-	}
-	more := " · " + keyName(m.keys.Errors) + " details"
-	return cutWords(s, max(0, w-safetext.Width(more))) + more
 }
 
 // cutWords cuts s to w cells at a space, ending with "…" when cut.
@@ -135,7 +74,7 @@ func wrap(text string, w int) []string {
 // paneFailure draws a failure in a pane of w×h that has nothing else to
 // show: what failed, the cause and the fix, wrapped; the keys stay on the
 // last row when the rest does not fit.
-func (m *Model) paneFailure(line string, w, h int) []string {
+func (c *common) paneFailure(line string, w, h int) []string {
 	what, cause, fix := failureParts(line)
 	tw := max(1, w-2)
 	var body []string
@@ -144,12 +83,12 @@ func (m *Model) paneFailure(line string, w, h int) []string {
 			body = append(body, p.on(cell(" "+l, w)))
 		}
 	}
-	add(m.st.errp, what+".")
-	add(m.st.muted, cause)
+	add(c.st.errp, what+".")
+	add(c.st.muted, cause)
 	if fix != "" {
-		add(m.st.muted, "To fix: "+fix)
+		add(c.st.muted, "To fix: "+fix)
 	}
-	keys := m.st.muted.on(cell(" "+cutWords(keyName(m.keys.Refresh)+" retry · "+keyName(m.keys.Errors)+" details", tw), w))
+	keys := c.st.muted.on(cell(" "+cutWords(keyName(c.keys.Refresh)+" retry · "+keyName(c.keys.Errors)+" details", tw), w))
 	if len(body)+1 > h {
 		body = body[:max(0, h-1)]
 	}
@@ -159,6 +98,18 @@ func (m *Model) paneFailure(line string, w, h int) []string {
 // errorsView is the error view: every failure on show with its whole cause
 // and fix, then the warnings, wrapped to the width; it scrolls.
 func (m *Model) errorsView(w, h int) []string {
+	out := m.errorsLines(w)
+	return fill(out[clamp(m.errOff, 0, len(out)-h):], w, h)
+}
+
+// scrollErrors moves the error view's first line by n, within its lines.
+func (m *Model) scrollErrors(n int) {
+	in := m.layout().main.inner()
+	m.errOff = clamp(m.errOff+n, 0, len(m.errorsLines(in.w))-in.h)
+}
+
+// errorsLines are every line of the error view at width w.
+func (m *Model) errorsLines(w int) []string {
 	tw := max(1, w-2)
 	var out []string
 	add := func(p paint, prefix, text string) {
@@ -179,11 +130,11 @@ func (m *Model) errorsView(w, h int) []string {
 		}
 		blank()
 	}
-	if m.retry != nil {
-		add(m.st.warn, "⟳ ", m.retry.ev.Method+": "+m.retryText())
+	if r := m.status.retry; r != nil {
+		add(m.st.warn, "⟳ ", r.ev.Method+": "+m.status.retryText())
 		blank()
 	}
-	for _, warn := range m.warnings() {
+	for _, warn := range m.status.warnings() {
 		add(m.st.warn, "! ", warn)
 		blank()
 	}
@@ -192,17 +143,6 @@ func (m *Model) errorsView(w, h int) []string {
 		blank()
 	}
 	add(m.st.muted, "", keyName(m.keys.Refresh)+" retries · "+keyName(m.keys.Back)+" goes back · "+pair(m.keys.Up, m.keys.Down, "").Help().Key+" scroll")
-	m.errOff = clamp(m.errOff, 0, len(out)-h)
-	return fill(out[m.errOff:], w, h)
-}
-
-// warnings are the problems that stop nothing: the start-up ones (the
-// config file others can read), then the directory's latest.
-func (m *Model) warnings() []string {
-	out := append([]string(nil), m.startWarnings...)
-	if m.warning != "" && !contains(out, m.warning) {
-		out = append(out, m.warning)
-	}
 	return out
 }
 
@@ -226,9 +166,9 @@ func (m *Model) errorsKey(k tea.KeyMsg) tea.Cmd {
 		m.mode = modeNormal
 		return m.refresh()
 	case key.Matches(k, m.keys.Up):
-		m.errOff = max(0, m.errOff-1)
+		m.scrollErrors(-1)
 	case key.Matches(k, m.keys.Down):
-		m.errOff++ // errorsView clamps it
+		m.scrollErrors(1)
 	}
 	return nil
 }

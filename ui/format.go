@@ -98,13 +98,3 @@ func named(s string) string {
 	}
 	return s
 }
-
-// path returns the department names from the root down to id, each through named.
-func (m *Model) path(id int) []string {
-	p := m.org.Path(id)
-	out := make([]string, len(p))
-	for i, s := range p {
-		out[i] = named(s)
-	}
-	return out
-}

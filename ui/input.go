@@ -20,15 +20,11 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 	}
 	switch m.mode {
 	case modeHelp:
-		switch {
-		case key.Matches(k, m.keys.Back, m.keys.Help):
+		switch m.helpPage.update(k) {
+		case helpClose:
 			m.mode = modeNormal
-		case key.Matches(k, m.keys.Quit):
+		case helpQuit:
 			return m.quit()
-		case key.Matches(k, m.keys.Up):
-			m.helpOff = max(0, m.helpOff-1)
-		case key.Matches(k, m.keys.Down):
-			m.helpOff++ // helpView clamps it
 		}
 		return nil
 	case modeCopy:
@@ -42,13 +38,13 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Quit):
 		return m.quit()
 	case key.Matches(k, m.keys.Help):
-		m.mode, m.helpOff = modeHelp, 0
+		m.mode, m.helpPage.off = modeHelp, 0
 	case key.Matches(k, m.keys.Search):
 		return m.openSearch()
 	case key.Matches(k, m.keys.Tab):
 		m.focus = 1 - m.focus
 	case key.Matches(k, m.keys.Back):
-		m.toast = ""
+		m.status.toast = ""
 		if m.focus == panePeople {
 			m.focus = paneTree
 		}
@@ -58,15 +54,22 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(k, m.keys.CopyMenu): // enabled when that person has something to copy
 		m.mode, m.copyIdx = modeCopy, 0
-		m.toast = "" // esc must not bring back the last copy's toast
+		m.status.toast = "" // esc must not bring back the last copy's toast
 	case key.Matches(k, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
 		m.mode, m.errOff = modeErrors, 0
 	case m.focus == paneTree:
-		return m.treeKey(k)
+		switch m.tree.update(k, m.page()) {
+		case treeMoved:
+			return m.selectDept(m.tree.sel, false)
+		case treeToList:
+			m.focus = panePeople
+		}
 	default:
-		m.peopleKey(k)
+		if m.people.update(k, m.page()) == peopleToTree {
+			m.focus = paneTree
+		}
 	}
 	return nil
 }
@@ -109,88 +112,11 @@ func (m *Model) onPaste(rs []rune) tea.Cmd {
 
 // page is how many rows a page key moves.
 func (m *Model) page() int {
-	L := m.layout()
-	h := L.tree.inner().h
+	h := m.tree.h
 	if m.focus == panePeople {
-		in := L.people.inner()
-		h, _ = m.peopleSplit(in.w, in.h)
+		h = m.people.listH
 	}
 	return max(1, h-1)
-}
-
-func (m *Model) treeKey(k tea.KeyMsg) tea.Cmd {
-	t := &m.tree
-	n := len(t.rows)
-	switch {
-	case key.Matches(k, m.keys.Up):
-		return m.selectDept(t.move(-1), false)
-	case key.Matches(k, m.keys.Down):
-		return m.selectDept(t.move(1), false)
-	case key.Matches(k, m.keys.PageUp):
-		return m.selectDept(t.move(-m.page()), false)
-	case key.Matches(k, m.keys.PageDown):
-		return m.selectDept(t.move(m.page()), false)
-	case key.Matches(k, m.keys.Home):
-		return m.selectDept(t.move(-n), false)
-	case key.Matches(k, m.keys.End):
-		return m.selectDept(t.move(n), false)
-	case key.Matches(k, m.keys.Right):
-		if t.idx >= n {
-			return nil
-		}
-		r := t.rows[t.idx]
-		switch {
-		case r.children && !t.expanded[r.id]:
-			m.toggle(r.id)
-		case r.children:
-			return m.selectDept(t.move(1), false)
-		default:
-			m.focus = panePeople
-		}
-	case key.Matches(k, m.keys.Left):
-		if t.idx >= n {
-			return nil
-		}
-		r := t.rows[t.idx]
-		if r.children && t.expanded[r.id] {
-			m.toggle(r.id)
-			return nil
-		}
-		if d := m.org.Department(r.id); d != nil && d.ParentID != 0 {
-			t.sel = d.ParentID
-			t.find()
-			return m.selectDept(t.sel, false)
-		}
-	case key.Matches(k, m.keys.Enter):
-		m.focus = panePeople
-	}
-	return nil
-}
-
-// toggle expands or collapses a department.
-func (m *Model) toggle(id int) {
-	m.tree.expanded[id] = !m.tree.expanded[id]
-	m.tree.rebuild(m.org)
-}
-
-func (m *Model) peopleKey(k tea.KeyMsg) {
-	p := &m.people
-	switch {
-	case key.Matches(k, m.keys.Up):
-		p.move(-1)
-	case key.Matches(k, m.keys.Down):
-		p.move(1)
-	case key.Matches(k, m.keys.PageUp):
-		p.move(-m.page())
-	case key.Matches(k, m.keys.PageDown):
-		p.move(m.page())
-	case key.Matches(k, m.keys.Home):
-		p.move(-len(p.list))
-	case key.Matches(k, m.keys.End):
-		p.move(len(p.list))
-	case key.Matches(k, m.keys.Left):
-		m.focus = paneTree
-	}
 }
 
 // refresh reloads the tree and the highlighted department now, and restarts
@@ -289,39 +215,21 @@ func (m *Model) openSearch() tea.Cmd {
 	s.input.reset()
 	s.results, s.idx, s.off, s.err, s.pending, s.remote = nil, 0, 0, "", false, false
 	s.seq++
+	s.scroll()
 	return nil
 }
 
-// searchKey handles a key in the search view: its bindings (searchKeys),
-// else the query field.
+// searchKey handles a key in the search view.
 func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
-	s, sk := &m.search, &m.skeys
-	switch {
-	case key.Matches(k, sk.Back):
+	switch m.search.update(k) {
+	case searchClose:
 		m.closeSearch()
-		return nil
-	case key.Matches(k, sk.Up):
-		s.move(-1)
-		return nil
-	case key.Matches(k, sk.Down):
-		s.move(1)
-		return nil
-	case key.Matches(k, sk.PageUp):
-		s.move(-searchPageRows)
-		return nil
-	case key.Matches(k, sk.PageDown):
-		s.move(searchPageRows)
-		return nil
-	case key.Matches(k, sk.Jump):
-		if p := s.current(); p != nil {
-			return m.jump(p)
-		}
-		return nil
+	case searchJump:
+		return m.jump(m.search.current())
+	case searchChanged:
+		return m.runSearch()
 	}
-	if !s.input.update(k) {
-		return nil
-	}
-	return m.runSearch()
+	return nil
 }
 
 func (m *Model) closeSearch() {

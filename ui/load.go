@@ -273,10 +273,11 @@ func (m *Model) selectDept(id int, now bool) tea.Cmd {
 // syncPeople shows the highlighted department's people from the current org.
 func (m *Model) syncPeople() {
 	if m.tree.sel == 0 {
-		m.people.set(nil, false)
+		m.people.set(0, nil, false)
 		return
 	}
-	m.people.set(m.org.People(m.tree.sel))
+	list, loaded := m.org.People(m.tree.sel)
+	m.people.set(m.tree.sel, list, loaded)
 }
 
 // fresh reports whether the department's people are on screen and recent:
@@ -311,7 +312,7 @@ func (m *Model) scheduleLoad(now bool) tea.Cmd {
 func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	if m.dir != nil {
 		if w := m.dir.Warnings(); len(w) > 0 {
-			m.warning = safetext.Clean(w[len(w)-1])
+			m.status.warning = safetext.Clean(w[len(w)-1])
 		}
 	}
 	if o == nil {

@@ -1,32 +1,49 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // people is the people pane: the highlighted department's people and the
-// highlighted person (kept by ID, not by index).
+// highlighted person (kept by ID, not by index), over the details of that
+// person. Its offset follows the highlight whenever either changes, or its
+// size.
 type people struct {
+	*common
+	dept   int // the department whose people these are (0: none)
+	headID int // its head, marked ★ in the list
 	list   []*directory.Person
 	loaded bool
-	need   *personCols // what the columns of list need; nil: not measured yet
-	sel    int         // person ID; kept while the list is not loaded, e.g. after a jump
+	need   personCols // what the columns of list need
+	sel    int        // person ID; kept while the list is not loaded, e.g. after a jump
 	idx    int
 	off    int
+	w, h   int // the pane's inside
+	listH  int // the rows of the list; the details have the rest
 }
 
-// set replaces the list and finds sel again; when sel is gone the index is
-// kept (clamped).
-func (p *people) set(list []*directory.Person, loaded bool) {
-	p.list, p.loaded, p.need = list, loaded, nil
+func newPeople(c *common) people { return people{common: c} }
+
+// set replaces the list with dept's and finds sel again; when sel is gone
+// the index is kept (clamped).
+func (p *people) set(dept int, list []*directory.Person, loaded bool) {
+	p.dept, p.list, p.loaded = dept, list, loaded
+	p.headID = 0
+	if d := p.org.Department(dept); d != nil {
+		p.headID = d.HeadID
+	}
+	defer p.scroll()
 	if !loaded {
 		return
 	}
+	p.need = p.measure(list)
 	for i, x := range list {
 		if x.ID == p.sel {
 			p.idx = i
@@ -46,6 +63,64 @@ func (p *people) move(n int) {
 	}
 	p.idx = clamp(p.idx+n, 0, len(p.list)-1)
 	p.sel = p.list[p.idx].ID
+	p.scroll()
+}
+
+// setSize gives the pane's inside w×h cells.
+func (p *people) setSize(w, h int) {
+	p.w, p.h = w, h
+	p.scroll()
+}
+
+// scroll divides the pane between the list and the details and keeps the
+// highlighted person in sight.
+func (p *people) scroll() {
+	p.listH, _ = p.split(p.h)
+	if p.loaded && len(p.list) > 0 {
+		ensureVisible(&p.off, p.idx, p.listH, len(p.list))
+	}
+}
+
+// split divides the pane's h rows between the list and the details of the
+// highlighted person (after a rule). It depends on h only, so the list
+// keeps its height while the cursor moves.
+func (p *people) split(h int) (listH, detailsH int) {
+	if h < 6 || p.current() == nil || p.w-1 <= 0 {
+		return h, 0
+	}
+	dh := min(max(2, (h-1)/2), 6)
+	return h - dh - 1, dh
+}
+
+// peopleMove is what a key did in the people pane, for the Model to follow.
+type peopleMove int
+
+const (
+	peopleStill  peopleMove = iota
+	peopleToTree            // the focus goes back to the tree
+)
+
+// update handles a key of the people pane; page is how many rows a page
+// key moves.
+func (p *people) update(k tea.KeyMsg, page int) peopleMove {
+	keys := &p.keys
+	switch {
+	case key.Matches(k, keys.Up):
+		p.move(-1)
+	case key.Matches(k, keys.Down):
+		p.move(1)
+	case key.Matches(k, keys.PageUp):
+		p.move(-page)
+	case key.Matches(k, keys.PageDown):
+		p.move(page)
+	case key.Matches(k, keys.Home):
+		p.move(-len(p.list))
+	case key.Matches(k, keys.End):
+		p.move(len(p.list))
+	case key.Matches(k, keys.Left):
+		return peopleToTree
+	}
+	return peopleStill
 }
 
 // current is the highlighted person, or nil.
@@ -64,17 +139,13 @@ type personCols struct {
 
 // measure finds the widest name, position, extension and presence detail
 // of the list, so the columns fit what they hold.
-func (m *Model) measure(list []*directory.Person) personCols {
+func (pp *people) measure(list []*directory.Person) personCols {
 	var need personCols
-	now := m.now()
-	head := 0
-	if d := m.org.Department(m.tree.sel); d != nil {
-		head = d.HeadID
-	}
+	now := pp.now()
 	for _, p := range list {
 		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
-		if p.ID == head {
-			if note := m.headNote(p); note != "" {
+		if p.ID == pp.headID {
+			if note := pp.headNote(p, pp.dept); note != "" {
 				nw += safetext.Width(note) + 3 // " (note)"
 			}
 		}
@@ -83,7 +154,7 @@ func (m *Model) measure(list []*directory.Person) personCols {
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
-		need.detail = max(need.detail, safetext.Width(badgeOf(p, now, m.threshold).detail))
+		need.detail = max(need.detail, safetext.Width(badgeOf(p, now, pp.threshold).detail))
 	}
 	return need
 }
@@ -114,35 +185,35 @@ func colsFor(w int, need personCols) personCols {
 	return c
 }
 
-// headNote says why the head p of the selected department is marked: "left"
+// headNote says why the head p of department dept is marked: "left"
 // (dismissed), "not a member" (a member elsewhere), or "" (a member).
-func (m *Model) headNote(p *directory.Person) string {
+func (c *common) headNote(p *directory.Person, dept int) string {
 	switch {
 	case !p.Active:
 		return "left"
-	case !m.org.IsMember(m.tree.sel, p.ID):
+	case !c.org.IsMember(dept, p.ID):
 		return "not a member"
 	}
 	return ""
 }
 
-// personRow draws one person in w cells, or takes the row the last frame drew.
-func (m *Model) personRow(p *directory.Person, c personCols, selected, focused bool, w int) string {
-	k := personRowKey{person: p, cols: c, badge: badgeOf(p, m.now(), m.threshold), head: p.ID == m.headID,
+// row draws one person in w cells, or takes the row the last frame drew.
+func (pp *people) row(p *directory.Person, c personCols, selected, focused bool, w int) string {
+	k := personRowKey{person: p, cols: c, badge: badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
 		selected: selected, focused: focused, w: w}
 	if k.head {
-		k.headNote = m.headNote(p)
+		k.headNote = pp.headNote(p, pp.dept)
 	}
-	if row, ok := m.personRows.get(k); ok {
+	if row, ok := pp.drawn.personRows.get(k); ok {
 		return row
 	}
-	row := m.drawPersonRow(k)
-	m.personRows.put(k, row)
+	row := pp.drawRow(k)
+	pp.drawn.personRows.put(k, row)
 	return row
 }
 
-// drawPersonRow draws the row of k.
-func (m *Model) drawPersonRow(k personRowKey) string {
+// drawRow draws the row of k.
+func (pp *people) drawRow(k personRowKey) string {
 	p, c, b, selected, focused, w := k.person, k.cols, k.badge, k.selected, k.focused, k.w
 	cursor := " "
 	if selected {
@@ -182,108 +253,78 @@ func (m *Model) drawPersonRow(k personRowKey) string {
 	head := cursor + cell(bt, c.badge)
 	switch {
 	case selected && focused:
-		return m.st.selected.on(cell(head+rest, w))
+		return pp.st.selected.on(cell(head+rest, w))
 	case selected:
-		return m.st.selectedBlur.on(cell(head+rest, w))
+		return pp.st.selectedBlur.on(cell(head+rest, w))
 	}
-	line := cursor + m.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
+	line := cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
 	if pad := w - 1 - c.badge - safetext.Width(rest); pad > 0 {
 		line += strings.Repeat(" ", pad)
 	}
 	return line
 }
 
-func (m *Model) badgePaint(k badgeKind) paint {
-	switch k {
-	case kindOnline:
-		return m.st.online
-	case kindIdle:
-		return m.st.idle
-	case kindAbsent:
-		return m.st.absent
-	}
-	return m.st.offline
-}
-
-// peopleView draws the people pane's inside: the list, a rule, the details.
-func (m *Model) peopleView(w, h int, focused bool) []string {
-	p := &m.people
+// view draws the pane's inside, w×h: the list, a rule, the details; or what
+// the pane waits for (loading) or why it has nothing (failure).
+func (p *people) view(w, h int, focused bool, failure string) []string {
 	var lines []string
 	if !p.loaded || len(p.list) == 0 {
 		msg := "no people in this department"
 		switch {
-		case m.tree.sel == 0:
+		case p.dept == 0:
 			msg = ""
-		case !p.loaded && m.peopleErr != "":
-			return m.paneFailure(m.peopleErr, w, h)
+		case !p.loaded && failure != "":
+			return p.paneFailure(failure, w, h)
 		case !p.loaded:
-			msg = ansi.Strip(m.spin.View()) + " loading people…" // plain: the row measures it
+			msg = ansi.Strip(p.spin.View()) + " loading people…" // plain: the row measures it
 		}
-		return fill(append(lines, m.st.muted.on(cell(" "+msg, w))), w, h)
+		return fill(append(lines, p.st.muted.on(cell(" "+msg, w))), w, h)
 	}
-	listH, details := m.peopleSplit(w, h)
-	dh := len(details)
-	ensureVisible(&p.off, p.idx, listH, len(p.list))
-	if m.people.need == nil {
-		need := m.measure(p.list)
-		m.people.need = &need
-	}
-	c := colsFor(w-1, *m.people.need)
-	m.headID = 0
-	if d := m.org.Department(m.tree.sel); d != nil {
-		m.headID = d.HeadID
-	}
+	listH, dh := p.split(h)
+	c := colsFor(w-1, p.need)
 	for i := p.off; i < len(p.list) && len(lines) < listH; i++ {
-		lines = append(lines, m.personRow(p.list[i], c, i == p.idx, focused, w))
+		lines = append(lines, p.row(p.list[i], c, i == p.idx, focused, w))
 	}
 	lines = fill(lines, w, listH)
 	if dh > 0 {
-		lines = append(lines, m.st.border.on(strings.Repeat("─", w)))
-		for _, d := range details {
+		lines = append(lines, p.st.border.on(strings.Repeat("─", w)))
+		for _, d := range p.detailLines(w-1, dh) {
 			lines = append(lines, " "+d)
 		}
 	}
 	return fill(lines, w, h)
 }
 
-// peopleSplit divides the people pane's h rows between the list and the
-// details of the highlighted person (after a rule). The split depends on h
-// only, so the list keeps its height while the cursor moves; details that
-// do not fit end in a line saying how many are hidden.
-func (m *Model) peopleSplit(w, h int) (listH int, details []string) {
-	if h < 6 {
-		return h, nil
-	}
-	details = m.details(m.people.current(), w-1)
-	if len(details) == 0 {
-		return h, nil
-	}
-	dh := min(max(2, (h-1)/2), 6)
+// detailLines are the details of the highlighted person in dh lines of w
+// cells; details that do not fit end in a line saying how many are hidden.
+func (p *people) detailLines(w, dh int) []string {
+	details := p.details(p.current(), p.dept, w)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
 		more := "… " + strconv.Itoa(hidden) + " more lines (a taller window shows them)"
 		if hidden == 1 {
 			more = "… 1 more line (a taller window shows it)"
 		}
-		details = append(details[:dh-1:dh-1], m.st.muted.on(cell(more, w-1)))
+		details = append(details[:dh-1:dh-1], p.st.muted.on(cell(more, w)))
 	}
-	return h - dh - 1, fill(details, w-1, dh)
+	return fill(details, w, dh)
 }
 
-// details are the lines describing p, each exactly w cells: the name and the
-// head-of marker, position and departments, contacts, presence.
-func (m *Model) details(p *directory.Person, w int) []string {
+// details are the lines describing p, seen from department dept, each
+// exactly w cells: the name and the head-of marker, position and
+// departments, contacts, presence.
+func (c *common) details(p *directory.Person, dept, w int) []string {
 	if p == nil || w <= 0 {
 		return nil
 	}
 	var head []string
-	sel := m.org.Department(m.tree.sel)
+	sel := c.org.Department(dept)
 	note := ""
 	if sel != nil && sel.HeadID == p.ID {
-		note = m.headNote(p)
+		note = c.headNote(p, dept)
 	}
 	for _, id := range p.DepartmentIDs {
-		if d := m.org.Department(id); d != nil && d.HeadID == p.ID && (note == "" || d != sel) {
+		if d := c.org.Department(id); d != nil && d.HeadID == p.ID && (note == "" || d != sel) {
 			head = append(head, named(d.Name))
 		}
 	}
@@ -299,7 +340,7 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		where = append(where, p.Position)
 	}
 	for _, id := range p.DepartmentIDs {
-		if path := m.path(id); len(path) > 0 {
+		if path := c.path(id); len(path) > 0 {
 			where = append(where, strings.Join(path, directory.PathSeparator))
 		}
 	}
@@ -309,8 +350,8 @@ func (m *Model) details(p *directory.Person, w int) []string {
 			contact = append(contact, c[0]+c[1])
 		}
 	}
-	now := m.now()
-	b := badgeOf(p, now, m.threshold)
+	now := c.now()
+	b := badgeOf(p, now, c.threshold)
 	presence := []string{b.glyph + " " + b.word}
 	switch {
 	case b.kind == kindAbsent:
@@ -322,7 +363,7 @@ func (m *Model) details(p *directory.Person, w int) []string {
 		presence = append(presence, "last activity "+p.LastActivity.In(now.Location()).Format("2 Jan 15:04"))
 	}
 	var out []string
-	out = append(out, m.st.bold.on(cell(title, w)))
+	out = append(out, c.st.bold.on(cell(title, w)))
 	for _, group := range [][]string{where, contact, presence} {
 		out = append(out, pack(group, w)...)
 	}
@@ -352,16 +393,16 @@ func pack(items []string, w int) []string {
 	return out
 }
 
-// summary counts the presence of the highlighted department's people.
-func (m *Model) summary() (online, idle, absent, offline int) {
-	now := m.now()
-	for _, p := range m.people.list {
+// summary counts the presence of the department's people.
+func (pp *people) summary() (online, idle, absent, offline int) {
+	now := pp.now()
+	for _, p := range pp.list {
 		switch {
 		case p.Absent(now):
 			absent++
-		case p.PresenceAt(now, m.threshold) == directory.Online:
+		case p.PresenceAt(now, pp.threshold) == directory.Online:
 			online++
-		case p.PresenceAt(now, m.threshold) == directory.Idle:
+		case p.PresenceAt(now, pp.threshold) == directory.Idle:
 			idle++
 		default:
 			offline++
@@ -370,16 +411,16 @@ func (m *Model) summary() (online, idle, absent, offline int) {
 	return
 }
 
-// peopleTitle is the people pane's title, "EMEA · 17 people".
-func (m *Model) peopleTitle() string {
-	d := m.org.Department(m.tree.sel)
+// title is the pane's title, "EMEA · 17 people".
+func (p *people) title() string {
+	d := p.org.Department(p.dept)
 	if d == nil {
 		return "People"
 	}
-	if !m.people.loaded {
+	if !p.loaded {
 		return named(d.Name)
 	}
-	n := len(m.people.list)
+	n := len(p.list)
 	word := " people"
 	if n == 1 {
 		word = " person"

@@ -6,6 +6,8 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // searchLimit is how many results a local search keeps.
@@ -17,8 +19,11 @@ const searchPageRows = 10
 // searchTop is the number of rows above the results: the query, the status.
 const searchTop = 2
 
-// search is the company-wide search view.
+// search is the company-wide search view: the query field, the results
+// and the highlighted one. Its offset follows the highlight whenever
+// either changes, or its size.
 type search struct {
+	*common
 	input   lineEdit
 	results []*directory.Person
 	idx     int
@@ -30,11 +35,24 @@ type search struct {
 
 	// A local search keeps searchLimit results at a time: total is how
 	// many match in all; moving past the last result brings more from
-	// org (the snapshot searched) for query.
+	// index (the snapshot searched) for query.
 	total int
-	org   *directory.Org
+	index *directory.Org
 	query string
+
+	h int // the rows of the view's inside
 }
+
+func newSearch(c *common) search { return search{common: c} }
+
+// setSize gives the view's inside h rows.
+func (s *search) setSize(h int) {
+	s.h = h
+	s.scroll()
+}
+
+// scroll keeps the highlighted result in sight.
+func (s *search) scroll() { ensureVisible(&s.off, s.idx, s.h-searchTop, len(s.results)) }
 
 // searchLocal answers q from org, the first limit results.
 func (s *search) searchLocal(org *directory.Org, q string, limit int) {
@@ -43,17 +61,56 @@ func (s *search) searchLocal(org *directory.Org, q string, limit int) {
 	for i, x := range matches {
 		s.results[i] = x.Person
 	}
-	s.total, s.org, s.query, s.remote = total, org, q, false
+	s.total, s.index, s.query, s.remote = total, org, q, false
+	s.scroll()
 }
 
 func (s *search) move(n int) {
 	if len(s.results) == 0 {
 		return
 	}
-	if s.idx+n > len(s.results)-1 && !s.remote && s.org != nil && s.total > len(s.results) {
-		s.searchLocal(s.org, s.query, len(s.results)+searchLimit) // the next page, same order
+	if s.idx+n > len(s.results)-1 && !s.remote && s.index != nil && s.total > len(s.results) {
+		s.searchLocal(s.index, s.query, len(s.results)+searchLimit) // the next page, same order
 	}
 	s.idx = clamp(s.idx+n, 0, len(s.results)-1)
+	s.scroll()
+}
+
+// searchDid is what a key did in the search view, for the Model to follow.
+type searchDid int
+
+const (
+	searchStill   searchDid = iota
+	searchClose             // back to the browser
+	searchJump              // to the highlighted result
+	searchChanged           // the query changed: search again
+)
+
+// update handles a key of the search view: its bindings (searchKeys),
+// else the query field.
+func (s *search) update(k tea.KeyMsg) searchDid {
+	sk := &s.skeys
+	switch {
+	case key.Matches(k, sk.Back):
+		return searchClose
+	case key.Matches(k, sk.Up):
+		s.move(-1)
+	case key.Matches(k, sk.Down):
+		s.move(1)
+	case key.Matches(k, sk.PageUp):
+		s.move(-searchPageRows)
+	case key.Matches(k, sk.PageDown):
+		s.move(searchPageRows)
+	case key.Matches(k, sk.Jump):
+		if s.current() != nil {
+			return searchJump
+		}
+	default:
+		if s.input.update(k) {
+			return searchChanged
+		}
+	}
+	return searchStill
 }
 
 func (s *search) current() *directory.Person {
@@ -63,23 +120,22 @@ func (s *search) current() *directory.Person {
 	return s.results[s.idx]
 }
 
-// searchView draws the inside of the search box: the input, a status line,
+// view draws the inside of the search box, w×h: the input, a status line,
 // then the results.
-func (m *Model) searchView(w, h int) []string {
-	s := &m.search
-	lines := []string{" " + s.input.view("/ ", "name, position, e-mail or extension", w-1, m.st)}
+func (s *search) view(w, h int) []string {
+	lines := []string{" " + s.input.view("/ ", "name, position, e-mail or extension", w-1, s.st)}
 	var status string
 	switch {
 	case s.err != "":
-		status = m.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
+		status = s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
 	case s.pending:
-		status = m.st.muted.on(" "+m.spin.View()) + m.st.muted.on(cell(" searching the portal…", w-2))
+		status = s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
 	case s.input.value() == "":
 		msg := " search the whole company"
-		if !m.org.Complete() {
+		if !s.org.Complete() {
 			msg += " (asks the portal until the directory is loaded)"
 		}
-		status = m.st.muted.on(cell(msg, w))
+		status = s.st.muted.on(cell(msg, w))
 	default:
 		n := len(s.results)
 		msg := " " + strconv.Itoa(n) + " matches"
@@ -94,11 +150,9 @@ func (m *Model) searchView(w, h int) []string {
 		} else if s.total > n {
 			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
 		}
-		status = m.st.muted.on(cell(msg, w))
+		status = s.st.muted.on(cell(msg, w))
 	}
 	lines = append(lines, status)
-	listH := h - len(lines)
-	ensureVisible(&s.off, s.idx, listH, len(s.results))
 	r := w - 1
 	ext, path, pos := 0, 0, 0
 	if r >= 30 {
@@ -112,14 +166,14 @@ func (m *Model) searchView(w, h int) []string {
 		pos = (rem - path) / 2
 	}
 	name := rem - path - pos - 2 // after the presence glyph
-	now := m.now()
+	now := s.now()
 	for i := s.off; i < len(s.results) && len(lines) < h; i++ {
 		p := s.results[i]
 		e := ""
 		if p.Extension != "" {
 			e = "ext " + p.Extension
 		}
-		b := badgeOf(p, now, m.threshold)
+		b := badgeOf(p, now, s.threshold)
 		row := cell(named(p.Name), name-1) + " "
 		if pos > 0 {
 			row += cell(p.Position, pos-1) + " "
@@ -128,28 +182,18 @@ func (m *Model) searchView(w, h int) []string {
 			row += cell(e, ext-1) + " "
 		}
 		if path > 0 {
-			row += cell(m.personPath(p), path)
+			row += cell(strings.Join(s.personPath(p), directory.PathSeparator), path)
 		}
 		switch {
 		case i == s.idx:
-			lines = append(lines, m.st.selected.on(cell("›"+b.glyph+" "+row, w)))
+			lines = append(lines, s.st.selected.on(cell("›"+b.glyph+" "+row, w)))
 		case w < 4:
 			lines = append(lines, cell(" "+b.glyph+" "+row, w))
 		default:
-			lines = append(lines, " "+m.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+cell(row, max(0, w-3)))
+			lines = append(lines, " "+s.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+cell(row, max(0, w-3)))
 		}
 	}
 	return fill(lines, w, h)
-}
-
-// personPath is the path of p's first department in the tree.
-func (m *Model) personPath(p *directory.Person) string {
-	for _, id := range p.DepartmentIDs {
-		if path := m.path(id); len(path) > 0 {
-			return strings.Join(path, directory.PathSeparator)
-		}
-	}
-	return ""
 }
 
 // fitANSI cuts or pads a styled string to exactly w cells.

@@ -1,12 +1,14 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // maxDepth bounds tree walks, so a hostile parent chain cannot loop.
@@ -20,14 +22,28 @@ type treeRow struct {
 
 // tree is the department pane: which departments are expanded, the rows they
 // make visible, and the highlighted department (kept by ID, not by index).
+// Its offset follows the highlight whenever either changes, or its size.
 type tree struct {
+	*common
 	expanded map[int]bool
 	rows     []treeRow
 	sel      int // department ID
 	idx      int // index of sel in rows
 	off      int // first visible row
+	h        int // visible rows
 	builds   int // how many times rows were laid out (a test counts them)
 }
+
+func newTree(c *common) tree { return tree{common: c, expanded: map[int]bool{}} }
+
+// setSize gives the pane h visible rows.
+func (t *tree) setSize(h int) {
+	t.h = h
+	t.scroll()
+}
+
+// scroll keeps the highlighted row in sight.
+func (t *tree) scroll() { ensureVisible(&t.off, t.idx, t.h, len(t.rows)) }
 
 // rebuild lays out the visible rows of org and finds sel again.
 func (t *tree) rebuild(org *directory.Org) {
@@ -54,6 +70,7 @@ func (t *tree) rebuild(org *directory.Org) {
 
 // find sets idx from sel; when sel is gone it keeps the index (clamped).
 func (t *tree) find() {
+	defer t.scroll()
 	for i, r := range t.rows {
 		if r.id == t.sel {
 			t.idx = i
@@ -74,6 +91,7 @@ func (t *tree) move(n int) int {
 	}
 	t.idx = clamp(t.idx+n, 0, len(t.rows)-1)
 	t.sel = t.rows[t.idx].id
+	t.scroll()
 	return t.sel
 }
 
@@ -86,41 +104,108 @@ func (t *tree) reveal(org *directory.Org, id int) {
 	}
 }
 
-// treeView draws h rows of w cells.
-func (m *Model) treeView(w, h int, focused bool) []string {
-	t := &m.tree
+// toggle expands or collapses a department.
+func (t *tree) toggle(id int) {
+	t.expanded[id] = !t.expanded[id]
+	t.rebuild(t.org)
+}
+
+// treeMove is what a key did in the tree, for the Model to follow.
+type treeMove int
+
+const (
+	treeStill  treeMove = iota // nothing the Model must follow
+	treeMoved                  // another department is highlighted
+	treeToList                 // the focus goes to the people pane
+)
+
+// update handles a key of the tree pane; page is how many rows a page key moves.
+func (t *tree) update(k tea.KeyMsg, page int) treeMove {
+	keys := &t.keys
+	n := len(t.rows)
+	before := t.sel
+	switch {
+	case key.Matches(k, keys.Up):
+		t.move(-1)
+	case key.Matches(k, keys.Down):
+		t.move(1)
+	case key.Matches(k, keys.PageUp):
+		t.move(-page)
+	case key.Matches(k, keys.PageDown):
+		t.move(page)
+	case key.Matches(k, keys.Home):
+		t.move(-n)
+	case key.Matches(k, keys.End):
+		t.move(n)
+	case key.Matches(k, keys.Right):
+		if t.idx >= n {
+			return treeStill
+		}
+		r := t.rows[t.idx]
+		switch {
+		case r.children && !t.expanded[r.id]:
+			t.toggle(r.id)
+		case r.children:
+			t.move(1)
+		default:
+			return treeToList
+		}
+	case key.Matches(k, keys.Left):
+		if t.idx >= n {
+			return treeStill
+		}
+		r := t.rows[t.idx]
+		if r.children && t.expanded[r.id] {
+			t.toggle(r.id)
+			return treeStill
+		}
+		if d := t.org.Department(r.id); d != nil && d.ParentID != 0 {
+			t.sel = d.ParentID
+			t.find()
+		}
+	case key.Matches(k, keys.Enter):
+		return treeToList
+	}
+	if t.sel != before {
+		return treeMoved
+	}
+	return treeStill
+}
+
+// view draws h rows of w cells: the rows in sight, or what the pane waits
+// for (loading) or why it has nothing (failure).
+func (t *tree) view(w, h int, focused, loading bool, failure string) []string {
 	lines := make([]string, 0, h)
 	if len(t.rows) == 0 {
 		msg := "no departments"
-		if m.treeLoading {
-			msg = ansi.Strip(m.spin.View()) + " loading departments…" // plain: the row measures it
-		} else if m.treeErr != "" {
-			return m.paneFailure(m.treeErr, w, h)
+		if loading {
+			msg = ansi.Strip(t.spin.View()) + " loading departments…" // plain: the row measures it
+		} else if failure != "" {
+			return t.paneFailure(failure, w, h)
 		}
-		return fill(append(lines, m.st.muted.on(cell(" "+msg, w))), w, h)
+		return fill(append(lines, t.st.muted.on(cell(" "+msg, w))), w, h)
 	}
-	ensureVisible(&t.off, t.idx, h, len(t.rows))
 	for i := t.off; i < len(t.rows) && len(lines) < h; i++ {
-		lines = append(lines, m.treeRowView(t.rows[i], i == t.idx, focused, w))
+		lines = append(lines, t.rowView(t.rows[i], i == t.idx, focused, w))
 	}
 	return fill(lines, w, h)
 }
 
-// treeRowView draws one row of the tree in w cells, or takes the row the
+// rowView draws one row of the tree in w cells, or takes the row the
 // last frame drew.
-func (m *Model) treeRowView(r treeRow, selected, focused bool, w int) string {
-	k := treeRowKey{row: r, dept: m.org.Department(r.id), count: m.org.HeadCount(r.id), expanded: m.tree.expanded[r.id],
+func (t *tree) rowView(r treeRow, selected, focused bool, w int) string {
+	k := treeRowKey{row: r, dept: t.org.Department(r.id), count: t.org.HeadCount(r.id), expanded: t.expanded[r.id],
 		selected: selected, focused: focused, w: w}
-	if row, ok := m.treeRows.get(k); ok {
+	if row, ok := t.drawn.treeRows.get(k); ok {
 		return row
 	}
-	row := m.drawTreeRow(k)
-	m.treeRows.put(k, row)
+	row := t.drawRow(k)
+	t.drawn.treeRows.put(k, row)
 	return row
 }
 
-// drawTreeRow draws the row of k.
-func (m *Model) drawTreeRow(k treeRowKey) string {
+// drawRow draws the row of k.
+func (t *tree) drawRow(k treeRowKey) string {
 	r, d, selected, focused, w := k.row, k.dept, k.selected, k.focused, k.w
 	name := ""
 	if d != nil {
@@ -150,9 +235,9 @@ func (m *Model) drawTreeRow(k treeRowKey) string {
 	text = cell(text, w)
 	switch {
 	case selected && focused:
-		return m.st.selected.on(text)
+		return t.st.selected.on(text)
 	case selected:
-		return m.st.selectedBlur.on(text)
+		return t.st.selectedBlur.on(text)
 	}
 	return text
 }

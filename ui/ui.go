@@ -77,30 +77,27 @@ const (
 	modeErrors // the error view: every failure with its cause and fix
 )
 
-// Model is the root model. It is used through a pointer; Update and View
-// must be called from one goroutine (as tea.Program does).
+// Model is the root model (used through a pointer; Update and View must be
+// called from one goroutine, as tea.Program does). It keeps the layout, the
+// focus, the mode and the directory's loads; the panes (tree, people,
+// search, help, status bar) each keep their own state over the common they
+// share, which embeds here. Update changes state; View only reads it.
 type Model struct {
+	*common
 	dir      *directory.Directory
-	org      *directory.Org
 	ctx      context.Context
 	cancel   context.CancelFunc
 	r        *lipgloss.Renderer
-	st       styles
-	keys     KeyMap
-	skeys    searchKeys // the search view's, from keys
-	help     help.Model
-	spin     spinner.Model
 	copyFn   func(string)
 	copyNote string
-	nowFn    func() time.Time
 	after    func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
 
 	changed    <-chan struct{}                  // the Directory.Changed channel waited on
 	waitChange func(ch <-chan struct{}) tea.Cmd // waits for a change; tests replace it
 
-	threshold, refreshEvery, debounce, searchDebounce time.Duration
-	presenceAge                                       time.Duration
-	background                                        bool
+	refreshEvery, debounce, searchDebounce time.Duration
+	presenceAge                            time.Duration
+	background                             bool
 
 	width, height int
 	focus         pane
@@ -109,11 +106,11 @@ type Model struct {
 	tree       tree
 	people     people
 	search     search
+	helpPage   helpScreen
+	status     statusBar
 	copyIdx    int
-	helpOff    int // first line of the help shown (it scrolls when it does not fit)
 	errOff     int // first line of the error view shown
 	shownDept  int // the department whose people are on screen
-	headID     int // its head, marked ★ in the list
 	wantPerson int // the person to highlight once the next department shows
 
 	deptSeq     int  // bumped whenever the highlighted department changes
@@ -122,27 +119,11 @@ type Model struct {
 	spinning    bool
 
 	treeErr, peopleErr, bgErr string
-	warning                   string // a problem that stops nothing, e.g. the cache cannot be written
-	startWarnings             []string
-	retry                     *retryState // a request failed and will be tried again
 	bg                        struct {
-		running     bool
-		done, total int
-		wait        time.Duration // a pause for the portal's time budget
-		ch          chan bgProgressMsg
+		bgState
+		ch chan bgProgressMsg
 	}
-	toast    string
-	toastID  int
 	quitting bool // the browser quit: nothing more is drawn
-
-	// What View drew last, so that a frame draws and measures only what changed.
-	treeRows   rowMemo[treeRowKey]
-	personRows rowMemo[personRowKey]
-	lastFrame  struct {
-		w     int
-		lines []drawnLine
-	}
-	lastFooter footerLine
 }
 
 // New returns the root model.
@@ -169,18 +150,16 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
 	m := &Model{
-		dir: o.Directory, ctx: ctx, cancel: cancel, r: r,
-		st: st, keys: keys, skeys: keys.search(), copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote), nowFn: o.Now,
-		threshold: o.Threshold, refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
+		common: c,
+		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
+		copyFn: o.Copy, copyNote: safetext.Clean(o.CopyNote),
+		refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
-		tree:       tree{expanded: map[int]bool{}},
-	}
-	for _, w := range o.Warnings {
-		if w = safetext.Clean(w); w != "" {
-			m.startWarnings = append(m.startWarnings, w)
-		}
+		tree:       newTree(c), people: newPeople(c), search: newSearch(c), helpPage: newHelpScreen(c),
+		status: newStatusBar(c, o.Warnings),
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return afterUnless(ctx, d, msg)
@@ -207,8 +186,6 @@ func New(o Options) *Model {
 	m.updateKeybindings()
 	return m
 }
-
-func (m *Model) now() time.Time { return m.nowFn() }
 
 // Init starts loading: what the directory already holds (the disk cache, or
 // what other sessions loaded) is drawn at once and, unless the tree is
@@ -247,22 +224,22 @@ func (m *Model) spinIfBusy() tea.Cmd {
 // Update handles a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
-	m.updateKeybindings()
+	m.settle()
 	return m, tea.Batch(cmd, m.spinIfBusy())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg.(type) {
 	case treeLoadedMsg, peopleLoadedMsg, bgDoneMsg, searchResultsMsg:
-		m.retry = nil // the call it was about has ended, one way or the other
+		m.status.retry = nil // the call it was about has ended, one way or the other
 	}
 	switch msg := msg.(type) {
 	case retryMsg:
-		m.retry = &retryState{ev: msg.ev, until: m.now().Add(msg.ev.Wait)}
+		m.status.retry = &retryState{ev: msg.ev, until: m.now().Add(msg.ev.Wait)}
 	case tea.WindowSizeMsg:
 		m.width, m.height = clamp(msg.Width, 0, MaxWidth), clamp(msg.Height, 0, MaxHeight)
 	case NoticeMsg:
-		m.warning = safetext.Truncate(safetext.Clean(msg.Text), MaxWidth)
+		m.status.warning = safetext.Truncate(safetext.Clean(msg.Text), MaxWidth)
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	case tea.MouseMsg:
@@ -358,12 +335,32 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.search.err = ""
 		m.search.results, m.search.remote = msg.people, true
 		m.search.idx, m.search.off = 0, 0
+		m.search.scroll()
 	case toastDoneMsg:
-		if msg.id == m.toastID {
-			m.toast = ""
+		if msg.id == m.status.toastID {
+			m.status.toast = ""
 		}
 	}
 	return nil
+}
+
+// settle brings the panes up to what an update changed: their sizes for
+// the layout (which depends on the focus too), their offsets, and which
+// bindings can act. After it, View has only to read.
+func (m *Model) settle() {
+	L := m.layout()
+	m.tree.setSize(L.tree.inner().h)
+	in := L.people.inner()
+	m.people.setSize(in.w, in.h)
+	in = L.main.inner()
+	m.search.setSize(in.h)
+	if m.mode == modeHelp {
+		m.helpPage.setSize(in.w, in.h)
+	}
+	if m.mode == modeErrors {
+		m.scrollErrors(0)
+	}
+	m.updateKeybindings()
 }
 
 // quit stops every load of this session and ends the program.
@@ -389,7 +386,5 @@ func afterUnless(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) showToast(text string) tea.Cmd {
-	m.toastID++
-	m.toast = text
-	return m.after(toastFor, toastDoneMsg{id: m.toastID})
+	return m.after(toastFor, toastDoneMsg{id: m.status.show(text)})
 }

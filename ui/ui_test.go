@@ -583,7 +583,7 @@ func TestWarningShows(t *testing.T) {
 	require.NoError(t, os.WriteFile(notADir, nil, 0o600))
 	h := newHarness(t, Options{Directory: directory.New(c, directory.Options{CacheDir: notADir})})
 	h.init()
-	require.NotEmpty(t, h.m.warning, "the cache could not be written")
+	require.NotEmpty(t, h.m.status.warning, "the cache could not be written")
 	assert.Contains(t, h.view(), " ! ", "a warning shows in the status bar")
 	assert.Contains(t, h.view(), "Anna Johnson", "and nothing else stops")
 }

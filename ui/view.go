@@ -3,13 +3,11 @@ package ui
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 )
 
 // Widths at which the layout changes.
@@ -102,15 +100,15 @@ func (m *Model) frame() string {
 	}
 	lines = append(lines, m.mainView(L)...)
 	if L.status {
-		lines = append(lines, m.statusBar(m.width))
+		lines = append(lines, m.statusLine(m.width))
 	}
 	if L.footer {
 		lines = append(lines, m.footer(m.width))
 	}
 	lines = fill(lines, m.width, m.height)
 	m.fit(lines)
-	m.treeRows.endFrame()
-	m.personRows.endFrame()
+	m.drawn.treeRows.endFrame()
+	m.drawn.personRows.endFrame()
 	return strings.Join(lines, "\n")
 }
 
@@ -122,8 +120,9 @@ type drawnLine struct{ built, fitted string }
 // of a frame are the same as the last frame's (a cursor move changes a few
 // rows), and those are not measured again.
 func (m *Model) fit(lines []string) {
-	last := m.lastFrame.lines
-	if len(last) != len(lines) || m.lastFrame.w != m.width {
+	f := &m.drawn.lastFrame
+	last := f.lines
+	if len(last) != len(lines) || f.w != m.width {
 		last = make([]drawnLine, len(lines))
 	}
 	for i, l := range lines {
@@ -132,28 +131,28 @@ func (m *Model) fit(lines []string) {
 		}
 		lines[i] = last[i].fitted
 	}
-	m.lastFrame.lines, m.lastFrame.w = last, m.width
+	f.lines, f.w = last, m.width
 }
 
 func (m *Model) mainView(L screen) []string {
 	switch m.mode {
 	case modeHelp:
-		return m.box(L.main, "Help · "+keyName(m.keys.Back)+" closes", true, m.helpView)
+		return m.box(L.main, "Help · "+keyName(m.keys.Back)+" closes", true, m.helpPage.view)
 	case modeSearch:
-		return m.box(L.main, m.searchTitle(), true, m.searchView)
+		return m.box(L.main, m.searchTitle(), true, m.search.view)
 	case modeErrors:
 		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
 	}
-	treeTitle, peopleTitle := "Departments", m.peopleTitle()
+	treeTitle, peopleTitle := "Departments", m.people.title()
 	if L.single {
 		treeTitle += " · " + keyName(m.keys.Tab) + ": people"
 		peopleTitle += " · " + keyName(m.keys.Tab) + ": tree"
 	}
 	treeBox := m.box(L.tree, treeTitle, m.focus == paneTree, func(w, h int) []string {
-		return m.treeView(w, h, m.focus == paneTree)
+		return m.tree.view(w, h, m.focus == paneTree, m.treeLoading, m.treeErr)
 	})
 	peopleBox := m.box(L.people, peopleTitle, m.focus == panePeople, func(w, h int) []string {
-		return m.peopleView(w, h, m.focus == panePeople)
+		return m.people.view(w, h, m.focus == panePeople, m.peopleErr)
 	})
 	switch {
 	case L.single && m.focus == paneTree:
@@ -206,7 +205,7 @@ func (m *Model) box(r rect, title string, focused bool, body func(w, h int) []st
 func (m *Model) topBar(w int) string {
 	right, rightW := "", 0
 	if m.people.loaded && len(m.people.list) > 0 {
-		on, idle, away, off := m.summary()
+		on, idle, away, off := m.people.summary()
 		parts := []struct {
 			glyph, word string
 			n           int
@@ -254,51 +253,13 @@ func (m *Model) breadcrumb(w int) string {
 	return ""
 }
 
-// statusBar shows, left to right: a toast, the copy menu, an error, or the
-// spinner; then the background progress and the age of the data.
-func (m *Model) statusBar(w int) string {
-	right := ""
-	if m.bg.running {
-		right = m.progress(w / 2)
+// statusLine is the status bar, from the Model's facts.
+func (m *Model) statusLine(w int) string {
+	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState}
+	if m.mode == modeCopy {
+		f.menu = m.copyMenu
 	}
-	if a := age(m.org.FetchedAt(), m.now()); a != "" {
-		if right != "" {
-			right += "  "
-		}
-		right += "⟳ " + a
-	}
-	right = safetext.Truncate(right, max(0, w/2))
-	rw := safetext.Width(right)
-	lw := max(0, w-rw-2)
-	var left string
-	switch {
-	case m.mode == modeCopy:
-		left = m.copyMenu(lw)
-	case m.toast != "":
-		left = m.st.toast.on(cell(" "+m.toast, lw))
-	case m.firstErr() != "":
-		left = m.st.errp.on(cell(m.errorBar(lw), lw))
-	case m.retry != nil:
-		doing := "indexing"
-		if m.busy() {
-			doing = strings.TrimSuffix(m.activity(), "…")
-		}
-		left = m.st.warn.on(cell(cutWords(" ⟳ "+doing+": "+m.retryText(), lw), lw))
-	case m.busy():
-		left = " " + m.spin.View() + cell(" "+m.activity(), max(0, lw-2))
-	case len(m.warnings()) > 0:
-		left = m.st.warn.on(cell(m.warningBar(lw), lw))
-	default:
-		left = cell("", lw)
-	}
-	if rw == 0 {
-		return left + cell("", w-lw)
-	}
-	age := m.st.muted
-	if m.firstErr() != "" {
-		age = m.st.warn // the data on screen is stale
-	}
-	return left + " " + age.on(right) + " "
+	return m.status.view(w, f)
 }
 
 // activity says what the spinner is waiting for.
@@ -312,32 +273,12 @@ func (m *Model) activity() string {
 	return "loading people…"
 }
 
+// firstErr is the failure the status bar shows: the first of failures.
 func (m *Model) firstErr() string {
-	for _, e := range []string{m.peopleErr, m.treeErr, m.bgErr} {
-		if e != "" {
-			return e
-		}
+	if f := m.failures(); len(f) > 0 {
+		return f[0]
 	}
 	return ""
-}
-
-// progress is the background load's bar, "indexing 12,400 / 30,000 ▰▰▱▱".
-func (m *Model) progress(w int) string {
-	text := "indexing"
-	if m.bg.wait > 0 {
-		return "waiting for the portal's time budget: " + max(m.bg.wait.Round(time.Second), time.Second).String()
-	}
-	if m.bg.total > 0 {
-		text += " " + directory.Thousands(m.bg.done) + " / " + directory.Thousands(m.bg.total)
-	} else {
-		text += "…"
-	}
-	bar := min(10, w-safetext.Width(text)-1)
-	if bar < 4 || m.bg.total <= 0 {
-		return text
-	}
-	full := clamp(m.bg.done*bar/m.bg.total, 0, bar)
-	return text + " " + strings.Repeat("▰", full) + strings.Repeat("▱", bar-full)
 }
 
 // copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name.
@@ -385,33 +326,12 @@ func (m *Model) footer(w int) string {
 		keys = m.keys.ShortHelp()
 	}
 	enabled := enabledSet(keys)
-	if f := &m.lastFooter; f.ok && f.w == w && f.mode == m.mode && f.enabled == enabled {
+	if f := &m.drawn.lastFooter; f.ok && f.w == w && f.mode == m.mode && f.enabled == enabled {
 		return f.line
 	}
 	line := fitANSI(" "+m.shortHelp(keys, w-1), w)
-	m.lastFooter = footerLine{ok: true, w: w, mode: m.mode, enabled: enabled, line: line}
+	m.drawn.lastFooter = footerLine{ok: true, w: w, mode: m.mode, enabled: enabled, line: line}
 	return line
-}
-
-// shortHelp is the one-line help of keys in at most w cells. The last two
-// entries (help and quit) always show; each other entry shows, whole, when
-// it still fits.
-func (m *Model) shortHelp(keys []key.Binding, w int) string {
-	m.help.Width = 0 // measure whole entries; the choice below fits them to w
-	if len(keys) <= 2 {
-		m.help.Width = max(0, w)
-		return m.help.ShortHelpView(keys)
-	}
-	head, tail := keys[:len(keys)-2], keys[len(keys)-2:]
-	var kept []key.Binding
-	for _, b := range head {
-		try := append(append(append([]key.Binding{}, kept...), b), tail...)
-		if lipgloss.Width(m.help.ShortHelpView(try)) <= w {
-			kept = append(kept, b)
-		}
-	}
-	m.help.Width = max(0, w)
-	return m.help.ShortHelpView(append(kept, tail...))
 }
 
 // footerLine is the footer as last drawn, for a width, a mode and the
@@ -435,39 +355,6 @@ func enabledSet(keys []key.Binding) uint64 {
 	return set
 }
 
-// helpView is the full help generated from the key map: its columns side
-// by side as far as the width allows, the rest below.
-func (m *Model) helpView(w, h int) []string {
-	m.help.Width = 0 // measure whole columns; the rows below fit them to w
-	sep := lipgloss.Width(m.help.FullSeparator)
-	var rows [][][]key.Binding
-	used := 0
-	for _, g := range m.keys.FullHelp() {
-		gw := lipgloss.Width(m.help.FullHelpView([][]key.Binding{g}))
-		if len(rows) == 0 || used+sep+gw > w-1 {
-			rows = append(rows, nil)
-			used = -sep
-		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], g)
-		used += sep + gw
-	}
-	out := make([]string, 0, h)
-	for i, r := range rows {
-		if i > 0 {
-			out = append(out, cell("", w))
-		}
-		for _, l := range strings.Split(m.help.FullHelpView(r), "\n") {
-			out = append(out, fitANSI(" "+l, w))
-		}
-	}
-	out = append(out, cell("", w))
-	out = append(out, m.st.muted.on(cell(" "+m.searchProse(), w)))
-	out = append(out, m.st.muted.on(cell(" Copy menu ("+keyName(m.keys.CopyMenu)+"): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
-	out = append(out, m.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
-	m.helpOff = clamp(m.helpOff, 0, len(out)-h)
-	return fill(out[m.helpOff:], w, h)
-}
-
 // searchTitle is the search box's title, with the keys that jump and go back.
 func (m *Model) searchTitle() string {
 	t := "Search the whole company"
@@ -478,22 +365,6 @@ func (m *Model) searchTitle() string {
 		t += " · " + keyName(m.skeys.Back) + " back"
 	}
 	return t
-}
-
-// searchProse is the help screen's sentence on the search view's keys.
-func (m *Model) searchProse() string {
-	sk := m.keys.search() // each binding as it is when it can act
-	parts := []string{"type to search"}
-	if mv := pair(sk.Up, sk.Down, ""); mv.Enabled() {
-		parts = append(parts, mv.Help().Key+" move")
-	}
-	if len(sk.Jump.Keys()) > 0 {
-		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
-	}
-	if len(sk.Back.Keys()) > 0 {
-		parts = append(parts, keyName(sk.Back)+" back")
-	}
-	return "In search: " + strings.Join(parts, ", ") + "."
 }
 
 // onMouse selects with a click and scrolls with the wheel, in the pane under
@@ -525,6 +396,7 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		if row := ev.Y - in.y - searchTop; row >= 0 {
 			if i := m.search.off + row; i < len(m.search.results) {
 				m.search.idx = i
+				m.search.scroll()
 			}
 		}
 		return nil
@@ -544,7 +416,7 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		r := m.tree.rows[i]
 		arrowX := in.x + 1 + min(2*r.depth, max(0, (in.w-6)/2))
 		if r.children && (ev.X == arrowX || i == m.tree.idx) {
-			m.toggle(r.id)
+			m.tree.toggle(r.id)
 		}
 		m.tree.sel = r.id
 		m.tree.find()
@@ -557,10 +429,9 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		m.focus = panePeople
 		in := L.people.inner()
 		row := ev.Y - in.y
-		if listH, _ := m.peopleSplit(in.w, in.h); in.contains(ev.X, ev.Y) && row < listH {
+		if in.contains(ev.X, ev.Y) && row < m.people.listH {
 			if i := m.people.off + row; i < len(m.people.list) && m.people.loaded {
-				m.people.idx = i
-				m.people.sel = m.people.list[i].ID
+				m.people.move(i - m.people.idx)
 			}
 		}
 	}

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// helpScreen is the help: the full help generated from the key map, its
+// columns side by side as far as the width allows, then what the search
+// view and the copy menu take. It scrolls when it does not fit.
+type helpScreen struct {
+	*common
+	off  int // the first line shown
+	w, h int // the inside of its box
+}
+
+func newHelpScreen(c *common) helpScreen { return helpScreen{common: c} }
+
+// setSize gives the help's inside w×h cells.
+func (v *helpScreen) setSize(w, h int) {
+	v.w, v.h = w, h
+	v.scroll(0)
+}
+
+// scroll moves the first line shown by n, within the lines there are.
+func (v *helpScreen) scroll(n int) {
+	v.off = clamp(v.off+n, 0, len(v.lines(v.w))-v.h)
+}
+
+// helpDid is what a key did in the help, for the Model to follow.
+type helpDid int
+
+const (
+	helpStill helpDid = iota
+	helpClose
+	helpQuit
+)
+
+// update handles a key of the help.
+func (v *helpScreen) update(k tea.KeyMsg) helpDid {
+	switch {
+	case key.Matches(k, v.keys.Back, v.keys.Help):
+		return helpClose
+	case key.Matches(k, v.keys.Quit):
+		return helpQuit
+	case key.Matches(k, v.keys.Up):
+		v.scroll(-1)
+	case key.Matches(k, v.keys.Down):
+		v.scroll(1)
+	}
+	return helpStill
+}
+
+// view draws the help's inside, w×h, from the first line shown.
+func (v *helpScreen) view(w, h int) []string {
+	out := v.lines(w)
+	return fill(out[clamp(v.off, 0, len(out)-h):], w, h)
+}
+
+// lines are every line of the help at width w.
+func (v *helpScreen) lines(w int) []string {
+	hm := v.help
+	hm.Width = 0 // measure whole columns; the rows below fit them to w
+	sep := lipgloss.Width(hm.FullSeparator)
+	var rows [][][]key.Binding
+	used := 0
+	for _, g := range v.keys.FullHelp() {
+		gw := lipgloss.Width(hm.FullHelpView([][]key.Binding{g}))
+		if len(rows) == 0 || used+sep+gw > w-1 {
+			rows = append(rows, nil)
+			used = -sep
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], g)
+		used += sep + gw
+	}
+	var out []string
+	for i, r := range rows {
+		if i > 0 {
+			out = append(out, cell("", w))
+		}
+		for _, l := range strings.Split(hm.FullHelpView(r), "\n") {
+			out = append(out, fitANSI(" "+l, w))
+		}
+	}
+	out = append(out, cell("", w))
+	out = append(out, v.st.muted.on(cell(" "+v.searchProse(), w)))
+	out = append(out, v.st.muted.on(cell(" Copy menu ("+keyName(v.keys.CopyMenu)+"): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
+	out = append(out, v.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
+	return out
+}
+
+// searchProse is the help's sentence on the search view's keys.
+func (v *helpScreen) searchProse() string {
+	sk := v.keys.search() // each binding as it is when it can act
+	parts := []string{"type to search"}
+	if mv := pair(sk.Up, sk.Down, ""); mv.Enabled() {
+		parts = append(parts, mv.Help().Key+" move")
+	}
+	if len(sk.Jump.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
+	}
+	if len(sk.Back.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Back)+" back")
+	}
+	return "In search: " + strings.Join(parts, ", ") + "."
+}
+
+// shortHelp is the one-line help of keys in at most w cells. The last two
+// entries (help and quit) always show; each other entry shows, whole, when
+// it still fits.
+func (c *common) shortHelp(keys []key.Binding, w int) string {
+	hm := c.help
+	hm.Width = 0 // measure whole entries; the choice below fits them to w
+	if len(keys) <= 2 {
+		hm.Width = max(0, w)
+		return hm.ShortHelpView(keys)
+	}
+	head, tail := keys[:len(keys)-2], keys[len(keys)-2:]
+	var kept []key.Binding
+	for _, b := range head {
+		try := append(append(append([]key.Binding{}, kept...), b), tail...)
+		if lipgloss.Width(hm.ShortHelpView(try)) <= w {
+			kept = append(kept, b)
+		}
+	}
+	hm.Width = max(0, w)
+	return hm.ShortHelpView(append(kept, tail...))
+}
