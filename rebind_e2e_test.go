@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// reboundConfig rebinds every action of the key map to keys no default
+// uses, as a user's config file would.
+const reboundConfig = `keys:
+  up: [ctrl+p]
+  down: [ctrl+n]
+  left: [ctrl+o]
+  right: [ctrl+l]
+  pageup: [f7]
+  pagedown: [f8]
+  home: [f9]
+  end: [f10]
+  tab: [ctrl+t]
+  enter: [ctrl+j]
+  back: [ctrl+x]
+  search: [s]
+  copy: [c]
+  copymenu: [C]
+  refresh: [f5]
+  errors: [x]
+  help: [f1]
+  quit: [Q]
+`
+
+// The browser in a real terminal after a config file rebinds every key:
+// what it shows names the new keys, the new keys act, the old ones do not.
+func TestTUIRebindEveryKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(reboundConfig), 0o600))
+	x := newTmuxServer(t, dir, 120, 40, testBinaryPath+" --demo --config "+cfg)
+
+	s := x.waitText("Departments", "f1 help", "Q quit")
+	for _, old := range []string{"? help", "q quit", "/ search", "↑↓ move"} {
+		assert.NotContains(t, s, old)
+	}
+	assert.Contains(t, s, "ctrl+p/ctrl+n move")
+	rootCrumb := func(s string) bool {
+		first, _, _ := strings.Cut(s, "\n")
+		return !strings.Contains(first, "›")
+	}
+	require.True(t, rootCrumb(s), "the root is highlighted:\n%s", s)
+
+	// q and ? no longer act (the keys after them would find the browser
+	// gone, or in the help); f1 opens the help, which names the new keys.
+	x.keys("q", "?", "F1")
+	s = x.waitText("Help · ctrl+x closes", "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps")
+	assert.Contains(t, s, "Copy menu (C)")
+	// esc does not close it: the ctrl+n after it scrolls the help, not the tree.
+	x.keys("Escape", "C-n", "C-x")
+	s = x.waitScreen("the browser again", func(s string) bool {
+		return strings.Contains(s, "Departments") && !strings.Contains(s, "Help ·")
+	})
+	assert.True(t, rootCrumb(s), "the root is still highlighted:\n%s", s)
+
+	// ctrl+n moves down the tree now; Down does not.
+	x.keys("Down", "C-n")
+	x.waitScreen("a child department", func(s string) bool { return !rootCrumb(s) })
+
+	// The search: s opens it, the rebound keys move and jump.
+	x.keys("/", "s")
+	x.waitText("Search the whole company · ctrl+j jumps · ctrl+x back")
+	x.keys("-l", "an")
+	x.waitText("/ an", " matches", "ctrl+j jump")
+	x.keys("C-n", "C-j")
+	x.waitScreen("the jump", func(s string) bool {
+		return strings.Contains(s, "┏ ") && !strings.Contains(s, "Search the whole company")
+	})
+
+	// Q quits.
+	x.keys("Q")
+	x.waitScreen("the end of the program", func(string) bool {
+		_, err := x.run("has-session", "-t", "tui")
+		return err != nil
+	})
+}
