@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/b24org/b24org/directory"
@@ -301,7 +300,7 @@ func (p *people) detailLines(w, dh int) []string {
 	details := p.details(p.current(), p.dept, w)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
-		more := "… " + strconv.Itoa(hidden) + " more lines (a taller window shows them)"
+		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
 		if hidden == 1 {
 			more = "… 1 more line (a taller window shows it)"
 		}
@@ -420,10 +419,5 @@ func (p *people) title() string {
 	if !p.loaded {
 		return named(d.Name)
 	}
-	n := len(p.list)
-	word := " people"
-	if n == 1 {
-		word = " person"
-	}
-	return named(d.Name) + " · " + strconv.Itoa(n) + word
+	return named(d.Name) + " · " + directory.Count(len(p.list), "person", "people")
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/b24org/b24org/directory"
@@ -138,12 +137,9 @@ func (s *search) view(w, h int) []string {
 		status = s.st.muted.on(cell(msg, w))
 	default:
 		n := len(s.results)
-		msg := " " + strconv.Itoa(n) + " matches"
-		switch n {
-		case 0:
+		msg := " " + directory.Count(n, "match", "matches")
+		if n == 0 {
 			msg = " no matches"
-		case 1:
-			msg = " 1 match"
 		}
 		if s.remote {
 			msg += " from the portal (the directory is still loading)"
