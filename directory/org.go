@@ -621,7 +621,7 @@ func sortPeople(ps []*Person, head int) {
 }
 
 // IsMember reports whether person id is a member of department deptID (a
-// head need not be one: fact sheet §3.4).
+// head need not be one: docs/portal.md, Departments and their people).
 func (o *Org) IsMember(deptID, id int) bool {
 	return slices.Contains(o.mem.members[deptID], id)
 }
