@@ -71,14 +71,11 @@ func run(args []string, e *env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)
-	switch {
-	case err == nil:
-		return command.ExitOK
-	case errors.Is(err, command.ErrNoMatch):
-		return command.ExitNoMatch
+	code := command.ExitCode(err)
+	if code == command.ExitError {
+		fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
 	}
-	fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
-	return command.ExitError
+	return code
 }
 
 // warn prints one line on stderr and keeps it for the browser.
