@@ -11,30 +11,44 @@ import (
 
 // Org loads the whole directory from the configured portal, for export.
 func (a *app) Org(ctx context.Context) (*directory.Org, time.Duration, error) {
-	a.terminalNotes()
-	s, err := a.settings()
+	var org *directory.Org
+	s, err := a.fromPortal(ctx, func(ctx context.Context, _ settings, d *directory.Directory, progress func(done, total int)) error {
+		if _, err := d.LoadTree(ctx); err != nil {
+			return err
+		}
+		var err error
+		org, err = d.LoadAll(ctx, progress)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
+	return org, s.threshold, nil
+}
+
+// fromPortal runs load, the part of find or export that asks the
+// configured portal, over a Directory opened from the settings, and
+// returns the settings. On a terminal, progress (nil elsewhere) and ctx's
+// pace draw the progress on stderr, and the line ends when load returns;
+// the Directory is closed after.
+func (a *app) fromPortal(ctx context.Context, load func(ctx context.Context, s settings, d *directory.Directory, progress func(done, total int)) error) (settings, error) {
+	a.terminalNotes()
+	s, err := a.settings()
+	if err != nil {
+		return settings{}, err
+	}
 	d, closeFn, err := a.open(s)
 	if err != nil {
-		return nil, 0, err
+		return settings{}, err
 	}
 	defer closeFn()
 	progress, pace, done := a.progress()
 	if pace != nil {
 		ctx = api.WithPace(ctx, pace)
 	}
-	if _, err := d.LoadTree(ctx); err != nil {
-		done()
-		return nil, 0, err
-	}
-	org, err := d.LoadAll(ctx, progress)
+	err = load(ctx, s, d, progress)
 	done()
-	if err != nil {
-		return nil, 0, err
-	}
-	return org, s.threshold, nil
+	return s, err
 }
 
 // progress returns a progress callback that draws "indexing N / M" on

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
 )
@@ -25,22 +24,12 @@ func (w appStdout) Write(p []byte) (int, error) { return w.a.stdout.Write(p) }
 
 // Find looks query up in the configured portal, or its cache, for find.
 func (a *app) Find(ctx context.Context, query string, limit int, _ func(string)) (*directory.FindResult, time.Duration, error) {
-	a.terminalNotes()
-	s, err := a.settings()
-	if err != nil {
-		return nil, 0, err
-	}
-	d, closeFn, err := a.open(s)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer closeFn()
-	progress, pace, done := a.progress()
-	if pace != nil {
-		ctx = api.WithPace(ctx, pace)
-	}
-	r, err := d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
-	done()
+	var r *directory.FindResult
+	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, progress func(done, total int)) error {
+		var err error
+		r, err = d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -18,7 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// personFields are the fields of a person in the JSON contract of DESIGN.md.
+// personFields are the fields of a person in the JSON contract (README.md,
+// JSON fields).
 var personFields = []string{
 	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",

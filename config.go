@@ -15,6 +15,7 @@ import (
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/ui"
 	"gopkg.in/yaml.v3"
 )
 
@@ -229,8 +230,8 @@ func checkLook(top *yaml.Node) error {
 				if err := list.Decode(&keys); err != nil {
 					return fmt.Errorf("line %d: keys: %s: expected a list of keys such as [q, ctrl+c]", list.Line, name.Value)
 				}
-				probe := defaultKeyMap()
-				if err := rebindKeys(&probe, map[string][]string{name.Value: keys}); err != nil {
+				probe := ui.DefaultKeyMap()
+				if err := probe.Rebind(map[string][]string{name.Value: keys}); err != nil {
 					return fmt.Errorf("line %d: keys: %w", name.Line, err)
 				}
 			}

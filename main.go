@@ -71,14 +71,11 @@ func run(args []string, e *env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)
-	switch {
-	case err == nil:
-		return command.ExitOK
-	case errors.Is(err, command.ErrNoMatch):
-		return command.ExitNoMatch
+	code := command.ExitCode(err)
+	if code == command.ExitError {
+		fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
 	}
-	fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
-	return command.ExitError
+	return code
 }
 
 // warn prints one line on stderr and keeps it for the browser.
@@ -219,7 +216,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	var m tea.Model
 	if rest != nil {
-		m = &stagedStart{first: browser(), rest: rest, next: browser}
+		m = ui.NewStagedStart(browser(), rest, browser)
 	} else {
 		m = browser()
 	}
@@ -230,57 +227,3 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	return nil
 }
-
-// stagedStart is the browser while the disk cache loads in two steps
-// (Directory.LoadCacheStaged): it shows a browser over the cache's first
-// part (tree, head counts, the root departments' people) at once, holds the
-// input while the rest of the cache loads, then hands over to a new browser
-// over the whole cache, which becomes the program's model and gets the
-// input held. The first browser only draws: its loads are never started.
-type stagedStart struct {
-	first *ui.Model
-	rest  func() error // loads the rest of the cache (its failure is in the Directory's Warnings)
-	next  func() *ui.Model
-	size  tea.Msg // the last tea.WindowSizeMsg
-	input []tea.Msg
-}
-
-// restLoadedMsg says the rest of the cache has loaded (or failed to).
-type restLoadedMsg struct{}
-
-// Init draws the first part and starts loading the rest.
-func (s *stagedStart) Init() tea.Cmd {
-	_ = s.first.Init() // what it would load, the next browser loads
-	return func() tea.Msg {
-		_ = s.rest()
-		return restLoadedMsg{}
-	}
-}
-
-// Update follows the window size, holds the input, and hands over once the
-// rest has loaded.
-func (s *stagedStart) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg.(type) {
-	case restLoadedMsg:
-		m := s.next()
-		cmds := []tea.Cmd{m.Init()}
-		for _, in := range append([]tea.Msg{s.size}, s.input...) {
-			if in != nil {
-				_, cmd := m.Update(in)
-				cmds = append(cmds, cmd)
-			}
-		}
-		return m, tea.Batch(cmds...)
-	case tea.WindowSizeMsg:
-		s.size = msg
-		_, _ = s.first.Update(msg)
-	case tea.KeyMsg, tea.MouseMsg:
-		s.input = append(s.input, msg)
-	default:
-		_, _ = s.first.Update(msg) // a retry notice shows on the first browser
-	}
-	return s, nil
-}
-
-// View draws the first browser.
-func (s *stagedStart) View() string { return s.first.View() }

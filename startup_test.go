@@ -21,8 +21,6 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
-	"github.com/b24org/b24org/ui"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/assert"
@@ -369,42 +367,6 @@ func TestStartupStagedCache(t *testing.T) {
 		assert.Nil(t, rest)
 		assert.Empty(t, d.Snapshot().Departments())
 	}
-}
-
-// TestStartupHandover checks the browser of a staged start: it draws the
-// first part at once, holds the keys pressed meanwhile, and hands them to
-// the browser over the whole cache, which it becomes.
-func TestStartupHandover(t *testing.T) {
-	h := startHeldPortal(t, testOrg(time.Now()))
-	dir := t.TempDir()
-	w := warmCache(t, h.webhook, dir)
-	root := w.Roots()[0]
-	people, _ := w.People(root)
-	require.NotEmpty(t, people)
-	child := w.Department(root).Children[0]
-	h.shut() // the browsers' loads are never run here; the portal would not answer
-
-	d := cacheReader(t, dir, h.webhook)
-	rest, err := d.LoadCacheStaged()
-	require.NoError(t, err)
-	browser := func() *ui.Model { return ui.New(ui.Options{Directory: d}) }
-	s := &stagedStart{first: browser(), rest: rest, next: browser}
-	loadRest := s.Init()
-	m, _ := s.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
-	require.Same(t, s, m, "the keys wait for the whole cache")
-	view := m.View()
-	assert.Contains(t, view, w.Department(root).Name)
-	assert.Contains(t, view, people[0].Name)
-	top, _, _ := strings.Cut(view, "\n")
-	assert.NotContains(t, top, w.Department(child).Name, "the cursor has not moved yet")
-
-	m, _ = m.Update(loadRest())
-	require.IsType(t, &ui.Model{}, m, "the browser over the whole cache takes over")
-	assert.True(t, d.Snapshot().Complete())
-	top, _, _ = strings.Cut(m.View(), "\n")
-	assert.Contains(t, top, w.Department(child).Name, "the key went to the new browser")
-	assert.Zero(t, h.arrived.Load(), "nothing was asked of the portal")
 }
 
 // requireNoStderr checks that a run printed nothing on stderr.

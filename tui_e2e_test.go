@@ -206,12 +206,12 @@ func TestTUIThemes(t *testing.T) {
 }
 
 func TestTUIKeys(t *testing.T) {
-	km := defaultKeyMap()
+	km := ui.DefaultKeyMap()
 	assert.ElementsMatch(t, []string{"q", "ctrl+c"}, km.Quit.Keys())
 	assert.ElementsMatch(t, []string{"esc"}, km.Back.Keys(), "esc is back, never quit")
-	require.NoError(t, rebindKeys(&km, map[string][]string{"copy": {"c"}, "copymenu": {"C"}}))
+	require.NoError(t, km.Rebind(map[string][]string{"copy": {"c"}, "copymenu": {"C"}}))
 	assert.Equal(t, []string{"c"}, km.Copy.Keys())
-	err := rebindKeys(&km, map[string][]string{"launch": {"l"}})
+	err := km.Rebind(map[string][]string{"launch": {"l"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"launch"`)
 	assert.Contains(t, err.Error(), "copymenu")

@@ -32,9 +32,10 @@ func tell(ctx context.Context, p Pace) {
 	}
 }
 
-// budget keeps the client's use of each method's operating time (fact
-// sheet §5: the portal sums a method's server time over 10 minutes and
-// blocks it for everyone at 480 s) under its share. It counts what the
+// budget keeps the client's use of each method's operating time (the
+// Bitrix24 REST docs, settings/performance/limits.md: the portal sums a
+// method's server time over 10 minutes and blocks it for everyone at
+// 480 s) under its share. It counts what the
 // client caused from the `time` blocks (processing, else duration), and
 // watches the portal's own count (`operating`, `operating_reset_at`) where
 // the portal sends it: other applications use the same budget.

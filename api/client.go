@@ -1,8 +1,9 @@
 // Package api is the Bitrix24 REST client of b24org: transport, auth (inbound
 // webhook or OAuth app), the response envelope, errors and their classes,
 // pacing with a foreground and a background lane, retries, batches, and the
-// typed calls the directory needs. It follows the fact sheet
-// bitrix24-api.md: every answer is decoded defensively and no secret
+// typed calls the directory needs. It follows the portal as it behaves
+// (docs/portal.md, after the Bitrix24 REST docs, the bitrix24/b24restdocs
+// repository): every answer is decoded defensively and no secret
 // (webhook code, tokens, client secret) ever appears in an error or String().
 package api
 

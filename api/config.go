@@ -89,7 +89,7 @@ type Config struct {
 	OnRetry func(RetryEvent)
 	// Cost sizes the requests of whole-directory loads by measured server
 	// time and keeps the client's use of each method's time budget under a
-	// share (fact sheet §5).
+	// share (docs/portal.md, Limits).
 	Cost CostPolicy
 }
 
@@ -143,7 +143,9 @@ func parseWebhook(raw string) (endpoint, error) {
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
 	if len(parts) >= 4 && parts[0] == "rest" && parts[1] == "api" {
-		// The REST 3.0 form /rest/api/USER_ID/CODE/ (fact sheet §1.1) names
+		// The REST 3.0 form /rest/api/USER_ID/CODE/ (docs/portal.md,
+		// Addresses; api-reference/departments/node/humanresources-node-list.md
+		// in the Bitrix24 REST docs) names
 		// the same webhook. The methods used here are REST v2 ones, which
 		// live under /rest/USER_ID/CODE/, so the client calls them there.
 		parts = append(parts[:1], parts[2:]...)

@@ -228,7 +228,8 @@ var timeLayouts = []string{
 func flexTime(raw json.RawMessage) time.Time { return flexTimeIn(raw, time.UTC) }
 
 // flexTimeIn is flexTime reading forms without a zone in loc: user.get's
-// "2024-07-23 08:08:50" is the portal's wall clock (fact sheet §3.9).
+// "2024-07-23 08:08:50" is the portal's wall clock (docs/portal.md,
+// user.get records).
 func flexTimeIn(raw json.RawMessage, loc *time.Location) time.Time {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '"' {

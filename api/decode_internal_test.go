@@ -1,7 +1,8 @@
 package api
 
-// White-box tests of the decoders: the portal's loosely typed JSON (fact
-// sheet §2, §3.8, §3.9) in every form it is known to take, and hostile forms
+// White-box tests of the decoders: the portal's loosely typed JSON (the
+// envelope, the im user object and user.get records of docs/portal.md) in
+// every form it is known to take, and hostile forms
 // it might. They feed bytes to pure functions; nothing is mocked.
 
 import (

@@ -74,7 +74,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// codeClass is the class of every code of the fact sheet's §6, lower case.
+// codeClass is the class of every error code the portal is known to send
+// (error-codes.md of the Bitrix24 REST docs, and docs/portal.md, Errors),
+// lower case.
 var codeClass = map[string]Class{
 	"query_limit_exceeded":            ClassRateLimited,
 	"operation_time_limit":            ClassRateLimited,
@@ -121,7 +123,7 @@ func (e *Error) Class() Class {
 	code := strings.ToLower(e.Code)
 	if code == "error_core" && e.Status >= 500 {
 		// ERROR_CORE is what the server makes of a plain exception inside a
-		// method (fact sheet §2, §6): with its default 400 it is the method
+		// method (docs/portal.md, Errors): with its default 400 it is the method
 		// refusing these arguments, and asking again gets the same answer;
 		// with a 5xx the server itself failed (a database hiccup, a worker
 		// cut off), which another try, after the usual backoff and within

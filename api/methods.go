@@ -170,7 +170,9 @@ func (c *Client) DepartmentEmployees(ctx context.Context, ids []int) (map[int][]
 // perDepartment asks an im.department.* method about many departments,
 // perCommand IDs per command and the commands in batches, and returns the
 // list each department got. The answer is keyed by department ID, or [] when
-// none of them has anything (fact sheet §2, §3.4).
+// none of them has anything (docs/portal.md, The envelope;
+// api-reference/chats/departments/im-department-employees-get.md of the
+// Bitrix24 REST docs).
 func (c *Client) perDepartment(ctx context.Context, method string, ids []int, userData string, perCommand int) (map[int][]json.RawMessage, error) {
 	ids = uniquePositive(ids)
 	out := make(map[int][]json.RawMessage, len(ids))
@@ -288,9 +290,10 @@ func (c *Client) AllEmployees(ctx context.Context, deptIDs []int, progress func(
 }
 
 // OnlineUserIDs returns the IDs of the users the portal counts as online
-// (IS_ONLINE = Y: a last activity within the portal's window, fact sheet
-// §7), sorted: user.online, one request with nothing but IDs; where the
-// portal does not have that method, OnlineUserIDsByFilter.
+// (IS_ONLINE = Y: a last activity within the portal's window;
+// docs/portal.md, Presence), sorted: user.online, one request with nothing
+// but IDs; where the portal does not have that method,
+// OnlineUserIDsByFilter.
 func (c *Client) OnlineUserIDs(ctx context.Context) ([]int, error) {
 	const method = "user.online"
 	resp, err := c.call(ctx, method, map[string]any{})
@@ -317,7 +320,8 @@ func (c *Client) OnlineUserIDs(ctx context.Context) ([]int, error) {
 }
 
 // OnlineUserIDsByFilter is OnlineUserIDs with user.get FILTER[IS_ONLINE]=Y,
-// paged by ID without a count (fact sheet §5): one request per 50 online
+// paged by ID without a count (settings/performance/huge-data.md of the
+// Bitrix24 REST docs): one request per 50 online
 // people, each bringing whole user records.
 func (c *Client) OnlineUserIDsByFilter(ctx context.Context) ([]int, error) {
 	const method = "user.get"
@@ -477,8 +481,9 @@ func (c *Client) SearchUsers(ctx context.Context, query string) ([]User, error) 
 	var users []User
 	for _, v := range list {
 		if u, ok := decodeIMUser(v); ok {
-			// The search object is thinner than the im user object (fact
-			// sheet §3.7): whatever its keys, its phones are digits only,
+			// The search object is thinner than the im user object
+			// (docs/portal.md, The im user object): whatever its keys, its
+			// phones are digits only,
 			// and its dates are not to be trusted.
 			c := u.Carries &^ (FieldPresence | FieldEmail | FieldActive)
 			if c&FieldPhones != 0 {
@@ -519,7 +524,8 @@ func keyGroup(f Fields, raw ...json.RawMessage) struct {
 	}{f, raw}
 }
 
-// imUser is the im user object (fact sheet §3.8), every field loosely typed.
+// imUser is the im user object (api-reference/chats/users/im-user-get.md of
+// the Bitrix24 REST docs), every field loosely typed.
 type imUser struct {
 	ID           json.RawMessage `json:"id"`
 	Active       json.RawMessage `json:"active"`
@@ -584,7 +590,8 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	return u, u.ID > 0
 }
 
-// decodeUserRecord reads a user.get record (fact sheet §3.9), its dates
+// decodeUserRecord reads a user.get record (api-reference/user/user-get.md of
+// the Bitrix24 REST docs), its dates
 // without a zone in the portal's zone loc; ok is false when it is not one.
 func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 	var r struct {
@@ -622,7 +629,8 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		u.Active = v
 	}
 	u.Extranet = strings.EqualFold(flexString(r.UserType), "extranet")
-	// LAST_ACTIVITY_DATE is not to be trusted (fact sheet §3.9): presence
+	// LAST_ACTIVITY_DATE is not to be trusted (docs/portal.md, user.get
+	// records): presence
 	// comes from the im object.
 	u.Carries = carriedKeys(
 		keyGroup(FieldNames, r.Name, r.LastName),

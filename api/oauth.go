@@ -82,7 +82,8 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 }
 
 // requestTokens asks the authorization server for a new pair (GET with
-// grant_type=refresh_token, as the fact sheet §1.3 says).
+// grant_type=refresh_token, as settings/oauth/auto-renewal.md of the
+// Bitrix24 REST docs says).
 func (c *Client) requestTokens(ctx context.Context, refreshToken string) (access, refresh string, err error) {
 	o := c.oauth
 	q := url.Values{

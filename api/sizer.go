@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Defaults of CostPolicy (fact sheet §5).
+// Defaults of CostPolicy (docs/portal.md, Limits).
 const (
 	DefaultCutOff          = 60 * time.Second
 	DefaultAim             = 0.25

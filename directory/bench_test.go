@@ -255,3 +255,33 @@ func must(b *testing.B, err error) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkBuildStructure is the department tree of a snapshot: 1,500
+// departments (a 30,000-person portal) and 15,000, each built from the
+// departments as loaded. NewOrg30k is the whole snapshot of 30,000 people
+// around it.
+func BenchmarkBuildStructure(b *testing.B) {
+	for _, n := range []int{1500, 15_000} {
+		deps := genData(10, n, 7).Departments
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if st := buildStructure(deps); len(st.depts) != len(deps) {
+					b.Fatalf("%d departments of %d", len(st.depts), len(deps))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNewOrg30k builds a snapshot of 30,000 people in 1,500
+// departments from its Data.
+func BenchmarkNewOrg30k(b *testing.B) {
+	data := genData(30_000, 1500, 7)
+	b.ReportAllocs()
+	for b.Loop() {
+		if o := NewOrg(data); o.PersonCount() != 30_000 {
+			b.Fatalf("%d people", o.PersonCount())
+		}
+	}
+}

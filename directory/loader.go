@@ -259,7 +259,8 @@ func (d *Directory) LoadDepartmentWithin(ctx context.Context, deptID int, maxAge
 				ids = append(ids, u.ID)
 			}
 		}
-		// A head who is not a member (fact sheet §3.4) costs one more request.
+		// A head who is not a member (docs/portal.md, Departments and their
+		// people) costs one more request.
 		if heads := missingHeads(d.Snapshot(), []int{deptID}, users, true); len(heads) > 0 {
 			extra, err := d.client.UsersByID(ctx, heads)
 			if err != nil {

@@ -183,8 +183,30 @@ func mergePeople(old, add []*Person) []*Person {
 	return append(out, add[j:]...)
 }
 
-// buildStructure makes the tree of in, whatever in holds.
+// buildStructure makes the tree of in, whatever in holds: departments
+// with an ID <= 0 or a repeated ID are dropped, and a department whose
+// parent is missing, itself, or on a cycle becomes a root.
 func buildStructure(in []Department) *structure {
+	f := linkParents(uniqueDepartments(in))
+	f.cutCycles()
+	f.sortSiblings()
+	return f.layout()
+}
+
+// forest is a structure being built: the departments by index in list,
+// each one's parent (-1 for a root) and children, and the roots.
+type forest struct {
+	list     []Department
+	parent   []int
+	children [][]int
+	roots    []int
+	stack    []int // the depth-first walks' own
+}
+
+// uniqueDepartments returns the departments of in with an ID > 0, the
+// first of each ID, their names cleaned, their Children unset and a
+// negative head made none; and the index in that list of each ID.
+func uniqueDepartments(in []Department) ([]Department, map[int]int) {
 	byID := make(map[int]int, len(in))
 	list := make([]Department, 0, len(in))
 	for _, d := range in {
@@ -200,24 +222,37 @@ func buildStructure(in []Department) *structure {
 		d.HeadID = max(d.HeadID, 0)
 		list = append(list, d)
 	}
+	return list, byID
+}
+
+// linkParents makes the forest of list (byID: the index of each ID) by
+// its ParentIDs, in list's order: a department whose parent is not in
+// list, or is itself, is a root.
+func linkParents(list []Department, byID map[int]int) *forest {
 	n := len(list)
-	parent := make([]int, n)
-	children := make([][]int, n)
+	f := &forest{list: list, parent: make([]int, n), children: make([][]int, n)}
 	for i := range list {
 		p, ok := byID[list[i].ParentID]
 		if !ok || p == i {
 			p = -1
 		}
-		parent[i] = p
+		f.parent[i] = p
 		if p >= 0 {
-			children[p] = append(children[p], i)
+			f.children[p] = append(f.children[p], i)
+		} else {
+			f.roots = append(f.roots, i)
 		}
 	}
+	return f
+}
 
-	// Whatever the roots do not reach hangs on a cycle: cut the cycles open
-	// at their lowest IDs until everything is reached.
-	reached := make([]bool, n)
-	var stack []int
+// cutCycles makes every department reachable from a root: whatever the
+// roots do not reach hangs on a cycle, which is cut open at its lowest
+// ID, that department becoming a root, until everything is reached.
+func (f *forest) cutCycles() {
+	list, parent, children := f.list, f.parent, f.children
+	reached := make([]bool, len(list))
+	stack := f.stack[:0]
 	visit := func(r int) {
 		reached[r] = true
 		stack = append(stack[:0], r)
@@ -232,12 +267,8 @@ func buildStructure(in []Department) *structure {
 			}
 		}
 	}
-	var roots []int
-	for i := range list {
-		if parent[i] < 0 {
-			roots = append(roots, i)
-			visit(i)
-		}
+	for _, r := range f.roots {
+		visit(r)
 	}
 	var stray []int
 	for i := range list {
@@ -253,31 +284,44 @@ func buildStructure(in []Department) *structure {
 		p := parent[i]
 		children[p] = slices.DeleteFunc(children[p], func(c int) bool { return c == i })
 		parent[i] = -1
-		roots = append(roots, i)
+		f.roots = append(f.roots, i)
 		visit(i)
 	}
+	f.stack = stack
+}
 
-	keys := make([]string, n)
+// sortSiblings puts the roots and the children of every department in
+// display order: by Sort, then by name (sortKey), then by ID.
+func (f *forest) sortSiblings() {
+	list := f.list
+	keys := make([]string, len(list))
 	for i := range list {
 		keys[i] = sortKey(list[i].Name)
 	}
 	display := func(a, b int) int {
 		return cmp.Or(cmp.Compare(list[a].Sort, list[b].Sort), strings.Compare(keys[a], keys[b]), cmp.Compare(list[a].ID, list[b].ID))
 	}
-	slices.SortFunc(roots, display)
-	for i := range children {
-		slices.SortFunc(children[i], display)
+	slices.SortFunc(f.roots, display)
+	for i := range f.children {
+		slices.SortFunc(f.children[i], display)
 	}
+}
 
+// layout is the structure of the forest: its departments depth first,
+// siblings in their order, each with its ParentID and Children as the
+// forest has them.
+func (f *forest) layout() *structure {
+	list, parent, children := f.list, f.parent, f.children
+	n := len(list)
 	st := &structure{
 		depts:  make([]Department, 0, n),
 		ptrs:   make([]*Department, n),
 		pos:    make(map[int]int32, n),
 		parent: make([]int32, n),
 	}
-	stack = stack[:0]
-	for i := len(roots) - 1; i >= 0; i-- {
-		stack = append(stack, roots[i])
+	stack := f.stack[:0]
+	for i := len(f.roots) - 1; i >= 0; i-- {
+		stack = append(stack, f.roots[i])
 	}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
@@ -299,6 +343,7 @@ func buildStructure(in []Department) *structure {
 			stack = append(stack, children[x][k])
 		}
 	}
+	f.stack = stack
 	for i := range st.depts {
 		d := &st.depts[i]
 		st.ptrs[i] = d
@@ -576,7 +621,7 @@ func sortPeople(ps []*Person, head int) {
 }
 
 // IsMember reports whether person id is a member of department deptID (a
-// head need not be one: fact sheet §3.4).
+// head need not be one: docs/portal.md, Departments and their people).
 func (o *Org) IsMember(deptID, id int) bool {
 	return slices.Contains(o.mem.members[deptID], id)
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // DefaultThreshold is how recent the last activity must be for a person to
-// count as online (fact sheet §7 leaves the cloud's value undocumented).
+// count as online (the portal's own window is not documented for the cloud:
+// docs/portal.md, Presence).
 const DefaultThreshold = 15 * time.Minute
 
 // Presence is what a badge shows about activity.

@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// Cost is the server-time model of a cloud portal (fact sheet §5): every
+// Cost is the server-time model of a cloud portal (docs/portal.md, Limits;
+// settings/performance/limits.md of the Bitrix24 REST docs): every
 // object a method returns takes server time, which the portal really
 // spends (it sleeps) and reports in `time` (processing, duration,
 // operating, operating_reset_at). A request that runs past CutOff is
@@ -36,7 +37,8 @@ type Cost struct {
 	// ChargeBatch charges a batch's whole server time to the method `batch`
 	// (inner methods read 0, and every result_time carries the batch's
 	// operating), as b24jssdk PR #539 measured; false charges each command
-	// to its own method, as the docs say (fact sheet §4).
+	// to its own method, as the docs say (settings/performance/limits.md;
+	// docs/portal.md, Batch).
 	ChargeBatch bool
 	// NoOperatingKeys leaves operating and operating_reset_at out of every
 	// time object, as an on-premise portal does.

@@ -1,6 +1,7 @@
 // Package fakeportal is an in-process Bitrix24 portal on loopback, faithful to
-// the fact sheet: shapes, quirks, limits and faults. Tests, benchmarks and the
-// --demo mode run against it.
+// the portal as docs/portal.md describes it after the Bitrix24 REST docs (the
+// bitrix24/b24restdocs repository): shapes, quirks, limits and faults.
+// Tests, benchmarks and the --demo mode run against it.
 //
 // It serves the inbound-webhook form /rest/{USER_ID}/{CODE}/{method}[.json] and
 // the OAuth form /rest/{method} (token in `auth`, `access_token` or an
@@ -14,7 +15,7 @@
 // im.search.department.list, im.user.get, im.user.list.get, scope,
 // server.time, profile and batch.
 //
-// Choices where the fact sheet leaves the behaviour open:
+// Choices where the documentation leaves the behaviour open:
 //   - im.department.employees.get lists active users only, direct members only.
 //   - insufficient_scope is answered with HTTP 401 (the server throws it as an
 //     OAuthException, whose default status is 401).

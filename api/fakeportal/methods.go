@@ -271,7 +271,8 @@ func (c *call) absent(u *person) any {
 	return isoTime(end)
 }
 
-// imUser builds the im user object (fact sheet §3.8).
+// imUser builds the im user object (api-reference/chats/users/im-user-get.md
+// of the Bitrix24 REST docs; docs/portal.md, The im user object).
 func (c *call) imUser(u *person) *parr {
 	a := newArr()
 	a.set("id", u.ID)
@@ -544,8 +545,9 @@ func imSearchUsers(c *call) (result, *apiError) {
 	return res, nil
 }
 
-// imSearchUser is the thinner user object of im.search.user.list (fact
-// sheet §3.7, from \Bitrix\Im\User::getList): no active, email,
+// imSearchUser is the thinner user object of im.search.user.list
+// (api-reference/chats/search/im-search-user-list.md of the Bitrix24 REST
+// docs, from \Bitrix\Im\User::getList): no active, email,
 // desktop_last_date, avatar_hr, bot_data, type or website; birthday false
 // when unset; phones digit-normalised (the extension keeps [0-9#*]) and
 // only those the user has.

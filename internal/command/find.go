@@ -153,14 +153,23 @@ type tableColumn struct {
 	shorten func(s string, w int) string
 }
 
-// matchLabels are the short words of the MATCH column.
-var matchLabels = map[string]string{
-	directory.MatchExtension:       "ext",
-	directory.MatchExtensionPrefix: "ext…",
-	directory.MatchPhone:           "phone",
-	directory.MatchName:            "name",
-	directory.MatchEmail:           "e-mail",
-	directory.MatchPosition:        "position",
+// matchLabel is the short word of the MATCH column for what matched.
+func matchLabel(match string) string {
+	switch match {
+	case directory.MatchExtension:
+		return "ext"
+	case directory.MatchExtensionPrefix:
+		return "ext…"
+	case directory.MatchPhone:
+		return "phone"
+	case directory.MatchName:
+		return "name"
+	case directory.MatchEmail:
+		return "e-mail"
+	case directory.MatchPosition:
+		return "position"
+	}
+	return ""
 }
 
 // findColumns are the columns of the find table at now.
@@ -169,7 +178,7 @@ func findColumns(now time.Time) []tableColumn {
 	return []tableColumn{
 		{"NAME", 12, func(p *Person) string { return p.Name }, cut},
 		{"EXT", 0, func(p *Person) string { return p.Extension }, cut},
-		{"MATCH", 0, func(p *Person) string { return matchLabels[p.Match] }, cut},
+		{"MATCH", 0, func(p *Person) string { return matchLabel(p.Match) }, cut},
 		{"POSITION", 8, func(p *Person) string { return p.Position }, cut},
 		{"MOBILE", 8, func(p *Person) string { return p.Mobile }, cut},
 		{"E-MAIL", 8, func(p *Person) string { return p.Email }, cut},

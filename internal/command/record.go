@@ -8,8 +8,8 @@ import (
 	"github.com/b24org/b24org/directory"
 )
 
-// Person is one person in the output of find --json and export: the
-// public contract of DESIGN.md. Change a field only with a version bump.
+// Person is one person in the output of find --json and export: a public
+// contract (README.md, JSON fields). Change a field only with a version bump.
 type Person struct {
 	ID            int      `json:"id"`
 	Name          string   `json:"name"`
