@@ -86,9 +86,15 @@ func (v *helpScreen) lines(w int) []string {
 		}
 	}
 	out = append(out, cell("", w))
-	out = append(out, v.st.muted.on(cell(" "+v.searchProse(), w)))
-	out = append(out, v.st.muted.on(cell(" Copy menu ("+keyName(v.keys.CopyMenu)+"): e e-mail, w work phone, m mobile, n name (what the person has).", w)))
-	out = append(out, v.st.muted.on(cell(" Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on", w)))
+	for _, prose := range []string{
+		v.searchProse(),
+		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has).",
+		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+	} {
+		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
+			out = append(out, v.st.muted.on(cell(" "+l, w)))
+		}
+	}
 	return out
 }
 
