@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/internal/serve/servetest"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -36,7 +38,7 @@ type loadSession struct {
 // openLoadSession logs in to addr, asks for a 100×30 PTY and the browser,
 // and answers the terminal questions as a terminal would.
 func openLoadSession(addr string, key gossh.Signer) (*loadSession, error) {
-	client, err := gossh.Dial("tcp", addr, clientConfig(key))
+	client, err := gossh.Dial("tcp", addr, servetest.ClientConfig(key))
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func openLoadSession(addr string, key gossh.Signer) (*loadSession, error) {
 		err = s.Shell()
 	}
 	if err == nil {
-		_, err = io.WriteString(ls.in, terminalAnswer)
+		_, err = io.WriteString(ls.in, servetest.TerminalAnswer)
 	}
 	if err != nil {
 		client.Close()
@@ -153,7 +155,7 @@ func BenchmarkServe100Sessions(b *testing.B) {
 		time.Sleep(settleQuiet)
 		before, err := rssBytes(srv.cmd.Process.Pid)
 		require.NoError(b, err)
-		key := newTestSigner(b)
+		key := servetest.NewSigner(b)
 
 		sessions := make([]*loadSession, loadSessions)
 		errs := make(chan error, loadSessions)
@@ -231,44 +233,105 @@ func BenchmarkServe100Sessions(b *testing.B) {
 	b.ReportMetric(sum/float64(len(perSession))/(1<<20), "MB/session")
 }
 
-// BenchmarkServeSameDepartment opens 100 browser sessions at once on a
-// server that has loaded the tree but nobody's people (in-process, over a
-// fake portal answering in 20 ms): all of them show the first department.
-// Reported: the portal requests for that department's people (1: the
-// sessions share one load, or reuse it), and the portal requests per
-// session in all (the sessions reuse the server's fresh tree).
-func BenchmarkServeSameDepartment(b *testing.B) {
-	for range b.N {
-		b.StopTimer()
-		f := newServeFixture(b, oldTestOrg(), fakeportal.Options{Latency: 20 * time.Millisecond}, testServeOptions(), false)
-		org := f.svc.dir.Snapshot()
-		dept := org.Department(org.Roots()[0])
-		f.portal.ResetCounters()
-		b.StartTimer()
-		sessions := make([]*ptyClient, loadSessions)
-		var wg sync.WaitGroup
-		for i := range sessions {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sessions[i] = f.openPTY(b, 100, 30)
-			}()
-		}
-		wg.Wait()
-		for _, c := range sessions {
-			c.waitOutput(dept.Name+" · ", " people ─", "ext ")
-		}
-		b.StopTimer()
-		for total := int64(-1); total != f.portal.Total(); time.Sleep(settleQuiet) {
-			total = f.portal.Total() // the sessions' tree loads end
-		}
-		b.ReportMetric(float64(f.departmentLoads.Load()), "dept-portal-calls")
-		b.ReportMetric(float64(f.portal.Total())/loadSessions, "portal-requests/session")
-		for _, c := range sessions {
-			c.keys("q")
-		}
-		for _, c := range sessions {
-			require.Equal(b, 0, c.exit())
-		}
+// cpuTicks is the user and system CPU time of process pid, in clock ticks
+// (1/100 s on Linux).
+func cpuTicks(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name (which may hold spaces) in parentheses.
+	rest := string(data[bytes.LastIndexByte(data, ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	return utime + stime, errors.Join(err1, err2)
+}
+
+// BenchmarkServeHostileSession runs `b24org --demo serve` as a process and
+// opens 10 sessions that each ask for a 65535×65535 terminal and then send
+// window changes as fast as they can for 3 s (each a full repaint of the
+// clamped 1000×500 screen), reading their output (read) or never reading
+// it (never-read). Reported per hostile session: the server's resident
+// memory growth at its peak, and its CPU use while attacked.
+func BenchmarkServeHostileSession(b *testing.B) {
+	requireTools(b, "ssh-keygen")
+	const sessions, attack = 10, 3 * time.Second
+	for _, read := range []bool{true, false} {
+		name := map[bool]string{true: "read", false: "never-read"}[read]
+		b.Run(name, func(b *testing.B) {
+			var peakMB, cpuPct []float64
+			for range b.N {
+				srv := startServeProcess(b, b.TempDir(), "--allow-anyone", "--per-ip-per-minute", "0")
+				pid := srv.cmd.Process.Pid
+				time.Sleep(settleQuiet)
+				before, err := rssBytes(pid)
+				require.NoError(b, err)
+				key := servetest.NewSigner(b)
+				var clients []*gossh.Client
+				var chans []gossh.Channel
+				for range sessions {
+					client, err := gossh.Dial("tcp", srv.addr, servetest.ClientConfig(key))
+					require.NoError(b, err)
+					ch, reqs, err := client.OpenChannel("session", nil)
+					require.NoError(b, err)
+					go gossh.DiscardRequests(reqs)
+					_, err = ch.SendRequest("pty-req", true, servetest.PTYPayload("xterm-256color", 65535, 65535, nil))
+					require.NoError(b, err)
+					_, err = ch.SendRequest("shell", true, nil)
+					require.NoError(b, err)
+					_, err = io.WriteString(ch, servetest.TerminalAnswer)
+					require.NoError(b, err)
+					if read {
+						go func() { _, _ = io.Copy(io.Discard, ch) }()
+					}
+					clients, chans = append(clients, client), append(chans, ch)
+				}
+				ticks0, err := cpuTicks(pid)
+				require.NoError(b, err)
+				b.StartTimer()
+				start := time.Now()
+				var wg sync.WaitGroup
+				for _, ch := range chans {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; time.Since(start) < attack; i++ {
+							if servetest.Resize(ch, uint32(65535-i%2), 65535) != nil {
+								return
+							}
+						}
+					}()
+				}
+				peak := before
+				for time.Since(start) < attack {
+					if rss, err := rssBytes(pid); err == nil {
+						peak = max(peak, rss)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				wg.Wait()
+				took := time.Since(start)
+				b.StopTimer()
+				ticks1, err := cpuTicks(pid)
+				require.NoError(b, err)
+				for _, c := range clients {
+					c.Close()
+				}
+				peakMB = append(peakMB, float64(peak-before)/sessions/(1<<20))
+				cpuPct = append(cpuPct, float64(ticks1-ticks0)/100/took.Seconds()/sessions*100)
+				require.Equal(b, 0, srv.stop(b))
+			}
+			var m, c float64
+			for i := range peakMB {
+				m += peakMB[i]
+				c += cpuPct[i]
+			}
+			b.ReportMetric(m/float64(len(peakMB)), "peak-MB/session")
+			b.ReportMetric(c/float64(len(cpuPct)), "cpu-%/session")
+		})
 	}
 }
