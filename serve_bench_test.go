@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -139,6 +141,99 @@ func rssBytes(pid int) (int64, error) {
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
 }
 
+// openLoadSessions opens n browser sessions to addr, at most atOnce at a
+// time, and waits for each one's first screen; the first inPeople of them
+// then go to the people pane (tab), where the cursor moves.
+func openLoadSessions(addr string, key gossh.Signer, n, atOnce, inPeople int) ([]*loadSession, error) {
+	sessions := make([]*loadSession, n)
+	errs := make([]error, n)
+	slots := make(chan struct{}, atOnce)
+	var wg sync.WaitGroup
+	for i := range sessions {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			ls, err := openLoadSession(addr, key)
+			if err == nil {
+				sessions[i] = ls
+				err = ls.drawn()
+			}
+			if err == nil && i < inPeople {
+				if _, err = ls.press("\t"); err == nil {
+					err = ls.settle(settleQuiet)
+				}
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return sessions, errors.Join(errs...)
+}
+
+// closeLoadSessions closes the clients of sessions.
+func closeLoadSessions(sessions []*loadSession) {
+	for _, ls := range sessions {
+		if ls != nil {
+			ls.client.Close()
+		}
+	}
+}
+
+// moveCursors makes every one of sessions move the people cursor keys times
+// at once (j, k, j...), each key after the last one's frame, and returns
+// the keystroke-to-frame latencies.
+func moveCursors(sessions []*loadSession, keys int) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var latencies []time.Duration
+	errs := make([]error, len(sessions))
+	var wg sync.WaitGroup
+	for i, ls := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for k := range keys {
+				d, err := ls.press([]string{"j", "k"}[k%2])
+				if err == nil {
+					mine = append(mine, d)
+					err = ls.settle(frameQuiet)
+				}
+				if err != nil {
+					errs[i] = err
+					break
+				}
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return latencies, errors.Join(errs...)
+}
+
+// reportLatencies reports the p50, p99 and largest of latencies, in ms.
+func reportLatencies(b *testing.B, latencies []time.Duration) {
+	slices.Sort(latencies)
+	at := func(q float64) float64 {
+		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+	b.ReportMetric(at(1), "max-ms")
+}
+
+// mean is the average of v.
+func mean(v []float64) float64 {
+	var sum float64
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
+}
+
 // BenchmarkServe100Sessions runs `b24org --demo serve` as a process and
 // opens 100 PTY sessions at once; each moves the people cursor 50 times
 // (j, k, j...). Reported: p50 and p99 keystroke-to-frame latency (from
@@ -155,82 +250,104 @@ func BenchmarkServe100Sessions(b *testing.B) {
 		time.Sleep(settleQuiet)
 		before, err := rssBytes(srv.cmd.Process.Pid)
 		require.NoError(b, err)
-		key := servetest.NewSigner(b)
-
-		sessions := make([]*loadSession, loadSessions)
-		errs := make(chan error, loadSessions)
-		var wg sync.WaitGroup
-		for i := range sessions {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ls, err := openLoadSession(srv.addr, key)
-				if err == nil {
-					sessions[i] = ls
-					err = ls.drawn()
-				}
-				if err == nil {
-					if _, err = ls.press("\t"); err == nil { // the people pane
-						err = ls.settle(settleQuiet)
-					}
-				}
-				errs <- err
-			}()
-		}
-		wg.Wait()
-		for range sessions {
-			require.NoError(b, <-errs)
-		}
+		sessions, err := openLoadSessions(srv.addr, servetest.NewSigner(b), loadSessions, loadSessions, loadSessions)
+		require.NoError(b, err)
 		after, err := rssBytes(srv.cmd.Process.Pid)
 		require.NoError(b, err)
 		perSession = append(perSession, float64(after-before)/loadSessions)
 
 		b.StartTimer()
-		var mu sync.Mutex
-		for _, ls := range sessions {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var mine []time.Duration
-				var err error
-				for k := range loadKeys {
-					var d time.Duration
-					if d, err = ls.press([]string{"j", "k"}[k%2]); err != nil {
-						break
-					}
-					mine = append(mine, d)
-					if err = ls.settle(frameQuiet); err != nil {
-						break
-					}
-				}
-				errs <- err
-				mu.Lock()
-				latencies = append(latencies, mine...)
-				mu.Unlock()
-			}()
-		}
-		wg.Wait()
+		mine, err := moveCursors(sessions, loadKeys)
 		b.StopTimer()
-		for range sessions {
-			require.NoError(b, <-errs)
-		}
-		for _, ls := range sessions {
-			ls.client.Close()
-		}
+		require.NoError(b, err)
+		latencies = append(latencies, mine...)
+		closeLoadSessions(sessions)
 		require.Equal(b, 0, srv.stop(b))
 	}
-	slices.Sort(latencies)
-	at := func(q float64) float64 {
-		return float64(latencies[int(q*float64(len(latencies)-1))]) / float64(time.Millisecond)
+	reportLatencies(b, latencies)
+	b.ReportMetric(mean(perSession)/(1<<20), "MB/session")
+}
+
+// Settings of the helpdesk benchmark: sessions open at once, how many of
+// them move the cursor, how many open at a time, and how long the server
+// is watched while every session is idle.
+const (
+	helpdeskSessions = 1000
+	helpdeskMoving   = 100
+	helpdeskOpening  = 50
+	idleWatch        = 10 * time.Second
+)
+
+// goroutineHeader starts each goroutine's stack in a Go runtime dump.
+var goroutineHeader = regexp.MustCompile(`(?m)^goroutine \d+ [^\n]*\[`)
+
+// goroutines ends the server with SIGQUIT, on which the Go runtime prints
+// every goroutine's stack (GOTRACEBACK=all), and returns how many it
+// printed: the server's own, none of the clients'.
+func (p *sshServerProcess) goroutines(t testing.TB) int {
+	t.Helper()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGQUIT))
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not end on SIGQUIT")
 	}
-	b.ReportMetric(at(0.50), "p50-ms")
-	b.ReportMetric(at(0.99), "p99-ms")
-	b.ReportMetric(at(1), "max-ms")
-	var sum float64
-	for _, v := range perSession {
-		sum += v
+	return len(goroutineHeader.FindAllStringIndex(p.log.String(), -1))
+}
+
+// BenchmarkServe1000Sessions is a helpdesk on this machine: `b24org --demo
+// serve` as a process of its own and 1,000 PTY browser sessions open on it
+// at once (x/crypto/ssh clients in the benchmark's process), 900 idle and
+// 100 moving the people cursor 50 times each (j, k, j...). Reported, for
+// the server process only: p50, p99 and the largest keystroke-to-frame
+// latency; its resident memory growth (RSS, /proc/PID/status) per open
+// session; its goroutines per session (counted in the runtime's SIGQUIT
+// dump, against a server with no session); and the CPU it used (user and
+// system ticks, /proc/PID/stat) over 10 s while every session was idle.
+func BenchmarkServe1000Sessions(b *testing.B) {
+	requireTools(b, "ssh-keygen")
+	args := []string{"--allow-anyone", "--per-ip-per-minute", "0", "--max-sessions", strconv.Itoa(2 * helpdeskSessions)}
+	env := []string{"GOTRACEBACK=all"}
+	empty := startServeProcessEnv(b, b.TempDir(), env, args...)
+	time.Sleep(settleQuiet)
+	baseGoroutines := empty.goroutines(b)
+
+	var latencies []time.Duration
+	var memPer, goroutinesPer, idleTicks []float64
+	for range b.N {
+		b.StopTimer()
+		srv := startServeProcessEnv(b, b.TempDir(), env, args...)
+		pid := srv.cmd.Process.Pid
+		time.Sleep(settleQuiet)
+		before, err := rssBytes(pid)
+		require.NoError(b, err)
+		sessions, err := openLoadSessions(srv.addr, servetest.NewSigner(b), helpdeskSessions, helpdeskOpening, helpdeskMoving)
+		b.Cleanup(func() { closeLoadSessions(sessions) })
+		require.NoError(b, err)
+		after, err := rssBytes(pid)
+		require.NoError(b, err)
+		memPer = append(memPer, float64(after-before)/helpdeskSessions)
+
+		ticks0, err := cpuTicks(pid)
+		require.NoError(b, err)
+		time.Sleep(idleWatch)
+		ticks1, err := cpuTicks(pid)
+		require.NoError(b, err)
+		idleTicks = append(idleTicks, float64(ticks1-ticks0))
+
+		b.StartTimer()
+		mine, err := moveCursors(sessions[:helpdeskMoving], loadKeys)
+		b.StopTimer()
+		require.NoError(b, err)
+		latencies = append(latencies, mine...)
+		goroutinesPer = append(goroutinesPer, float64(srv.goroutines(b)-baseGoroutines)/helpdeskSessions)
+		closeLoadSessions(sessions)
 	}
-	b.ReportMetric(sum/float64(len(perSession))/(1<<20), "MB/session")
+	reportLatencies(b, latencies)
+	b.ReportMetric(mean(memPer)/(1<<20), "RSS-MB/session")
+	b.ReportMetric(mean(goroutinesPer), "goroutines/session")
+	b.ReportMetric(mean(idleTicks), "idle-cpu-ticks/10s")
+	b.ReportMetric(mean(idleTicks)/100/idleWatch.Seconds()*100, "idle-cpu-%")
 }
 
 // cpuTicks is the user and system CPU time of process pid, in clock ticks

@@ -55,12 +55,19 @@ func sshKeygen(t testing.TB, dir, name string) string {
 // --demo serve) on a free loopback port, until the test ends.
 func startServeProcess(t testing.TB, dir string, args ...string) *sshServerProcess {
 	t.Helper()
+	return startServeProcessEnv(t, dir, nil, args...)
+}
+
+// startServeProcessEnv is startServeProcess with the variables env added to
+// the server's environment.
+func startServeProcessEnv(t testing.TB, dir string, env []string, args ...string) *sshServerProcess {
+	t.Helper()
 	home := filepath.Join(dir, "home")
 	require.NoError(t, os.MkdirAll(home, 0o700))
 	p := &sshServerProcess{log: &servetest.Log{}, done: make(chan struct{})}
 	p.cmd = exec.Command(testBinaryPath, append([]string{"--demo", "serve", "--listen", "127.0.0.1:0",
 		"--host-key", filepath.Join(dir, "host_key")}, args...)...)
-	p.cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	p.cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home, "PATH=" + os.Getenv("PATH")}, env...)
 	p.cmd.Stderr = p.log
 	require.NoError(t, p.cmd.Start())
 	go func() {
