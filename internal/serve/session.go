@@ -184,25 +184,32 @@ func (srv *Server) refuseSession(s ssh.Session, why string) {
 }
 
 // browserMiddleware runs the browser of a PTY session, given the sizes the
-// client asks for (clamped by the channel's request filter); other sessions
-// go on to the next handler.
+// client asks for (clamped by the channel's request filter), and restores
+// the terminal after it; other sessions go on to the next handler.
 func (srv *Server) browserMiddleware(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		ss, ok := s.(*servedSession)
-		p := srv.program(s)
+		p, frames := srv.program(s)
 		if !ok || p == nil {
 			next(s)
 			return
 		}
-		done, fed := make(chan struct{}), make(chan struct{})
+		_, _ = io.WriteString(frames.out, terminalSetup)
+		done, fed, drawn := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(fed)
 			ss.feedSizes(p, done)
+		}()
+		go func() {
+			defer close(drawn)
+			frames.run(done)
 		}()
 		_, _ = p.Run() // its end is the session's: sessionMiddleware says why
 		p.Kill()
 		close(done)
 		<-fed
+		<-drawn
+		_, _ = io.WriteString(frames.out, terminalRestore)
 		next(s)
 	}
 }
@@ -210,10 +217,10 @@ func (srv *Server) browserMiddleware(next ssh.Handler) ssh.Handler {
 // program builds the browser of a PTY session: its own model, styled by a
 // renderer made from the session (the client's TERM, colour profile,
 // background and NO_COLOR), drawing and copying (OSC52) to that session only.
-func (srv *Server) program(s ssh.Session) *tea.Program {
+func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	ss, ok := s.(*servedSession)
 	if !ok || !wantsTUI(s) {
-		return nil
+		return nil, nil
 	}
 	out := &lockedWriter{w: ss}
 	palette := srv.cfg.Look.Palette
@@ -233,9 +240,12 @@ func (srv *Server) program(s ssh.Session) *tea.Program {
 	})
 	// The PTY is emulated (no server-side terminal): the session itself is
 	// the terminal, as bubbletea.MakeOptions would say; output goes through
-	// one lock so an OSC52 copy never lands inside a frame.
-	return tea.NewProgram(m, tea.WithInput(ss), tea.WithOutput(out),
-		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	// one lock so an OSC52 copy never lands inside a frame. The frames are
+	// the frameWriter's, not bubbletea's renderer's (see frames.go).
+	frames := newFrameWriter(out)
+	p := tea.NewProgram(drawnModel{Model: m, frames: frames}, tea.WithInput(ss), tea.WithOutput(out),
+		tea.WithoutRenderer(), tea.WithoutSignalHandler())
+	return p, frames
 }
 
 // lockedWriter serializes writes.
