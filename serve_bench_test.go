@@ -44,7 +44,7 @@ func openLoadSession(addr string, key gossh.Signer) (*loadSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	ls := &loadSession{client: client, frames: make(chan time.Time, 4096)}
+	ls := &loadSession{client: client, frames: make(chan time.Time, 64)}
 	s, err := client.NewSession()
 	if err == nil {
 		ls.in, err = s.StdinPipe()
@@ -68,7 +68,7 @@ func openLoadSession(addr string, key gossh.Signer) (*loadSession, error) {
 	}
 	go func() {
 		defer close(ls.frames)
-		buf := make([]byte, 64<<10)
+		buf := make([]byte, 32<<10)
 		for {
 			n, err := out.Read(buf)
 			if n > 0 {
@@ -298,12 +298,13 @@ func (p *sshServerProcess) goroutines(t testing.TB) int {
 // BenchmarkServe1000Sessions is a helpdesk on this machine: `b24org --demo
 // serve` as a process of its own and 1,000 PTY browser sessions open on it
 // at once (x/crypto/ssh clients in the benchmark's process), 900 idle and
-// 100 moving the people cursor 50 times each (j, k, j...). Reported, for
-// the server process only: p50, p99 and the largest keystroke-to-frame
-// latency; its resident memory growth (RSS, /proc/PID/status) per open
-// session; its goroutines per session (counted in the runtime's SIGQUIT
-// dump, against a server with no session); and the CPU it used (user and
-// system ticks, /proc/PID/stat) over 10 s while every session was idle.
+// 100 moving the people cursor 50 times each (j, k, j...). Reported: p50,
+// p99 and the largest keystroke-to-frame latency, as the clients see it;
+// and of the server process alone, its resident memory growth (RSS,
+// /proc/PID/status) per open session, its goroutines per session (counted
+// in the runtime's SIGQUIT dump, less those of a server with no session),
+// and the CPU it used (user and system ticks, /proc/PID/stat) over 10 s
+// while every session was idle.
 func BenchmarkServe1000Sessions(b *testing.B) {
 	requireTools(b, "ssh-keygen")
 	args := []string{"--allow-anyone", "--per-ip-per-minute", "0", "--max-sessions", strconv.Itoa(2 * helpdeskSessions)}
