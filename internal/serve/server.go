@@ -91,13 +91,13 @@ type Look struct {
 // Config is what a Server is built from.
 type Config struct {
 	Options
-	Log          *slog.Logger
+	Log          *slog.Logger // the server's log (nil: none)
 	Look         Look
 	Threshold    time.Duration // presence older than this is stale
 	RefreshEvery time.Duration // how often a browser refreshes the presence it shows
 	PresenceAge  time.Duration // how old the presence find prints may be
 	Background   bool          // the server loads everyone, for search and export
-	Freshness    time.Duration // how often the server loads the directory again
+	Freshness    time.Duration // how often the server loads the directory again (0: never)
 	Release      string        // the program's version, for the version command
 	// Open opens the directory the sessions share; closeFn releases what
 	// it started.

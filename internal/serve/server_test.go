@@ -60,7 +60,7 @@ func employed(org *fakeportal.Org) int {
 }
 
 // findablePerson returns an active person of org, in a department, with an
-// extension and a last name no one else has.
+// extension and a plain Latin last name no one else has.
 func findablePerson(t testing.TB, org *fakeportal.Org) fakeportal.User {
 	t.Helper()
 	names := map[string]int{}
@@ -69,7 +69,8 @@ func findablePerson(t testing.TB, org *fakeportal.Org) fakeportal.User {
 		names[strings.ToLower(u.FirstName)]++
 	}
 	for _, u := range org.Users {
-		if u.Active && len(u.Departments) > 0 && u.Extension != "" && names[strings.ToLower(u.LastName)] == 1 {
+		if u.Active && len(u.Departments) > 0 && u.Extension != "" && names[strings.ToLower(u.LastName)] == 1 &&
+			regexp.MustCompile(`^[A-Za-z]{3,}$`).MatchString(u.LastName) {
 			return u
 		}
 	}
@@ -85,22 +86,42 @@ func testLook() Look {
 		Online: lipgloss.Color("#73D982"), Idle: c, Absent: c, Offline: c, Error: c, Warning: c}}
 }
 
-// exportOf decodes an export --format json answer; every department has
-// the contract's fields, every person an ID and a presence.
+// personFields are the fields of a person in the JSON contract.
+var personFields = []string{
+	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
+	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
+}
+
+// exportOf decodes an export --format json answer and checks it against
+// the contract: the fields of every department and person, and the forms
+// of the values.
 func exportOf(t *testing.T, out string) command.Export {
 	t.Helper()
 	var raw struct {
 		Departments []map[string]json.RawMessage `json:"departments"`
+		Employees   []map[string]json.RawMessage `json:"employees"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &raw))
 	for _, d := range raw.Departments {
 		require.ElementsMatch(t, []string{"id", "name", "parent_id", "head_id"}, slices.Collect(maps.Keys(d)))
+	}
+	for _, p := range raw.Employees {
+		require.ElementsMatch(t, personFields, slices.Collect(maps.Keys(p)))
 	}
 	var x command.Export
 	require.NoError(t, json.Unmarshal([]byte(out), &x))
 	for _, p := range x.Employees {
 		require.Positive(t, p.ID)
 		require.Contains(t, []string{"online", "idle", "offline"}, p.Presence)
+		require.NotNil(t, p.DepartmentIDs)
+		require.Len(t, p.Departments, len(p.DepartmentIDs))
+		if p.LastSeen != nil {
+			_, err := time.Parse(time.RFC3339, *p.LastSeen)
+			require.NoError(t, err)
+		}
+		if p.AbsentUntil != nil {
+			require.Regexp(t, `^\d{4}-\d{2}-\d{2}$`, *p.AbsentUntil)
+		}
 	}
 	return x
 }
