@@ -7,12 +7,13 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/internal/serve"
 	"github.com/spf13/cobra"
 )
 
 // serveCmd builds `b24org serve`: the browser over SSH for many users.
 func (a *app) serveCmd() *cobra.Command {
-	var o serveOptions
+	var o serve.Options
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]",
 		Short: "Serve the browser over SSH",
@@ -38,22 +39,22 @@ with --allow-export), help, version.`,
 	}
 	dir := filepath.Dir(defaultConfigPath(a.getenv))
 	f := cmd.Flags()
-	f.StringVar(&o.listen, "listen", defaultListen, "address to listen on")
-	f.StringVar(&o.hostKey, "host-key", filepath.Join(dir, "ssh_host_ed25519_key"), "the server's private key, created (mode 0600) when missing")
-	f.StringVar(&o.authorizedKeys, "authorized-keys", filepath.Join(dir, "authorized_keys"), "public keys allowed to log in, one a line (OpenSSH format)")
-	f.IntVar(&o.maxSessions, "max-sessions", defaultMaxSessions, "most sessions at once")
-	f.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "a browser session without a keystroke this long is closed")
-	f.DurationVar(&o.maxSession, "max-session", defaultMaxSession, "longest a session may last")
-	f.IntVar(&o.perIPPerMinute, "per-ip-per-minute", defaultPerIPPerMinute, "most new connections from one address per minute (0: no limit)")
-	f.BoolVar(&o.allowAnyone, "allow-anyone", false, "accept any public key (only on a loopback address)")
-	f.BoolVar(&o.allowExport, "allow-export", false, "allow the export command")
+	f.StringVar(&o.Listen, "listen", serve.DefaultListen, "address to listen on")
+	f.StringVar(&o.HostKey, "host-key", filepath.Join(dir, "ssh_host_ed25519_key"), "the server's private key, created (mode 0600) when missing")
+	f.StringVar(&o.AuthorizedKeys, "authorized-keys", filepath.Join(dir, "authorized_keys"), "public keys allowed to log in, one a line (OpenSSH format)")
+	f.IntVar(&o.MaxSessions, "max-sessions", serve.DefaultMaxSessions, "most sessions at once")
+	f.DurationVar(&o.IdleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "a browser session without a keystroke this long is closed")
+	f.DurationVar(&o.MaxSession, "max-session", serve.DefaultMaxSession, "longest a session may last")
+	f.IntVar(&o.PerIPPerMinute, "per-ip-per-minute", serve.DefaultPerIPPerMinute, "most new connections from one address per minute (0: no limit)")
+	f.BoolVar(&o.AllowAnyone, "allow-anyone", false, "accept any public key (only on a loopback address)")
+	f.BoolVar(&o.AllowExport, "allow-export", false, "allow the export command")
 	return cmd
 }
 
 // runServe serves until ctx ends (SIGINT, SIGTERM), then lets the sessions
 // say goodbye and stops.
-func (a *app) runServe(ctx context.Context, o serveOptions) error {
-	if err := o.check(); err != nil {
+func (a *app) runServe(ctx context.Context, o serve.Options) error {
+	if err := o.Check(); err != nil {
 		return err
 	}
 	s, err := a.settings()
@@ -65,21 +66,26 @@ func (a *app) runServe(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(a.stderr, nil))
-	c := serverConfig{
-		opts: o, log: log, look: look,
-		threshold: s.threshold, refreshEvery: s.refreshEvery, presenceAge: s.presenceAge, background: s.background,
-		release: version,
-	}
-	return serveUntilDone(ctx, c, s.freshness, func() (*directory.Directory, func(), error) {
-		d, closeFn, err := a.open(s)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !s.refresh && !s.demo {
-			if _, err := d.LoadCache(); err != nil {
-				log.Warn("ignoring the directory cache", "err", command.ErrorLine(err))
+	srv, err := serve.New(ctx, serve.Config{
+		Options: o, Log: log, Look: look,
+		Threshold: s.threshold, RefreshEvery: s.refreshEvery, PresenceAge: s.presenceAge, Background: s.background,
+		Freshness: s.freshness, Release: version,
+		Open: func() (*directory.Directory, func(), error) {
+			d, closeFn, err := a.open(s)
+			if err != nil {
+				return nil, nil, err
 			}
-		}
-		return d, closeFn, nil
+			if !s.refresh && !s.demo {
+				if _, err := d.LoadCache(); err != nil {
+					log.Warn("ignoring the directory cache", "err", command.ErrorLine(err))
+				}
+			}
+			return d, closeFn, nil
+		},
 	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return srv.ListenAndServe()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/b24org/b24org/internal/serve"
 	"github.com/b24org/b24org/ui"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -118,16 +119,16 @@ func lookFor(s settings) (ui.KeyMap, ui.Palette, error) {
 // newSessionLook reads the key bindings and the theme of the settings. The
 // server's own NO_COLOR is no one's terminal: each session's counts, so the
 // mono palette is kept beside the coloured one.
-func newSessionLook(s settings) (sessionLook, error) {
+func newSessionLook(s settings) (serve.Look, error) {
 	s.noColor = false
 	keys, palette, err := lookFor(s)
 	if err != nil {
-		return sessionLook{}, err
+		return serve.Look{}, err
 	}
 	s.noColor = true
 	_, mono, err := lookFor(s)
 	if err != nil {
-		return sessionLook{}, err
+		return serve.Look{}, err
 	}
-	return sessionLook{keys: keys, palette: palette, mono: mono}, nil
+	return serve.Look{Keys: keys, Palette: palette, Mono: mono}, nil
 }

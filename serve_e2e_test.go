@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"github.com/b24org/b24org/internal/command"
 	"net"
 	"os"
 	"os/exec"
@@ -14,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/internal/serve/servetest"
 
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/charmbracelet/lipgloss"
@@ -26,7 +28,7 @@ type sshServerProcess struct {
 	cmd  *exec.Cmd
 	addr string // 127.0.0.1:PORT
 	port string
-	log  *logBuffer
+	log  *servetest.Log
 	done chan struct{} // closed when the process has ended
 }
 
@@ -53,12 +55,19 @@ func sshKeygen(t testing.TB, dir, name string) string {
 // --demo serve) on a free loopback port, until the test ends.
 func startServeProcess(t testing.TB, dir string, args ...string) *sshServerProcess {
 	t.Helper()
+	return startServeProcessEnv(t, dir, nil, args...)
+}
+
+// startServeProcessEnv is startServeProcess with the variables env added to
+// the server's environment.
+func startServeProcessEnv(t testing.TB, dir string, env []string, args ...string) *sshServerProcess {
+	t.Helper()
 	home := filepath.Join(dir, "home")
 	require.NoError(t, os.MkdirAll(home, 0o700))
-	p := &sshServerProcess{log: &logBuffer{}, done: make(chan struct{})}
+	p := &sshServerProcess{log: &servetest.Log{}, done: make(chan struct{})}
 	p.cmd = exec.Command(testBinaryPath, append([]string{"--demo", "serve", "--listen", "127.0.0.1:0",
 		"--host-key", filepath.Join(dir, "host_key")}, args...)...)
-	p.cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	p.cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home, "PATH=" + os.Getenv("PATH")}, env...)
 	p.cmd.Stderr = p.log
 	require.NoError(t, p.cmd.Start())
 	go func() {
@@ -69,10 +78,10 @@ func startServeProcess(t testing.TB, dir string, args ...string) *sshServerProce
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	})
-	line := p.log.waitLog(t, "msg=serving", "addr=")
+	line := p.log.WaitLog(t, "msg=serving", "addr=")
 	p.addr = regexp.MustCompile(`addr=(\S+)`).FindStringSubmatch(line)[1]
 	_, p.port, _ = net.SplitHostPort(p.addr)
-	p.log.waitLog(t, "msg=\"directory loaded\"")
+	p.log.WaitLog(t, "msg=\"directory loaded\"")
 	return p
 }
 
@@ -172,7 +181,7 @@ func TestSSHEndToEnd(t *testing.T) {
 		r := srv.ssh(t, stranger, "127.0.0.1", "version")
 		assert.Equal(t, 255, r.code)
 		assert.Contains(t, r.stderr, "Permission denied (publickey)")
-		srv.log.waitLog(t, "refused", "public key not authorized")
+		srv.log.WaitLog(t, "refused", "public key not authorized")
 
 		r = srv.ssh(t, user, "-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "PubkeyAuthentication=no",
 			"127.0.0.1", "version")
@@ -182,11 +191,11 @@ func TestSSHEndToEnd(t *testing.T) {
 		r = srv.ssh(t, user, "-W", "127.0.0.1:"+srv.port, "127.0.0.1")
 		assert.Equal(t, 255, r.code)
 		assert.Contains(t, r.stderr, "forwarding failed")
-		srv.log.waitLog(t, "refused", `reason="port forwarding"`)
+		srv.log.WaitLog(t, "refused", `reason="port forwarding"`)
 		r = srv.ssh(t, user, "-o", "ExitOnForwardFailure=yes", "-N", "-R", "127.0.0.1:0:127.0.0.1:"+srv.port, "127.0.0.1")
 		assert.NotEqual(t, 0, r.code)
 		assert.Contains(t, r.stderr, "remote port forwarding failed")
-		srv.log.waitLog(t, "refused", "remote forwarding")
+		srv.log.WaitLog(t, "refused", "remote forwarding")
 
 		// ssh -L listens here; what arrives there is refused at the server.
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -204,7 +213,7 @@ func TestSSHEndToEnd(t *testing.T) {
 		n, _ := c.Read(make([]byte, 16))
 		c.Close()
 		assert.Zero(t, n, "nothing comes through the tunnel")
-		srv.log.waitLog(t, "refused", `reason="port forwarding"`)
+		srv.log.WaitLog(t, "refused", `reason="port forwarding"`)
 	})
 
 	t.Run("the browser over ssh in a terminal", func(t *testing.T) {
@@ -248,12 +257,12 @@ func TestSSHEndToEnd(t *testing.T) {
 		require.True(t, drawn, "the other session never drew the browser")
 		pid, err := strconv.Atoi(strings.TrimSpace(x.must("display-message", "-p", "-t", "other", "#{pane_pid}")))
 		require.NoError(t, err)
-		closed := srv.log.count("msg=connection")
+		closed := srv.log.Count("msg=connection")
 		require.NoError(t, syscall.Kill(pid, syscall.SIGKILL), "kill the other client (ssh)")
-		for deadline := time.Now().Add(15 * time.Second); srv.log.count("msg=connection") == closed && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(15 * time.Second); srv.log.Count("msg=connection") == closed && time.Now().Before(deadline); {
 			time.Sleep(20 * time.Millisecond)
 		}
-		require.Greater(t, srv.log.count("msg=connection"), closed, "the killed session's connection is logged")
+		require.Greater(t, srv.log.Count("msg=connection"), closed, "the killed session's connection is logged")
 
 		x.keys("Up")
 		x.waitScreen("the root highlighted again", func(s string) bool {
@@ -274,7 +283,7 @@ func TestSSHEndToEnd(t *testing.T) {
 	})
 
 	assert.Equal(t, 0, srv.stop(t), "SIGTERM stops the server cleanly")
-	srv.log.waitLog(t, "shutting down")
+	srv.log.WaitLog(t, "shutting down")
 	assert.NotContains(t, srv.log.String(), "PRIVATE KEY")
 	assert.NotContains(t, srv.log.String(), fakeportal.DefaultWebhookCode)
 }

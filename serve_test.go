@@ -1,232 +1,79 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/base64"
-	"github.com/b24org/b24org/internal/command"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
+	"net"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
-	"github.com/charmbracelet/wish/testsession"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/internal/serve"
+	"github.com/b24org/b24org/internal/serve/servetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/agent"
 )
 
-// logBuffer collects log lines from many goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitLog waits for a log line holding every one of parts (the limit stops
-// a hung test only).
-func (l *logBuffer) waitLog(t testing.TB, parts ...string) string {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		for _, line := range strings.Split(l.String(), "\n") {
-			if containsAll(line, parts...) {
-				return line
-			}
-		}
-	}
-	t.Fatalf("no log line with %q; the log:\n%s", parts, l.String())
-	return ""
-}
-
-// count returns the number of log lines holding every one of parts.
-func (l *logBuffer) count(parts ...string) int {
-	n := 0
-	for _, line := range strings.Split(l.String(), "\n") {
-		if containsAll(line, parts...) {
-			n++
-		}
-	}
-	return n
-}
-
-func containsAll(s string, parts ...string) bool {
-	for _, p := range parts {
-		if !strings.Contains(s, p) {
-			return false
-		}
-	}
-	return true
-}
-
-// newTestSigner returns a fresh ed25519 key.
-func newTestSigner(t testing.TB) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	require.NoError(t, err)
-	s, err := gossh.NewSignerFromKey(priv)
-	require.NoError(t, err)
-	return s
-}
-
-// serveFixture is an in-process serve over a fake portal.
+// serveFixture is an in-process server, as the command line builds it,
+// over a fake portal: it loads everyone before it answers.
 type serveFixture struct {
-	svc             *sshService
-	portal          *fakeportal.Portal
-	webhook         string
-	departmentLoads atomic.Int64 // requests for a department's people
-	addr            string
-	user            gossh.Signer // a key in authorized_keys
-	keys            string       // the authorized_keys file
-	log             *logBuffer
+	dir     *directory.Directory
+	webhook string
+	addr    string
+	user    gossh.Signer
 }
 
-// testServeOptions are serve's defaults, without the per-address limit.
-func testServeOptions() serveOptions {
-	return serveOptions{listen: "127.0.0.1:0", maxSessions: defaultMaxSessions, idleTimeout: defaultIdleTimeout,
-		maxSession: defaultMaxSession}
-}
-
-// newServeFixture serves org through a portal started with po; background
-// says whether the server loads everyone (it has, when this returns); each
-// of more changes the server's configuration before it starts.
-func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o serveOptions, background bool,
-	more ...func(*serverConfig)) *serveFixture {
+// startServer serves org until the test ends.
+func startServer(t *testing.T, org *fakeportal.Org) *serveFixture {
 	t.Helper()
-	if po.Rate == 0 {
-		po.Rate = -1
-	}
-	po.WebhookCode = testCode
-	f := &serveFixture{portal: fakeportal.New(org, po), user: newTestSigner(t), log: &logBuffer{},
-		keys: filepath.Join(t.TempDir(), "authorized_keys")}
-	// The portal, watched: a request asking for people with details
-	// (USER_DATA=Y) is a department load.
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err == nil && bytes.Contains(body, []byte("USER_DATA=Y")) {
-			f.departmentLoads.Add(1)
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		f.portal.ServeHTTP(w, r)
-	}))
-	t.Cleanup(web.Close)
-	f.webhook = web.URL + "/rest/1/" + testCode + "/"
-	client, err := api.New(api.Config{WebhookURL: f.webhook, Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+	p := startPortal(t, org, fakeportal.Options{})
+	client, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(f.keys, gossh.MarshalAuthorizedKey(f.user.PublicKey()), 0o600))
-	log := slog.New(slog.NewTextHandler(f.log, nil))
-	var keys *authorizedKeys
-	if !o.allowAnyone {
-		keys, err = newAuthorizedKeys(f.keys, log)
-		require.NoError(t, err)
-	}
+	f := &serveFixture{dir: directory.New(client, directory.Options{NoCache: true}), webhook: p.WebhookURL(),
+		user: servetest.NewSigner(t)}
 	look, err := newSessionLook(settings{})
 	require.NoError(t, err)
+	log := &servetest.Log{}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	c := serverConfig{opts: o, dir: directory.New(client, directory.Options{NoCache: true}),
-		log: log, look: look, keys: keys, threshold: defaultThreshold, background: background, release: version}
-	for _, m := range more {
-		m(&c)
-	}
-	f.svc = newSSHServer(ctx, c)
-	hostKey := newTestSigner(t)
-	server, err := f.svc.sshServer(hostKey)
+	srv, err := serve.New(ctx, serve.Config{
+		Options: serve.Options{Listen: "127.0.0.1:0", HostKey: filepath.Join(t.TempDir(), "host_key"), AllowAnyone: true,
+			MaxSessions: serve.DefaultMaxSessions, IdleTimeout: serve.DefaultIdleTimeout, MaxSession: serve.DefaultMaxSession},
+		Log: slog.New(slog.NewTextHandler(log, nil)), Look: look, Threshold: defaultThreshold, Background: true, Release: version,
+		Open: func() (*directory.Directory, func(), error) { return f.dir, func() {}, nil },
+	})
 	require.NoError(t, err)
-	f.addr = testsession.Listen(t, server)
-	f.svc.load(ctx)
-	f.svc.logStart(f.addr, hostKey)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	f.addr = ln.Addr().String()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-served)
+		srv.Close()
+	})
+	log.WaitLog(t, "msg=\"directory loaded\"")
 	return f
 }
 
-// clientConfig logs in with key.
-func clientConfig(key gossh.Signer) *gossh.ClientConfig {
-	return &gossh.ClientConfig{
-		User:            "tester",
-		Auth:            []gossh.AuthMethod{gossh.PublicKeys(key)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), //nolint:gosec // a test server
-		Timeout:         20 * time.Second,
-	}
-}
-
-// session opens a session as the authorized user, on a connection of its own.
-func (f *serveFixture) session(t testing.TB) (*gossh.Client, *gossh.Session) {
+// run runs a command over SSH, without a PTY.
+func (f *serveFixture) run(t *testing.T, cmd string) result {
 	t.Helper()
-	client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
-	require.NoError(t, err)
-	t.Cleanup(func() { client.Close() })
-	s, err := client.NewSession()
-	require.NoError(t, err)
-	return client, s
+	r := servetest.Run(t, f.addr, f.user, cmd)
+	return result{stdout: r.Stdout, stderr: r.Stderr, code: r.Code}
 }
-
-// commandResult is what a command session printed and its exit status.
-type commandResult struct {
-	stdout, stderr string
-	code           int
-}
-
-// run runs a command without a PTY.
-func (f *serveFixture) run(t testing.TB, cmd string) commandResult {
-	t.Helper()
-	client, s := f.session(t)
-	defer client.Close()
-	var stdout, stderr bytes.Buffer
-	s.Stdout, s.Stderr = &stdout, &stderr
-	err := s.Run(cmd)
-	r := commandResult{stdout: stdout.String(), stderr: stderr.String()}
-	if exit, ok := err.(*gossh.ExitError); ok {
-		r.code = exit.ExitStatus()
-	} else {
-		require.NoError(t, err, "running %q", cmd)
-	}
-	return r
-}
-
-// requireOneLine checks a failed command: status code, nothing on stdout,
-// one "b24org: " line on stderr.
-func requireOneLine(t *testing.T, r commandResult, code int) {
-	t.Helper()
-	require.Equal(t, code, r.code, "stdout %q stderr %q", r.stdout, r.stderr)
-	require.Empty(t, r.stdout)
-	require.Regexp(t, `^b24org: [^\n]+\n$`, r.stderr)
-}
-
-// oldTestOrg is the small test org as it was three months ago: nobody's
-// presence or "seen ... ago" changes between two runs of find.
-func oldTestOrg() *fakeportal.Org { return testOrg(time.Now().Add(-90 * 24 * time.Hour)) }
 
 func TestServeFindMatchesLocalFind(t *testing.T) {
-	org := oldTestOrg()
-	f := newServeFixture(t, org, fakeportal.Options{}, testServeOptions(), true)
-	require.True(t, f.svc.dir.Snapshot().Complete())
+	org := testOrg(time.Now().Add(-90 * 24 * time.Hour)) // nobody's presence or "seen ... ago" changes between two runs
+	f := startServer(t, org)
+	require.True(t, f.dir.Snapshot().Complete())
 	u := pickPerson(t, org)
 
 	e := newRunEnv(t)
@@ -260,347 +107,10 @@ func TestServeFindMatchesLocalFind(t *testing.T) {
 
 	found := f.run(t, "find "+u.LastName)
 	require.Contains(t, found.stdout, u.Extension)
-	requireOneLine(t, f.run(t, "find zzzznobody"), command.ExitNoMatch)
-}
-
-func TestServeCommands(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true)
-
-	r := f.run(t, "frobnicate --now")
-	requireOneLine(t, r, 2)
-	assert.Contains(t, r.stderr, `unknown command "frobnicate"`)
-
-	r = f.run(t, "export")
-	requireOneLine(t, r, 2)
-	assert.Contains(t, r.stderr, "export is not allowed")
-	f.log.waitLog(t, "refused", `reason="export not allowed"`, "fp="+gossh.FingerprintSHA256(f.user.PublicKey()), "addr=127.0.0.1:")
-
-	r = f.run(t, "find")
-	requireOneLine(t, r, 2)
-	r = f.run(t, "find --csv anna")
-	requireOneLine(t, r, 2)
-	r = f.run(t, "")
-	requireOneLine(t, r, 2)
-	assert.Contains(t, r.stderr, "ssh -t")
-
-	r = f.run(t, "help")
-	require.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, "find [--json] [--limit N] QUERY")
-	r = f.run(t, "version")
-	require.Equal(t, 0, r.code)
-	assert.Equal(t, command.VersionText(version), r.stdout)
-	assert.NotContains(t, f.log.String(), testCode, "the webhook code is never logged")
-}
-
-func TestServeExportAllowed(t *testing.T) {
-	o := testServeOptions()
-	o.allowExport = true
-	org := oldTestOrg()
-	f := newServeFixture(t, org, fakeportal.Options{}, o, true)
-	r := f.run(t, "export")
-	require.Equal(t, 0, r.code, r.stderr)
-	require.Len(t, exportOf(t, r.stdout).Employees, len(employedIDs(org)))
-	r = f.run(t, "export --format csv")
-	require.Equal(t, 0, r.code, r.stderr)
-	require.True(t, strings.HasPrefix(r.stdout, strings.Join(command.CSVHeader(), ",")+"\n"))
-	r = f.run(t, "export --format xml")
-	requireOneLine(t, r, 2)
-}
-
-func TestServeRefusesUnknownKeysAndPasswords(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), false)
-	stranger := newTestSigner(t)
-	_, err := testsession.NewClientSession(t, f.addr, clientConfig(stranger))
-	require.Error(t, err)
-	f.log.waitLog(t, "refused", `reason="public key not authorized"`, gossh.FingerprintSHA256(stranger.PublicKey()))
-
-	pw := clientConfig(f.user)
-	pw.Auth = []gossh.AuthMethod{gossh.Password("hunter2"), gossh.KeyboardInteractive(
-		func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
-	_, err = testsession.NewClientSession(t, f.addr, pw)
-	require.Error(t, err)
-	f.log.waitLog(t, "refused", `reason="did not log in"`, "methods=[none]")
-	assert.NotContains(t, f.log.String(), "hunter2")
-
-	// The file is read again when it changes: the stranger's key now works,
-	// and the first user's no longer does.
-	time.Sleep(10 * time.Millisecond) // a different modification time
-	require.NoError(t, os.WriteFile(f.keys, gossh.MarshalAuthorizedKey(stranger.PublicKey()), 0o600))
-	_, err = testsession.NewClientSession(t, f.addr, clientConfig(stranger))
-	require.NoError(t, err)
-	_, err = testsession.NewClientSession(t, f.addr, clientConfig(f.user))
-	require.Error(t, err)
-}
-
-func TestServeRefusesForwardingAgentX11AndSubsystems(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), false)
-	client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
-	require.NoError(t, err)
-	t.Cleanup(func() { client.Close() })
-
-	_, err = client.Dial("tcp", "127.0.0.1:22")
-	require.Error(t, err, "local forwarding")
-	f.log.waitLog(t, "refused", `reason="port forwarding"`)
-	_, err = client.Listen("tcp", "127.0.0.1:0")
-	require.Error(t, err, "remote forwarding")
-	f.log.waitLog(t, "refused", `reason="remote forwarding"`)
-
-	s, err := client.NewSession()
-	require.NoError(t, err)
-	require.Error(t, agent.RequestAgentForwarding(s))
-	f.log.waitLog(t, "refused", `reason="agent forwarding"`)
-	ok, err := s.SendRequest("x11-req", true, gossh.Marshal(struct {
-		Single           bool
-		Protocol, Cookie string
-		Screen           uint32
-	}{false, "MIT-MAGIC-COOKIE-1", "00", 0}))
-	require.NoError(t, err)
-	require.False(t, ok)
-	f.log.waitLog(t, "refused", `reason="X11 forwarding"`)
-	require.Error(t, s.RequestSubsystem("sftp"))
-	f.log.waitLog(t, "refused", `reason="subsystem sftp"`)
-}
-
-// ptyClient is a PTY session as a terminal sees it.
-type ptyClient struct {
-	t      testing.TB
-	client *gossh.Client
-	s      *gossh.Session
-	in     interface{ Write([]byte) (int, error) }
-	mu     sync.Mutex
-	out    bytes.Buffer
-	stderr logBuffer
-	done   chan error
-}
-
-// terminalAnswer is what a terminal answers to the renderer's questions
-// (background colour, then device attributes).
-const terminalAnswer = "\x1b]11;rgb:1c1c/1c1c/1c1c\x1b\\\x1b[?62;22c"
-
-// openPTY starts the browser in a w×h PTY with env set first.
-func (f *serveFixture) openPTY(t testing.TB, w, h int, env ...string) *ptyClient {
-	t.Helper()
-	c := &ptyClient{t: t, done: make(chan error, 1)}
-	c.client, c.s = f.session(t)
-	for i := 0; i+1 < len(env); i += 2 {
-		require.NoError(t, c.s.Setenv(env[i], env[i+1]))
-	}
-	in, err := c.s.StdinPipe()
-	require.NoError(t, err)
-	c.in = in
-	c.s.Stdout = writerFunc(func(p []byte) (int, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.out.Write(p)
-	})
-	c.s.Stderr = &c.stderr
-	require.NoError(t, c.s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}))
-	require.NoError(t, c.s.Shell())
-	_, err = in.Write([]byte(terminalAnswer))
-	require.NoError(t, err)
-	go func() { c.done <- c.s.Wait() }()
-	return c
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
-
-// output is everything the session drew so far.
-func (c *ptyClient) output() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.out.String()
-}
-
-// waitOutput waits until the output holds every one of parts (escape
-// sequences, or text as the terminal shows it).
-func (c *ptyClient) waitOutput(parts ...string) string {
-	c.t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		s := c.output()
-		plain := ansi.Strip(s)
-		if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(s, p) && !strings.Contains(plain, p) }) {
-			return s
-		}
-	}
-	c.t.Fatalf("the session never drew %q; it drew:\n%q", parts, c.output())
-	return ""
-}
-
-func (c *ptyClient) keys(k string) {
-	c.t.Helper()
-	_, err := c.in.Write([]byte(k))
-	require.NoError(c.t, err)
-}
-
-// exit waits for the session to end and returns its status.
-func (c *ptyClient) exit() int {
-	c.t.Helper()
-	select {
-	case err := <-c.done:
-		if exit, ok := err.(*gossh.ExitError); ok {
-			return exit.ExitStatus()
-		}
-		require.NoError(c.t, err)
-		return 0
-	case <-time.After(20 * time.Second):
-		c.t.Fatal("the session did not end")
-		return -1
-	}
-}
-
-// colours returns the colour parameters of the SGR sequences in s: 38;5 for
-// a 256-colour foreground, 31 for a basic one, and so on.
-func colours(s string) []string {
-	var out []string
-	for _, m := range regexp.MustCompile(`\x1b\[([0-9;]*)m`).FindAllStringSubmatch(s, -1) {
-		params := strings.Split(m[1], ";")
-		for i := 0; i < len(params); i++ {
-			switch n, _ := strconv.Atoi(params[i]); {
-			case n == 38 || n == 48:
-				if i+1 < len(params) {
-					out = append(out, params[i]+";"+params[i+1])
-				}
-				i = len(params)
-			case n >= 30 && n <= 49 || n >= 90 && n <= 107:
-				out = append(out, params[i])
-			}
-		}
-	}
-	return out
-}
-
-func TestServeBrowserSession(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true)
-	root := f.svc.dir.Snapshot().Roots()[0]
-	people, _ := f.svc.dir.Snapshot().People(root)
-	require.NotEmpty(t, people)
-
-	c := f.openPTY(t, 100, 30)
-	c.waitOutput("\x1b[?1049h", "Departments", "? help")
-	assert.Contains(t, colours(c.output()), "38;5", "xterm-256color gets 256 colours")
-
-	// y copies the highlighted person's extension with OSC52, to this session.
-	var ext string
-	for _, p := range people {
-		if p.Extension != "" {
-			ext = p.Extension
-			break
-		}
-	}
-	c.keys("\t") // the people pane
-	for _, p := range people {
-		if p.Extension == ext {
-			break
-		}
-		c.keys("j")
-	}
-	c.keys("y")
-	c.waitOutput("\x1b]52;c;"+base64.StdEncoding.EncodeToString([]byte(ext)), "sent extension "+ext)
-
-	c.keys("q")
-	require.Equal(t, 0, c.exit())
-	assert.Contains(t, c.output(), "\x1b[?1049l", "the alternate screen is left")
-	c.client.Close()
-	f.log.waitLog(t, "msg=connection", "fp="+gossh.FingerprintSHA256(f.user.PublicKey()), "sessions=1", "duration=")
-}
-
-func TestServeNoColorSession(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true)
-	c := f.openPTY(t, 100, 30, "NO_COLOR", "1")
-	s := c.waitOutput("Departments", "? help")
-	assert.Empty(t, colours(s), "NO_COLOR from the client: no colour")
-	c.keys("q")
-	require.Equal(t, 0, c.exit())
-}
-
-func TestServeSessionLimits(t *testing.T) {
-	o := testServeOptions()
-	o.maxSessions = 1
-	o.idleTimeout = 300 * time.Millisecond
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
-
-	c := f.openPTY(t, 80, 24)
-	c.waitOutput("Departments")
-	r := f.run(t, "version")
-	requireOneLine(t, r, command.ExitError) // a refusal is 2: 1 is find's "matched no one"
-	assert.Contains(t, r.stderr, "the server is full (1 session);")
-	f.log.waitLog(t, "refused", "the server is full", "fp=SHA256:", "addr=127.0.0.1:")
-
-	// No keystroke: the idle timeout ends the browser, and says so.
-	require.Equal(t, command.ExitError, c.exit())
-	assert.Equal(t, "b24org: "+errIdle.Error()+"\r\n", c.stderr.String())
-	assert.Contains(t, c.output(), "\x1b[?1049l", "the terminal is restored first")
-	f.log.waitLog(t, "refused", "idle timeout")
-
-	o.maxSession, o.idleTimeout = 300*time.Millisecond, time.Hour
-	f = newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
-	c = f.openPTY(t, 80, 24)
-	c.waitOutput("Departments")
-	require.Equal(t, command.ExitError, c.exit())
-	assert.Contains(t, c.stderr.String(), errMaxSession.Error())
-}
-
-func TestServeLimitsNewConnectionsPerAddress(t *testing.T) {
-	o := testServeOptions()
-	o.perIPPerMinute = 2
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
-	for range 2 {
-		require.Equal(t, 0, f.run(t, "version").code)
-	}
-	var banner string
-	cfg := clientConfig(f.user)
-	cfg.BannerCallback = func(msg string) error { banner = msg; return nil }
-	_, err := testsession.NewClientSession(t, f.addr, cfg)
-	require.Error(t, err)
-	assert.Equal(t, "b24org: too many new connections from 127.0.0.1 (at most 2 a minute); try again in a minute\n", banner)
-	f.log.waitLog(t, "refused", "too many new connections", "fp=[SHA256:", "addr=127.0.0.1:")
-}
-
-func TestServeShutdownEndsSessions(t *testing.T) {
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), false)
-	ctx, cancel := context.WithCancel(context.Background())
-	f.svc.ctx = ctx
-	c := f.openPTY(t, 80, 24)
-	c.waitOutput("Departments")
-	cancel()
-	require.Equal(t, command.ExitError, c.exit(), "a refusal is status 2, as every error")
-	assert.Contains(t, c.stderr.String(), errShutdown.Error())
-}
-
-func TestServeSessionsShareOneDepartmentLoad(t *testing.T) {
-	// The tree is loaded, nobody's people yet; a hundred sessions open at
-	// once and show the first department. Nothing holds the portal's answer
-	// back: sessions that start while the load is under way share it, and
-	// those that start (or read the snapshot) after it reuse it.
-	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), false)
-	dept := f.svc.dir.Snapshot().Department(f.svc.dir.Snapshot().Roots()[0])
-	f.portal.ResetCounters()
-
-	const n = 100
-	sessions := make([]*ptyClient, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sessions[i] = f.openPTY(t, 100, 30)
-		}()
-	}
-	wg.Wait()
-	for _, c := range sessions {
-		require.NotNil(t, c)
-		c.waitOutput(dept.Name+" · ", " people ─", "ext ")
-	}
-	for _, c := range sessions {
-		c.keys("q")
-	}
-	for _, c := range sessions {
-		require.Equal(t, 0, c.exit())
-	}
-	assert.EqualValues(t, 1, f.departmentLoads.Load(), "%d sessions opened %q: one portal call", n, dept.Name)
-	assert.EqualValues(t, 1, f.portal.Total(), "the tree is reused too: %v", f.portal.Requests())
+	none := f.run(t, "find zzzznobody")
+	require.Equal(t, command.ExitNoMatch, none.code, "stdout %q stderr %q", none.stdout, none.stderr)
+	require.Empty(t, none.stdout)
+	require.Regexp(t, `^b24org: [^\n]+\n$`, none.stderr)
 }
 
 func TestServeRefusesToStartOpen(t *testing.T) {
@@ -617,7 +127,7 @@ func TestServeRefusesToStartOpen(t *testing.T) {
 	assert.Contains(t, r.stderr, "authorized keys")
 
 	// Only comments, a broken line, and a key with an option serve cannot honour.
-	key := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(newTestSigner(t).PublicKey())))
+	key := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(servetest.NewSigner(t).PublicKey())))
 	keys := filepath.Join(dir, "authorized_keys")
 	require.NoError(t, os.WriteFile(keys, []byte("# team\n\nssh-ed25519 AAAAnotakey\nfrom=\"10.0.0.0/8\" "+key+"\n"), 0o600))
 	r = e.run(t, "--demo", "serve", "--listen", "127.0.0.1:0", "--host-key", hostKey, "--authorized-keys", keys)
@@ -631,66 +141,14 @@ func TestServeRefusesToStartOpen(t *testing.T) {
 	requireOneErrorLine(t, r)
 }
 
-func TestServeAuthorizedKeysOptions(t *testing.T) {
-	a, b, c := newTestSigner(t), newTestSigner(t), newTestSigner(t)
-	line := func(prefix string, k gossh.Signer) string {
-		return prefix + string(gossh.MarshalAuthorizedKey(k.PublicKey()))
-	}
-	keys, problems := parseAuthorizedKeys([]byte(line("", a) + line("restrict,no-agent-forwarding ", b) +
-		line(`command="/bin/sh" `, c)))
-	assert.True(t, keys[string(a.PublicKey().Marshal())])
-	assert.True(t, keys[string(b.PublicKey().Marshal())], "options that only forbid are fine")
-	assert.False(t, keys[string(c.PublicKey().Marshal())], "a forced command cannot be honoured: the key is ignored")
-	assert.Equal(t, []string{`line 3: option "command" is not supported`}, problems)
-}
-
-func TestServeHostKey(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "keys", "host")
-	s1, created, err := loadHostKey(path)
-	require.NoError(t, err)
-	require.True(t, created)
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	s2, created, err := loadHostKey(path)
-	require.NoError(t, err)
-	require.False(t, created)
-	assert.Equal(t, s1.PublicKey().Marshal(), s2.PublicKey().Marshal(), "the same key next time")
-
-	require.NoError(t, os.Chmod(path, 0o644))
-	_, _, err = loadHostKey(path)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "chmod 600")
-}
-
-// TestServePanicEndsOneSessionOnly injects a panic into one session's
-// command: that session ends with status 2 and one error line, the panic is
-// logged, and a browser open meanwhile and the sessions after it go on.
-func TestServePanicEndsOneSessionOnly(t *testing.T) {
-	org := oldTestOrg()
-	f := newServeFixture(t, org, fakeportal.Options{}, testServeOptions(), true, func(c *serverConfig) {
-		c.beforeCommand = func(args []string) {
-			if len(args) == 2 && args[0] == "find" && args[1] == "boom" {
-				panic("injected failure")
-			}
-		}
-	})
-	u := pickPerson(t, org)
-	witness := f.openPTY(t, 100, 30)
-	witness.waitOutput("Departments", "? help")
-
-	r := f.run(t, "find boom")
-	requireOneLine(t, r, command.ExitError)
-	assert.Contains(t, r.stderr, "internal error")
-	f.log.waitLog(t, "session panicked", "injected failure")
-
-	witness.answers()
-	found := f.run(t, "find "+u.LastName)
-	require.Equal(t, command.ExitOK, found.code, found.stderr)
-	assert.Contains(t, found.stdout, u.Extension)
-	r = f.run(t, "find boom")
-	requireOneLine(t, r, command.ExitError)
-	witness.answers()
-	witness.keys("q")
-	require.Equal(t, 0, witness.exit())
+func TestSSHNoSessionObeysIdleTimeout(t *testing.T) {
+	requireTools(t, "ssh", "ssh-keygen")
+	dir := t.TempDir()
+	key := sshKeygen(t, dir, "user")
+	srv := startServeProcess(t, dir, "--allow-anyone", "--idle-timeout", "1s")
+	// ssh -N: no session, no command; the server closes it at the idle timeout.
+	r := srv.ssh(t, key, "-N", "127.0.0.1")
+	assert.Equal(t, 255, r.code, "the connection was closed by the server: %q", r.stderr)
+	srv.log.WaitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, "fp=SHA256:", "addr=127.0.0.1:")
+	require.Equal(t, 0, srv.stop(t))
 }

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ const (
 
 // maxConnections is the most connections open at once, logged in or not:
 // twice the sessions, so that every session can have a spare connection.
-func maxConnections(o serveOptions) int { return 2 * o.maxSessions }
+func maxConnections(o Options) int { return 2 * o.MaxSessions }
 
 // channelState is what the request filter of one session channel shares
 // with the session: the terminal sizes the client asked for.
@@ -263,7 +263,7 @@ func (st *connState) sessionEnded() {
 // watchIdle closes the connection once it has served no session for idle
 // (ssh -N, or sessions that never start a shell or a command); it checks
 // again when that time could next be up.
-func (svc *sshService) watchIdle(ctx ssh.Context, st *connState, idle time.Duration) {
+func (srv *Server) watchIdle(ctx ssh.Context, st *connState, idle time.Duration) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if ctx.Err() != nil || st.idle == nil {
@@ -279,7 +279,7 @@ func (svc *sshService) watchIdle(ctx ssh.Context, st *connState, idle time.Durat
 	}
 	if st.authed.Load() {
 		st.mu.Unlock()
-		svc.logLimit(ctx, "closed", "no session for the idle timeout ("+idle.String()+")")
+		srv.logLimit(ctx, "closed", "no session for the idle timeout ("+idle.String()+")")
 		st.mu.Lock()
 	}
 	_ = st.conn.Close()
@@ -287,11 +287,11 @@ func (svc *sshService) watchIdle(ctx ssh.Context, st *connState, idle time.Durat
 
 // closeStuck closes the connection of a session that has not ended within
 // endGrace of its end: its client reads nothing, and a write waits for it.
-func (svc *sshService) closeStuck(ctx ssh.Context) {
+func (srv *Server) closeStuck(ctx ssh.Context) {
 	st := stateOf(ctx)
 	if st == nil || st.conn == nil || ctx.Err() != nil {
 		return // the connection has already ended
 	}
-	svc.logLimit(ctx, "closed", "a session did not end within "+endGrace.String()+" of its end (the client reads nothing)")
+	srv.logLimit(ctx, "closed", "a session did not end within "+endGrace.String()+" of its end (the client reads nothing)")
 	_ = st.conn.Close()
 }

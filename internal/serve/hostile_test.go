@@ -1,23 +1,21 @@
-package main
+package serve
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/b24org/b24org/internal/command"
 	"io"
 	"net"
-	"os"
 	"regexp"
 	"runtime"
 	"runtime/metrics"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/internal/serve/servetest"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -103,7 +101,7 @@ func (c *ptyClient) waitOutputAfter(mark int, parts ...string) string {
 	c.t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		s := c.output()[mark:]
-		if containsAll(ansi.Strip(s), parts...) || containsAll(s, parts...) {
+		if servetest.ContainsAll(ansi.Strip(s), parts...) || servetest.ContainsAll(s, parts...) {
 			return s
 		}
 	}
@@ -155,7 +153,7 @@ func hostile(t *testing.T, witness *ptyClient, name string, sessions int, attack
 // returns it with the connection; replies to its requests are read.
 func (f *serveFixture) rawSession(t testing.TB) (*gossh.Client, gossh.Channel) {
 	t.Helper()
-	client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
+	client, err := gossh.Dial("tcp", f.addr, servetest.ClientConfig(f.user))
 	require.NoError(t, err)
 	t.Cleanup(func() { client.Close() })
 	ch, reqs, err := client.OpenChannel("session", nil)
@@ -174,44 +172,8 @@ func startBrowser(t testing.TB, ch gossh.Channel, pty []byte, msgAndArgs ...any)
 	ok, err = ch.SendRequest("shell", true, nil)
 	require.NoError(t, err)
 	require.True(t, ok)
-	_, err = io.WriteString(ch, terminalAnswer)
+	_, err = io.WriteString(ch, servetest.TerminalAnswer)
 	require.NoError(t, err)
-}
-
-// ptyPayload is a pty-req for a w×h terminal with modes as given.
-func ptyPayload(term string, w, h uint32, modes []byte) []byte {
-	return gossh.Marshal(struct {
-		Term                   string
-		Columns, Rows          uint32
-		WidthPixels, HeightPix uint32
-		Modes                  string
-	}{term, w, h, w * 8, h * 16, string(modes)})
-}
-
-// resize sends a window change.
-func resize(ch interface {
-	SendRequest(string, bool, []byte) (bool, error)
-}, w, h uint32) error {
-	_, err := ch.SendRequest("window-change", false, gossh.Marshal(struct{ W, H, WP, HP uint32 }{w, h, 0, 0}))
-	return err
-}
-
-// lockedBuffer is a buffer written by one goroutine and read by another.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // lineStarts are what starts a line on the screen: a new line, or a cursor
@@ -234,12 +196,12 @@ func flood(ch interface {
 	SendRequest(string, bool, []byte) (bool, error)
 }, n, reps int, pause time.Duration) error {
 	for i := range n {
-		if err := resize(ch, uint32(i*7919%70000), uint32(i*104729%70000)); err != nil {
+		if err := servetest.Resize(ch, uint32(i*7919%70000), uint32(i*104729%70000)); err != nil {
 			return err
 		}
 	}
 	for i := range reps {
-		if err := resize(ch, uint32(999+i%2), 500); err != nil {
+		if err := servetest.Resize(ch, uint32(999+i%2), 500); err != nil {
 			return err
 		}
 		time.Sleep(pause)
@@ -260,7 +222,7 @@ func TestServeHostileClients(t *testing.T) {
 		s := c.waitOutput("Departments", "the terminal says 65535×65535; at most 1000×500 is drawn")
 		assert.LessOrEqual(t, longestLine(s), maxColumns, "no line wider than the clamp")
 		c.answers()
-		f.log.waitLog(t, "msg=clamped", `reason="terminal size"`, "asked=65535×65535", "drawn=1000×500", fp, "addr=127.0.0.1:")
+		f.log.WaitLog(t, "msg=clamped", `reason="terminal size"`, "asked=65535×65535", "drawn=1000×500", fp, "addr=127.0.0.1:")
 		return func() { c.client.Close() }
 	})
 
@@ -268,10 +230,10 @@ func TestServeHostileClients(t *testing.T) {
 		c := f.openPTY(t, 80, 24)
 		c.waitOutput("Departments")
 		mark := len(c.output())
-		require.NoError(t, resize(c.s, 65535, 65535))
+		require.NoError(t, servetest.Resize(c.s, 65535, 65535))
 		c.waitOutputAfter(mark, "the terminal says 65535×65535")
 		require.NoError(t, flood(c.s, 5000, 0, 0))
-		require.NoError(t, resize(c.s, 90, 25))
+		require.NoError(t, servetest.Resize(c.s, 90, 25))
 		// The last size wins (its frame ends on row 25), and with it the
 		// notice goes.
 		end := ansi.CursorPosition(0, 25)
@@ -282,7 +244,7 @@ func TestServeHostileClients(t *testing.T) {
 		}, 20*time.Second, 10*time.Millisecond)
 		c.answers()
 		addr := "addr=" + c.client.LocalAddr().String()
-		assert.Equal(t, 1, f.log.count("msg=clamped", `reason="terminal size"`, addr), "logged once per connection")
+		assert.Equal(t, 1, f.log.Count("msg=clamped", `reason="terminal size"`, addr), "logged once per connection")
 		return func() { c.client.Close() }
 	})
 
@@ -290,7 +252,7 @@ func TestServeHostileClients(t *testing.T) {
 		c := f.openPTY(t, 0, 0)
 		witness.answers() // time passes
 		assert.NotContains(t, ansi.Strip(c.output()), "Departments")
-		require.NoError(t, resize(c.s, 80, 24))
+		require.NoError(t, servetest.Resize(c.s, 80, 24))
 		c.waitOutput("Departments")
 		c.answers()
 		return func() { c.client.Close() }
@@ -301,7 +263,7 @@ func TestServeHostileClients(t *testing.T) {
 		for range 10 {
 			client, ch := f.rawSession(t)
 			clients = append(clients, client)
-			startBrowser(t, ch, ptyPayload("xterm-256color", 1000, 500, nil))
+			startBrowser(t, ch, servetest.PTYPayload("xterm-256color", 1000, 500, nil))
 			go func() { _ = flood(ch, 100, 8, 60*time.Millisecond) }() // whole frames: more than the client's window
 		}
 		time.Sleep(time.Second)
@@ -313,7 +275,7 @@ func TestServeHostileClients(t *testing.T) {
 	})
 
 	hostile(t, witness, "many sessions and channels on one connection", 4, func(t *testing.T) func() {
-		client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
+		client, err := gossh.Dial("tcp", f.addr, servetest.ClientConfig(f.user))
 		require.NoError(t, err)
 		var open int
 		var refused error
@@ -325,7 +287,7 @@ func TestServeHostileClients(t *testing.T) {
 			}
 			open++
 			go gossh.DiscardRequests(reqs)
-			_, _ = ch.SendRequest("pty-req", true, ptyPayload("xterm", 200, 60, nil))
+			_, _ = ch.SendRequest("pty-req", true, servetest.PTYPayload("xterm", 200, 60, nil))
 			_, _ = ch.SendRequest("shell", true, nil)
 			go func() { _, _ = io.Copy(io.Discard, ch) }()
 		}
@@ -336,10 +298,10 @@ func TestServeHostileClients(t *testing.T) {
 		var oce *gossh.OpenChannelError
 		require.ErrorAs(t, refused, &oce)
 		assert.Equal(t, gossh.ResourceShortage, oce.Reason)
-		line := f.log.waitLog(t, "refused", "more than 4 sessions at once on one connection", fp)
+		line := f.log.WaitLog(t, "refused", "more than 4 sessions at once on one connection", fp)
 		assert.Contains(t, line, "addr=127.0.0.1:")
-		assert.Equal(t, 1, f.log.count("more than 4 sessions at once"), "logged once per connection")
-		assert.Equal(t, 1, f.log.count(`reason="port forwarding"`), "logged once per connection")
+		assert.Equal(t, 1, f.log.Count("more than 4 sessions at once"), "logged once per connection")
+		assert.Equal(t, 1, f.log.Count(`reason="port forwarding"`), "logged once per connection")
 		return func() { client.Close() }
 	})
 
@@ -375,9 +337,9 @@ func TestServeHostileClients(t *testing.T) {
 		} {
 			client, ch := f.rawSession(t)
 			clients = append(clients, client)
-			var out lockedBuffer
+			var out servetest.Log
 			go func() { _, _ = io.Copy(&out, ch) }()
-			startBrowser(t, ch, ptyPayload("xterm", 80, 24, modes), "modes %d: the PTY is emulated, its modes are ignored", i)
+			startBrowser(t, ch, servetest.PTYPayload("xterm", 80, 24, modes), "modes %d: the PTY is emulated, its modes are ignored", i)
 			require.Eventually(t, func() bool { return strings.Contains(ansi.Strip(out.String()), "Departments") },
 				20*time.Second, 10*time.Millisecond, "modes %d: the browser draws", i)
 		}
@@ -387,11 +349,11 @@ func TestServeHostileClients(t *testing.T) {
 		ok, err := ch.SendRequest("pty-req", true, []byte{0, 0, 0, 9, 'x'})
 		require.NoError(t, err)
 		require.False(t, ok)
-		f.log.waitLog(t, "refused", `reason="malformed terminal request"`, fp)
-		ok, err = ch.SendRequest("pty-req", true, ptyPayload(strings.Repeat("x", 100000), 80, 24, nil))
+		f.log.WaitLog(t, "refused", `reason="malformed terminal request"`, fp)
+		ok, err = ch.SendRequest("pty-req", true, servetest.PTYPayload(strings.Repeat("x", 100000), 80, 24, nil))
 		require.NoError(t, err)
 		require.False(t, ok)
-		f.log.waitLog(t, "refused", `reason="terminal name longer than 64 bytes"`, fp)
+		f.log.WaitLog(t, "refused", `reason="terminal name longer than 64 bytes"`, fp)
 		return func() {
 			for _, c := range clients {
 				c.Close()
@@ -407,12 +369,12 @@ func TestServeHostileClients(t *testing.T) {
 			require.NoError(t, s.Setenv(fmt.Sprintf("V%d", i), strings.Repeat("v", maxEnvLen-8)))
 		}
 		require.Error(t, s.Setenv("ONE_TOO_MANY", "1"))
-		f.log.waitLog(t, "refused", `reason="environment variable longer than 1024 bytes"`, fp)
-		f.log.waitLog(t, "refused", `reason="too many environment variables"`, fp)
+		f.log.WaitLog(t, "refused", `reason="environment variable longer than 1024 bytes"`, fp)
+		f.log.WaitLog(t, "refused", `reason="too many environment variables"`, fp)
 		var stdout bytes.Buffer
 		s.Stdout = &stdout
 		require.NoError(t, s.Run("version"), "the session still works")
-		assert.Equal(t, command.VersionText(version), stdout.String())
+		assert.Equal(t, command.VersionText(testRelease), stdout.String())
 		return func() { client.Close() }
 	})
 
@@ -422,7 +384,7 @@ func TestServeHostileClients(t *testing.T) {
 		require.Error(t, err)
 		var exit *gossh.ExitError
 		assert.False(t, errors.As(err, &exit), "refused before it runs: %v", err)
-		f.log.waitLog(t, "refused", `reason="command longer than 4096 bytes"`, fp)
+		f.log.WaitLog(t, "refused", `reason="command longer than 4096 bytes"`, fp)
 		client.Close()
 		r := f.run(t, "frobnicate "+strings.Repeat("x ", 2000))
 		requireOneLine(t, r, command.ExitError)
@@ -433,16 +395,16 @@ func TestServeHostileClients(t *testing.T) {
 
 func TestServeClosesIdleConnections(t *testing.T) {
 	o := testServeOptions()
-	o.idleTimeout = time.Second
+	o.IdleTimeout = time.Second
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	fp := "fp=" + gossh.FingerprintSHA256(f.user.PublicKey())
 	goroutines := runtime.NumGoroutine()
 
 	// ssh -N: logged in, no session.
-	client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
+	client, err := gossh.Dial("tcp", f.addr, servetest.ClientConfig(f.user))
 	require.NoError(t, err)
 	require.Error(t, client.Wait(), "the server closes the connection")
-	f.log.waitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, fp, "addr=127.0.0.1:")
+	f.log.WaitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, fp, "addr=127.0.0.1:")
 
 	// A session channel that never asks for a shell or a command.
 	client, ch := f.rawSession(t)
@@ -453,142 +415,27 @@ func TestServeClosesIdleConnections(t *testing.T) {
 	// A browser whose output is never read: the idle timeout ends it, the
 	// goodbye cannot be written, and the connection is closed.
 	client, ch = f.rawSession(t)
-	startBrowser(t, ch, ptyPayload("xterm-256color", 1000, 500, nil))
+	startBrowser(t, ch, servetest.PTYPayload("xterm-256color", 1000, 500, nil))
 	require.NoError(t, flood(ch, 0, 8, 60*time.Millisecond)) // whole frames: more than the client's window
 	require.Error(t, client.Wait())
-	f.log.waitLog(t, "msg=closed", "a session did not end within 1s of its end", fp)
+	f.log.WaitLog(t, "msg=closed", "a session did not end within 1s of its end", fp)
 	waitGoroutines(t, goroutines+goroutineMargin)
 }
 
 func TestServeLimitsConnections(t *testing.T) {
 	o := testServeOptions()
-	o.maxSessions = 2
+	o.MaxSessions = 2
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	for range maxConnections(o) {
-		client, err := gossh.Dial("tcp", f.addr, clientConfig(f.user))
+		client, err := gossh.Dial("tcp", f.addr, servetest.ClientConfig(f.user))
 		require.NoError(t, err)
 		t.Cleanup(func() { client.Close() })
 	}
 	var banner string
-	cfg := clientConfig(f.user)
+	cfg := servetest.ClientConfig(f.user)
 	cfg.BannerCallback = func(msg string) error { banner = msg; return nil }
 	_, err := gossh.Dial("tcp", f.addr, cfg)
 	require.Error(t, err)
 	assert.Equal(t, "b24org: the server is full (4 connections); try again later\n", banner)
-	f.log.waitLog(t, "refused", "the server is full (4 connections)", "addr=127.0.0.1:")
-}
-
-func TestSSHNoSessionObeysIdleTimeout(t *testing.T) {
-	requireTools(t, "ssh", "ssh-keygen")
-	dir := t.TempDir()
-	key := sshKeygen(t, dir, "user")
-	srv := startServeProcess(t, dir, "--allow-anyone", "--idle-timeout", "1s")
-	// ssh -N: no session, no command; the server closes it at the idle timeout.
-	r := srv.ssh(t, key, "-N", "127.0.0.1")
-	assert.Equal(t, 255, r.code, "the connection was closed by the server: %q", r.stderr)
-	srv.log.waitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, "fp=SHA256:", "addr=127.0.0.1:")
-	require.Equal(t, 0, srv.stop(t))
-}
-
-// cpuTicks is the user and system CPU time of process pid, in clock ticks
-// (1/100 s on Linux).
-func cpuTicks(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The fields after the command name (which may hold spaces) in parentheses.
-	rest := string(data[bytes.LastIndexByte(data, ')')+2:])
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	return utime + stime, errors.Join(err1, err2)
-}
-
-// BenchmarkServeHostileSession runs `b24org --demo serve` as a process and
-// opens 10 sessions that each ask for a 65535×65535 terminal and then send
-// window changes as fast as they can for 3 s (each a full repaint of the
-// clamped 1000×500 screen), reading their output (read) or never reading
-// it (never-read). Reported per hostile session: the server's resident
-// memory growth at its peak, and its CPU use while attacked.
-func BenchmarkServeHostileSession(b *testing.B) {
-	requireTools(b, "ssh-keygen")
-	const sessions, attack = 10, 3 * time.Second
-	for _, read := range []bool{true, false} {
-		name := map[bool]string{true: "read", false: "never-read"}[read]
-		b.Run(name, func(b *testing.B) {
-			var peakMB, cpuPct []float64
-			for range b.N {
-				srv := startServeProcess(b, b.TempDir(), "--allow-anyone", "--per-ip-per-minute", "0")
-				pid := srv.cmd.Process.Pid
-				time.Sleep(settleQuiet)
-				before, err := rssBytes(pid)
-				require.NoError(b, err)
-				key := newTestSigner(b)
-				var clients []*gossh.Client
-				var chans []gossh.Channel
-				for range sessions {
-					client, err := gossh.Dial("tcp", srv.addr, clientConfig(key))
-					require.NoError(b, err)
-					ch, reqs, err := client.OpenChannel("session", nil)
-					require.NoError(b, err)
-					go gossh.DiscardRequests(reqs)
-					_, err = ch.SendRequest("pty-req", true, ptyPayload("xterm-256color", 65535, 65535, nil))
-					require.NoError(b, err)
-					_, err = ch.SendRequest("shell", true, nil)
-					require.NoError(b, err)
-					_, err = io.WriteString(ch, terminalAnswer)
-					require.NoError(b, err)
-					if read {
-						go func() { _, _ = io.Copy(io.Discard, ch) }()
-					}
-					clients, chans = append(clients, client), append(chans, ch)
-				}
-				ticks0, err := cpuTicks(pid)
-				require.NoError(b, err)
-				b.StartTimer()
-				start := time.Now()
-				var wg sync.WaitGroup
-				for _, ch := range chans {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for i := 0; time.Since(start) < attack; i++ {
-							if resize(ch, uint32(65535-i%2), 65535) != nil {
-								return
-							}
-						}
-					}()
-				}
-				peak := before
-				for time.Since(start) < attack {
-					if rss, err := rssBytes(pid); err == nil {
-						peak = max(peak, rss)
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				wg.Wait()
-				took := time.Since(start)
-				b.StopTimer()
-				ticks1, err := cpuTicks(pid)
-				require.NoError(b, err)
-				for _, c := range clients {
-					c.Close()
-				}
-				peakMB = append(peakMB, float64(peak-before)/sessions/(1<<20))
-				cpuPct = append(cpuPct, float64(ticks1-ticks0)/100/took.Seconds()/sessions*100)
-				require.Equal(b, 0, srv.stop(b))
-			}
-			var m, c float64
-			for i := range peakMB {
-				m += peakMB[i]
-				c += cpuPct[i]
-			}
-			b.ReportMetric(m/float64(len(peakMB)), "peak-MB/session")
-			b.ReportMetric(c/float64(len(cpuPct)), "cpu-%/session")
-		})
-	}
+	f.log.WaitLog(t, "refused", "the server is full (4 connections)", "addr=127.0.0.1:")
 }

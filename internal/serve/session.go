@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"context"
@@ -31,12 +31,6 @@ var (
 	errMaxSession = errors.New("closed at the session time limit")
 	errShutdown   = errors.New("the server is shutting down")
 )
-
-// sessionLook is how every session's browser looks and which keys it answers.
-type sessionLook struct {
-	keys          ui.KeyMap
-	palette, mono ui.Palette
-}
 
 // servedSession is a session inside its limits: its context ends at the
 // idle timeout, the time limit, shutdown or the end of the connection, and
@@ -87,7 +81,7 @@ func wantsTUI(s ssh.Session) bool {
 
 // sessionMiddleware runs first for every session: the session limit, the
 // idle and time limits, and the one line that says why a session ended early.
-func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
+func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		finished := make(chan struct{})
 		defer close(finished) // last: saying why the session ended is a write too
@@ -99,14 +93,14 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		if c, ok := s.(channelSession); ok {
 			cs = c.cs
 		}
-		if n := svc.active.Add(1); n > int64(svc.opts.maxSessions) {
-			svc.active.Add(-1)
-			svc.refuseSession(s, "the server is full ("+directory.Count(svc.opts.maxSessions, "session", "sessions")+"); try again later")
+		if n := srv.active.Add(1); n > int64(srv.cfg.MaxSessions) {
+			srv.active.Add(-1)
+			srv.refuseSession(s, "the server is full ("+directory.Count(srv.cfg.MaxSessions, "session", "sessions")+"); try again later")
 			return
 		}
-		defer svc.active.Add(-1)
+		defer srv.active.Add(-1)
 
-		ctx, cancel := context.WithCancelCause(svc.ctx)
+		ctx, cancel := context.WithCancelCause(srv.ctx)
 		defer cancel(nil)
 		stop := context.AfterFunc(s.Context(), func() { cancel(nil) })
 		defer stop()
@@ -114,10 +108,10 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		ss.lastInput.Store(time.Now().UnixNano())
 		idle := time.Duration(0)
 		if wantsTUI(s) {
-			idle = svc.opts.idleTimeout
+			idle = srv.cfg.IdleTimeout
 		}
 		go func() {
-			ss.watchLimits(cancel, svc.opts.maxSession, idle)
+			ss.watchLimits(cancel, srv.cfg.MaxSession, idle)
 			// The session has ended; a write that waits for a client
 			// reading nothing must not keep it, or its connection, alive.
 			t := time.NewTimer(endGrace)
@@ -125,7 +119,7 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 			select {
 			case <-finished:
 			case <-t.C:
-				svc.closeStuck(s.Context())
+				srv.closeStuck(s.Context())
 			}
 		}()
 
@@ -140,11 +134,11 @@ func (svc *sshService) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		returned = true
 
 		why := context.Cause(ctx)
-		if svc.ctx.Err() != nil {
+		if srv.ctx.Err() != nil {
 			why = errShutdown
 		}
 		if errors.Is(why, errIdle) || errors.Is(why, errMaxSession) || errors.Is(why, errShutdown) {
-			svc.refuseSession(s, why.Error())
+			srv.refuseSession(s, why.Error())
 			return
 		}
 		_ = s.Exit(ss.exit)
@@ -183,32 +177,39 @@ func (s *servedSession) watchLimits(cancel context.CancelCauseFunc, limit, idle 
 // refuseSession says why in one line on the session's stderr, logs it, and
 // ends the session with status 2, as every refusal and error (1 is find's
 // "matched no one").
-func (svc *sshService) refuseSession(s ssh.Session, why string) {
-	svc.logRefusal(s.Context(), why)
+func (srv *Server) refuseSession(s ssh.Session, why string) {
+	srv.logRefusal(s.Context(), why)
 	fmt.Fprintln(s.Stderr(), "b24org: "+why)
 	_ = s.Exit(command.ExitError)
 }
 
 // browserMiddleware runs the browser of a PTY session, given the sizes the
-// client asks for (clamped by the channel's request filter); other sessions
-// go on to the next handler.
-func (svc *sshService) browserMiddleware(next ssh.Handler) ssh.Handler {
+// client asks for (clamped by the channel's request filter), and restores
+// the terminal after it; other sessions go on to the next handler.
+func (srv *Server) browserMiddleware(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		ss, ok := s.(*servedSession)
-		p := svc.program(s)
+		p, frames := srv.program(s)
 		if !ok || p == nil {
 			next(s)
 			return
 		}
-		done, fed := make(chan struct{}), make(chan struct{})
+		_, _ = io.WriteString(frames.out, terminalSetup)
+		done, fed, drawn := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(fed)
 			ss.feedSizes(p, done)
+		}()
+		go func() {
+			defer close(drawn)
+			frames.run(done)
 		}()
 		_, _ = p.Run() // its end is the session's: sessionMiddleware says why
 		p.Kill()
 		close(done)
 		<-fed
+		<-drawn
+		_, _ = io.WriteString(frames.out, terminalRestore)
 		next(s)
 	}
 }
@@ -216,32 +217,35 @@ func (svc *sshService) browserMiddleware(next ssh.Handler) ssh.Handler {
 // program builds the browser of a PTY session: its own model, styled by a
 // renderer made from the session (the client's TERM, colour profile,
 // background and NO_COLOR), drawing and copying (OSC52) to that session only.
-func (svc *sshService) program(s ssh.Session) *tea.Program {
+func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	ss, ok := s.(*servedSession)
 	if !ok || !wantsTUI(s) {
-		return nil
+		return nil, nil
 	}
 	out := &lockedWriter{w: ss}
-	palette := svc.look.palette
+	palette := srv.cfg.Look.Palette
 	if sessionEnv(s.Environ()).Getenv("NO_COLOR") != "" {
-		palette = svc.look.mono
+		palette = srv.cfg.Look.Mono
 	}
 	m := ui.New(ui.Options{
-		Directory:    svc.dir,
+		Directory:    srv.dir,
 		Renderer:     bubbletea.MakeRenderer(ss),
-		Keys:         svc.look.keys,
+		Keys:         srv.cfg.Look.Keys,
 		Palette:      palette,
 		Copy:         clipboard(out, s),
-		Threshold:    svc.threshold,
-		RefreshEvery: svc.refreshEvery,
+		Threshold:    srv.cfg.Threshold,
+		RefreshEvery: srv.cfg.RefreshEvery,
 		Background:   false, // the server loads everyone once, for all sessions
 		Context:      ss.ctx,
 	})
 	// The PTY is emulated (no server-side terminal): the session itself is
 	// the terminal, as bubbletea.MakeOptions would say; output goes through
-	// one lock so an OSC52 copy never lands inside a frame.
-	return tea.NewProgram(m, tea.WithInput(ss), tea.WithOutput(out),
-		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	// one lock so an OSC52 copy never lands inside a frame. The frames are
+	// the frameWriter's, not bubbletea's renderer's (see frames.go).
+	frames := newFrameWriter(out)
+	p := tea.NewProgram(drawnModel{Model: m, frames: frames}, tea.WithInput(ss), tea.WithOutput(out),
+		tea.WithoutRenderer(), tea.WithoutSignalHandler())
+	return p, frames
 }
 
 // lockedWriter serializes writes.
@@ -285,13 +289,13 @@ func (e sessionEnv) Getenv(k string) string {
 
 // commandMiddleware runs the command of a session without the browser and
 // keeps its exit status for sessionMiddleware.
-func (svc *sshService) commandMiddleware(ssh.Handler) ssh.Handler {
+func (srv *Server) commandMiddleware(ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		ss, ok := s.(*servedSession)
 		if !ok || wantsTUI(s) {
 			return // the browser has run
 		}
-		ss.exit = svc.runCommand(ss)
+		ss.exit = srv.runCommand(ss)
 	}
 }
 
@@ -299,13 +303,13 @@ func (svc *sshService) commandMiddleware(ssh.Handler) ssh.Handler {
 // command line (find, export, version, help, with every flag form they
 // take there), reading and writing the session; it returns the exit status:
 // 0, 1 when find matched no one, 2 for every refusal and error.
-func (svc *sshService) runCommand(s *servedSession) int {
+func (srv *Server) runCommand(s *servedSession) int {
 	args := s.Command()
 	if len(args) == 0 {
 		return s.fail("no terminal and no command: connect with ssh -t for the browser, or run ssh HOST help")
 	}
-	if args[0] == "export" && !svc.opts.allowExport {
-		svc.logRefusal(s.Context(), "export not allowed")
+	if args[0] == "export" && !srv.cfg.AllowExport {
+		srv.logRefusal(s.Context(), "export not allowed")
 		return s.fail("export is not allowed on this server")
 	}
 	switch args[0] {
@@ -313,10 +317,10 @@ func (svc *sshService) runCommand(s *servedSession) int {
 	default:
 		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
 	}
-	if svc.beforeCommand != nil {
-		svc.beforeCommand(args)
+	if srv.cfg.beforeCommand != nil {
+		srv.cfg.beforeCommand(args)
 	}
-	root := svc.servedRootCmd(s, s.Stderr())
+	root := srv.servedRootCmd(s, s.Stderr())
 	root.SetArgs(args)
 	root.SetIn(s)
 	err := root.ExecuteContext(s.ctx)
@@ -344,7 +348,7 @@ func (s *servedSession) failErr(err error) int {
 }
 
 // waitLoaded waits for the first load to end, at most max (0: no limit).
-func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
+func (srv *Server) waitLoaded(ctx context.Context, max time.Duration) {
 	var limit <-chan time.Time
 	if max > 0 {
 		t := time.NewTimer(max)
@@ -352,7 +356,7 @@ func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
 		limit = t.C
 	}
 	select {
-	case <-svc.loaded:
+	case <-srv.loaded:
 	case <-ctx.Done():
 	case <-limit:
 	}
@@ -361,9 +365,9 @@ func (svc *sshService) waitLoaded(ctx context.Context, max time.Duration) {
 // servedRootCmd is the command tree of an SSH session: the command line's
 // own find, export and version (and cobra's help), without the flags that
 // choose a portal, a cache or a theme: the server has chosen them.
-func (svc *sshService) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
+func (srv *Server) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	warn := func(msg string) { fmt.Fprintln(stderr, "b24org: "+strings.Join(strings.Fields(msg), " ")) }
-	c := &command.Commands{Source: servedSource{svc}, Stdout: stdout, Warn: warn, Release: svc.release}
+	c := &command.Commands{Source: servedSource{srv}, Stdout: stdout, Warn: warn, Release: srv.cfg.Release}
 	root := &cobra.Command{
 		Use:   "b24org",
 		Short: "b24org over SSH",
@@ -398,7 +402,7 @@ find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
 	root.Flags().Bool("version", false, "print the server's version")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
-			_, err := io.WriteString(stdout, command.VersionText(svc.release))
+			_, err := io.WriteString(stdout, command.VersionText(srv.cfg.Release))
 			return err
 		}
 		return cmd.Help()
@@ -409,35 +413,35 @@ find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
 
 // servedSource answers a session's find and export from the server's
 // shared directory.
-type servedSource struct{ svc *sshService }
+type servedSource struct{ srv *Server }
 
 // Find looks query up in the shared directory once its first load has
 // ended (at most findWait): the server's own loads fill it, so a session
 // only asks the portal about its query.
 func (src servedSource) Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error) {
-	svc := src.svc
-	svc.waitLoaded(ctx, findWait)
-	r, err := svc.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: svc.presenceAge})
+	srv := src.srv
+	srv.waitLoaded(ctx, findWait)
+	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge})
 	if err != nil {
 		return nil, 0, err
 	}
 	if line := r.Partial(); line != "" {
 		warn(line)
 	}
-	return r, svc.threshold, nil
+	return r, srv.cfg.Threshold, nil
 }
 
 // Org is the whole directory for export over SSH: the shared one, once its
 // first load has ended.
 func (src servedSource) Org(ctx context.Context) (*directory.Org, time.Duration, error) {
-	svc := src.svc
-	svc.waitLoaded(ctx, 0)
-	org := svc.dir.Snapshot()
+	srv := src.srv
+	srv.waitLoaded(ctx, 0)
+	org := srv.dir.Snapshot()
 	if !org.Complete() {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
 		return nil, 0, errors.New("the directory is not fully loaded on this server (see its log); try again later")
 	}
-	return org, svc.threshold, nil
+	return org, srv.cfg.Threshold, nil
 }
