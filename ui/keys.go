@@ -7,6 +7,7 @@ import (
 
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // KeyMap is every binding of the screen. It implements help.KeyMap.
@@ -239,4 +240,40 @@ func (m *Model) updateKeybindings() {
 	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump} {
 		b.SetEnabled(results)
 	}
+}
+
+// cursorKeys are the bindings that move a list's cursor; a zero binding
+// (the search view has no home or end) matches no key.
+type cursorKeys struct {
+	up, down, pageUp, pageDown, home, end key.Binding
+}
+
+// cursor is k's list-cursor bindings.
+func (k *KeyMap) cursor() cursorKeys {
+	return cursorKeys{up: k.Up, down: k.Down, pageUp: k.PageUp, pageDown: k.PageDown, home: k.Home, end: k.End}
+}
+
+// cursor is the search view's list-cursor bindings.
+func (k *searchKeys) cursor() cursorKeys {
+	return cursorKeys{up: k.Up, down: k.Down, pageUp: k.PageUp, pageDown: k.PageDown}
+}
+
+// step is how many rows msg moves the cursor of a list of n rows whose
+// pages are page rows long; ok is false when msg moves no cursor.
+func (c cursorKeys) step(msg tea.KeyMsg, page, n int) (rows int, ok bool) {
+	switch {
+	case key.Matches(msg, c.up):
+		return -1, true
+	case key.Matches(msg, c.down):
+		return 1, true
+	case key.Matches(msg, c.pageUp):
+		return -page, true
+	case key.Matches(msg, c.pageDown):
+		return page, true
+	case key.Matches(msg, c.home):
+		return -n, true
+	case key.Matches(msg, c.end):
+		return n, true
+	}
+	return 0, false
 }

@@ -26,6 +26,16 @@ func (c *rowMemo[K]) put(k K, s string) {
 	c.next[k] = s
 }
 
+// draw is the row of k: the one kept, or drawn by drawRow and kept.
+func (c *rowMemo[K]) draw(k K, drawRow func(K) string) string {
+	if row, ok := c.get(k); ok {
+		return row
+	}
+	row := drawRow(k)
+	c.put(k, row)
+	return row
+}
+
 // endFrame forgets the rows the frame just drawn did not use.
 func (c *rowMemo[K]) endFrame() {
 	c.last, c.next = c.next, c.last

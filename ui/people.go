@@ -102,21 +102,9 @@ const (
 // update handles a key of the people pane; page is how many rows a page
 // key moves.
 func (p *people) update(k tea.KeyMsg, page int) peopleMove {
-	keys := &p.keys
-	switch {
-	case key.Matches(k, keys.Up):
-		p.move(-1)
-	case key.Matches(k, keys.Down):
-		p.move(1)
-	case key.Matches(k, keys.PageUp):
-		p.move(-page)
-	case key.Matches(k, keys.PageDown):
-		p.move(page)
-	case key.Matches(k, keys.Home):
-		p.move(-len(p.list))
-	case key.Matches(k, keys.End):
-		p.move(len(p.list))
-	case key.Matches(k, keys.Left):
+	if d, ok := p.keys.cursor().step(k, page, len(p.list)); ok {
+		p.move(d)
+	} else if key.Matches(k, p.keys.Left) {
 		return peopleToTree
 	}
 	return peopleStill
@@ -203,12 +191,7 @@ func (pp *people) row(p *directory.Person, c personCols, selected, focused bool,
 	if k.head {
 		k.headNote = pp.headNote(p, pp.dept)
 	}
-	if row, ok := pp.drawn.personRows.get(k); ok {
-		return row
-	}
-	row := pp.drawRow(k)
-	pp.drawn.personRows.put(k, row)
-	return row
+	return pp.drawn.personRows.draw(k, pp.drawRow)
 }
 
 // drawRow draws the row of k.

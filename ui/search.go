@@ -89,17 +89,12 @@ const (
 // else the query field.
 func (s *search) update(k tea.KeyMsg) searchDid {
 	sk := &s.skeys
+	d, cursor := sk.cursor().step(k, searchPageRows, len(s.results))
 	switch {
 	case key.Matches(k, sk.Back):
 		return searchClose
-	case key.Matches(k, sk.Up):
-		s.move(-1)
-	case key.Matches(k, sk.Down):
-		s.move(1)
-	case key.Matches(k, sk.PageUp):
-		s.move(-searchPageRows)
-	case key.Matches(k, sk.PageDown):
-		s.move(searchPageRows)
+	case cursor:
+		s.move(d)
 	case key.Matches(k, sk.Jump):
 		if s.current() != nil {
 			return searchJump

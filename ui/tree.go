@@ -124,19 +124,10 @@ func (t *tree) update(k tea.KeyMsg, page int) treeMove {
 	keys := &t.keys
 	n := len(t.rows)
 	before := t.sel
+	d, cursor := keys.cursor().step(k, page, n)
 	switch {
-	case key.Matches(k, keys.Up):
-		t.move(-1)
-	case key.Matches(k, keys.Down):
-		t.move(1)
-	case key.Matches(k, keys.PageUp):
-		t.move(-page)
-	case key.Matches(k, keys.PageDown):
-		t.move(page)
-	case key.Matches(k, keys.Home):
-		t.move(-n)
-	case key.Matches(k, keys.End):
-		t.move(n)
+	case cursor:
+		t.move(d)
 	case key.Matches(k, keys.Right):
 		if t.idx >= n {
 			return treeStill
@@ -196,12 +187,7 @@ func (t *tree) view(w, h int, focused, loading bool, failure string) []string {
 func (t *tree) rowView(r treeRow, selected, focused bool, w int) string {
 	k := treeRowKey{row: r, dept: t.org.Department(r.id), count: t.org.HeadCount(r.id), expanded: t.expanded[r.id],
 		selected: selected, focused: focused, w: w}
-	if row, ok := t.drawn.treeRows.get(k); ok {
-		return row
-	}
-	row := t.drawRow(k)
-	t.drawn.treeRows.put(k, row)
-	return row
+	return t.drawn.treeRows.draw(k, t.drawRow)
 }
 
 // drawRow draws the row of k.
