@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The help's sentences wrap to a narrow screen instead of being cut: the
@@ -24,4 +25,23 @@ func TestHelpProseWrapsAtEightyColumns(t *testing.T) {
 	joined := strings.Join(strings.Fields(text.String()), " ")
 	assert.Contains(t, joined, "n name (what the person has).")
 	assert.Contains(t, joined, "in tmux it needs: set -g set-clipboard on")
+}
+
+// The footer follows the focus: in the people pane left goes back to the
+// tree, and back in the tree it collapses and expands again (the footer is
+// kept between frames, so a stale one would show here).
+func TestFooterFollowsTheFocus(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	footer := func() string {
+		lines := strings.Split(ansi.Strip(h.view()), "\n")
+		return lines[len(lines)-1]
+	}
+	require.Contains(t, footer(), "collapse/expand")
+	h.keys("tab")
+	require.Equal(t, panePeople, h.m.focus)
+	assert.Contains(t, footer(), "← tree")
+	assert.NotContains(t, footer(), "collapse/expand")
+	h.keys("tab")
+	assert.Contains(t, footer(), "collapse/expand")
 }

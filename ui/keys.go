@@ -108,8 +108,12 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 
 // ShortHelp returns the bindings of the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
+	move := pair(k.Up, k.Down, "move")
+	if !k.Right.Enabled() { // the people pane, where left goes back to the tree
+		return []key.Binding{move, k.Tab, k.Search, k.Copy, k.Refresh, pair(k.Left, k.Right, "tree"), k.Help, k.Quit}
+	}
 	return []key.Binding{
-		pair(k.Up, k.Down, "move"), pair(k.Left, k.Right, "collapse/expand"),
+		move, pair(k.Left, k.Right, "collapse/expand"),
 		k.Tab, k.Search, k.Copy, k.Refresh, k.Help, k.Quit,
 	}
 }

@@ -62,7 +62,7 @@ func defaultHints() *regexp.Regexp {
 		descs[strings.Fields(a.b.Help().Desc)[0]] = true
 	}
 	// the verbs of the prose hints
-	for _, v := range []string{"move", "collapse/expand", "jump", "jumps", "closes", "retry", "retries", "goes",
+	for _, v := range []string{"move", "collapse/expand", "tree", "jump", "jumps", "closes", "retry", "retries", "goes",
 		"scroll", "details", "copies", "cancels"} {
 		descs[v] = true
 	}

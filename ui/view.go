@@ -331,7 +331,7 @@ func (m *Model) footer(w int) string {
 	default:
 		keys = m.keys.ShortHelp()
 	}
-	enabled := enabledSet(keys)
+	enabled := shownHelp(keys)
 	if f := &m.drawn.lastFooter; f.ok && f.w == w && f.mode == m.mode && f.enabled == enabled {
 		return f.line
 	}
@@ -340,25 +340,26 @@ func (m *Model) footer(w int) string {
 	return line
 }
 
-// footerLine is the footer as last drawn, for a width, a mode and the
-// bindings of it that were enabled.
+// footerLine is the footer as last drawn, for a width, a mode and what
+// its enabled bindings said.
 type footerLine struct {
 	ok      bool
 	w       int
 	mode    mode
-	enabled uint64
+	enabled string
 	line    string
 }
 
-// enabledSet has bit i set when keys[i] is enabled.
-func enabledSet(keys []key.Binding) uint64 {
-	var set uint64
-	for i, b := range keys {
-		if b.Enabled() && i < 64 {
-			set |= 1 << i
+// shownHelp is what the enabled bindings of keys say, key and description:
+// the footer changes exactly when it does.
+func shownHelp(keys []key.Binding) string {
+	var b strings.Builder
+	for _, k := range keys {
+		if k.Enabled() {
+			b.WriteString(k.Help().Key + "\x00" + k.Help().Desc + "\x00")
 		}
 	}
-	return set
+	return b.String()
 }
 
 // searchTitle is the search box's title, with the keys that jump and go back.
