@@ -33,6 +33,9 @@ type Org struct {
 
 	idxOnce sync.Once
 	idx     atomic.Pointer[index] // the search index, built on first Search
+
+	mgrOnce sync.Once
+	mgr     *managers // who reports to whom, computed on first use (managers.go)
 }
 
 // structure is the department tree, fixed against hostile data: unique IDs,

@@ -26,6 +26,9 @@ type Person struct {
 	LastSeen      *string  `json:"last_seen"`
 	AbsentUntil   *string  `json:"absent_until"`
 	Active        bool     `json:"active"`
+	// ManagerID is who the person reports to (directory.Org.Manager): null
+	// for the head of the topmost department, or when the tree is unknown.
+	ManagerID *int `json:"manager_id"`
 	// Match says what matched a find query (find only; export leaves it out).
 	Match string `json:"match,omitempty"`
 }
@@ -68,6 +71,9 @@ func newPerson(p *directory.Person, org *directory.Org, now time.Time, threshold
 		s := p.AbsentUntil.Format(time.DateOnly)
 		out.AbsentUntil = &s
 	}
+	if m, ok := org.Manager(p.ID); ok {
+		out.ManagerID = &m
+	}
 	return out
 }
 
@@ -83,11 +89,13 @@ func newDepartment(d *directory.Department) Department {
 	return out
 }
 
-// CSVHeader is the header row of export --format csv: the person fields.
+// CSVHeader is the header row of export --format csv: the person fields
+// (new fields go at the end, so that columns keep their places).
 func CSVHeader() []string {
 	return []string{
 		"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 		"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
+		"manager_id",
 	}
 }
 
@@ -104,9 +112,13 @@ func (p Person) csvRecord() []string {
 		}
 		return *s
 	}
+	manager := ""
+	if p.ManagerID != nil {
+		manager = strconv.Itoa(*p.ManagerID)
+	}
 	return []string{
 		strconv.Itoa(p.ID), p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension,
 		p.WorkPhone, p.Mobile, strings.Join(ids, ";"), strings.Join(p.Departments, ";"),
-		p.Presence, deref(p.LastSeen), deref(p.AbsentUntil), strconv.FormatBool(p.Active),
+		p.Presence, deref(p.LastSeen), deref(p.AbsentUntil), strconv.FormatBool(p.Active), manager,
 	}
 }

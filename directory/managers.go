@@ -1,0 +1,235 @@
+package directory
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Who reports to whom follows the tree (docs/portal.md has no other
+// source): a person's manager is the head of their department; for a head,
+// the head of the parent department. A department without a head passes
+// the question up to its parent, and the head of the topmost department has
+// no manager.
+//
+// People in several departments: a member reports to the head of the first
+// of their departments that the tree knows (the portal lists the main
+// department first in UF_DEPARTMENT); a person who heads departments is
+// placed at the highest of them (nearest the root; on a tie, the first in
+// tree order) and reports above it. So everyone has at most one manager,
+// the chain always climbs, and the direct reports and the org chart are a
+// tree with each person in it once.
+
+// ChartNode is one person of an org chart with the people who report to
+// them, heads of departments first (in tree order), then by name.
+type ChartNode struct {
+	ID      int
+	Reports []ChartNode
+}
+
+// managers is who reports to whom in an Org, computed on first use.
+type managers struct {
+	of      map[int]int   // person ID -> manager ID; absent: no manager
+	anchor  map[int]int32 // person ID -> structure index of the department that places them
+	heads   map[int]bool  // people who head a department
+	reports map[int][]int // manager ID -> direct reports, in chart order
+	end     []int32       // structure index -> one past the last index of its subtree
+}
+
+// Manager returns the ID of the person id reports to, and false when there
+// is none (the head of the topmost department, or someone the tree does not
+// place). The manager may not be loaded yet: see Person.
+func (o *Org) Manager(id int) (int, bool) {
+	m, ok := o.managers().of[id]
+	return m, ok
+}
+
+// Chain returns the managers of id up the tree, nearest first (empty when id
+// has no manager).
+func (o *Org) Chain(id int) []int {
+	mg := o.managers()
+	var chain []int
+	for m, ok := mg.of[id]; ok && len(chain) <= len(o.st.depts); m, ok = mg.of[m] {
+		chain = append(chain, m)
+	}
+	return chain
+}
+
+// DirectReports returns the IDs of the people whose manager is id: the
+// members of the departments id heads (and of the headless departments
+// below them) and the heads of the departments below, heads first in tree
+// order, then by name.
+func (o *Org) DirectReports(id int) []int { return slices.Clone(o.managers().reports[id]) }
+
+// IsHead reports whether person id heads a department.
+func (o *Org) IsHead(id int) bool { return o.managers().heads[id] }
+
+// OrgChart returns the org chart of the subtree of department deptID (0:
+// the whole directory): the people the subtree places, each under their
+// manager; a person whose manager the subtree does not place (or who has
+// none) is one of the roots. Nil for an unknown department.
+func (o *Org) OrgChart(deptID int) []ChartNode {
+	mg := o.managers()
+	lo, hi := int32(0), int32(len(o.st.depts))
+	if deptID != 0 {
+		i, ok := o.st.pos[deptID]
+		if !ok {
+			return nil
+		}
+		lo, hi = i, mg.end[i]
+	}
+	inside := func(id int) bool {
+		a, ok := mg.anchor[id]
+		return ok && a >= lo && a < hi
+	}
+	var build func(id, depth int) ChartNode
+	build = func(id, depth int) ChartNode {
+		n := ChartNode{ID: id}
+		if depth > len(o.st.depts) {
+			return n // cannot happen (the chain climbs); a guard all the same
+		}
+		for _, r := range mg.reports[id] {
+			if inside(r) {
+				n.Reports = append(n.Reports, build(r, depth+1))
+			}
+		}
+		return n
+	}
+	var roots []int
+	for id := range mg.anchor {
+		if !inside(id) {
+			continue
+		}
+		if m, ok := mg.of[id]; !ok || !inside(m) {
+			roots = append(roots, id)
+		}
+	}
+	o.sortChart(mg, roots)
+	out := make([]ChartNode, 0, len(roots))
+	for _, id := range roots {
+		out = append(out, build(id, 0))
+	}
+	return out
+}
+
+// managers returns o's reporting lines, computing them on first use.
+func (o *Org) managers() *managers {
+	o.mgrOnce.Do(func() { o.mgr = o.buildManagers() })
+	return o.mgr
+}
+
+// buildManagers computes who reports to whom (see the comment at the top).
+func (o *Org) buildManagers() *managers {
+	st := o.st
+	n := len(st.depts)
+	depth := make([]int32, n)
+	for i := range n {
+		if p := st.parent[i]; p >= 0 {
+			depth[i] = depth[p] + 1 // a parent comes before its children
+		}
+	}
+	mg := &managers{
+		of:      map[int]int{},
+		anchor:  map[int]int32{},
+		heads:   map[int]bool{},
+		reports: map[int][]int{},
+		end:     make([]int32, n),
+	}
+	for i := n - 1; i >= 0; i-- { // a subtree is a run of the depth-first order
+		j := int32(i + 1)
+		for j < int32(n) && depth[j] > depth[i] {
+			j = mg.end[j]
+		}
+		mg.end[i] = j
+	}
+	for i := range n {
+		h := st.depts[i].HeadID
+		if h <= 0 {
+			continue
+		}
+		if a, ok := mg.anchor[h]; !ok || depth[i] < depth[a] {
+			mg.anchor[h] = int32(i)
+		}
+		mg.heads[h] = true
+	}
+	for _, p := range o.people {
+		if mg.heads[p.ID] {
+			continue
+		}
+		for _, d := range p.DepartmentIDs {
+			if i, ok := st.pos[d]; ok {
+				mg.anchor[p.ID] = i
+				break
+			}
+		}
+	}
+	for i := range n { // people known only from member lists
+		for _, id := range o.mem.members[st.depts[i].ID] {
+			if _, ok := mg.anchor[id]; !ok && id > 0 {
+				mg.anchor[id] = int32(i)
+			}
+		}
+	}
+	for id, a := range mg.anchor {
+		start := a
+		if mg.heads[id] {
+			start = st.parent[a]
+		}
+		for j := start; j >= 0; j = st.parent[j] {
+			if h := st.depts[j].HeadID; h > 0 && h != id {
+				mg.of[id] = h
+				mg.reports[h] = append(mg.reports[h], id)
+				break
+			}
+		}
+	}
+	for _, rs := range mg.reports {
+		o.sortChart(mg, rs)
+	}
+	return mg
+}
+
+// sortChart orders ids as a chart shows them: heads first, by the tree
+// order of the department that places them; then the others by last name,
+// first name and ID (people not loaded yet last, by ID).
+func (o *Org) sortChart(mg *managers, ids []int) {
+	type keyed struct {
+		id          int
+		head        bool
+		at          int32
+		known       bool
+		last, first string
+	}
+	ks := make([]keyed, len(ids))
+	for i, id := range ids {
+		k := keyed{id: id, head: mg.heads[id], at: mg.anchor[id]}
+		if p := o.Person(id); p != nil {
+			last := p.LastName
+			if last == "" {
+				last = p.Name
+			}
+			k.known, k.last, k.first = true, sortKey(last), sortKey(p.FirstName)
+		}
+		ks[i] = k
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		switch {
+		case a.head != b.head:
+			if a.head {
+				return -1
+			}
+			return 1
+		case a.head:
+			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id))
+		case a.known != b.known:
+			if a.known {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(strings.Compare(a.last, b.last), strings.Compare(a.first, b.first), cmp.Compare(a.id, b.id))
+	})
+	for i := range ks {
+		ids[i] = ks[i].id
+	}
+}
