@@ -30,6 +30,7 @@ type ChartNode struct {
 // managers is who reports to whom in an Org, computed on first use.
 type managers struct {
 	of      map[int]int   // person ID -> manager ID; absent: no manager
+	via     map[int]int   // person ID -> the department whose head is the manager
 	anchor  map[int]int32 // person ID -> structure index of the department that places them
 	heads   map[int]bool  // people who head a department
 	reports map[int][]int // manager ID -> direct reports, in chart order
@@ -43,6 +44,11 @@ func (o *Org) Manager(id int) (int, bool) {
 	m, ok := o.managers().of[id]
 	return m, ok
 }
+
+// ManagerDepartment returns the department whose head person id reports
+// to (the department that shows the manager first), or 0 when id has no
+// manager.
+func (o *Org) ManagerDepartment(id int) int { return o.managers().via[id] }
 
 // Chain returns the managers of id up the tree, nearest first (empty when id
 // has no manager).
@@ -130,6 +136,7 @@ func (o *Org) buildManagers() *managers {
 	}
 	mg := &managers{
 		of:      map[int]int{},
+		via:     map[int]int{},
 		anchor:  map[int]int32{},
 		heads:   map[int]bool{},
 		reports: map[int][]int{},
@@ -178,6 +185,7 @@ func (o *Org) buildManagers() *managers {
 		for j := start; j >= 0; j = st.parent[j] {
 			if h := st.depts[j].HeadID; h > 0 && h != id {
 				mg.of[id] = h
+				mg.via[id] = st.depts[j].ID
 				mg.reports[h] = append(mg.reports[h], id)
 				break
 			}

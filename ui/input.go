@@ -31,6 +31,14 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.copyMenuKey(k)
 	case modeErrors:
 		return m.errorsKey(k)
+	case modeOrgChart:
+		switch m.chart.update(k) {
+		case chartClose:
+			m.mode = modeNormal
+		case chartQuit:
+			return m.quit()
+		}
+		return nil
 	case modeSearch:
 		return m.searchKey(k)
 	}
@@ -59,6 +67,11 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
 		m.mode, m.errOff = modeErrors, 0
+	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
+		return m.toManager()
+	case key.Matches(k, m.keys.OrgChart): // enabled with a department highlighted
+		m.mode = modeOrgChart
+		m.chart.open(m.tree.sel)
 	case m.focus == paneTree:
 		switch m.tree.update(k, m.page()) {
 		case treeMoved:
@@ -271,15 +284,21 @@ func (m *Model) jump(p *directory.Person) tea.Cmd {
 	if dept == 0 {
 		return m.showToast(p.Name + " is in no known department")
 	}
+	return m.show(p.ID, dept)
+}
+
+// show highlights person id in department dept, which the tree knows: its
+// ancestors expanded, the focus on the people pane.
+func (m *Model) show(id, dept int) tea.Cmd {
 	m.focus = panePeople
 	m.tree.reveal(m.org, dept)
 	m.tree.sel = dept
 	m.tree.rebuild(m.org)
 	if dept == m.shownDept {
-		m.people.sel = p.ID
+		m.people.sel = id
 		m.syncPeople()
 		return nil
 	}
-	m.wantPerson = p.ID
+	m.wantPerson = id
 	return m.selectDept(dept, true)
 }

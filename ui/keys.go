@@ -15,10 +15,15 @@ type KeyMap struct {
 	Up, Down, Left, Right, PageUp, PageDown, Home, End key.Binding
 	Tab, Enter, Back, Search, Copy, CopyMenu, Refresh  key.Binding
 	Errors, Help, Quit                                 key.Binding
+
+	// The reporting lines (orgchart.go): jump to the highlighted person's
+	// manager; the org chart of the highlighted department.
+	Manager, OrgChart key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
-// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c.
+// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
+// m (manager) and o (org chart).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -42,6 +47,9 @@ func DefaultKeyMap() KeyMap {
 		Errors:   b("error details", "e"),
 		Help:     b("help", "?"),
 		Quit:     b("quit", "q", "ctrl+c"),
+
+		Manager:  b("go to manager", "m"),
+		OrgChart: b("org chart", "o"),
 	}
 }
 
@@ -68,6 +76,7 @@ func (k *KeyMap) actions() []action {
 		{"tab", &k.Tab}, {"enter", &k.Enter}, {"back", &k.Back}, {"search", &k.Search},
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
+		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
 	}
 }
 
@@ -124,6 +133,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
+		{k.Manager, k.OrgChart},
 	}
 }
 
@@ -237,6 +247,8 @@ func (m *Model) updateKeybindings() {
 	p := m.people.current()
 	k.Copy.SetEnabled(p != nil)
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	k.Manager.SetEnabled(p != nil)
+	k.OrgChart.SetEnabled(m.tree.sel != 0)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)

@@ -41,6 +41,9 @@ func TestViewWritesNothing(t *testing.T) {
 		{"search, far down", []string{"pgdown", "pgdown", "down"}},
 		{"copy menu", []string{"tab", "Y", "right"}},
 		{"toast", []string{"y"}},
+		{"org chart", []string{"o", "down", "pgdown"}},
+		{"org chart, far down", []string{"o", "end", "up"}},
+		{"manager", []string{"m"}},
 	}
 	for _, s := range screens {
 		h.keys(s.keys...)

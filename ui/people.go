@@ -346,10 +346,72 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	var out []string
 	out = append(out, c.st.bold.on(cell(title, w)))
-	for _, group := range [][]string{where, contact, presence} {
+	for _, group := range [][]string{where, contact, presence, c.reportsTo(p)} {
 		out = append(out, pack(group, w)...)
 	}
+	if line := c.directReports(p, w); line != "" {
+		out = append(out, line)
+	}
 	return out
+}
+
+// reportsTo is the "reports to" line of p: the managers up the tree,
+// nearest first; the head of the top says so.
+func (c *common) reportsTo(p *directory.Person) []string {
+	chain := c.org.Chain(p.ID)
+	if len(chain) == 0 {
+		if c.org.IsHead(p.ID) {
+			return []string{"reports to no one (the top of the tree)"}
+		}
+		return nil
+	}
+	names := make([]string, len(chain))
+	for i, id := range chain {
+		names[i] = c.personName(id)
+	}
+	return []string{"reports to " + strings.Join(names, directory.PathSeparator)}
+}
+
+// directReports is the line of a head's direct reports in w cells, each
+// with the glyph of their badge, as many as fit and then how many more
+// (the org chart shows them all); "" for someone without reports.
+func (c *common) directReports(p *directory.Person, w int) string {
+	ids := c.org.DirectReports(p.ID)
+	if len(ids) == 0 {
+		return ""
+	}
+	now := c.now()
+	sep := func(shown int) string {
+		if shown == 0 {
+			return " "
+		}
+		return " · "
+	}
+	more := func(n int) string { return "+" + directory.Thousands(n) + " more" }
+	line := directory.Count(len(ids), "direct report", "direct reports") + ":"
+	shown := 0
+	for _, id := range ids {
+		item := "? " + c.personName(id)
+		if r := c.org.Person(id); r != nil {
+			item = badgeOf(r, now, c.threshold).glyph + " " + named(r.Name)
+		}
+		next := line + sep(shown) + item
+		need := next
+		if rest := len(ids) - shown - 1; rest > 0 {
+			need += sep(1) + more(rest)
+		}
+		if safetext.Width(need) > w {
+			break
+		}
+		line, shown = next, shown+1
+	}
+	if rest := len(ids) - shown; rest > 0 {
+		line += sep(shown) + more(rest)
+		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(line+hint) <= w {
+			line += hint
+		}
+	}
+	return cell(line, w)
 }
 
 // pack joins items with " · " into lines of exactly w cells, starting a new

@@ -18,6 +18,7 @@ var rebound = map[string][]string{
 	"pageup": {"f7"}, "pagedown": {"f8"}, "home": {"f9"}, "end": {"f10"},
 	"tab": {"ctrl+t"}, "enter": {"ctrl+j"}, "back": {"ctrl+x"}, "search": {"s"},
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
+	"manager": {"M"}, "orgchart": {"O"},
 }
 
 // namedKey is the key message whose String is name.
@@ -257,6 +258,32 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		h.press(t, "ctrl+j")
 		assert.Equal(t, modeNormal, h.m.mode)
 		assert.Len(t, h.copied, 2, "the rebound enter copies")
+	})
+
+	t.Run("manager and org chart", func(t *testing.T) {
+		h := newModel(Options{})
+		toEMEA(h)
+		h.press(t, "ctrl+t")
+		require.Equal(t, 30, h.m.people.current().ID, "Dora, the head of EMEA")
+		h.keys("m")
+		assert.Equal(t, 30, h.m.people.current().ID, "m no longer jumps to the manager")
+		h.press(t, "M")
+		assert.Equal(t, 20, h.m.people.current().ID, "the rebound key jumps to Борис, the head of Sales")
+		h.keys("o")
+		assert.Equal(t, modeNormal, h.m.mode, "o no longer opens the org chart")
+		h.press(t, "O")
+		require.Equal(t, modeOrgChart, h.m.mode)
+		v := h.view()
+		noDefault(t, "the org chart", v)
+		assert.Contains(t, screenText(v), "Org chart · Sales · ctrl+x back")
+		lines := strings.Split(v, "\n")
+		assert.Contains(t, lines[len(lines)-1], "ctrl+p/ctrl+n scroll")
+		h.keys("esc", "o")
+		assert.Equal(t, modeOrgChart, h.m.mode, "esc and o no longer close it")
+		h.press(t, "ctrl+x")
+		assert.Equal(t, modeNormal, h.m.mode)
+		h.press(t, "O", "O")
+		assert.Equal(t, modeNormal, h.m.mode, "the rebound key closes it too")
 	})
 
 	t.Run("moving, paging and quitting", func(t *testing.T) {

@@ -74,7 +74,8 @@ const (
 	modeSearch
 	modeHelp
 	modeCopy
-	modeErrors // the error view: every failure with its cause and fix
+	modeErrors   // the error view: every failure with its cause and fix
+	modeOrgChart // the org chart of the highlighted department
 )
 
 // Model is the root model (used through a pointer; Update and View must be
@@ -107,6 +108,7 @@ type Model struct {
 	people     people
 	search     search
 	helpPage   helpScreen
+	chart      orgChart
 	status     statusBar
 	copyIdx    int
 	errOff     int // first line of the error view shown
@@ -158,7 +160,7 @@ func New(o Options) *Model {
 		refreshEvery: o.RefreshEvery, presenceAge: o.PresenceAge,
 		debounce: deptDebounce, searchDebounce: searchDebounce,
 		background: o.Background,
-		tree:       newTree(c), people: newPeople(c), search: newSearch(c), helpPage: newHelpScreen(c),
+		tree:       newTree(c), people: newPeople(c), search: newSearch(c), helpPage: newHelpScreen(c), chart: newOrgChart(c),
 		status: newStatusBar(c, o.Warnings),
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
@@ -359,6 +361,9 @@ func (m *Model) settle() {
 	}
 	if m.mode == modeErrors {
 		m.scrollErrors(0)
+	}
+	if m.mode == modeOrgChart {
+		m.chart.setSize(in.w, in.h)
 	}
 	m.updateKeybindings()
 }

@@ -143,6 +143,8 @@ func (m *Model) mainView(L screen) []string {
 		return m.box(L.main, m.searchTitle(), true, m.search.view)
 	case modeErrors:
 		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
+	case modeOrgChart:
+		return m.box(L.main, m.chart.title(), true, m.chart.view)
 	}
 	treeTitle, peopleTitle := "Departments", m.people.title()
 	if L.single {
@@ -328,6 +330,8 @@ func (m *Model) footer(w int) string {
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
 	case modeErrors:
 		keys = []key.Binding{m.keys.Refresh, m.keys.Back, m.keys.Quit}
+	case modeOrgChart:
+		keys = []key.Binding{pair(m.keys.Up, m.keys.Down, "scroll"), m.keys.Back, m.keys.Quit}
 	default:
 		keys = m.keys.ShortHelp()
 	}
@@ -391,6 +395,10 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		return nil
 	}
 	L := m.layout()
+	if m.mode == modeOrgChart {
+		m.chart.scroll(step) // the wheel scrolls; a click does nothing
+		return nil
+	}
 	if m.mode == modeSearch {
 		in := L.main.inner()
 		if !in.contains(ev.X, ev.Y) {

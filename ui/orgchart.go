@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/b24org/b24org/directory"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	lgtree "github.com/charmbracelet/lipgloss/tree"
+)
+
+// orgChart is the org-chart view of a department's subtree: each person
+// under the one they report to (directory.Org.OrgChart), drawn with
+// lipgloss's tree, scrolling. Its lines are drawn in Update (setSize) for
+// the snapshot, department and width on screen; View only reads them.
+type orgChart struct {
+	*common
+	dept  int
+	off   int      // the first line shown
+	w, h  int      // the inside of its box
+	lines []string // the chart at width w, for org and dept
+	drawn struct {
+		org     *directory.Org
+		dept, w int
+	}
+}
+
+func newOrgChart(c *common) orgChart { return orgChart{common: c} }
+
+// open shows the chart of department dept from its top.
+func (v *orgChart) open(dept int) {
+	v.dept, v.off = dept, 0
+	v.drawn.org = nil
+}
+
+// setSize gives the chart's inside w×h cells, drawing the chart again when
+// the snapshot, the department or the width changed.
+func (v *orgChart) setSize(w, h int) {
+	v.w, v.h = w, h
+	if v.drawn.org != v.org || v.drawn.dept != v.dept || v.drawn.w != w {
+		v.lines = v.chartLines(w)
+		v.drawn.org, v.drawn.dept, v.drawn.w = v.org, v.dept, w
+	}
+	v.scroll(0)
+}
+
+// scroll moves the first line shown by n, within the lines there are.
+func (v *orgChart) scroll(n int) {
+	v.off = clamp(v.off+n, 0, len(v.lines)-v.h)
+}
+
+// chartDid is what a key did in the org chart, for the Model to follow.
+type chartDid int
+
+const (
+	chartStill chartDid = iota
+	chartClose
+	chartQuit
+)
+
+// update handles a key of the org chart.
+func (v *orgChart) update(k tea.KeyMsg) chartDid {
+	switch {
+	case key.Matches(k, v.keys.Back, v.keys.OrgChart):
+		return chartClose
+	case key.Matches(k, v.keys.Quit):
+		return chartQuit
+	}
+	if d, ok := v.keys.cursor().step(k, max(1, v.h-1), len(v.lines)); ok {
+		v.scroll(d)
+	}
+	return chartStill
+}
+
+// title is the chart box's title.
+func (v *orgChart) title() string {
+	name := "Org chart"
+	if d := v.org.Department(v.dept); d != nil {
+		name += " · " + named(d.Name)
+	}
+	return name + " · " + keyName(v.keys.Back) + " back"
+}
+
+// view draws the chart's inside, w×h, from the first line shown.
+func (v *orgChart) view(w, h int) []string {
+	out := v.lines
+	return fill(out[clamp(v.off, 0, len(out)-h):], w, h)
+}
+
+// chartLines draws the chart at width w: one line a person, " " first.
+func (v *orgChart) chartLines(w int) []string {
+	chart := v.org.OrgChart(v.dept)
+	if len(chart) == 0 {
+		return []string{v.st.muted.on(cell(" no one is placed in this department yet", w))}
+	}
+	var t *lgtree.Tree
+	if len(chart) == 1 {
+		t = v.chartTree(chart[0])
+	} else {
+		t = lgtree.New()
+		for _, n := range chart {
+			t.Child(v.chartTree(n))
+		}
+	}
+	var out []string
+	for _, l := range strings.Split(t.String(), "\n") {
+		out = append(out, fitANSI(" "+l, w))
+	}
+	return out
+}
+
+// chartTree is n and the people under it as a lipgloss tree.
+func (v *orgChart) chartTree(n directory.ChartNode) *lgtree.Tree {
+	t := lgtree.Root(v.chartLabel(n.ID))
+	for _, r := range n.Reports {
+		if len(r.Reports) == 0 {
+			t.Child(v.chartLabel(r.ID))
+		} else {
+			t.Child(v.chartTree(r))
+		}
+	}
+	return t
+}
+
+// chartLabel is one person of the chart: the badge glyph, the name (★ for
+// a head), the position and the extension.
+func (v *orgChart) chartLabel(id int) string {
+	p := v.org.Person(id)
+	if p == nil {
+		return "? " + v.unknownPerson(id)
+	}
+	b := badgeOf(p, v.now(), v.threshold)
+	parts := []string{named(p.Name)}
+	if v.org.IsHead(id) {
+		parts[0] += " ★"
+	}
+	if p.Position != "" {
+		parts = append(parts, p.Position)
+	}
+	if p.Extension != "" {
+		parts = append(parts, "ext "+p.Extension)
+	}
+	return v.badgePaint(b.kind).on(b.glyph) + " " + strings.Join(parts, " · ")
+}
+
+// unknownPerson names someone the snapshot has no details of yet.
+func (c *common) unknownPerson(id int) string {
+	return "user " + strconv.Itoa(id) + " (not loaded yet)"
+}
+
+// toManager highlights the manager of the highlighted person in the
+// department they head, or says there is none.
+func (m *Model) toManager() tea.Cmd {
+	p := m.people.current()
+	if p == nil {
+		return nil
+	}
+	boss, ok := m.org.Manager(p.ID)
+	if !ok {
+		if m.org.IsHead(p.ID) {
+			return m.showToast(named(p.Name) + " reports to no one: the head of the top of the tree")
+		}
+		return m.showToast("no manager known for " + named(p.Name))
+	}
+	return tea.Batch(m.show(boss, m.org.ManagerDepartment(p.ID)), m.showToast(named(p.Name)+" reports to "+m.personName(boss)))
+}
+
+// personName is the name of person id, or what stands in for it when the
+// snapshot has no details of them yet.
+func (c *common) personName(id int) string {
+	if p := c.org.Person(id); p != nil {
+		return named(p.Name)
+	}
+	return c.unknownPerson(id)
+}
