@@ -31,6 +31,8 @@ const reboundConfig = `keys:
   errors: [x]
   help: [f1]
   quit: [Q]
+  manager: [M]
+  orgchart: [O]
 `
 
 // The browser in a real terminal after a config file rebinds every key:
@@ -77,6 +79,19 @@ func TestTUIRebindEveryKey(t *testing.T) {
 	x.waitScreen("the jump", func(s string) bool {
 		return strings.Contains(s, "┏ ") && !strings.Contains(s, "Search the whole company")
 	})
+
+	// o no longer opens the org chart (O after it would close it again); O
+	// does, and ctrl+x closes it.
+	x.keys("o", "O")
+	x.waitText("Org chart · ", " · ctrl+x back", "ctrl+p/ctrl+n scroll")
+	x.keys("C-x")
+	s = x.waitScreen("the browser again", func(s string) bool { return !strings.Contains(s, "Org chart · ") })
+	// m no longer jumps to the manager (the toast after M would name
+	// someone else); M does.
+	name := detailName(s)
+	require.NotEmpty(t, name, "a person is highlighted:\n%s", s)
+	x.keys("m", "M")
+	x.waitText(name + " reports to ")
 
 	// Q quits.
 	x.keys("Q")
