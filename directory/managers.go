@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Who reports to whom follows the tree (docs/portal.md has no other
@@ -29,12 +30,15 @@ type ChartNode struct {
 
 // managers is who reports to whom in an Org, computed on first use.
 type managers struct {
-	of      map[int]int   // person ID -> manager ID; absent: no manager
-	via     map[int]int   // person ID -> the department whose head is the manager
-	anchor  map[int]int32 // person ID -> structure index of the department that places them
-	heads   map[int]bool  // people who head a department
-	reports map[int][]int // manager ID -> direct reports, in chart order
-	end     []int32       // structure index -> one past the last index of its subtree
+	of     map[int]int   // person ID -> manager ID; absent: no manager
+	via    map[int]int   // person ID -> the department whose head is the manager
+	anchor map[int]int32 // person ID -> structure index of the department that places them
+	heads  map[int]bool  // people who head a department
+	end    []int32       // structure index -> one past the last index of its subtree
+
+	mu      sync.Mutex
+	reports map[int][]int // manager ID -> direct reports; in chart order once sorted holds them
+	sorted  map[int]bool
 }
 
 // Manager returns the ID of the person id reports to, and false when there
@@ -65,7 +69,21 @@ func (o *Org) Chain(id int) []int {
 // members of the departments id heads (and of the headless departments
 // below them) and the heads of the departments below, heads first in tree
 // order, then by name.
-func (o *Org) DirectReports(id int) []int { return slices.Clone(o.managers().reports[id]) }
+func (o *Org) DirectReports(id int) []int { return slices.Clone(o.reportsOf(o.managers(), id)) }
+
+// reportsOf returns the direct reports of id in chart order, sorting them
+// on first use (a snapshot's details pane needs one person's, not all).
+// The slice is shared: do not modify it.
+func (o *Org) reportsOf(mg *managers, id int) []int {
+	mg.mu.Lock()
+	defer mg.mu.Unlock()
+	rs := mg.reports[id]
+	if !mg.sorted[id] && len(rs) > 1 {
+		o.sortChart(mg, rs)
+	}
+	mg.sorted[id] = true
+	return rs
+}
 
 // IsHead reports whether person id heads a department.
 func (o *Org) IsHead(id int) bool { return o.managers().heads[id] }
@@ -94,7 +112,7 @@ func (o *Org) OrgChart(deptID int) []ChartNode {
 		if depth > len(o.st.depts) {
 			return n // cannot happen (the chain climbs); a guard all the same
 		}
-		for _, r := range mg.reports[id] {
+		for _, r := range o.reportsOf(mg, id) {
 			if inside(r) {
 				n.Reports = append(n.Reports, build(r, depth+1))
 			}
@@ -140,6 +158,7 @@ func (o *Org) buildManagers() *managers {
 		anchor:  map[int]int32{},
 		heads:   map[int]bool{},
 		reports: map[int][]int{},
+		sorted:  map[int]bool{},
 		end:     make([]int32, n),
 	}
 	for i := n - 1; i >= 0; i-- { // a subtree is a run of the depth-first order
@@ -190,9 +209,6 @@ func (o *Org) buildManagers() *managers {
 				break
 			}
 		}
-	}
-	for _, rs := range mg.reports {
-		o.sortChart(mg, rs)
 	}
 	return mg
 }

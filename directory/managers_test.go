@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,4 +114,46 @@ func TestOrgChart(t *testing.T) {
 		"a headless department's chart starts at the people it places")
 	assert.Equal(t, []ChartNode{{ID: 15}}, o.OrgChart(3), "R&D places Chen only: Boris is placed in EMEA")
 	assert.Nil(t, o.OrgChart(99))
+}
+
+// BenchmarkManagers30k is the first use of a snapshot's reporting lines
+// (once per snapshot: the details pane, the org chart and export need
+// them), then the whole org chart of 30,000 people.
+func BenchmarkManagers30k(b *testing.B) {
+	data := genData(30_000, 1500, 7)
+	b.ReportAllocs()
+	for b.Loop() {
+		o := NewOrg(data)
+		if len(o.OrgChart(0)) == 0 {
+			b.Fatal("no chart")
+		}
+	}
+}
+
+// BenchmarkBuildManagers30k is the reporting lines alone.
+func BenchmarkBuildManagers30k(b *testing.B) {
+	o := NewOrg(genData(30_000, 1500, 7))
+	b.ReportAllocs()
+	for b.Loop() {
+		if mg := o.buildManagers(); len(mg.anchor) == 0 {
+			b.Fatal("no one placed")
+		}
+	}
+}
+
+// Sessions share a snapshot: the reporting lines are computed and sorted
+// once, whoever asks first (go test -race checks the sharing).
+func TestReportingLinesAreSharedSafely(t *testing.T) {
+	o := NewOrg(chartData())
+	want := NewOrg(chartData()).OrgChart(0)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.Equal(t, []int{10, 30, 16}, o.DirectReports(11))
+			assert.Equal(t, want, o.OrgChart(0))
+		}()
+	}
+	wg.Wait()
 }
