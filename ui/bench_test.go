@@ -130,3 +130,18 @@ func BenchmarkSessionKeystroke(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkOrgChart30k draws the org chart of a 30,000-person company's
+// root, as opening it (or a new snapshot while it is open) does; a
+// resize draws nothing again.
+func BenchmarkOrgChart30k(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30_000, Departments: 1500, Seed: 7, Now: testNow})))
+	m := benchModel(b, org, 200, 60)
+	m.chart.open(org.Roots()[0])
+	b.ReportAllocs()
+	for b.Loop() {
+		if lines := m.chart.chartLines(); len(lines) < 30_000 {
+			b.Fatalf("%d lines", len(lines))
+		}
+	}
+}

@@ -13,16 +13,17 @@ import (
 // orgChart is the org-chart view of a department's subtree: each person
 // under the one they report to (directory.Org.OrgChart), drawn with
 // lipgloss's tree, scrolling. Its lines are drawn in Update (setSize) for
-// the snapshot, department and width on screen; View only reads them.
+// the snapshot and department on screen, whatever the width (a resize
+// costs nothing); View only reads them and cuts the ones it shows.
 type orgChart struct {
 	*common
 	dept  int
 	off   int      // the first line shown
 	w, h  int      // the inside of its box
-	lines []string // the chart at width w, for org and dept
+	lines []string // the chart of dept in org, uncut
 	drawn struct {
-		org     *directory.Org
-		dept, w int
+		org  *directory.Org
+		dept int
 	}
 }
 
@@ -35,12 +36,12 @@ func (v *orgChart) open(dept int) {
 }
 
 // setSize gives the chart's inside w×h cells, drawing the chart again when
-// the snapshot, the department or the width changed.
+// the snapshot or the department changed.
 func (v *orgChart) setSize(w, h int) {
 	v.w, v.h = w, h
-	if v.drawn.org != v.org || v.drawn.dept != v.dept || v.drawn.w != w {
-		v.lines = v.chartLines(w)
-		v.drawn.org, v.drawn.dept, v.drawn.w = v.org, v.dept, w
+	if v.drawn.org != v.org || v.drawn.dept != v.dept {
+		v.lines = v.chartLines()
+		v.drawn.org, v.drawn.dept = v.org, v.dept
 	}
 	v.scroll(0)
 }
@@ -84,15 +85,19 @@ func (v *orgChart) title() string {
 
 // view draws the chart's inside, w×h, from the first line shown.
 func (v *orgChart) view(w, h int) []string {
-	out := v.lines
-	return fill(out[clamp(v.off, 0, len(out)-h):], w, h)
+	shown := v.lines[clamp(v.off, 0, len(v.lines)-h):]
+	out := make([]string, 0, h)
+	for _, l := range shown[:min(h, len(shown))] {
+		out = append(out, fitANSI(l, w))
+	}
+	return fill(out, w, h)
 }
 
-// chartLines draws the chart at width w: one line a person, " " first.
-func (v *orgChart) chartLines(w int) []string {
+// chartLines draws the chart: one line a person, " " first, uncut.
+func (v *orgChart) chartLines() []string {
 	chart := v.org.OrgChart(v.dept)
 	if len(chart) == 0 {
-		return []string{v.st.muted.on(cell(" no one is placed in this department yet", w))}
+		return []string{v.st.muted.on(" no one is placed in this department yet")}
 	}
 	var t *lgtree.Tree
 	if len(chart) == 1 {
@@ -103,9 +108,9 @@ func (v *orgChart) chartLines(w int) []string {
 			t.Child(v.chartTree(n))
 		}
 	}
-	var out []string
-	for _, l := range strings.Split(t.String(), "\n") {
-		out = append(out, fitANSI(" "+l, w))
+	out := strings.Split(t.String(), "\n")
+	for i, l := range out {
+		out[i] = " " + l
 	}
 	return out
 }

@@ -374,44 +374,52 @@ func (c *common) reportsTo(p *directory.Person) []string {
 
 // directReports is the line of a head's direct reports in w cells, each
 // with the glyph of their badge, as many as fit and then how many more
-// (the org chart shows them all); "" for someone without reports.
+// (the org chart shows them all); "" for someone without reports. It
+// measures each name once, so a wide screen costs no more than the names
+// it shows.
 func (c *common) directReports(p *directory.Person, w int) string {
 	ids := c.org.DirectReports(p.ID)
 	if len(ids) == 0 {
 		return ""
 	}
 	now := c.now()
-	sep := func(shown int) string {
-		if shown == 0 {
-			return " "
-		}
-		return " · "
-	}
 	more := func(n int) string { return "+" + directory.Thousands(n) + " more" }
-	line := directory.Count(len(ids), "direct report", "direct reports") + ":"
+	var b strings.Builder
+	b.WriteString(directory.Count(len(ids), "direct report", "direct reports") + ":")
+	used := safetext.Width(b.String())
 	shown := 0
 	for _, id := range ids {
 		item := "? " + c.personName(id)
 		if r := c.org.Person(id); r != nil {
 			item = badgeOf(r, now, c.threshold).glyph + " " + named(r.Name)
 		}
-		next := line + sep(shown) + item
-		need := next
-		if rest := len(ids) - shown - 1; rest > 0 {
-			need += sep(1) + more(rest)
+		sep := " · "
+		if shown == 0 {
+			sep = " "
 		}
-		if safetext.Width(need) > w {
+		iw := safetext.Width(sep) + safetext.Width(item)
+		need := used + iw
+		if rest := len(ids) - shown - 1; rest > 0 {
+			need += 3 + safetext.Width(more(rest))
+		}
+		if need > w {
 			break
 		}
-		line, shown = next, shown+1
+		b.WriteString(sep + item)
+		used += iw
+		shown++
 	}
 	if rest := len(ids) - shown; rest > 0 {
-		line += sep(shown) + more(rest)
-		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(line+hint) <= w {
-			line += hint
+		sep := " · "
+		if shown == 0 {
+			sep = " "
+		}
+		b.WriteString(sep + more(rest))
+		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(b.String()+hint) <= w {
+			b.WriteString(hint)
 		}
 	}
-	return cell(line, w)
+	return cell(b.String(), w)
 }
 
 // pack joins items with " · " into lines of exactly w cells, starting a new
