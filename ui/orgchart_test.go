@@ -166,6 +166,8 @@ func TestOrgChartViewDrawsTheOrgChart(t *testing.T) {
 	assert.Equal(t, byName(h.m.org, h.m.org.OrgChart(2)), chartOnScreen(t, wholeChart(t, h)))
 	h.keys("end")
 	assert.Equal(t, len(h.m.chart.lines)-h.m.chart.h, h.m.chart.off, "end shows the last line at the bottom")
+	h.send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	assert.Equal(t, len(h.m.chart.lines)-h.m.chart.h-1, h.m.chart.off, "the wheel scrolls")
 	h.keys("o")
 	assert.Equal(t, modeNormal, h.m.mode, "the chart key closes it too")
 
