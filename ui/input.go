@@ -61,6 +61,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
 		m.mode, m.errOff = modeErrors, 0
+	case key.Matches(k, m.keys.Subtree): // enabled on a department with departments below it
+		return m.toggleSubtree()
 	case m.focus == paneTree:
 		switch m.tree.update(k, m.page()) {
 		case treeMoved:
@@ -74,6 +76,19 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// toggleSubtree switches the people pane between the highlighted
+// department's own members and everyone below it, keeping the highlighted
+// person when the other list has them, and loads what the new list lacks.
+func (m *Model) toggleSubtree() tea.Cmd {
+	m.people.subtree = !m.people.subtree
+	m.deptSeq++ // a load for the other list no longer answers this one
+	m.deptWaiting = false
+	m.peopleErr = ""
+	m.people.off = 0
+	m.syncPeople()
+	return m.scheduleLoad(true)
 }
 
 // onBurst handles several runes that arrived in one read (typeahead, a slow

@@ -170,10 +170,10 @@ func TestCopyMenuCard(t *testing.T) {
 	require.Equal(t, 32, h.m.people.sel)
 	h.keys("Y")
 	// The menu walks to the card with the arrows too, and enter copies it.
-	for range copyItems(h.m.people.current()) {
-		h.keys("right")
-	}
-	h.keys("enter")
+	items := copyItems(h.m.people.current())
+	require.Equal(t, [][2]string{{"name", "Eve Adams"}, {"card", "Eve Adams — Sales Rep — ext 1045"}}, items,
+		"Eve has no e-mail and no phones")
+	h.keys("right", "enter")
 	assert.Equal(t, "Eve Adams — Sales Rep — ext 1045", h.copied[len(h.copied)-1], "only what the person has")
 	assert.Equal(t, modeNormal, h.m.mode)
 }
