@@ -184,18 +184,17 @@ func colsFor(w int, need personCols) personCols {
 }
 
 // where is the sub-department of p the row of a whole subtree names: the
-// path below the pane's department down to p's department in it; "" for
-// the department's own members.
+// name of p's department below the pane's department (its path is in the
+// details); "" for the department's own members.
 func (pp *people) where(p *directory.Person) string {
 	id := pp.org.Within(pp.dept, p)
 	if id == 0 || id == pp.dept {
 		return ""
 	}
-	top, path := pp.path(pp.dept), pp.path(id)
-	if len(path) <= len(top) {
-		return ""
+	if d := pp.org.Department(id); d != nil {
+		return named(d.Name)
 	}
-	return strings.Join(path[len(top):], directory.PathSeparator)
+	return ""
 }
 
 // headNote says why the head p of department dept is marked: "left"
