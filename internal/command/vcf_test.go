@@ -113,36 +113,60 @@ func TestExportVCF(t *testing.T) {
 	assert.Equal(t, r.stdout, again.stdout)
 }
 
-// TestExportVCFHostile exports the hostile demo: every card still parses,
-// every line keeps the limits, and the names come back as the directory
-// holds them.
-func TestExportVCFHostile(t *testing.T) {
-	p, err := fakeportal.Start(fakeportal.Demo(time.Now(), true), fakeportal.Options{Rate: -1})
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
-	require.NoError(t, err)
-	src := portalSource{directory.New(c, directory.Options{NoCache: true})}
-	r := run(t, src, 80, "export", "--format", "vcf")
-	require.NoError(t, r.err)
-	checkLines(t, r.stdout)
-	cards := decodeCards(t, r.stdout)
-	org, _, err := src.Org(t.Context())
-	require.NoError(t, err)
-	require.Len(t, cards, org.PersonCount(), "one card per person")
-	by := cardsByUID(t, cards)
-	host := portalHost(org.Portal())
-	for _, person := range org.AllPeople() {
-		card, ok := by[cardUID(host, person.ID)]
-		require.True(t, ok, "person %d has a card", person.ID)
-		if person.Name != "" {
-			// The library unescapes \\, \, and \n; the directory removed
-			// every control character, line breaks included.
-			assert.Equal(t, person.Name, card.Value(vcard.FieldFormattedName), "person %d", person.ID)
-		}
-		if person.Extension != "" {
-			assert.Contains(t, card.Value(vcard.FieldTelephone), digits(person.Extension), "person %d", person.ID)
-		}
+// TestExportVCFDemo exports the demo and the hostile demo: every card
+// parses, every line keeps the limits, one card per person, and each card
+// carries the person's name, extension and department paths as the
+// directory holds them.
+func TestExportVCFDemo(t *testing.T) {
+	for _, hostile := range []bool{false, true} {
+		t.Run(map[bool]string{false: "demo", true: "hostile"}[hostile], func(t *testing.T) {
+			p, err := fakeportal.Start(fakeportal.Demo(time.Now(), hostile), fakeportal.Options{Rate: -1})
+			require.NoError(t, err)
+			t.Cleanup(p.Close)
+			c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+			require.NoError(t, err)
+			src := portalSource{directory.New(c, directory.Options{NoCache: true})}
+			r := run(t, src, 80, "export", "--format", "vcf")
+			require.NoError(t, r.err)
+			checkLines(t, r.stdout)
+			cards := decodeCards(t, r.stdout)
+			org, _, err := src.Org(t.Context())
+			require.NoError(t, err)
+			require.Len(t, cards, org.PersonCount(), "one card per person")
+			by := cardsByUID(t, cards)
+			host := portalHost(org.Portal())
+			withExt := 0
+			for _, person := range org.AllPeople() {
+				card, ok := by[cardUID(host, person.ID)]
+				require.True(t, ok, "person %d has a card", person.ID)
+				if person.Name != "" {
+					// The library unescapes \\, \, and \n; the directory
+					// removed every control character, line breaks included.
+					assert.Equal(t, person.Name, card.Value(vcard.FieldFormattedName), "person %d", person.ID)
+				}
+				if person.Extension != "" {
+					withExt++
+					assert.Contains(t, card.Value(vcard.FieldTelephone), digits(person.Extension), "person %d", person.ID)
+				}
+				var orgs []string
+				for _, f := range card[vcard.FieldOrganization] {
+					orgs = append(orgs, f.Value)
+				}
+				var want []string
+				for _, id := range person.DepartmentIDs {
+					if path := org.Path(id); len(path) > 0 {
+						parts := make([]string, len(path))
+						for i, name := range path {
+							// as the library reads a component: \; stays, \, and \\ unescape
+							parts[i] = strings.NewReplacer(`\,`, ",", `\\`, `\`).Replace(vcfComponent(name))
+						}
+						want = append(want, strings.Join(parts, ";"))
+					}
+				}
+				assert.Equal(t, want, orgs, "person %d: one ORG per department, the path from the root", person.ID)
+			}
+			assert.Greater(t, withExt, org.PersonCount()/2, "most people have an extension")
+		})
 	}
 }
 
