@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,4 +84,21 @@ func TestSubtreeLoads(t *testing.T) {
 	assert.Equal(t, int64(1), p.Requests()["batch"], "%v", p.Requests())
 	assert.Len(t, h.m.people.list, h.m.org.HeadCount(h.m.tree.sel))
 	assert.Contains(t, h.view(), "Sales · 5 people in all")
+}
+
+// The rows of a whole subtree, with their sub-department column, keep to
+// the pane's width at every width, narrow or wide.
+func TestSubtreeRowsFitEveryWidth(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("Acme Corp")
+	h.keys("a")
+	require.True(t, h.m.people.whole)
+	for w := 20; w <= 200; w++ {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		for i, l := range strings.Split(h.view(), "\n") {
+			require.Equal(t, w, ansi.StringWidth(l), "width %d, line %d: %q", w, i, l)
+		}
+	}
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 30})
+	assert.Contains(t, rowOf(t, h.view(), "Dora Müller"), "EMEA", "a wide pane names the sub-department")
 }
