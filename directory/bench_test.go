@@ -285,3 +285,22 @@ func BenchmarkNewOrg30k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSubtreePeopleRoot30k lists everyone below the root of a
+// 30,000-person org (the subtree toggle on the top department), on a new
+// snapshot each time, as after a load: no list kept from before.
+func BenchmarkSubtreePeopleRoot30k(b *testing.B) {
+	d := genData(30000, 600, 1)
+	d.Complete = true
+	org := NewOrg(d)
+	root := org.Roots()[0]
+	want := org.HeadCount(root)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		o := org.withPeople(nil, nil)
+		ps, _ := o.SubtreePeople(root)
+		if len(ps) != want {
+			b.Fatalf("%d people, want %d", len(ps), want)
+		}
+	}
+}

@@ -15,10 +15,15 @@ type KeyMap struct {
 	Up, Down, Left, Right, PageUp, PageDown, Home, End key.Binding
 	Tab, Enter, Back, Search, Copy, CopyMenu, Refresh  key.Binding
 	Errors, Help, Quit                                 key.Binding
+
+	// Subtree switches the people pane between a department's own members
+	// and everyone below it.
+	Subtree key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
-// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c.
+// up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
+// a for the whole subtree.
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -42,13 +47,15 @@ func DefaultKeyMap() KeyMap {
 		Errors:   b("error details", "e"),
 		Help:     b("help", "?"),
 		Quit:     b("quit", "q", "ctrl+c"),
+
+		Subtree: b("whole subtree / own people", "a"),
 	}
 }
 
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 18)
+	names := make([]string, 0, 19)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -68,6 +75,7 @@ func (k *KeyMap) actions() []action {
 		{"tab", &k.Tab}, {"enter", &k.Enter}, {"back", &k.Back}, {"search", &k.Search},
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
+		{"subtree", &k.Subtree},
 	}
 }
 
@@ -122,7 +130,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors},
+		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
 	}
 }
@@ -237,6 +245,7 @@ func (m *Model) updateKeybindings() {
 	p := m.people.current()
 	k.Copy.SetEnabled(p != nil)
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)

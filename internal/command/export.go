@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -23,7 +24,7 @@ type Export struct {
 func (c *Commands) ExportCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "export [--format json|csv]",
+		Use:   "export [--format json|csv|vcf]",
 		Short: "Print the whole directory: departments and people",
 		Long: `export loads the whole directory from the portal (the tree, then every
 person with presence, in as few requests as the rate limit allows), writes the
@@ -31,22 +32,28 @@ cache, and prints it to stdout.
 
 json is one object {"departments": [...], "employees": [...]}; csv is one row per
 person under a header row, with lists joined by ";". Departments and people come
-sorted by id. Progress goes to stderr when stderr is a terminal.`,
+sorted by id; vcf is one vCard 4.0 (RFC 6350) per person, for phones and
+address books, each with a UID that stays the same from one export to the
+next. Progress goes to stderr when stderr is a terminal.`,
 		Example: `  b24org export > directory.json
   b24org export --format csv > directory.csv
+  b24org export --format vcf > directory.vcf
   b24org --demo export | jq '.employees | length'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "json" && format != "csv" {
-				return fmt.Errorf("--format %q: use json or csv", format)
+			if !slices.Contains(exportFormats(), format) {
+				return fmt.Errorf("--format %q: use %s", format, strings.Join(exportFormats(), ", "))
 			}
 			return c.runExport(cmd.Context(), format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "json or csv")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&format, "format", exportFormats()[0], strings.Join(exportFormats(), ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
+
+// exportFormats are the values of export --format, the default first.
+func exportFormats() []string { return []string{"json", "csv", "vcf"} }
 
 // runExport prints the source's whole directory in format.
 func (c *Commands) runExport(ctx context.Context, format string) error {
@@ -57,13 +64,16 @@ func (c *Commands) runExport(ctx context.Context, format string) error {
 	return writeExport(c.Stdout, org, format, threshold)
 }
 
-// writeExport prints org in format (json or csv).
+// writeExport prints org in format (one of exportFormats).
 func writeExport(w io.Writer, org *directory.Org, format string, threshold time.Duration) error {
 	out := bufio.NewWriterSize(w, 64<<10)
 	var err error
-	if format == "csv" {
+	switch format {
+	case "csv":
 		err = writeCSV(out, exportPeople(org, time.Now(), threshold))
-	} else {
+	case "vcf":
+		err = writeVCF(out, org)
+	default:
 		err = writeJSON(out, ExportData(org, time.Now(), threshold))
 	}
 	if err == nil {
