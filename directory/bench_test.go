@@ -58,13 +58,21 @@ func reportMedian(b *testing.B, times []time.Duration) {
 	b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "ms/median")
 }
 
-// BenchmarkSearchIndexBuild100k is the first search of a snapshot.
+// BenchmarkSearchIndexBuild100k is the first search of a snapshot. It also
+// reports the index's size: its words, postings and digits, in bytes, and how
+// many distinct words it holds.
 func BenchmarkSearchIndexBuild100k(b *testing.B) {
 	o := NewOrg(genData(100_000, 1500, 7))
 	b.ResetTimer()
+	var idx *index
 	for i := 0; i < b.N; i++ {
-		buildIndex(o.people)
+		idx = buildIndex(o.people)
 	}
+	b.StopTimer()
+	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)) + len(idx.digits)
+	b.ReportMetric(float64(size), "index-bytes")
+	b.ReportMetric(float64(len(idx.wordStart)-1), "words")
+	b.ReportMetric(float64(len(idx.post)), "postings")
 }
 
 // BenchmarkDepartmentMerge30k is the cost of merging one loaded department

@@ -26,10 +26,10 @@ const levels = ScoreExtension/100 + 1
 // entry); a search fills one level per entry and reads the entries back in
 // order, so ties come out sorted by name without sorting.
 //
-// Words (names, positions, e-mails, folded by translit.go) live in a
-// dictionary: every distinct word once in one string, each with a posting
-// list of the entries that hold it, so a query word is looked for in the
-// distinct words only. Extension and phone digits live in one string, one
+// Words (names, positions, e-mails, folded by translit.go, and the other
+// spellings of Cyrillic names, romanize.go) live in a dictionary: every
+// distinct word once in one string, each with a posting list of the entries
+// that hold it, so a query word is looked for in the distinct words only. Extension and phone digits live in one string, one
 // record per entry, scanned by query words made of digits.
 type index struct {
 	n      int       // entries: one per person
@@ -122,6 +122,7 @@ func buildIndex(people []*Person) *index {
 		lastPost = make([]uint32, 0, n)      // per word: its last posting + 1
 
 		folded, scratch []byte
+		ro              romanizer
 	)
 	add := func(e int, name bool) {
 		for rest := folded; len(rest) > 0; {
@@ -157,6 +158,7 @@ func buildIndex(people []*Person) *index {
 		folded = folded[:0]
 		for _, s := range [...]string{p.Name, p.FirstName, p.LastName} {
 			folded, scratch = foldWords(folded, scratch, s)
+			folded = ro.appendVariants(folded, s)
 		}
 		add(e, true)
 		folded = folded[:0]
@@ -359,6 +361,15 @@ func (idx *index) matchWords(tok string, lv []uint8) {
 		hit := uint32(pos + i)
 		w = idx.wordAt(hit, w)
 		start, end := idx.wordStart[w], idx.wordStart[w+1]-1
+		if words[start] == variantMark {
+			if hit != start+1 {
+				// Another spelling matches from its first letter only.
+				pos = int(end) + 1
+				w++
+				continue
+			}
+			start++
+		}
 		nameLevel := uint8(ScoreOther / 100)
 		if hit == start {
 			nameLevel = ScoreNamePrefix / 100
