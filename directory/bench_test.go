@@ -35,6 +35,24 @@ func BenchmarkSearch100k(b *testing.B) {
 	reportMedian(b, times)
 }
 
+// BenchmarkSearchSlips100k runs queries that find little as typed, so that
+// each is also tried as retyped on the other keyboard layout (one or two
+// more scans): layout slips both ways, a mixed word, spellings met only
+// through the other romanizations, and misses.
+func BenchmarkSearchSlips100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	queries := []string{"bdfyjd", "ьгддук", "ивfyjd", "fyodorov", "solovyova", "zzzz", "sergey miller", "ktutltd"}
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		o.Search(queries[i%len(queries)], 0)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
 func BenchmarkBubblesDefaultFilter100k(b *testing.B) {
 	o := NewOrg(genData(100_000, 1500, 7))
 	targets := make([]string, 0, o.PersonCount())

@@ -94,7 +94,7 @@ func TestSearchCacheAgreesWithSearch(t *testing.T) {
 	org := full.Snapshot()
 
 	d := cacheDir(dir, testPortal, nil)
-	for _, q := range append(benchQueries, "a", "", "  ", "!!", "zoe weiss", "+1 555", "anna 10", "ivanov 5", "1", "bdfyjd", "ьгддук", "fyodorov", "solovyova") {
+	for _, q := range append(benchQueries, "a", "", "  ", "!!", "zoe weiss", "+1 555", "anna 10", "ivanov 5", "1", "bdfyjd", "ьгддук", "fyodorov", "solovyova", "10 ;',", "1.2.3.4") {
 		want := org.Search(q, 50)
 		cs, err := d.SearchCache(q, 50)
 		require.NoError(t, err, q)

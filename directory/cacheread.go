@@ -435,7 +435,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		return nil, reason, err
 	}
 	toks := queryTokens(query)
-	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits })
+	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits }) || layoutQueries(query) != nil
 	digits := slices.ContainsFunc(toks, func(t token) bool { return t.digits })
 	s.skipStr() // the member lists
 	idx := readIndex(s, h.n, false, words, digits)

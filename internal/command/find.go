@@ -27,7 +27,8 @@ func (c *Commands) FindCmd() *cobra.Command {
 		Use:   "find [--json] [--limit N] QUERY...",
 		Short: "Print the people matching a name, an extension or an e-mail",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
-accent-blind, Latin and Cyrillic both ways), a phone extension (exact, then
+accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
+meet, as do the other usual romanizations), a phone extension (exact, then
 extensions that begin with it in numeric order, then phones that hold the
 digits), or an e-mail address. Each person says what matched (MATCH, or
 "match" in --json). A query that finds fewer than 3 people as typed is also
