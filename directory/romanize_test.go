@@ -67,8 +67,7 @@ var romanizations = []struct {
 	{"Черных", []string{"chernykh", "chernyh", "chernix"}, "BGN/PCGN, English, GOST 7.79 B"},
 }
 
-// romanizationOrg holds one person per name of romanizations, and a Latin
-// one whose name a careless variant could meet.
+// romanizationOrg holds one person per name of romanizations.
 func romanizationOrg() *Org {
 	var people []Person
 	for i, r := range romanizations {
@@ -127,8 +126,8 @@ func TestVariantsMatchFromTheirFirstLetterOnly(t *testing.T) {
 		{ID: 1, Name: "Михаил Хабибуллин", FirstName: "Михаил", LastName: "Хабибуллин"},
 		{ID: 2, Name: "Anna Smith", FirstName: "Anna", LastName: "Smith"},
 	}})
-	// "ihail" is inside the key "mikhail"? No: only inside the variant
-	// "mihail", which matches from its first letter only.
+	// "ihail" is inside the variant "mihail" only, not inside the key
+	// "mikhail": variants match from their first letter only.
 	assert.Empty(t, o.Search("ihail", 0))
 	assert.Equal(t, []int{1}, ids(o.Search("ikhail", 0)), "inside the key itself")
 	assert.Equal(t, ScoreOther, o.Search("ikhail", 0)[0].Score)
