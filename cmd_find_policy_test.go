@@ -295,12 +295,12 @@ func TestAnOldCacheIsRebuiltWithOneWarning(t *testing.T) {
 	require.Len(t, files, 1)
 	data, err := os.ReadFile(files[0])
 	require.NoError(t, err)
-	binary.LittleEndian.PutUint32(data[len("b24orgC\n"):], 2) // the previous format's version
+	binary.LittleEndian.PutUint32(data[len("b24orgC\n"):], 3) // the previous format's version
 	require.NoError(t, os.WriteFile(files[0], data, 0o600))
 
 	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Regexp(t, `^b24org: ignoring the directory cache: cache file .* has format version 2, not 3; it will be rebuilt\n$`, r.stderr)
+	assert.Regexp(t, `^b24org: ignoring the directory cache: cache file .* has format version 3, not 4; it will be rebuilt\n$`, r.stderr)
 	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Empty(t, r.stderr, "rebuilt")

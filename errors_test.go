@@ -414,7 +414,7 @@ func TestFlagValuesComplete(t *testing.T) {
 		{[]string{"--theme", ""}, []string{"auto", "dark", "light", "mono"}},
 		{[]string{"--rate", ""}, []string{"standard", "enterprise"}},
 		{[]string{"find", "--theme", "l"}, []string{"auto", "dark", "light", "mono"}},
-		{[]string{"export", "--format", ""}, []string{"json", "csv", "mermaid"}},
+		{[]string{"export", "--format", ""}, []string{"json", "csv", "vcf", "mermaid"}},
 	} {
 		r := e.run(t, append([]string{"__complete"}, c.args...)...)
 		require.Equal(t, 0, r.code, r.stderr)

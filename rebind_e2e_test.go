@@ -31,6 +31,7 @@ const reboundConfig = `keys:
   errors: [x]
   help: [f1]
   quit: [Q]
+  subtree: [f2]
   manager: [M]
   orgchart: [O]
 `
@@ -79,6 +80,13 @@ func TestTUIRebindEveryKey(t *testing.T) {
 	x.waitScreen("the jump", func(s string) bool {
 		return strings.Contains(s, "┏ ") && !strings.Contains(s, "Search the whole company")
 	})
+
+	// a no longer switches to the whole subtree (else f2 would switch it
+	// back); f2 does.
+	x.keys("a", "F2")
+	x.waitText("people in all")
+	x.keys("F2")
+	x.waitScreen("the department's own people", func(s string) bool { return !strings.Contains(s, "in all") })
 
 	// o no longer opens the org chart (O after it would close it again); O
 	// does, and ctrl+x closes it.

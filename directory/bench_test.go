@@ -35,6 +35,24 @@ func BenchmarkSearch100k(b *testing.B) {
 	reportMedian(b, times)
 }
 
+// BenchmarkSearchSlips100k runs queries that find little as typed, so that
+// each is also tried as retyped on the other keyboard layout (one or two
+// more scans): layout slips both ways, a mixed word, spellings met only
+// through the other romanizations, and misses.
+func BenchmarkSearchSlips100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	queries := []string{"bdfyjd", "ьгддук", "ивfyjd", "fyodorov", "solovyova", "zzzz", "sergey miller", "ktutltd"}
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		o.Search(queries[i%len(queries)], 0)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
 func BenchmarkBubblesDefaultFilter100k(b *testing.B) {
 	o := NewOrg(genData(100_000, 1500, 7))
 	targets := make([]string, 0, o.PersonCount())
@@ -58,13 +76,21 @@ func reportMedian(b *testing.B, times []time.Duration) {
 	b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "ms/median")
 }
 
-// BenchmarkSearchIndexBuild100k is the first search of a snapshot.
+// BenchmarkSearchIndexBuild100k is the first search of a snapshot. It also
+// reports the index's size: its words, postings and digits, in bytes, and how
+// many distinct words it holds.
 func BenchmarkSearchIndexBuild100k(b *testing.B) {
 	o := NewOrg(genData(100_000, 1500, 7))
 	b.ResetTimer()
+	var idx *index
 	for i := 0; i < b.N; i++ {
-		buildIndex(o.people)
+		idx = buildIndex(o.people)
 	}
+	b.StopTimer()
+	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)) + len(idx.digits)
+	b.ReportMetric(float64(size), "index-bytes")
+	b.ReportMetric(float64(len(idx.wordStart)-1), "words")
+	b.ReportMetric(float64(len(idx.post)), "postings")
 }
 
 // BenchmarkDepartmentMerge30k is the cost of merging one loaded department
@@ -282,6 +308,25 @@ func BenchmarkNewOrg30k(b *testing.B) {
 	for b.Loop() {
 		if o := NewOrg(data); o.PersonCount() != 30_000 {
 			b.Fatalf("%d people", o.PersonCount())
+		}
+	}
+}
+
+// BenchmarkSubtreePeopleRoot30k lists everyone below the root of a
+// 30,000-person org (the subtree toggle on the top department), on a new
+// snapshot each time, as after a load: no list kept from before.
+func BenchmarkSubtreePeopleRoot30k(b *testing.B) {
+	d := genData(30000, 600, 1)
+	d.Complete = true
+	org := NewOrg(d)
+	root := org.Roots()[0]
+	want := org.HeadCount(root)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		o := org.withPeople(nil, nil)
+		ps, _ := o.SubtreePeople(root)
+		if len(ps) != want {
+			b.Fatalf("%d people, want %d", len(ps), want)
 		}
 	}
 }

@@ -7,7 +7,8 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian). Version 3 is version 2 with two more times in meta:
+// (little endian). Version 4 is version 3 whose index also holds the other
+// spellings of Cyrillic names (romanize.go). Version 3 is version 2 with two more times in meta:
 // when the tree was last confirmed and when people were last merged in
 // without a whole load (FetchedAt is when the whole directory last loaded).
 // Version 2 lays the payload out so that `find` keeps only
@@ -61,7 +62,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 3
+	cacheVersion = 4
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30

@@ -94,7 +94,7 @@ func TestSearchCacheAgreesWithSearch(t *testing.T) {
 	org := full.Snapshot()
 
 	d := cacheDir(dir, testPortal, nil)
-	for _, q := range append(benchQueries, "a", "", "  ", "!!", "zoe weiss", "+1 555", "anna 10", "ivanov 5", "1") {
+	for _, q := range append(benchQueries, "a", "", "  ", "!!", "zoe weiss", "+1 555", "anna 10", "ivanov 5", "1", "bdfyjd", "ьгддук", "fyodorov", "solovyova", "10 ;',", "1.2.3.4") {
 		want := org.Search(q, 50)
 		cs, err := d.SearchCache(q, 50)
 		require.NoError(t, err, q)
@@ -106,6 +106,7 @@ func TestSearchCacheAgreesWithSearch(t *testing.T) {
 		assert.LessOrEqual(t, cs.Org.PersonCount(), len(want), q)
 		for i, m := range cs.Matches {
 			assert.Equal(t, want[i].Score, m.Score, q)
+			assert.Equal(t, want[i].Layout, m.Layout, q)
 			assert.Equal(t, utcPerson(*want[i].Person), utcPerson(*m.Person), q)
 			assert.Same(t, cs.Org.Person(m.Person.ID), m.Person, q)
 			assert.Equal(t, org.DepartmentPaths(want[i].Person), cs.Org.DepartmentPaths(m.Person), q)

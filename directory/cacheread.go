@@ -435,7 +435,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		return nil, reason, err
 	}
 	toks := queryTokens(query)
-	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits })
+	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits }) || layoutQueries(query) != nil
 	digits := slices.ContainsFunc(toks, func(t token) bool { return t.digits })
 	s.skipStr() // the member lists
 	idx := readIndex(s, h.n, false, words, digits)
@@ -443,11 +443,12 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		s.fail(errors.New("bad search index"))
 	}
 	var (
-		hits  []hit
-		total int
+		hits   []hit
+		total  int
+		layout string
 	)
 	if s.err == nil {
-		hits, total = idx.search(toks, limit)
+		hits, total, layout = idx.search(query, limit)
 	}
 
 	// The records of the hits, in file order.
@@ -503,7 +504,11 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits))}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {
-			cs.Matches = append(cs.Matches, Match{Person: p, Score: ht.score})
+			m := Match{Person: p, Score: ht.score}
+			if ht.layout {
+				m.Layout = layout
+			}
+			cs.Matches = append(cs.Matches, m)
 		}
 	}
 	return cs, "", nil

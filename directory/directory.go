@@ -44,6 +44,10 @@ type Department struct {
 type Match struct {
 	Person *Person
 	Score  int
+	// Layout is the query retyped on the other keyboard layout ("иванов"
+	// for "bdfyjd") when the person matched only that way; such matches
+	// come after the others.
+	Layout string
 }
 
 // Data is the plain content of an Org: what the cache stores and what tests

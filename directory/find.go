@@ -19,6 +19,7 @@ const (
 	MatchName            = "name"             // the name words
 	MatchEmail           = "email"            // the e-mail
 	MatchPosition        = "position"         // the position
+	MatchLayout          = "layout"           // the query retyped on the other keyboard layout (Found.Layout)
 )
 
 // FindOptions configures Find.
@@ -44,6 +45,9 @@ type FindOptions struct {
 type Found struct {
 	Person *Person
 	Match  string // one of the Match constants
+	// Layout is the query retyped on the other keyboard layout when Match
+	// is MatchLayout ("иванов" for "bdfyjd").
+	Layout string
 }
 
 // FindResult is the answer of Find.
@@ -237,13 +241,16 @@ func found(ms []Match, query string) []Found {
 	toks := queryTokens(query)
 	out := make([]Found, len(ms))
 	for i, m := range ms {
-		out[i] = Found{Person: m.Person, Match: MatchKind(m, toks)}
+		out[i] = Found{Person: m.Person, Match: MatchKind(m, toks), Layout: m.Layout}
 	}
 	return out
 }
 
 // MatchKind says what matched in m, a match of the query words toks.
 func MatchKind(m Match, toks []token) string {
+	if m.Layout != "" {
+		return MatchLayout
+	}
 	switch m.Score {
 	case ScoreExtension:
 		return MatchExtension

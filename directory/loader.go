@@ -236,42 +236,90 @@ func (d *Directory) LoadDepartment(ctx context.Context, deptID int) (*Org, error
 // request begun up to maxAge ago (0: only one begun after this call, as
 // when the user asks for a refresh).
 func (d *Directory) LoadDepartmentWithin(ctx context.Context, deptID int, maxAge time.Duration) (*Org, error) {
+	return d.loadDepartments(ctx, []int{deptID}, maxAge)
+}
+
+// LoadSubtreeWithin is LoadDepartmentWithin for department deptID and every
+// department below it (Org.Subtree), in as few requests as the batch
+// allows: the departments whose people are older than maxAge are asked for
+// together.
+func (d *Directory) LoadSubtreeWithin(ctx context.Context, deptID int, maxAge time.Duration) (*Org, error) {
+	ids := d.Snapshot().Subtree(deptID)
+	if len(ids) == 0 {
+		ids = []int{deptID} // not in the tree (yet): as LoadDepartmentWithin
+	}
+	return d.loadDepartments(ctx, ids, maxAge)
+}
+
+// loadDepartments loads the people of the departments ids whose people came
+// from a request begun more than maxAge ago. Concurrent calls for the same
+// departments share one request.
+func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.Duration) (*Org, error) {
 	if d.client == nil {
 		return d.Snapshot(), ErrNoClient
 	}
 	cutoff := time.Now().Add(-max(0, maxAge))
-	if d.peopleSince(deptID, cutoff) {
+	stale := func() []int {
+		var out []int
+		for _, id := range ids {
+			if !d.peopleSince(id, cutoff) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	want := stale()
+	if len(want) == 0 {
 		return d.Snapshot(), nil
 	}
-	return d.shared(ctx, "dept "+strconv.Itoa(deptID), func(ctx context.Context) (*Org, error) {
-		if d.peopleSince(deptID, cutoff) {
+	key := make([]string, len(want))
+	for i, id := range want {
+		key[i] = strconv.Itoa(id)
+	}
+	return d.shared(ctx, "dept "+strings.Join(key, ","), func(ctx context.Context) (*Org, error) {
+		want := stale()
+		if len(want) == 0 {
 			return d.Snapshot(), nil
 		}
-		began := time.Now()
-		byDept, err := d.client.DepartmentEmployees(ctx, []int{deptID})
-		if err != nil {
-			return nil, fmt.Errorf("loading the people of department %d: %w", deptID, err)
+		what := "department " + strconv.Itoa(want[0])
+		if len(want) > 1 {
+			what = Count(len(want), "department", "departments")
 		}
-		users := byDept[deptID]
-		ids := make([]int, 0, len(users))
-		for _, u := range users {
-			if u.ID > 0 {
-				ids = append(ids, u.ID)
+		began := time.Now()
+		byDept, err := d.client.DepartmentEmployees(ctx, want)
+		if err != nil {
+			return nil, fmt.Errorf("loading the people of %s: %w", what, err)
+		}
+		var users []api.User
+		members := make(map[int][]int, len(want))
+		for _, id := range want {
+			ids := make([]int, 0, len(byDept[id]))
+			for _, u := range byDept[id] {
+				if u.ID > 0 {
+					ids = append(ids, u.ID)
+				}
 			}
+			members[id] = ids
+			users = append(users, byDept[id]...)
 		}
 		// A head who is not a member (docs/portal.md, Departments and their
 		// people) costs one more request.
-		if heads := missingHeads(d.Snapshot(), []int{deptID}, users, true); len(heads) > 0 {
+		if heads := missingHeads(d.Snapshot(), want, users, true); len(heads) > 0 {
 			extra, err := d.client.UsersByID(ctx, heads)
 			if err != nil {
-				return nil, fmt.Errorf("loading the head of department %d: %w", deptID, err)
+				if len(want) == 1 {
+					return nil, fmt.Errorf("loading the head of %s: %w", what, err)
+				}
+				return nil, fmt.Errorf("loading the heads of %s: %w", what, err)
 			}
 			users = append(users, extra...)
 		}
 		people := convertUsers(users)
 		return d.update(func(old *Org) *Org {
-			d.peopleAt[deptID] = began
-			return old.withPeople(people, map[int][]int{deptID: ids})
+			for _, id := range want {
+				d.peopleAt[id] = began
+			}
+			return old.withPeople(people, members)
 		}), nil
 	})
 }

@@ -606,3 +606,39 @@ func TestChangedSkipsARejectedCacheInstall(t *testing.T) {
 	assert.NotNil(t, d.install(NewOrg(smallData()), nil))
 	assert.True(t, closed(ch))
 }
+
+// The people of a whole subtree come in one batch request, as many as the
+// tree counts, and a second call within the reuse window asks nothing.
+func TestLoadSubtree(t *testing.T) {
+	p, c := startPortal(t, fakeportal.Demo(genNow, false), fakeportal.Options{})
+	d := New(c, Options{NoCache: true})
+	org, err := d.LoadTree(context.Background())
+	require.NoError(t, err)
+	var sales int
+	for _, dep := range org.Departments() {
+		if dep.Name == "Sales" {
+			sales = dep.ID
+		}
+	}
+	require.NotZero(t, sales)
+	require.Greater(t, len(org.Subtree(sales)), 2, "Sales has departments below it")
+	ps, loaded := org.SubtreePeople(sales)
+	assert.False(t, loaded)
+	assert.Empty(t, ps, "nobody's details before the load")
+
+	p.ResetCounters()
+	org, err = d.LoadSubtreeWithin(context.Background(), sales, PeopleReuse)
+	require.NoError(t, err)
+	ps, loaded = org.SubtreePeople(sales)
+	assert.True(t, loaded)
+	assert.Len(t, ps, org.HeadCount(sales), "as many people as the tree counts for Sales")
+	for _, id := range org.Subtree(sales) {
+		assert.True(t, org.Loaded(id), "department %d", id)
+	}
+	assert.Equal(t, int64(1), p.Requests()["batch"], "one batch for every department of the subtree: %v", p.Requests())
+
+	p.ResetCounters()
+	_, err = d.LoadSubtreeWithin(context.Background(), sales, PeopleReuse)
+	require.NoError(t, err)
+	assert.Zero(t, p.Total(), "loaded a moment ago: no request")
+}

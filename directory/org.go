@@ -28,8 +28,9 @@ type Org struct {
 	people    []*Person // ascending ID, unique
 	loaded    map[int]bool
 
-	peopleMu sync.Mutex
-	peopleBy map[int][]*Person // People results, computed on first use
+	peopleMu  sync.Mutex
+	peopleBy  map[int][]*Person // People results, computed on first use
+	subtreeBy map[int][]*Person // SubtreePeople results, computed on first use
 
 	idxOnce sync.Once
 	idx     atomic.Pointer[index] // the search index, built on first Search
@@ -106,6 +107,7 @@ func assemble(portal string, fetchedAt time.Time, complete bool, st *structure, 
 		people:    people,
 		loaded:    loaded,
 		peopleBy:  make(map[int][]*Person),
+		subtreeBy: make(map[int][]*Person),
 	}
 }
 
@@ -621,6 +623,88 @@ func sortPeople(ps []*Person, head int) {
 	for i := range ks {
 		ps[i] = ks[i].p
 	}
+}
+
+// Subtree returns department id and every department below it, in tree
+// order (empty when id is unknown).
+func (o *Org) Subtree(id int) []int {
+	i, ok := o.st.pos[id]
+	if !ok {
+		return nil
+	}
+	ids := []int{id}
+	// Tree order is depth first: the subtree is the run of departments
+	// after id that descend from it.
+	for j := int(i) + 1; j < len(o.st.depts) && o.below(int32(j), i); j++ {
+		ids = append(ids, o.st.depts[j].ID)
+	}
+	return ids
+}
+
+// below reports whether the department at structure index j descends from
+// the one at index i.
+func (o *Org) below(j, i int32) bool {
+	for a, n := o.st.parent[j], 0; a >= 0 && n <= len(o.st.depts); a, n = o.st.parent[a], n+1 {
+		if a == i {
+			return true
+		}
+	}
+	return false
+}
+
+// Within returns the department of p that is top or below it (the first in
+// p.DepartmentIDs), or 0 when p belongs to none of them.
+func (o *Org) Within(top int, p *Person) int {
+	i, ok := o.st.pos[top]
+	if !ok {
+		return 0
+	}
+	for _, id := range p.DepartmentIDs {
+		if j, ok := o.st.pos[id]; ok && (j == i || o.below(j, i)) {
+			return id
+		}
+	}
+	return 0
+}
+
+// SubtreePeople returns the known members of department id and of every
+// department below it, each once (as HeadCount counts them): the head of id
+// first when a member, then by last name, first name and ID; and whether
+// the people of every one of these departments have been loaded.
+func (o *Org) SubtreePeople(id int) ([]*Person, bool) {
+	ids := o.Subtree(id)
+	if len(ids) == 0 {
+		return nil, false
+	}
+	loaded := true
+	for _, d := range ids {
+		loaded = loaded && (o.complete || o.loaded[d])
+	}
+	o.peopleMu.Lock()
+	defer o.peopleMu.Unlock()
+	if ps, ok := o.subtreeBy[id]; ok {
+		return ps, loaded
+	}
+	seen := map[int]bool{}
+	var ps []*Person
+	for _, d := range ids {
+		for _, m := range o.mem.members[d] {
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			if p := o.Person(m); p != nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	head := o.Department(id).HeadID
+	if !seen[head] {
+		head = 0
+	}
+	sortPeople(ps, head)
+	o.subtreeBy[id] = ps
+	return ps, loaded
 }
 
 // IsMember reports whether person id is a member of department deptID (a

@@ -203,3 +203,32 @@ func TestEmptyOrg(t *testing.T) {
 	assert.Zero(t, o.PersonCount())
 	assert.True(t, o.FetchedAt().IsZero())
 }
+
+func TestSubtreePeople(t *testing.T) {
+	o := NewOrg(smallData())
+	assert.Equal(t, []int{1, 2, 4, 3}, o.Subtree(1))
+	assert.Equal(t, []int{2, 4}, o.Subtree(2))
+	assert.Equal(t, []int{4}, o.Subtree(4))
+	assert.Nil(t, o.Subtree(99))
+
+	for _, id := range []int{1, 2, 3, 4} {
+		ps, _ := o.SubtreePeople(id)
+		assert.Len(t, ps, o.HeadCount(id), "department %d: as many as the tree counts", id)
+	}
+	ps, loaded := o.SubtreePeople(2)
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name)
+	}
+	assert.Equal(t, []string{"Sam Boss", "Carl Adams", "Anna Johnson", "Dora Müller", "Борис Иванов"}, names,
+		"the head of Sales first, then by last name as People sorts them; Boris once")
+	assert.False(t, loaded, "Sales itself is not loaded")
+	_, loaded = o.SubtreePeople(4)
+	assert.True(t, loaded)
+
+	assert.Equal(t, 4, o.Within(2, o.Person(12)), "Boris is in Sales through EMEA")
+	assert.Equal(t, 3, o.Within(3, o.Person(12)))
+	assert.Equal(t, 2, o.Within(2, o.Person(11)))
+	assert.Equal(t, 0, o.Within(3, o.Person(10)), "Anna is not in R&D")
+	assert.Equal(t, 0, o.Within(99, o.Person(10)))
+}

@@ -26,10 +26,10 @@ const levels = ScoreExtension/100 + 1
 // entry); a search fills one level per entry and reads the entries back in
 // order, so ties come out sorted by name without sorting.
 //
-// Words (names, positions, e-mails, folded by translit.go) live in a
-// dictionary: every distinct word once in one string, each with a posting
-// list of the entries that hold it, so a query word is looked for in the
-// distinct words only. Extension and phone digits live in one string, one
+// Words (names, positions, e-mails, folded by translit.go, and the other
+// spellings of Cyrillic names, romanize.go) live in a dictionary: every
+// distinct word once in one string, each with a posting list of the entries
+// that hold it, so a query word is looked for in the distinct words only. Extension and phone digits live in one string, one
 // record per entry, scanned by query words made of digits.
 type index struct {
 	n      int       // entries: one per person
@@ -122,6 +122,7 @@ func buildIndex(people []*Person) *index {
 		lastPost = make([]uint32, 0, n)      // per word: its last posting + 1
 
 		folded, scratch []byte
+		ro              romanizer
 	)
 	add := func(e int, name bool) {
 		for rest := folded; len(rest) > 0; {
@@ -157,6 +158,7 @@ func buildIndex(people []*Person) *index {
 		folded = folded[:0]
 		for _, s := range [...]string{p.Name, p.FirstName, p.LastName} {
 			folded, scratch = foldWords(folded, scratch, s)
+			folded = ro.appendVariants(folded, s)
 		}
 		add(e, true)
 		folded = folded[:0]
@@ -232,7 +234,10 @@ func queryTokens(query string) []token {
 // script-blind: see translit.go), position and e-mail words, and by
 // extension and phone digits (a query word of digits looks there only),
 // best first (see the Score constants), ties by last name, first name and
-// ID. Every query word must match. limit <= 0 means no limit.
+// ID. Every query word must match. A query that finds fewer than
+// layoutBelow people is also tried as retyped on the other keyboard layout
+// (layout.go): those matches come after, with Layout set. limit <= 0 means
+// no limit.
 //
 // The first search of a snapshot builds its index (see
 // BenchmarkSearchIndexBuild100k) unless the snapshot came from the cache or
@@ -252,65 +257,121 @@ func (o *Org) SearchCount(query string, limit int) ([]Match, int) {
 		return nil, 0
 	}
 	idx := o.index()
-	hits, total := idx.search(queryTokens(query), limit)
+	hits, total, layout := idx.search(query, limit)
 	if len(hits) == 0 {
 		return nil, total
 	}
 	out := make([]Match, len(hits))
 	for i, h := range hits {
 		out[i] = Match{Person: idx.people[h.entry], Score: h.score}
+		if h.layout {
+			out[i].Layout = layout
+		}
 	}
 	return out, total
 }
 
-// hit is one result of an index search: an entry and its score.
+// hit is one result of an index search: an entry and its score, and
+// whether it matched the query retyped on the other keyboard layout.
 type hit struct {
-	entry int32
-	score int
+	entry  int32
+	score  int
+	layout bool
 }
 
-// search finds the entries matching the query toks, best first, at most limit of
+// search finds the entries matching query, best first, at most limit of
 // them (limit <= 0: all), and how many match in all. Extensions that begin
-// with the query come in numeric order. It reads only the index's words and
-// digits, never its people, so that a search of the cache file can decode
-// just the people it finds.
-func (idx *index) search(toks []token, limit int) ([]hit, int) {
+// with the query come in numeric order. When fewer than layoutBelow match,
+// the query retyped on the other keyboard layout (layout.go) is looked for
+// too: the entries it alone finds come after, best first, and layout is
+// the retyped query. It reads only the index's words and digits, never its
+// people, so that a search of the cache file can decode just the people it
+// finds.
+func (idx *index) search(query string, limit int) (hits []hit, total int, layout string) {
+	toks := queryTokens(query)
 	if len(toks) == 0 || idx.n == 0 {
-		return nil, 0
+		return nil, 0, ""
 	}
 	accP := idx.scratch.Get().(*[]uint8)
 	defer idx.scratch.Put(accP)
 	acc := *accP
-	clear(acc)
+	total = idx.levels(toks, acc)
+	var lay []uint8
+	if total < layoutBelow {
+		best := 0
+		for _, q := range layoutQueries(query) {
+			lt := queryTokens(q)
+			if len(lt) == 0 {
+				continue
+			}
+			lvP := idx.scratch.Get().(*[]uint8)
+			defer idx.scratch.Put(lvP)
+			lv := *lvP
+			idx.levels(lt, lv)
+			n := 0
+			for e, l := range lv {
+				if l > 0 && acc[e] > 0 {
+					lv[e] = 0 // found as typed
+				} else if l > 0 {
+					n++
+				}
+			}
+			if n > best {
+				best, lay, layout = n, lv, q
+			}
+		}
+		total += best
+	}
+	hits = idx.collect(acc, limit, nil, false)
+	if lay != nil && (limit <= 0 || len(hits) < limit) {
+		hits = idx.collect(lay, limit, hits, true)
+	}
+	return hits, total, layout
+}
+
+// levels fills lv (one per entry) with the level at which every one of toks
+// matches each entry (0: not all match), and returns how many match.
+func (idx *index) levels(toks []token, lv []uint8) int {
+	clear(lv)
 	var tmpP *[]uint8
 	for i, t := range toks {
-		lv := acc
+		cur := lv
 		if i > 0 {
 			if tmpP == nil {
 				tmpP = idx.scratch.Get().(*[]uint8)
 				defer idx.scratch.Put(tmpP)
 			}
-			lv = *tmpP
-			clear(lv)
+			cur = *tmpP
+			clear(cur)
 		}
 		if t.digits {
-			idx.matchDigits(t.s, lv)
+			idx.matchDigits(t.s, cur)
 		} else {
-			idx.matchWords(t.s, lv)
+			idx.matchWords(t.s, cur)
 		}
 		if i > 0 {
-			for e, l := range lv {
-				acc[e] = min(acc[e], l)
+			for e, l := range cur {
+				lv[e] = min(lv[e], l)
 			}
 		}
 	}
+	n := 0
+	for _, l := range lv {
+		if l > 0 {
+			n++
+		}
+	}
+	return n
+}
 
+// collect appends to out the entries of lv with a level, best first (ties
+// in entry order, extensions that begin with the query in numeric order),
+// until out holds limit (<= 0: no limit), marked layout.
+func (idx *index) collect(lv []uint8, limit int, out []hit, layout bool) []hit {
 	var buckets [levels][]int32
-	total := 0
-	for e, l := range acc {
+	for e, l := range lv {
 		if l > 0 {
 			buckets[l] = append(buckets[l], int32(e))
-			total++
 		}
 	}
 	if b := buckets[ScoreExtensionPrefix/100]; len(b) > 1 {
@@ -321,16 +382,15 @@ func (idx *index) search(toks []token, limit int) ([]hit, int) {
 			return cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y))
 		})
 	}
-	var out []hit
 	for l := levels - 1; l > 0; l-- {
 		for _, e := range buckets[l] {
 			if limit > 0 && len(out) == limit {
-				return out, total
+				return out
 			}
-			out = append(out, hit{entry: e, score: l * 100})
+			out = append(out, hit{entry: e, score: l * 100, layout: layout})
 		}
 	}
-	return out, total
+	return out
 }
 
 // extension returns the extension digits of entry e.
@@ -359,6 +419,15 @@ func (idx *index) matchWords(tok string, lv []uint8) {
 		hit := uint32(pos + i)
 		w = idx.wordAt(hit, w)
 		start, end := idx.wordStart[w], idx.wordStart[w+1]-1
+		if words[start] == variantMark {
+			if hit != start+1 {
+				// Another spelling matches from its first letter only.
+				pos = int(end) + 1
+				w++
+				continue
+			}
+			start++
+		}
 		nameLevel := uint8(ScoreOther / 100)
 		if hit == start {
 			nameLevel = ScoreNamePrefix / 100

@@ -31,6 +31,10 @@ package directory
 //
 // Every rule but ph, sch, tch and the leading ie keeps the first letter it
 // rewrites, so a query typed letter by letter keeps matching as a prefix.
+//
+// One key per word cannot meet every usual spelling of a Cyrillic name (ё
+// as e or yo, ь as nothing or y, х as kh or h): romanize.go indexes the
+// other spellings of the usual schemes beside the key.
 
 import (
 	"iter"

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -67,6 +69,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
 		m.mode, m.errOff = modeErrors, 0
+	case key.Matches(k, m.keys.Subtree): // enabled on a department with departments below it
+		return m.toggleSubtree()
 	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
 		return m.toManager()
 	case key.Matches(k, m.keys.OrgChart): // enabled with a department highlighted
@@ -85,6 +89,19 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// toggleSubtree switches the people pane between the highlighted
+// department's own members and everyone below it, keeping the highlighted
+// person when the other list has them, and loads what the new list lacks.
+func (m *Model) toggleSubtree() tea.Cmd {
+	m.people.subtree = !m.people.subtree
+	m.deptSeq++ // a load for the other list no longer answers this one
+	m.deptWaiting = false
+	m.peopleErr = ""
+	m.people.off = 0
+	m.syncPeople()
+	return m.scheduleLoad(true)
 }
 
 // onBurst handles several runes that arrived in one read (typeahead, a slow
@@ -153,11 +170,23 @@ func (m *Model) refresh() tea.Cmd {
 
 // allCopyItems are what the copy menu can offer.
 func allCopyItems(p *directory.Person) [][2]string {
-	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}}
+	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}, {"card", card(p)}}
+}
+
+// card is p as one line to paste into a chat or a ticket: name, position,
+// extension, mobile and e-mail joined by " — ", leaving out what p lacks.
+func card(p *directory.Person) string {
+	var parts []string
+	for _, f := range [][2]string{{"", p.Name}, {"", p.Position}, {"ext ", p.Extension}, {"mobile ", p.Mobile}, {"", p.Email}} {
+		if f[1] != "" {
+			parts = append(parts, f[0]+f[1])
+		}
+	}
+	return strings.Join(parts, " — ")
 }
 
 // copyItems are the entries of the copy menu: what p has of e-mail, work
-// phone, mobile and name. Each is chosen by its first letter.
+// phone, mobile, name and card. Each is chosen by its first letter.
 func copyItems(p *directory.Person) [][2]string {
 	var items [][2]string
 	for _, it := range allCopyItems(p) {

@@ -16,6 +16,9 @@ type KeyMap struct {
 	Tab, Enter, Back, Search, Copy, CopyMenu, Refresh  key.Binding
 	Errors, Help, Quit                                 key.Binding
 
+	// Subtree switches the people pane between a department's own members
+	// and everyone below it.
+	Subtree key.Binding
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
@@ -23,7 +26,7 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
-// m (manager) and o (org chart).
+// a for the whole subtree; m (manager) and o (org chart).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -48,6 +51,7 @@ func DefaultKeyMap() KeyMap {
 		Help:     b("help", "?"),
 		Quit:     b("quit", "q", "ctrl+c"),
 
+		Subtree:  b("whole subtree / own people", "a"),
 		Manager:  b("go to manager", "m"),
 		OrgChart: b("org chart", "o"),
 	}
@@ -56,7 +60,7 @@ func DefaultKeyMap() KeyMap {
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 18)
+	names := make([]string, 0, 19)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -76,6 +80,7 @@ func (k *KeyMap) actions() []action {
 		{"tab", &k.Tab}, {"enter", &k.Enter}, {"back", &k.Back}, {"search", &k.Search},
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
+		{"subtree", &k.Subtree},
 		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
 	}
 }
@@ -131,7 +136,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors},
+		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
 		{k.Manager, k.OrgChart},
 	}
@@ -247,6 +252,7 @@ func (m *Model) updateKeybindings() {
 	p := m.people.current()
 	k.Copy.SetEnabled(p != nil)
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
 	k.OrgChart.SetEnabled(m.tree.sel != 0)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0

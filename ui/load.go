@@ -65,14 +65,33 @@ func (m *Model) loadTreeCmd(forced bool) tea.Cmd {
 	}
 }
 
-// loadPeopleCmd loads dept's people, accepting what the shared directory
-// brought up to maxAge ago (0: ask the portal).
+// loadPeopleCmd loads dept's people (everyone below dept when the pane
+// shows its whole subtree), accepting what the shared directory brought up
+// to maxAge ago (0: ask the portal).
 func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 	dir, ctx := m.dir, m.ctx
+	load := dir.LoadDepartmentWithin
+	if m.wholeSubtree(dept) {
+		load = dir.LoadSubtreeWithin
+	}
 	return func() tea.Msg {
-		_, err := dir.LoadDepartmentWithin(ctx, dept, maxAge)
+		_, err := load(ctx, dept, maxAge)
 		return peopleLoadedMsg{dept: dept, seq: seq, err: err}
 	}
+}
+
+// wholeSubtree reports whether the people pane shows everyone below dept
+// (the subtree toggle is on) rather than dept's own people.
+func (m *Model) wholeSubtree(dept int) bool {
+	return m.people.subtree && m.org.Department(dept) != nil
+}
+
+// shownDepts are the departments whose people the pane shows for dept.
+func (m *Model) shownDepts(dept int) []int {
+	if m.wholeSubtree(dept) {
+		return m.org.Subtree(dept)
+	}
+	return []int{dept}
 }
 
 func (m *Model) searchRemoteCmd(seq int, query string) tea.Cmd {
@@ -273,24 +292,34 @@ func (m *Model) selectDept(id int, now bool) tea.Cmd {
 // syncPeople shows the highlighted department's people from the current org.
 func (m *Model) syncPeople() {
 	if m.tree.sel == 0 {
-		m.people.set(0, nil, false)
+		m.people.set(0, nil, false, false)
+		return
+	}
+	if m.wholeSubtree(m.tree.sel) {
+		list, loaded := m.org.SubtreePeople(m.tree.sel)
+		m.people.set(m.tree.sel, list, loaded, true)
 		return
 	}
 	list, loaded := m.org.People(m.tree.sel)
-	m.people.set(m.tree.sel, list, loaded)
+	m.people.set(m.tree.sel, list, loaded, false)
 }
 
-// fresh reports whether the department's people are on screen and recent:
-// loaded (by any session of the shared directory) or fetched whole less
-// than the refresh interval ago.
+// fresh reports whether the department's people (each department's below
+// it, for a whole subtree) are on screen and recent: loaded (by any session
+// of the shared directory) or fetched whole less than the refresh interval
+// ago.
 func (m *Model) fresh(dept int) bool {
-	if _, loaded := m.org.People(dept); !loaded {
-		return false
+	for _, id := range m.shownDepts(dept) {
+		if !m.org.Loaded(id) {
+			return false
+		}
+		if age, ok := m.dir.PeopleAge(id); !ok || age >= m.refreshEvery {
+			if m.now().Sub(m.org.FetchedAt()) >= m.refreshEvery {
+				return false
+			}
+		}
 	}
-	if age, ok := m.dir.PeopleAge(dept); ok && age < m.refreshEvery {
-		return true
-	}
-	return m.now().Sub(m.org.FetchedAt()) < m.refreshEvery
+	return true
 }
 
 // scheduleLoad loads the highlighted department unless it is fresh: now, or

@@ -59,5 +59,6 @@ type personRowKey struct {
 	badge                   badge
 	head, selected, focused bool
 	headNote                string // why a head is marked: "" (a member), "left", "not a member"
+	where                   string // the row's department in a whole subtree ("" when not shown)
 	w                       int
 }

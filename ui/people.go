@@ -16,24 +16,26 @@ import (
 // size.
 type people struct {
 	*common
-	dept   int // the department whose people these are (0: none)
-	headID int // its head, marked ★ in the list
-	list   []*directory.Person
-	loaded bool
-	need   personCols // what the columns of list need
-	sel    int        // person ID; kept while the list is not loaded, e.g. after a jump
-	idx    int
-	off    int
-	w, h   int // the pane's inside
-	listH  int // the rows of the list; the details have the rest
+	dept    int  // the department whose people these are (0: none)
+	headID  int  // its head, marked ★ in the list
+	subtree bool // the pane shows everyone below a department (the Subtree key)
+	whole   bool // list is everyone below dept, each row saying in which sub-department
+	list    []*directory.Person
+	loaded  bool
+	need    personCols // what the columns of list need
+	sel     int        // person ID; kept while the list is not loaded, e.g. after a jump
+	idx     int
+	off     int
+	w, h    int // the pane's inside
+	listH   int // the rows of the list; the details have the rest
 }
 
 func newPeople(c *common) people { return people{common: c} }
 
-// set replaces the list with dept's and finds sel again; when sel is gone
-// the index is kept (clamped).
-func (p *people) set(dept int, list []*directory.Person, loaded bool) {
-	p.dept, p.list, p.loaded = dept, list, loaded
+// set replaces the list with dept's (whole: everyone below dept) and finds
+// sel again; when sel is gone the index is kept (clamped).
+func (p *people) set(dept int, list []*directory.Person, loaded, whole bool) {
+	p.dept, p.list, p.loaded, p.whole = dept, list, loaded, whole
 	p.headID = 0
 	if d := p.org.Department(dept); d != nil {
 		p.headID = d.HeadID
@@ -120,8 +122,8 @@ func (p *people) current() *directory.Person {
 
 // personCols are the widths of the columns of a person row.
 type personCols struct {
-	badge, name, position, ext, detail int
-	word                               bool // the badge has its word, not just the glyph
+	badge, name, position, where, ext, detail int
+	word                                      bool // the badge has its word, not just the glyph
 }
 
 // measure finds the widest name, position, extension and presence detail
@@ -138,6 +140,9 @@ func (pp *people) measure(list []*directory.Person) personCols {
 		}
 		need.name = max(need.name, nw)
 		need.position = max(need.position, safetext.Width(p.Position))
+		if pp.whole {
+			need.where = max(need.where, safetext.Width(pp.where(p)))
+		}
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
@@ -164,12 +169,32 @@ func colsFor(w int, need personCols) personCols {
 		c.detail = min(need.detail, 24)
 	}
 	rem := r - c.ext - c.detail
+	if need.where > 0 && rem >= 30 {
+		// The sub-department of each row of a whole subtree comes before
+		// the position: it is what the list is about.
+		c.where = min(need.where+2, rem/3)
+		rem -= c.where
+	}
 	c.name = rem
 	if rem >= 30 && need.position > 0 {
 		c.name = min(need.name+2, max(rem/2, rem-need.position-2))
 		c.position = min(need.position+2, rem-c.name)
 	}
 	return c
+}
+
+// where is the sub-department of p the row of a whole subtree names: the
+// name of p's department below the pane's department (its path is in the
+// details); "" for the department's own members.
+func (pp *people) where(p *directory.Person) string {
+	id := pp.org.Within(pp.dept, p)
+	if id == 0 || id == pp.dept {
+		return ""
+	}
+	if d := pp.org.Department(id); d != nil {
+		return named(d.Name)
+	}
+	return ""
 }
 
 // headNote says why the head p of department dept is marked: "left"
@@ -188,6 +213,9 @@ func (c *common) headNote(p *directory.Person, dept int) string {
 func (pp *people) row(p *directory.Person, c personCols, selected, focused bool, w int) string {
 	k := personRowKey{person: p, cols: c, badge: badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
 		selected: selected, focused: focused, w: w}
+	if c.where > 0 {
+		k.where = pp.where(p)
+	}
 	if k.head {
 		k.headNote = pp.headNote(p, pp.dept)
 	}
@@ -219,7 +247,7 @@ func (pp *people) drawRow(k personRowKey) string {
 	cols := []struct {
 		text string
 		w    int
-	}{{name, c.name}, {p.Position, c.position}, {ext, c.ext}, {b.detail, c.detail}}
+	}{{name, c.name}, {k.where, c.where}, {p.Position, c.position}, {ext, c.ext}, {b.detail, c.detail}}
 	var sb strings.Builder
 	for i, col := range cols {
 		if col.w <= 0 {
@@ -463,14 +491,19 @@ func (pp *people) summary() (online, idle, absent, offline int) {
 	return
 }
 
-// title is the pane's title, "EMEA · 17 people".
+// title is the pane's title, "EMEA · 17 people", or for a whole subtree
+// "Sales · 206 people in all".
 func (p *people) title() string {
 	d := p.org.Department(p.dept)
 	if d == nil {
 		return "People"
 	}
-	if !p.loaded {
-		return named(d.Name)
+	all := ""
+	if p.whole {
+		all = " in all"
 	}
-	return named(d.Name) + " · " + directory.Count(len(p.list), "person", "people")
+	if !p.loaded {
+		return named(d.Name) + all
+	}
+	return named(d.Name) + " · " + directory.Count(len(p.list), "person", "people") + all
 }

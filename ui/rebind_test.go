@@ -18,6 +18,7 @@ var rebound = map[string][]string{
 	"pageup": {"f7"}, "pagedown": {"f8"}, "home": {"f9"}, "end": {"f10"},
 	"tab": {"ctrl+t"}, "enter": {"ctrl+j"}, "back": {"ctrl+x"}, "search": {"s"},
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
+	"subtree": {"f2"},
 	"manager": {"M"}, "orgchart": {"O"},
 }
 
@@ -27,7 +28,7 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 	types := map[string]tea.KeyType{
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
-		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1,
+		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2,
 	}
 	k, ok := tea.KeyMsg{}, false
 	if typ, found := types[name]; found {
@@ -258,6 +259,21 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		h.press(t, "ctrl+j")
 		assert.Equal(t, modeNormal, h.m.mode)
 		assert.Len(t, h.copied, 2, "the rebound enter copies")
+	})
+
+	t.Run("whole subtree", func(t *testing.T) {
+		h := newModel(Options{})
+		h.press(t, "ctrl+n") // Sales, with EMEA below it
+		require.Equal(t, "Sales", h.m.org.Department(h.m.tree.sel).Name)
+		h.keys("a")
+		assert.False(t, h.m.people.subtree, "a no longer switches to the subtree")
+		h.press(t, "f2")
+		assert.True(t, h.m.people.subtree, "the rebound key does")
+		v := h.view()
+		noDefault(t, "a whole subtree", v)
+		assert.Contains(t, v, "Sales · 5 people in all")
+		h.press(t, "f2")
+		assert.Contains(t, h.view(), "Sales · 1 person")
 	})
 
 	t.Run("manager and org chart", func(t *testing.T) {

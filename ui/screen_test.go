@@ -128,9 +128,9 @@ func TestNoColorIsMono(t *testing.T) {
 func TestCopyMenuOffersWhatThePersonHas(t *testing.T) {
 	h := loaded(t, smallOrg())
 	h.selectDept("EMEA")
-	h.keys("Y") // Dora: e-mail, work phone, mobile, name
+	h.keys("Y") // Dora: e-mail, work phone, mobile, name, card
 	v := h.view()
-	for _, label := range []string{"[e]-mail", "[w]ork phone", "[m]obile", "[n]ame"} {
+	for _, label := range []string{"[e]-mail", "[w]ork phone", "[m]obile", "[n]ame", "[c]ard"} {
 		assert.Contains(t, v, label)
 	}
 	h.keys("w")
@@ -155,6 +155,27 @@ func TestCopyMenuOffersWhatThePersonHas(t *testing.T) {
 	h.keys("Y", "esc")
 	assert.Equal(t, modeNormal, h.m.mode)
 	assert.NotContains(t, h.view(), "sent extension", "esc in the menu is no copy")
+}
+
+func TestCopyMenuCard(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.selectDept("EMEA")
+	h.keys("Y")
+	assert.Contains(t, h.view(), "[c]ard", "the card is on the menu")
+	h.keys("c")
+	assert.Equal(t, "Dora Müller — Account Manager — ext 1042 — mobile +1 555 0100 — dora@acme.example",
+		h.copied[len(h.copied)-1], "the card holds name, position, extension, mobile and e-mail, not the work phone")
+
+	h.keys("tab", "down") // Eve: no e-mail, no phones
+	require.Equal(t, 32, h.m.people.sel)
+	h.keys("Y")
+	// The menu walks to the card with the arrows too, and enter copies it.
+	items := copyItems(h.m.people.current())
+	require.Equal(t, [][2]string{{"name", "Eve Adams"}, {"card", "Eve Adams — Sales Rep — ext 1045"}}, items,
+		"Eve has no e-mail and no phones")
+	h.keys("right", "enter")
+	assert.Equal(t, "Eve Adams — Sales Rep — ext 1045", h.copied[len(h.copied)-1], "only what the person has")
+	assert.Equal(t, modeNormal, h.m.mode)
 }
 
 func TestCopyNoteFollowsTheToast(t *testing.T) {

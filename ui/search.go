@@ -39,6 +39,11 @@ type search struct {
 	index *directory.Org
 	query string
 
+	// layout is the query retyped on the other keyboard layout when the
+	// last layoutN local results matched only that way.
+	layout  string
+	layoutN int
+
 	h int // the rows of the view's inside
 }
 
@@ -57,8 +62,13 @@ func (s *search) scroll() { ensureVisible(&s.off, s.idx, s.h-searchTop, len(s.re
 func (s *search) searchLocal(org *directory.Org, q string, limit int) {
 	matches, total := org.SearchCount(q, limit)
 	s.results = make([]*directory.Person, len(matches))
+	s.layout, s.layoutN = "", 0
 	for i, x := range matches {
 		s.results[i] = x.Person
+		if x.Layout != "" {
+			s.layout = x.Layout
+			s.layoutN++
+		}
 	}
 	s.total, s.index, s.query, s.remote = total, org, q, false
 	s.scroll()
@@ -140,6 +150,14 @@ func (s *search) view(w, h int) []string {
 			msg += " from the portal (the directory is still loading)"
 		} else if s.total > n {
 			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
+		}
+		if !s.remote && s.layoutN > 0 {
+			// What matched only as retyped on the other keyboard layout
+			// comes last.
+			if s.layoutN < n {
+				msg += ", the last " + directory.Thousands(s.layoutN)
+			}
+			msg += " · layout: " + safetext.Clean(s.layout)
 		}
 		status = s.st.muted.on(cell(msg, w))
 	}

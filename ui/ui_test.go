@@ -632,3 +632,38 @@ func TestSearchSaysHowManyAndReachesTheRest(t *testing.T) {
 	assert.Equal(t, 449, h.m.search.idx, "everyone can be reached")
 	assert.Contains(t, h.view(), "450 matches")
 }
+
+func TestSearchLayoutSlip(t *testing.T) {
+	h := loaded(t, smallOrg())
+	h.keys("/")
+	h.typeText("bdfyjd") // иванов typed with the Latin layout on
+	require.Len(t, h.m.search.results, 1)
+	assert.Equal(t, 20, h.m.search.results[0].ID)
+	v := h.view()
+	assert.Contains(t, v, "1 match · layout: иванов")
+	assert.Regexp(t, `Борис Иванов +Team Lead`, v)
+	h.keys("enter")
+	assert.Equal(t, 20, h.m.people.sel, "a retyped match jumps like any other")
+
+	h.keys("/")
+	h.typeText("ьгддук") // muller typed with the Russian layout on
+	require.Len(t, h.m.search.results, 1)
+	assert.Equal(t, 30, h.m.search.results[0].ID)
+	assert.Contains(t, h.view(), "layout: muller")
+
+	h.keys("esc", "/")
+	h.typeText("boris")
+	assert.NotContains(t, h.view(), "layout:", "found as typed")
+}
+
+func TestSearchLayoutAfterDirectMatches(t *testing.T) {
+	d := orgData(smallPortalOrg())
+	d.People = append(d.People, directory.Person{ID: 90, Name: "Bdfyjd Smith", FirstName: "Bdfyjd", LastName: "Smith",
+		Active: true, DepartmentIDs: []int{1}})
+	h := loaded(t, directory.NewOrg(d))
+	h.keys("/")
+	h.typeText("bdfyjd")
+	require.Len(t, h.m.search.results, 2)
+	assert.Equal(t, []int{90, 20}, []int{h.m.search.results[0].ID, h.m.search.results[1].ID}, "as typed first")
+	assert.Contains(t, h.view(), "2 matches, the last 1 · layout: иванов")
+}

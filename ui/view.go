@@ -289,7 +289,7 @@ func (m *Model) firstErr() string {
 	return ""
 }
 
-// copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name.
+// copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name, card.
 func (m *Model) copyMenu(w int) string {
 	p := m.people.current()
 	if p == nil {

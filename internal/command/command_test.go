@@ -476,3 +476,28 @@ func cmpID(a, b string) int {
 	}
 	return x - y
 }
+
+func TestFindLayoutSlip(t *testing.T) {
+	src := newSource(t)
+	r := run(t, src, 0, "find", "bdfyjd")
+	require.NoError(t, r.err)
+	out := lines(r.stdout)
+	require.Len(t, out, 2, "a header and Борис Иванов")
+	starts := columnStarts(out[0])
+	assert.Equal(t, "Борис Иванов", cellBetween(out[1], starts["NAME"], starts["EXT"]))
+	assert.Equal(t, "layout", cellBetween(out[1], starts["MATCH"], starts["POSITION"]))
+	assert.Equal(t, []string{"layout: иванов"}, r.warnings)
+
+	r = run(t, src, 0, "find", "--json", "ьгддук")
+	require.NoError(t, r.err)
+	var people []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &people))
+	require.Len(t, people, 1)
+	assert.Equal(t, "Dora Müller", people[0]["name"])
+	assert.Equal(t, directory.MatchLayout, people[0]["match"])
+	assert.Equal(t, []string{"layout: muller"}, r.warnings)
+
+	r = run(t, src, 0, "find", "ivanov")
+	require.NoError(t, r.err)
+	assert.Empty(t, r.warnings, "found as typed: no retyping said")
+}

@@ -32,37 +32,32 @@ cache, and prints it to stdout.
 
 json is one object {"departments": [...], "employees": [...]}; csv is one row per
 person under a header row, with lists joined by ";". Departments and people come
-sorted by id. mermaid is the org chart as a Mermaid flowchart, for docs: each
-person under the one they report to (the head of their department; for a
-head, the head of the parent department). Progress goes to stderr when stderr
-is a terminal.`,
+sorted by id; vcf is one vCard 4.0 (RFC 6350) per person, for phones and
+address books, each with a UID that stays the same from one export to the
+next; mermaid is the org chart as a Mermaid flowchart, for docs: each person
+under the one they report to (the head of their department; for a head, the
+head of the parent department). Progress goes to stderr when stderr is a
+terminal.`,
 		Example: `  b24org export > directory.json
   b24org export --format csv > directory.csv
+  b24org export --format vcf > directory.vcf
   b24org export --format mermaid > orgchart.mmd
   b24org --demo export | jq '.employees | length'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(exportFormats(), format) {
-				return fmt.Errorf("--format %q: use %s", format, orList(exportFormats()))
+				return fmt.Errorf("--format %q: use %s", format, strings.Join(exportFormats(), ", "))
 			}
 			return c.runExport(cmd.Context(), format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", exportFormats()[0], orList(exportFormats()))
+	cmd.Flags().StringVar(&format, "format", exportFormats()[0], strings.Join(exportFormats(), ", "))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// exportFormats are the formats export writes, the default first.
-func exportFormats() []string { return []string{"json", "csv", "mermaid"} }
-
-// orList joins words as "a, b or c".
-func orList(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
+// exportFormats are the values of export --format, the default first.
+func exportFormats() []string { return []string{"json", "csv", "vcf", "mermaid"} }
 
 // runExport prints the source's whole directory in format.
 func (c *Commands) runExport(ctx context.Context, format string) error {
@@ -80,6 +75,8 @@ func writeExport(w io.Writer, org *directory.Org, format string, threshold time.
 	switch format {
 	case "csv":
 		err = writeCSV(out, exportPeople(org, time.Now(), threshold))
+	case "vcf":
+		err = writeVCF(out, org)
 	case "mermaid":
 		err = WriteMermaid(out, org, org.OrgChart(0))
 	default:

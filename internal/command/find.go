@@ -27,10 +27,14 @@ func (c *Commands) FindCmd() *cobra.Command {
 		Use:   "find [--json] [--limit N] QUERY...",
 		Short: "Print the people matching a name, an extension or an e-mail",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
-accent-blind, Latin and Cyrillic both ways), a phone extension (exact, then
+accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
+meet, as do the other usual romanizations), a phone extension (exact, then
 extensions that begin with it in numeric order, then phones that hold the
 digits), or an e-mail address. Each person says what matched (MATCH, or
-"match" in --json).
+"match" in --json). A query that finds fewer than 3 people as typed is also
+tried as retyped on the other keyboard layout (bdfyjd is иванов typed with
+the Latin layout on): those people come after, marked "layout", and stderr
+says the retyped query.
 
 It answers from the directory cache when the cache holds the whole directory
 (and says how old it is when it is older than the freshness setting, 10
@@ -109,10 +113,14 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	threshold time.Duration, f findFlags, width int) error {
 	now := time.Now()
 	out := make([]Person, 0, len(r.People))
+	layout := ""
 	for _, fp := range r.People {
 		pj := newPerson(fp.Person, r.Org, now, threshold)
 		pj.Match = fp.Match
 		out = append(out, pj)
+		if fp.Layout != "" {
+			layout = fp.Layout
+		}
 	}
 	var err error
 	if f.json {
@@ -128,6 +136,10 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
 		}
 		return ErrNoMatch
+	}
+	if layout != "" {
+		// The people matched as if typed on the other keyboard layout.
+		warn("layout: " + safetext.Clean(layout))
 	}
 	if r.Total > len(out) {
 		warn(fmt.Sprintf("%s of %s shown; --limit 0 for all", directory.Thousands(len(out)), directory.Thousands(r.Total)))
@@ -168,6 +180,8 @@ func matchLabel(match string) string {
 		return "e-mail"
 	case directory.MatchPosition:
 		return "position"
+	case directory.MatchLayout:
+		return "layout"
 	}
 	return ""
 }

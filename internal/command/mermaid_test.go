@@ -97,5 +97,5 @@ func TestExportFormatsAreListed(t *testing.T) {
 	src := newSource(t)
 	r := run(t, src, 80, "export", "--format", "xml")
 	require.Error(t, r.err)
-	assert.Contains(t, r.err.Error(), fmt.Sprintf("use %s", "json, csv or mermaid"))
+	assert.Contains(t, r.err.Error(), fmt.Sprintf("use %s", "json, csv, vcf, mermaid"))
 }

@@ -211,7 +211,11 @@ func flood(ch interface {
 
 func TestServeHostileClients(t *testing.T) {
 	o := testServeOptions()
-	o.handshake = time.Second
+	// Short, so the stuck handshakes below end soon, but not so short that a
+	// real client's handshake misses it while ten 1000×500 sessions flood
+	// their output under the race detector on two busy cores (at 1 s it
+	// did, now and then: "ssh: handshake failed: EOF").
+	o.handshake = 4 * time.Second
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, true)
 	fp := "fp=" + gossh.FingerprintSHA256(f.user.PublicKey())
 	witness := f.openPTY(t, 100, 30)

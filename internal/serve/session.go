@@ -375,7 +375,7 @@ func (srv *Server) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
 
   ssh -t HOST                                   the browser
   ssh HOST find [--json] [--limit N] QUERY...   people matching a name, an extension or an e-mail
-  ssh HOST export [--format json|csv]           the whole directory (when the server allows it)
+  ssh HOST export [--format json|csv|vcf]       the whole directory (when the server allows it)
   ssh HOST help [COMMAND]                       this help, or a command's
   ssh HOST version                              the server's version
 
