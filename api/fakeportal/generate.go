@@ -29,7 +29,10 @@ type GenOptions struct {
 // Russian, German, Chinese and Arabic names, positions, ASCII e-mails, unique
 // extensions of 3 to 5 digits, phones (some people have none), some inactive
 // people, some in two departments, and a mix of presence relative to Now:
-// online, idle, offline (hours or days ago, or never) and on vacation.
+// online, idle, offline (hours or days ago, or never) and on vacation;
+// besides, meetings and planned absences, workdays (opened, on a break,
+// closed, expired) and CRM clients with phone numbers in national and
+// international formats and responsible employees (see addAvailability).
 // The same options give the same org.
 func Generate(o GenOptions) *Org { return generate(o, nil) }
 
@@ -145,6 +148,7 @@ func generate(o GenOptions, tpl *template) *Org {
 		g.injectHostile()
 	}
 	org := g.org()
+	addAvailability(org, g.now, o.Seed, o.Hostile)
 	if o.RealWorld {
 		AddRealWorld(org, g.now, g.domain)
 	}

@@ -1,0 +1,158 @@
+package fakeportal_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/b24org/b24org/api/fakeportal"
+)
+
+func genAvail(seed int64) *fakeportal.Org {
+	return fakeportal.Generate(fakeportal.GenOptions{People: 400, Seed: seed, Now: now})
+}
+
+func TestAvailabilityIsDeterministic(t *testing.T) {
+	a, b := genAvail(3), genAvail(3)
+	assert.Equal(t, a.Events, b.Events)
+	assert.Equal(t, a.Workdays, b.Workdays)
+	assert.Equal(t, a.Clients, b.Clients)
+	assert.NotEqual(t, a.Clients, genAvail(4).Clients, "another seed, other clients")
+
+	statuses := map[string]int{}
+	for _, w := range a.Workdays {
+		statuses[w.Status]++
+	}
+	for _, s := range []string{"OPENED", "PAUSED", "CLOSED", "EXPIRED"} {
+		assert.Positive(t, statuses[s], s)
+	}
+	kinds := map[string]int{}
+	for _, e := range a.Events {
+		kinds[e.Accessibility]++
+	}
+	assert.Positive(t, kinds["busy"])
+	assert.Positive(t, kinds["absent"])
+	types := map[string]int{}
+	formats := map[string]int{}
+	for _, c := range a.Clients {
+		types[c.Type]++
+		assert.Positive(t, c.AssignedBy)
+		for _, ph := range c.Phones {
+			switch {
+			case strings.HasPrefix(ph, "+") && strings.Contains(ph, "("):
+				formats["international, brackets"]++
+			case strings.HasPrefix(ph, "+"):
+				formats["international"]++
+			case strings.HasPrefix(ph, "00"):
+				formats["00"]++
+			case strings.HasPrefix(ph, "8 (") || strings.HasPrefix(ph, "0"):
+				formats["national, trunk prefix"]++
+			default:
+				formats["digits"]++
+			}
+		}
+	}
+	for _, ty := range []string{"CONTACT", "COMPANY", "LEAD"} {
+		assert.Positive(t, types[ty], ty)
+	}
+	assert.Len(t, formats, 5, "phone formats: %v", formats)
+}
+
+func TestCalendarAccessibilityShape(t *testing.T) {
+	org := genAvail(5)
+	p := start(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
+	w := p.WebhookURL()
+	ev := org.Events[0]
+	day := now.Format("2006-01-02")
+	a := postJSON(t, w, "calendar.accessibility.get", map[string]any{"users": []int{ev.UserID, 999999}, "from": day, "to": day})
+	require.Equal(t, 200, a.status, "%s", a.raw)
+	res := object(t, a.body["result"])
+	assert.Empty(t, list(t, res["999999"]), "a user without events has an empty list")
+	events := list(t, res[strconv.Itoa(ev.UserID)])
+	require.NotEmpty(t, events)
+	first := object(t, events[0])
+	for _, k := range []string{"ID", "NAME", "DATE_FROM", "DATE_TO", "DATE_FROM_TS_UTC", "DATE_TO_TS_UTC",
+		"~USER_OFFSET_FROM", "~USER_OFFSET_TO", "DT_SKIP_TIME", "TZ_FROM", "TZ_TO", "ACCESSIBILITY", "IMPORTANCE"} {
+		assert.Contains(t, first, k)
+	}
+	assert.Equal(t, strconv.FormatInt(ev.From.Unix(), 10), first["DATE_FROM_TS_UTC"])
+	assert.Equal(t, ev.Accessibility, first["ACCESSIBILITY"])
+
+	for _, missing := range []string{"from", "to", "users"} {
+		params := map[string]any{"users": []int{ev.UserID}, "from": day, "to": day}
+		delete(params, missing)
+		e := postJSON(t, w, "calendar.accessibility.get", params)
+		requireError(t, e, 400, "")
+		assert.Contains(t, e.body["error_description"], `"`+missing+`"`)
+	}
+	// In a batch, as the client sends it: users[] in bracket syntax.
+	b := get(t, w, "batch?cmd[a]="+q("calendar.accessibility.get?users[]="+strconv.Itoa(ev.UserID)+"&from="+day+"&to="+day))
+	require.Equal(t, 200, b.status, "%s", b.raw)
+	inner := object(t, object(t, b.body["result"])["result"])
+	assert.NotEmpty(t, list(t, object(t, inner["a"])[strconv.Itoa(ev.UserID)]))
+}
+
+func TestTimemanStatusShape(t *testing.T) {
+	org := genAvail(5)
+	p := start(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
+	w := p.WebhookURL()
+	var closed fakeportal.Workday
+	for _, d := range org.Workdays {
+		if d.Status == "CLOSED" {
+			closed = d
+			break
+		}
+	}
+	require.NotZero(t, closed.UserID)
+	a := postJSON(t, w, "timeman.status", map[string]any{"USER_ID": closed.UserID})
+	require.Equal(t, 200, a.status, "%s", a.raw)
+	res := object(t, a.body["result"])
+	for _, k := range []string{"STATUS", "TIME_START", "TIME_FINISH", "DURATION", "TIME_LEAKS", "ACTIVE",
+		"IP_OPEN", "IP_CLOSE", "LAT_OPEN", "LON_OPEN", "LAT_CLOSE", "LON_CLOSE", "TZ_OFFSET"} {
+		assert.Contains(t, res, k)
+	}
+	assert.Equal(t, "CLOSED", res["STATUS"])
+	assert.Equal(t, closed.IPOpen, res["IP_OPEN"], "the portal does send where the day was opened")
+	assert.Equal(t, closed.Finish.Format("2006-01-02T15:04:05-07:00"), res["TIME_FINISH"])
+
+	requireError(t, postJSON(t, w, "timeman.status", map[string]any{"USER_ID": 999999}), 400, "")
+	noScope := start(t, org, fakeportal.Options{})
+	requireError(t, postJSON(t, noScope.WebhookURL(), "timeman.status", map[string]any{"USER_ID": closed.UserID}), 401, "insufficient_scope")
+	requireError(t, postJSON(t, noScope.WebhookURL(), "calendar.accessibility.get", map[string]any{}), 401, "insufficient_scope")
+	requireError(t, postJSON(t, noScope.WebhookURL(), "telephony.externalCall.searchCrmEntities", map[string]any{}), 401, "insufficient_scope")
+}
+
+func TestSearchCrmEntitiesShape(t *testing.T) {
+	org := genAvail(5)
+	p := start(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
+	w := p.WebhookURL()
+	cl := org.Clients[0]
+	a := postJSON(t, w, "telephony.externalCall.searchCrmEntities", map[string]any{"PHONE_NUMBER": cl.Phones[0]})
+	require.Equal(t, 200, a.status, "%s", a.raw)
+	found := list(t, a.body["result"])
+	require.NotEmpty(t, found)
+	var hit map[string]any
+	for _, f := range found {
+		if o := object(t, f); num(t, o["CRM_ENTITY_ID"]) == int64(cl.ID) {
+			hit = o
+		}
+	}
+	require.NotNil(t, hit)
+	assert.Equal(t, cl.Type, hit["CRM_ENTITY_TYPE"])
+	assert.Equal(t, cl.Name, hit["NAME"])
+	assert.Equal(t, int64(cl.AssignedBy), num(t, hit["ASSIGNED_BY_ID"]))
+	by := object(t, hit["ASSIGNED_BY"])
+	for _, k := range []string{"ID", "TIMEMAN_STATUS", "USER_PHONE_INNER", "WORK_PHONE", "PERSONAL_PHONE", "PERSONAL_MOBILE"} {
+		assert.Contains(t, by, k)
+	}
+	assert.Equal(t, strconv.Itoa(cl.AssignedBy), by["ID"])
+
+	none := postJSON(t, w, "telephony.externalCall.searchCrmEntities", map[string]any{"PHONE_NUMBER": "+999 0000000000"})
+	assert.Empty(t, list(t, none.body["result"]))
+	e := postJSON(t, w, "telephony.externalCall.searchCrmEntities", map[string]any{"PHONE_NUMBER": ""})
+	requireError(t, e, 400, "ERROR_CORE")
+	assert.Equal(t, "PHONE_NUMBER is empty", e.body["error_description"])
+}
