@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,8 +66,8 @@ func (c *Client) Workdays(ctx context.Context, users []int) (map[int]Workday, er
 // unknownUser reports timeman.status's answer for a user it does not know:
 // an empty code with "User not found".
 func unknownUser(err error) bool {
-	pe, ok := err.(*Error)
-	return ok && pe.Code == "" && strings.Contains(strings.ToLower(pe.Description), "not found")
+	var pe *Error
+	return errors.As(err, &pe) && pe.Code == "" && strings.Contains(strings.ToLower(pe.Description), "not found")
 }
 
 // rawWorkday is the part of a timeman.status answer that Workday keeps:

@@ -245,6 +245,26 @@ func addClients(org *Org, r *rand.Rand, active []int, hostile bool) {
 	}
 }
 
+// addDemoClients adds the clients of the documentation's examples: a
+// company and its contact on a Moscow number, a lead on a Berlin one, their
+// responsible employees heads of departments.
+func addDemoClients(org *Org) {
+	heads := []int{}
+	for _, d := range org.Departments {
+		if d.Head > 0 {
+			heads = append(heads, d.Head)
+		}
+	}
+	if len(heads) < 3 {
+		return
+	}
+	org.Clients = append(org.Clients,
+		CRMClient{Type: "CONTACT", ID: 1, Name: "John Doe", Phones: []string{"+7 (495) 123-45-67"}, AssignedBy: heads[1]},
+		CRMClient{Type: "COMPANY", ID: 2, Name: "Daisy LLC", Phones: []string{"8 (495) 123-45-67"}, AssignedBy: heads[2]},
+		CRMClient{Type: "LEAD", ID: 3, Name: "Klaus Schmidt", Phones: []string{"+49 30 1234567"}, AssignedBy: heads[len(heads)-1]},
+	)
+}
+
 // ---------------------------------------------------------------- calendar
 
 func errCalendarParam(name string) *apiError {

@@ -156,3 +156,23 @@ func TestSearchCrmEntitiesShape(t *testing.T) {
 	requireError(t, e, 400, "ERROR_CORE")
 	assert.Equal(t, "PHONE_NUMBER is empty", e.body["error_description"])
 }
+
+func TestDemoHasTheDocumentedNumbers(t *testing.T) {
+	org := fakeportal.Demo(now, false)
+	byPhone := map[string]fakeportal.CRMClient{}
+	for _, c := range org.Clients {
+		for _, ph := range c.Phones {
+			byPhone[ph] = c
+		}
+	}
+	heads := map[int]bool{}
+	for _, d := range org.Departments {
+		heads[d.Head] = true
+	}
+	for _, ph := range []string{"+7 (495) 123-45-67", "8 (495) 123-45-67", "+49 30 1234567"} {
+		c, ok := byPhone[ph]
+		require.True(t, ok, ph)
+		assert.True(t, heads[c.AssignedBy], "%s: a head is responsible", ph)
+	}
+	assert.Greater(t, len(org.Clients), 200, "and the generated clients")
+}

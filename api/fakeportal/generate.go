@@ -38,9 +38,13 @@ func Generate(o GenOptions) *Org { return generate(o, nil) }
 
 // Demo returns the demo company, Acme Corp: about 1,200 people in 60
 // departments, the same on every run for a given now, with pleasant names at
-// the top of the tree. hostile adds the hostile strings deeper down.
+// the top of the tree, and CRM clients on the numbers the documentation
+// uses (+7 (495) 123-45-67, +49 30 1234567). hostile adds the hostile
+// strings deeper down.
 func Demo(now time.Time, hostile bool) *Org {
-	return generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true}, demoTemplate())
+	org := generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true}, demoTemplate())
+	addDemoClients(org)
+	return org
 }
 
 // template fixes the top of a generated tree (the demo's).
