@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -175,4 +176,42 @@ func TestDemoHasTheDocumentedNumbers(t *testing.T) {
 		assert.True(t, heads[c.AssignedBy], "%s: a head is responsible", ph)
 	}
 	assert.Greater(t, len(org.Clients), 200, "and the generated clients")
+}
+
+// TestAvailabilityCosts: the new methods cost server time like the others:
+// a fixed time per call (per batch command) and a time per object returned
+// (an event, a workday, a CRM entity).
+func TestAvailabilityCosts(t *testing.T) {
+	org := genAvail(5)
+	p := start(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes(), Cost: &fakeportal.Cost{
+		PerObject: map[string]time.Duration{"calendar.accessibility.get": 2 * time.Millisecond},
+		Default:   time.Millisecond,
+		PerCall:   time.Millisecond,
+	}})
+	w := p.WebhookURL()
+	byUser := map[int]int{}
+	for _, e := range org.Events {
+		byUser[e.UserID]++
+	}
+	var users []int
+	events := 0
+	for id, n := range byUser {
+		users = append(users, id)
+		events += n
+		if len(users) == 3 {
+			break
+		}
+	}
+	day := now.Format("2006-01-02")
+	a := postJSON(t, w, "calendar.accessibility.get", map[string]any{"users": users, "from": day, "to": day})
+	require.Equal(t, 200, a.status, "%s", a.raw)
+	assert.Equal(t, time.Millisecond+time.Duration(events)*2*time.Millisecond, p.ServerTime()["calendar.accessibility.get"])
+
+	cl := org.Clients[0]
+	b := get(t, w, "batch?cmd[a]="+q("timeman.status?USER_ID="+strconv.Itoa(cl.AssignedBy))+
+		"&cmd[b]="+q("telephony.externalCall.searchCrmEntities?PHONE_NUMBER="+cl.Phones[0]))
+	require.Equal(t, 200, b.status, "%s", b.raw)
+	assert.Equal(t, 2*time.Millisecond, p.ServerTime()["timeman.status"], "a call and one workday")
+	found := list(t, object(t, object(t, b.body["result"])["result"])["b"])
+	assert.Equal(t, time.Millisecond+time.Duration(len(found))*time.Millisecond, p.ServerTime()["telephony.externalcall.searchcrmentities"])
 }
