@@ -215,3 +215,22 @@ func TestAvailabilityCosts(t *testing.T) {
 	found := list(t, object(t, object(t, b.body["result"])["result"])["b"])
 	assert.Equal(t, time.Millisecond+time.Duration(len(found))*time.Millisecond, p.ServerTime()["telephony.externalcall.searchcrmentities"])
 }
+
+func TestHostileOrgHasHostileClients(t *testing.T) {
+	org := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now, Hostile: true})
+	samples := map[string]bool{}
+	for _, s := range fakeportal.HostileSamples() {
+		samples[s] = true
+	}
+	hostile := 0
+	for _, c := range org.Clients {
+		if samples[c.Name] {
+			hostile++
+		}
+	}
+	assert.Positive(t, hostile)
+	plain := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now})
+	for _, c := range plain.Clients {
+		assert.False(t, samples[c.Name], "only when asked for")
+	}
+}
