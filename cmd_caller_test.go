@@ -15,6 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// availOrg is testOrg with meetings, workdays and CRM clients.
+func availOrg(now time.Time) *fakeportal.Org {
+	return fakeportal.Generate(fakeportal.GenOptions{People: 150, Departments: 14, Seed: 11, Now: now, Availability: true})
+}
+
 // callerClient is a CRM client of org on a Moscow number, with its
 // responsible employee: an active person with an extension.
 func callerClient(t *testing.T, org *fakeportal.Org) (fakeportal.CRMClient, fakeportal.User) {
@@ -60,7 +65,7 @@ func filesUnder(t *testing.T, dir string) string {
 }
 
 func TestCallerColdThenWarm(t *testing.T) {
-	org := testOrg(time.Now())
+	org := availOrg(time.Now())
 	client, owner := callerClient(t, org)
 	p := startPortal(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
 	e := newRunEnv(t).with("B24_WEBHOOK_URL=" + p.WebhookURL())
@@ -99,7 +104,7 @@ func TestCallerColdThenWarm(t *testing.T) {
 }
 
 func TestCallerWithoutTelephony(t *testing.T) {
-	org := testOrg(time.Now())
+	org := availOrg(time.Now())
 	callerClient(t, org)
 	p := startPortal(t, org, fakeportal.Options{})
 	e := newRunEnv(t).with("B24_WEBHOOK_URL=" + p.WebhookURL())

@@ -16,6 +16,11 @@ import (
 	"github.com/b24org/b24org/api/fakeportal"
 )
 
+// genAvailOrg is genOrg with meetings, workdays and CRM clients.
+func genAvailOrg(people, departments int) *fakeportal.Org {
+	return fakeportal.Generate(fakeportal.GenOptions{People: people, Departments: departments, Seed: 7, Now: testNow, Availability: true})
+}
+
 // activeIDs lists the org's active employees.
 func activeIDs(org *fakeportal.Org) []int {
 	var ids []int
@@ -28,7 +33,7 @@ func activeIDs(org *fakeportal.Org) []int {
 }
 
 func TestAccessibilityManyUsersPerCommand(t *testing.T) {
-	org := genOrg(300, 15)
+	org := genAvailOrg(300, 15)
 	p := startPortal(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
 	c := webhookClient(t, p)
 	ids := activeIDs(org)
@@ -62,7 +67,7 @@ func TestAccessibilityManyUsersPerCommand(t *testing.T) {
 }
 
 func TestWorkdaysFiftyPerRequest(t *testing.T) {
-	org := genOrg(130, 6)
+	org := genAvailOrg(130, 6)
 	p := startPortal(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
 	c := webhookClient(t, p)
 	ids := append(activeIDs(org), 999999) // a user the portal does not know
@@ -101,7 +106,7 @@ func TestWorkdaysFiftyPerRequest(t *testing.T) {
 // TestWorkdaysKeepNoPlace proves that no IP address or coordinate of the
 // fake's timeman.status answers survives decoding.
 func TestWorkdaysKeepNoPlace(t *testing.T) {
-	org := genOrg(80, 4)
+	org := genAvailOrg(80, 4)
 	p := startPortal(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
 	c := webhookClient(t, p)
 	got, err := c.Workdays(ctx(t), activeIDs(org))
@@ -125,7 +130,7 @@ func TestWorkdaysKeepNoPlace(t *testing.T) {
 }
 
 func TestCRMByPhoneFormats(t *testing.T) {
-	org := genOrg(200, 10)
+	org := genAvailOrg(200, 10)
 	p := startPortal(t, org, fakeportal.Options{Scopes: fakeportal.AllScopes()})
 	c := webhookClient(t, p)
 	users := map[int]fakeportal.User{}

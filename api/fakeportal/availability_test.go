@@ -13,7 +13,7 @@ import (
 )
 
 func genAvail(seed int64) *fakeportal.Org {
-	return fakeportal.Generate(fakeportal.GenOptions{People: 400, Seed: seed, Now: now})
+	return fakeportal.Generate(fakeportal.GenOptions{People: 400, Seed: seed, Now: now, Availability: true})
 }
 
 func TestAvailabilityIsDeterministic(t *testing.T) {
@@ -22,6 +22,10 @@ func TestAvailabilityIsDeterministic(t *testing.T) {
 	assert.Equal(t, a.Workdays, b.Workdays)
 	assert.Equal(t, a.Clients, b.Clients)
 	assert.NotEqual(t, a.Clients, genAvail(4).Clients, "another seed, other clients")
+	without := fakeportal.Generate(fakeportal.GenOptions{People: 400, Seed: 3, Now: now})
+	assert.Equal(t, without.Users, a.Users, "the people are the same with availability")
+	assert.Equal(t, without.Departments, a.Departments)
+	assert.Empty(t, without.Clients, "availability only when asked for")
 
 	statuses := map[string]int{}
 	for _, w := range a.Workdays {
@@ -217,7 +221,7 @@ func TestAvailabilityCosts(t *testing.T) {
 }
 
 func TestHostileOrgHasHostileClients(t *testing.T) {
-	org := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now, Hostile: true})
+	org := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now, Hostile: true, Availability: true})
 	samples := map[string]bool{}
 	for _, s := range fakeportal.HostileSamples() {
 		samples[s] = true
@@ -229,7 +233,7 @@ func TestHostileOrgHasHostileClients(t *testing.T) {
 		}
 	}
 	assert.Positive(t, hostile)
-	plain := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now})
+	plain := fakeportal.Generate(fakeportal.GenOptions{People: 200, Seed: 9, Now: now, Availability: true})
 	for _, c := range plain.Clients {
 		assert.False(t, samples[c.Name], "only when asked for")
 	}
