@@ -9,7 +9,7 @@ import (
 	"github.com/b24org/b24org/internal/command"
 )
 
-// commands builds find, export and version for this run, over the
+// commands builds find, export, caller and version for this run, over the
 // configured portal.
 func (a *app) commands() *command.Commands {
 	return &command.Commands{Source: a, Stdout: appStdout{a}, Warn: a.warn, Width: a.tableWidth, Release: version}
@@ -46,6 +46,24 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 	}
 	if r.PresenceErr != nil {
 		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", directory.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
+	}
+	return r, s.threshold, nil
+}
+
+// Callers looks number up among the portal's CRM clients for caller, with
+// the responsible employees from the directory cache when it has them.
+func (a *app) Callers(ctx context.Context, number string, _ func(string)) (*directory.Callers, time.Duration, error) {
+	var r *directory.Callers
+	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, _ func(done, total int)) error {
+		if _, err := d.LoadCache(); err != nil {
+			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+		}
+		var err error
+		r, err = d.Callers(ctx, number, s.presenceAge)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return r, s.threshold, nil
 }

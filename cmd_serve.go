@@ -26,8 +26,8 @@ Only public keys in the authorized_keys file may log in (the file is read
 again when it changes); passwords, port, agent and X11 forwarding and
 subsystems (sftp) are refused. The host key is created when missing.
 
-Commands over SSH: find [--json] QUERY..., export [--format json|csv|vcf] (only
-with --allow-export), help, version.`,
+Commands over SSH: find [--json] QUERY..., caller [--json] NUMBER, export
+[--format json|csv|vcf|mermaid] (only with --allow-export), help, version.`,
 		Example: `  b24org serve --authorized-keys ~/.ssh/authorized_keys
   b24org --demo serve --listen 127.0.0.1:2222 --allow-anyone
   ssh -p 2222 localhost            # the browser

@@ -21,7 +21,7 @@ func demoRate() api.RateProfile { return api.RateProfile{PerSecond: 50, Burst: 2
 // serve load the local portal whole and leave the disk alone.
 func (a *app) openDemo(s settings) (*directory.Directory, func(), error) {
 	rate := demoRate()
-	p, err := fakeportal.Start(fakeportal.Demo(time.Now(), s.demoHostile), fakeportal.Options{Rate: rate.PerSecond, Burst: rate.Burst})
+	p, err := fakeportal.Start(fakeportal.Demo(time.Now(), s.demoHostile), fakeportal.Options{Rate: rate.PerSecond, Burst: rate.Burst, Scopes: fakeportal.AllScopes()})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo portal: %w", err)
 	}

@@ -137,7 +137,7 @@ beat the config file.`,
 	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
 
 	c := a.commands()
-	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.VersionCmd(), a.serveCmd())
+	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
 	return root
 }
 

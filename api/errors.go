@@ -220,6 +220,12 @@ func scopeOf(method string) string {
 		return "user"
 	case strings.HasPrefix(m, "im."):
 		return "im"
+	case strings.HasPrefix(m, "calendar."):
+		return ScopeCalendar
+	case strings.HasPrefix(m, "timeman."):
+		return ScopeTimeman
+	case strings.HasPrefix(m, "telephony."):
+		return ScopeTelephony
 	}
 	return "department, user and im"
 }

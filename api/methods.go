@@ -676,6 +676,17 @@ func merge(a, b User) User {
 // commands, then done; these calls are serialised. A failed command fails
 // the whole.
 func (c *Client) batchParallel(ctx context.Context, cmds []Command, each func(Command, BatchResult) error, done func()) error {
+	return c.batchAll(ctx, cmds, func(cmd Command, r BatchResult) error {
+		if r.Err != nil {
+			return r.Err
+		}
+		return each(cmd, r)
+	}, done)
+}
+
+// batchAll is batchParallel calling each for failed commands too (r.Err
+// set): each decides whether a command's failure fails the whole.
+func (c *Client) batchAll(ctx context.Context, cmds []Command, each func(Command, BatchResult) error, done func()) error {
 	enc, err := encodeCommands(cmds)
 	if err != nil {
 		return err
@@ -692,11 +703,7 @@ func (c *Client) batchParallel(ctx context.Context, cmds []Command, each func(Co
 			mu.Lock()
 			defer mu.Unlock()
 			for _, cmd := range group {
-				r := res[cmd.Key]
-				if r.Err != nil {
-					return r.Err
-				}
-				if err := each(cmd.Command, r); err != nil {
+				if err := each(cmd.Command, res[cmd.Key]); err != nil {
 					return err
 				}
 			}

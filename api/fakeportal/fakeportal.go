@@ -12,8 +12,10 @@
 // user.current, user.online, user.fields, im.department.get,
 // im.department.managers.get, im.department.employees.get,
 // im.department.colleagues.list, im.search.user.list,
-// im.search.department.list, im.user.get, im.user.list.get, scope,
-// server.time, profile and batch.
+// im.search.department.list, im.user.get, im.user.list.get,
+// calendar.accessibility.get, timeman.status,
+// telephony.externalCall.searchCrmEntities, scope, server.time, profile
+// and batch.
 //
 // Choices where the documentation leaves the behaviour open:
 //   - im.department.employees.get lists active users only, direct members only.
@@ -24,6 +26,10 @@
 //     again, as the server's CDBResult paging does; follow `next`.
 //   - user.get with no match answers `"result":[]` without `total`, as the
 //     server code does (it sets the paging data only for a non-empty result).
+//   - timeman.status for a user who never opened a workday answers CLOSED
+//     with null times; telephony.externalCall.searchCrmEntities compares
+//     national significant numbers (see phoneKey) and lists contacts, then
+//     companies, then leads.
 //   - batch: each command is charged to its own method's operating time; the
 //     batch's own time object reports the highest `operating` of those methods.
 package fakeportal
@@ -103,6 +109,9 @@ type User struct {
 type Org struct {
 	Departments []Department
 	Users       []User
+	Events      []Event     // calendar events (calendar.accessibility.get)
+	Workdays    []Workday   // current workdays (timeman.status)
+	Clients     []CRMClient // CRM clients (telephony.externalCall.searchCrmEntities)
 }
 
 // Clone returns a deep copy of the org.
@@ -113,6 +122,12 @@ func (o *Org) Clone() *Org {
 	c := &Org{
 		Departments: append([]Department(nil), o.Departments...),
 		Users:       append([]User(nil), o.Users...),
+		Events:      append([]Event(nil), o.Events...),
+		Workdays:    append([]Workday(nil), o.Workdays...),
+		Clients:     append([]CRMClient(nil), o.Clients...),
+	}
+	for i := range c.Clients {
+		c.Clients[i].Phones = append([]string(nil), c.Clients[i].Phones...)
 	}
 	for i := range c.Users {
 		c.Users[i].Departments = append([]int(nil), c.Users[i].Departments...)
@@ -125,7 +140,8 @@ type Options struct {
 	WebhookUser int    // default 1
 	WebhookCode string // default DefaultWebhookCode
 	// Scopes granted to the webhook and to OAuth tokens; default department,
-	// user, im. user_basic and user_brief narrow the user fields.
+	// user, im (a directory's webhook; AllScopes adds calendar, timeman and
+	// telephony). user_basic and user_brief narrow the user fields.
 	Scopes []string
 	// Leaky bucket: Rate per second drain, Burst size. Zero: 2 and 50. Rate < 0: off.
 	Rate  float64
@@ -148,6 +164,12 @@ type Options struct {
 	// but the OperatingLimit simulation above. With a Cost, OperatingLimit
 	// is ignored and operating time runs on the wall clock.
 	Cost *Cost
+}
+
+// AllScopes are the scopes of a webhook that may call every method the
+// fake serves: the directory's, and calendar, timeman and telephony.
+func AllScopes() []string {
+	return []string{"department", "user", "im", "calendar", "timeman", "telephony"}
 }
 
 // Portal is the fake portal. It is an http.Handler and safe for concurrent use.

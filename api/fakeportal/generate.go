@@ -21,6 +21,9 @@ type GenOptions struct {
 	// RealWorld adds what real portals hold beside the tidy org (see
 	// AddRealWorld); the rest of the org is the same as without it.
 	RealWorld bool
+	// Availability adds meetings and absences, workdays and CRM clients
+	// (see addAvailability); the rest of the org is the same as without it.
+	Availability bool
 }
 
 // Generate builds a deterministic, realistic org: a department tree 3 to 5
@@ -29,15 +32,22 @@ type GenOptions struct {
 // Russian, German, Chinese and Arabic names, positions, ASCII e-mails, unique
 // extensions of 3 to 5 digits, phones (some people have none), some inactive
 // people, some in two departments, and a mix of presence relative to Now:
-// online, idle, offline (hours or days ago, or never) and on vacation.
-// The same options give the same org.
+// online, idle, offline (hours or days ago, or never) and on vacation;
+// with Availability, besides, meetings and planned absences, workdays
+// (opened, on a break, closed, expired) and CRM clients with phone numbers
+// in national and international formats and responsible employees (see
+// addAvailability). The same options give the same org.
 func Generate(o GenOptions) *Org { return generate(o, nil) }
 
 // Demo returns the demo company, Acme Corp: about 1,200 people in 60
 // departments, the same on every run for a given now, with pleasant names at
-// the top of the tree. hostile adds the hostile strings deeper down.
+// the top of the tree, and CRM clients on the numbers the documentation
+// uses (+7 (495) 123-45-67, +49 30 1234567). hostile adds the hostile
+// strings deeper down.
 func Demo(now time.Time, hostile bool) *Org {
-	return generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true}, demoTemplate())
+	org := generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true, Availability: true}, demoTemplate())
+	addDemoClients(org)
+	return org
 }
 
 // template fixes the top of a generated tree (the demo's).
@@ -145,6 +155,9 @@ func generate(o GenOptions, tpl *template) *Org {
 		g.injectHostile()
 	}
 	org := g.org()
+	if o.Availability {
+		addAvailability(org, g.now, o.Seed, o.Hostile)
+	}
 	if o.RealWorld {
 		AddRealWorld(org, g.now, g.domain)
 	}

@@ -29,6 +29,7 @@ type index struct {
 	byID     map[int]*person
 	members  map[int][]*person    // department ID -> its members, by ID
 	byExt    map[string][]*person // lower-case extension -> users
+	avail    availability         // events, workdays and CRM clients
 }
 
 func buildIndex(org *Org) *index {
@@ -37,6 +38,7 @@ func buildIndex(org *Org) *index {
 		byID:     make(map[int]*person, len(org.Users)),
 		members:  map[int][]*person{},
 		byExt:    map[string][]*person{},
+		avail:    buildAvailability(org),
 	}
 	all := make([]*dept, 0, len(org.Departments))
 	for _, d := range org.Departments {

@@ -93,6 +93,9 @@ var (
 	scopeDepartment = []string{"department"}
 	scopeUser       = []string{"user", "user_basic", "user_brief"}
 	scopeIM         = []string{"im"}
+	scopeCalendar   = []string{"calendar"}
+	scopeTimeman    = []string{"timeman"}
+	scopeTelephony  = []string{"telephony"}
 )
 
 // lookup finds a method by its lower-case name.
@@ -126,6 +129,12 @@ func lookup(method string) (methodDef, bool) {
 		return methodDef{imUserGet, scopeIM}, true
 	case "im.user.list.get":
 		return methodDef{imUserListGet, scopeIM}, true
+	case "calendar.accessibility.get":
+		return methodDef{calendarAccessibility, scopeCalendar}, true
+	case "timeman.status":
+		return methodDef{timemanStatus, scopeTimeman}, true
+	case "telephony.externalcall.searchcrmentities":
+		return methodDef{searchCrmEntities, scopeTelephony}, true
 	case "scope":
 		return methodDef{scopeMethod, nil}, true
 	case "server.time":

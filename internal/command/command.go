@@ -1,6 +1,6 @@
 // Package command holds the commands that both front ends run, the command
-// line and each SSH session of serve: find, export and version, and their
-// output (the public JSON and CSV records, the find table). Each front end
+// line and each SSH session of serve: find, export, caller and version, and
+// their output (the public JSON and CSV records, the find table). Each front end
 // builds the same cobra commands over its own Source.
 package command
 
@@ -31,6 +31,10 @@ type Source interface {
 	Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error)
 	// Org returns the whole directory and the idle threshold.
 	Org(ctx context.Context) (*directory.Org, time.Duration, error)
+	// Callers looks a phone number up among the portal's CRM clients
+	// (directory.Directory.Callers), saying with warn what the answer
+	// lacks, and returns the idle threshold.
+	Callers(ctx context.Context, number string, warn func(string)) (*directory.Callers, time.Duration, error)
 }
 
 // Commands builds the cobra commands of one run or one SSH session.

@@ -108,7 +108,7 @@ type ran struct {
 	err      error
 }
 
-// run runs the command line args (find, export or version) over src, its
+// run runs the command line args (find, export, caller or version) over src, its
 // find table fitting width cells (0: no limit).
 func run(t *testing.T, src Source, width int, args ...string) ran {
 	t.Helper()
@@ -119,7 +119,7 @@ func run(t *testing.T, src Source, width int, args ...string) ran {
 	root := &cobra.Command{Use: "b24org", SilenceErrors: true, SilenceUsage: true}
 	root.SetOut(&cobraOut)
 	root.SetErr(&cobraOut)
-	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.VersionCmd())
+	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd())
 	root.SetArgs(args)
 	r.err = root.ExecuteContext(t.Context())
 	r.stdout = out.String()

@@ -300,9 +300,9 @@ func (srv *Server) commandMiddleware(ssh.Handler) ssh.Handler {
 }
 
 // runCommand runs a session's command with the same cobra commands as the
-// command line (find, export, version, help, with every flag form they
+// command line (find, export, caller, version, help, with every flag form they
 // take there), reading and writing the session; it returns the exit status:
-// 0, 1 when find matched no one, 2 for every refusal and error.
+// 0, 1 when find or caller matched nothing, 2 for every refusal and error.
 func (srv *Server) runCommand(s *servedSession) int {
 	args := s.Command()
 	if len(args) == 0 {
@@ -313,7 +313,7 @@ func (srv *Server) runCommand(s *servedSession) int {
 		return s.fail("export is not allowed on this server")
 	}
 	switch args[0] {
-	case "find", "export", "version", "help", "--help", "-h", "--version":
+	case "find", "export", "caller", "version", "help", "--help", "-h", "--version":
 	default:
 		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
 	}
@@ -375,12 +375,13 @@ func (srv *Server) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
 
   ssh -t HOST                                   the browser
   ssh HOST find [--json] [--limit N] QUERY...   people matching a name, an extension or an e-mail
-  ssh HOST export [--format json|csv|vcf]       the whole directory (when the server allows it)
+  ssh HOST export [--format json|csv|vcf|mermaid] the whole directory (when the server allows it)
+  ssh HOST caller [--json] NUMBER               the CRM client with that phone number, and who owns it
   ssh HOST help [COMMAND]                       this help, or a command's
   ssh HOST version                              the server's version
 
 The commands and their flags are the command line's (b24org find --help).
-find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
+find and caller exit 0 when something matched, 1 when nothing did, 2 on an error.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("unknown command %q (see ssh HOST help)", args[0])
@@ -407,7 +408,7 @@ find exits 0 when someone matched, 1 when no one did, 2 on an error.`,
 		}
 		return cmd.Help()
 	}
-	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.VersionCmd())
+	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd())
 	return root
 }
 
@@ -427,6 +428,19 @@ func (src servedSource) Find(ctx context.Context, query string, limit int, warn 
 	}
 	if line := r.Partial(); line != "" {
 		warn(line)
+	}
+	return r, srv.cfg.Threshold, nil
+}
+
+// Callers looks a phone number up among the portal's CRM clients through
+// the server's one client, the responsible people from the shared
+// directory.
+func (src servedSource) Callers(ctx context.Context, number string, _ func(string)) (*directory.Callers, time.Duration, error) {
+	srv := src.srv
+	srv.waitLoaded(ctx, findWait)
+	r, err := srv.dir.Callers(ctx, number, srv.cfg.PresenceAge)
+	if err != nil {
+		return nil, 0, err
 	}
 	return r, srv.cfg.Threshold, nil
 }
