@@ -30,28 +30,35 @@ func (v *helpScreen) scroll(n int) {
 	v.off = clamp(v.off+n, 0, len(v.lines(v.w))-v.h)
 }
 
-// helpDid is what a key did in the help, for the Model to follow.
-type helpDid int
+// pageDid is what a key did in a view that takes the whole screen (the
+// help, the org chart), for the Model to follow.
+type pageDid int
 
 const (
-	helpStill helpDid = iota
-	helpClose
-	helpQuit
+	pageStill pageDid = iota
+	pageClose
+	pageQuit
 )
 
-// update handles a key of the help.
-func (v *helpScreen) update(k tea.KeyMsg) helpDid {
+// pageKey is what k does in a view of n lines, h of them shown, that back
+// or its own key closes: it closes, quits, or scrolls (by the cursor keys'
+// step, a page being a screen less a line).
+func pageKey(k tea.KeyMsg, keys *KeyMap, own key.Binding, h, n int, scroll func(int)) pageDid {
 	switch {
-	case key.Matches(k, v.keys.Back, v.keys.Help):
-		return helpClose
-	case key.Matches(k, v.keys.Quit):
-		return helpQuit
-	case key.Matches(k, v.keys.Up):
-		v.scroll(-1)
-	case key.Matches(k, v.keys.Down):
-		v.scroll(1)
+	case key.Matches(k, keys.Back, own):
+		return pageClose
+	case key.Matches(k, keys.Quit):
+		return pageQuit
 	}
-	return helpStill
+	if d, ok := keys.cursor().step(k, max(1, h-1), n); ok {
+		scroll(d)
+	}
+	return pageStill
+}
+
+// update handles a key of the help.
+func (v *helpScreen) update(k tea.KeyMsg) pageDid {
+	return pageKey(k, &v.keys, v.keys.Help, v.h, len(v.lines(v.w)), v.scroll)
 }
 
 // view draws the help's inside, w×h, from the first line shown.

@@ -23,9 +23,9 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 	switch m.mode {
 	case modeHelp:
 		switch m.helpPage.update(k) {
-		case helpClose:
+		case pageClose:
 			m.mode = modeNormal
-		case helpQuit:
+		case pageQuit:
 			return m.quit()
 		}
 		return nil
@@ -35,9 +35,9 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.errorsKey(k)
 	case modeOrgChart:
 		switch m.chart.update(k) {
-		case chartClose:
+		case pageClose:
 			m.mode = modeNormal
-		case chartQuit:
+		case pageQuit:
 			return m.quit()
 		}
 		return nil

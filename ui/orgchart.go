@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/b24org/b24org/directory"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	lgtree "github.com/charmbracelet/lipgloss/tree"
 )
@@ -51,27 +50,9 @@ func (v *orgChart) scroll(n int) {
 	v.off = clamp(v.off+n, 0, len(v.lines)-v.h)
 }
 
-// chartDid is what a key did in the org chart, for the Model to follow.
-type chartDid int
-
-const (
-	chartStill chartDid = iota
-	chartClose
-	chartQuit
-)
-
 // update handles a key of the org chart.
-func (v *orgChart) update(k tea.KeyMsg) chartDid {
-	switch {
-	case key.Matches(k, v.keys.Back, v.keys.OrgChart):
-		return chartClose
-	case key.Matches(k, v.keys.Quit):
-		return chartQuit
-	}
-	if d, ok := v.keys.cursor().step(k, max(1, v.h-1), len(v.lines)); ok {
-		v.scroll(d)
-	}
-	return chartStill
+func (v *orgChart) update(k tea.KeyMsg) pageDid {
+	return pageKey(k, &v.keys, v.keys.OrgChart, v.h, len(v.lines), v.scroll)
 }
 
 // title is the chart box's title.
