@@ -84,7 +84,7 @@ func BenchmarkSearchIndexBuild100k(b *testing.B) {
 	b.ResetTimer()
 	var idx *index
 	for i := 0; i < b.N; i++ {
-		idx = buildIndex(o.people)
+		idx = buildIndex(o.people, "")
 	}
 	b.StopTimer()
 	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)) + len(idx.digits)

@@ -434,7 +434,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	if s == nil {
 		return nil, reason, err
 	}
-	toks := queryTokens(query)
+	toks := queryTokens(query, "")
 	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits }) || layoutQueries(query) != nil
 	digits := slices.ContainsFunc(toks, func(t token) bool { return t.digits })
 	s.skipStr() // the member lists
@@ -719,6 +719,7 @@ func readIndex(s *stream, n int, entries, words, digits bool) *index {
 		s.skipStr()
 		s.skipU32s()
 	}
+	idx.region = s.str()
 	idx.initScratch()
 	return idx
 }

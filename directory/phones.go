@@ -1,0 +1,112 @@
+package directory
+
+import (
+	"cmp"
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Reverse lookup of phone numbers. The work phone and the mobile of
+// everyone are parsed once, when the search index is built, and kept in
+// E.164 form (without the +) beside their digits; a query that reads as a
+// phone number is parsed the same way and matches the people whose number
+// is the same, however either was written: "+7 (495) 123-45-67",
+// "8-495-123-45-67", "0049 30 1234567". Numbers written without a country
+// are read in the index's region: the configured one (Options.Region), else
+// the one most of the portal's international numbers belong to.
+
+// minPhoneDigits is how many digits a query needs to be read as a phone
+// number; shorter digit queries are extensions (and phone digits) as before.
+const minPhoneDigits = 6
+
+// ValidRegion returns the region code s names (two letters, any case) in
+// upper case, and whether phone numbers know it.
+func ValidRegion(s string) (string, bool) {
+	r := strings.ToUpper(strings.TrimSpace(s))
+	return r, r != "" && phonenumbers.GetCountryCodeForRegion(r) != 0
+}
+
+// phoneQuery returns the E.164 digits of query when it reads as a phone
+// number in region: at least minPhoneDigits digits, and besides them only
+// + ( ) - . / and spaces; "" otherwise.
+func phoneQuery(query, region string) string {
+	n := 0
+	for _, r := range query {
+		switch {
+		case r >= '0' && r <= '9':
+			n++
+		case r == '+' || r == '(' || r == ')' || r == '-' || r == '.' || r == '/' || unicode.IsSpace(r):
+		default:
+			return ""
+		}
+	}
+	if n < minPhoneDigits {
+		return ""
+	}
+	return e164(query, region)
+}
+
+// e164 returns the E.164 digits (without the +) of the phone number s read
+// in region ("" for international numbers only), or "" when s is not one.
+func e164(s, region string) string {
+	if len(digits(s)) < minPhoneDigits {
+		return ""
+	}
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "00") {
+		// 00 dials abroad almost everywhere, though not from every region
+		// (Russia's own prefix is 810): read it as +.
+		s = "+" + t[2:]
+	}
+	num, err := phonenumbers.Parse(s, cmp.Or(region, "ZZ"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+")
+}
+
+// phoneKeys are the E.164 digits of everyone's work phone and mobile, in
+// the order of people, and the region they were read in: region when it is
+// set, else the one guessed from the international numbers.
+func phoneKeys(people []*Person, region string) (keys [][2]string, used string) {
+	keys = make([][2]string, len(people))
+	counts := map[int32]int{}
+	for i, p := range people {
+		for j, s := range [2]string{p.WorkPhone, p.Mobile} {
+			if !strings.HasPrefix(strings.TrimSpace(s), "+") {
+				continue
+			}
+			if len(digits(s)) < minPhoneDigits {
+				continue
+			}
+			if num, err := phonenumbers.Parse(s, "ZZ"); err == nil {
+				keys[i][j] = strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+")
+				counts[num.GetCountryCode()]++
+			}
+		}
+	}
+	used = region
+	if used == "" {
+		var best int32
+		for cc, n := range counts {
+			if n > counts[best] || n == counts[best] && cc < best {
+				best = cc
+			}
+		}
+		if best != 0 {
+			used = phonenumbers.GetRegionCodeForCountryCode(int(best))
+		}
+	}
+	if used == "" || used == "ZZ" {
+		return keys, ""
+	}
+	for i, p := range people {
+		for j, s := range [2]string{p.WorkPhone, p.Mobile} {
+			if keys[i][j] == "" && s != "" {
+				keys[i][j] = e164(s, used)
+			}
+		}
+	}
+	return keys, used
+}
