@@ -32,70 +32,95 @@ func ValidRegion(s string) (string, bool) {
 // number in region: at least minPhoneDigits digits, and besides them only
 // + ( ) - . / and spaces; "" otherwise.
 func phoneQuery(query, region string) string {
-	n := 0
-	for _, r := range query {
-		switch {
-		case r >= '0' && r <= '9':
-			n++
-		case r == '+' || r == '(' || r == ')' || r == '-' || r == '.' || r == '/' || unicode.IsSpace(r):
-		default:
-			return ""
-		}
-	}
-	if n < minPhoneDigits {
+	if !plainNumber(query) || len(digits(query)) < minPhoneDigits {
 		return ""
 	}
 	return e164(query, region)
 }
 
+// plainNumber reports whether s holds only digits, + ( ) - . / and spaces.
+func plainNumber(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+		case r == '+' || r == '(' || r == ')' || r == '-' || r == '.' || r == '/' || unicode.IsSpace(r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // e164 returns the E.164 digits (without the +) of the phone number s read
 // in region ("" for international numbers only), or "" when s is not one.
+// A plain international number is its digits (the parser is the most of an
+// index build's cost, and says the same of them).
 func e164(s, region string) string {
-	if len(digits(s)) < minPhoneDigits {
+	d := digits(s)
+	if len(d) < minPhoneDigits {
 		return ""
 	}
-	if t := strings.TrimSpace(s); strings.HasPrefix(t, "00") {
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "00") {
 		// 00 dials abroad almost everywhere, though not from every region
 		// (Russia's own prefix is 810): read it as +.
-		s = "+" + t[2:]
+		t, d = "+"+t[2:], d[2:]
 	}
-	num, err := phonenumbers.Parse(s, cmp.Or(region, "ZZ"))
+	if strings.HasPrefix(t, "+") && plainNumber(t) && !strings.Contains(t, "(0)") &&
+		len(d) >= 8 && len(d) <= 15 && countryCode(d) != 0 {
+		return d
+	}
+	num, err := phonenumbers.Parse(t, cmp.Or(region, "ZZ"))
 	if err != nil {
 		return ""
 	}
 	return strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+")
 }
 
+// countryCode is the country calling code the E.164 digits d begin with, 0
+// when none.
+func countryCode(d string) int {
+	for n := 1; n <= 3 && n < len(d); n++ {
+		cc := 0
+		for _, c := range d[:n] {
+			cc = cc*10 + int(c-'0')
+		}
+		if r := phonenumbers.GetRegionCodeForCountryCode(cc); r != "" && r != "ZZ" {
+			return cc
+		}
+	}
+	return 0
+}
+
 // phoneKeys are the E.164 digits of everyone's work phone and mobile, in
 // the order of people, and the region they were read in: region when it is
-// set, else the one guessed from the international numbers.
+// set, else the one guessed from the international numbers (the country
+// code most of them have).
 func phoneKeys(people []*Person, region string) (keys [][2]string, used string) {
 	keys = make([][2]string, len(people))
-	counts := map[int32]int{}
+	counts := map[int]int{}
 	for i, p := range people {
 		for j, s := range [2]string{p.WorkPhone, p.Mobile} {
-			if !strings.HasPrefix(strings.TrimSpace(s), "+") {
+			t := strings.TrimSpace(s)
+			if !strings.HasPrefix(t, "+") && !strings.HasPrefix(t, "00") {
 				continue
 			}
-			if len(digits(s)) < minPhoneDigits {
-				continue
-			}
-			if num, err := phonenumbers.Parse(s, "ZZ"); err == nil {
-				keys[i][j] = strings.TrimPrefix(phonenumbers.Format(num, phonenumbers.E164), "+")
-				counts[num.GetCountryCode()]++
+			if k := e164(t, ""); k != "" {
+				keys[i][j] = k
+				counts[countryCode(k)]++
 			}
 		}
 	}
 	used = region
 	if used == "" {
-		var best int32
+		best := 0
 		for cc, n := range counts {
-			if n > counts[best] || n == counts[best] && cc < best {
+			if cc != 0 && (n > counts[best] || n == counts[best] && cc < best) {
 				best = cc
 			}
 		}
 		if best != 0 {
-			used = phonenumbers.GetRegionCodeForCountryCode(int(best))
+			used = phonenumbers.GetRegionCodeForCountryCode(best)
 		}
 	}
 	if used == "" || used == "ZZ" {
