@@ -157,6 +157,9 @@ func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*O
 	var org *Org
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
 		org, reason, err = read(r, size, d.cacheKey())
+		if idx := org.idxIfBuilt(); reason == "" && err == nil && idx != nil {
+			reason = d.otherRegion(idx.region)
+		}
 		return reason, err
 	})
 	if !found || err != nil {
@@ -164,6 +167,16 @@ func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*O
 	}
 	org.portal = safetext.Clean(d.portal) // the file holds the key; a snapshot names the portal (as New's)
 	return org, nil
+}
+
+// otherRegion is why a cache file whose phone numbers were read in region
+// cannot be used ("" when it can): a region is configured, and it is another.
+// The file's own region is not printed (it is outside input).
+func (d *Directory) otherRegion(region string) string {
+	if d.opts.Region == "" || region == d.opts.Region {
+		return ""
+	}
+	return fmt.Sprintf("read its phone numbers in another region than %s", d.opts.Region)
 }
 
 // install makes org the snapshot in place of prev, or (prev nil) while
@@ -202,6 +215,8 @@ type CacheSearch struct {
 	Total int
 	// People is how many people the cache holds.
 	People int
+
+	region string // the region its phone numbers were read in
 }
 
 // SearchCache answers Search(query, limit) from the disk cache without
@@ -213,6 +228,9 @@ func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
 	var cs *CacheSearch
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
 		cs, reason, err = searchFile(r, size, d.cacheKey(), query, limit)
+		if reason == "" && err == nil {
+			reason = d.otherRegion(cs.region)
+		}
 		return reason, err
 	})
 	if !found || err != nil {

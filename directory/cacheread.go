@@ -501,7 +501,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	}
 	o := orgFrom(h.key, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
 	o.confirmed = h.confirmed
-	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits))}
+	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits)), region: idx.region}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {
 			m := Match{Person: p, Score: ht.score}

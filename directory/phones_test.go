@@ -127,3 +127,28 @@ func TestFindFindsTheOwnerOfANumberColdAndFromTheCache(t *testing.T) {
 		return r.People
 	}, owners)
 }
+
+func TestACacheReadInAnotherRegionIsRebuilt(t *testing.T) {
+	fake := fakeportal.Generate(fakeportal.GenOptions{People: 60, Departments: 4, Seed: 10, Now: genNow})
+	_, c := startPortal(t, fake, fakeportal.Options{})
+	dir := t.TempDir()
+	d := New(c, Options{CacheDir: dir, Region: "RU"})
+	_, err := d.LoadAll(context.Background(), nil)
+	require.NoError(t, err)
+
+	same := New(nil, Options{CacheDir: dir, CacheKey: d.cacheKey(), Region: "RU"})
+	cs, err := same.SearchCache("+7 (495) 123-45-67", 1)
+	require.NoError(t, err)
+	require.NotNil(t, cs)
+	ok, err := same.LoadCache()
+	require.NoError(t, err)
+	assert.True(t, ok)
+
+	other := New(nil, Options{CacheDir: dir, CacheKey: d.cacheKey(), Region: "DE"})
+	var ce *CacheError
+	_, err = other.SearchCache("+7 (495) 123-45-67", 1)
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, ce.Reason, "another region than DE")
+	_, err = other.LoadCache()
+	require.ErrorAs(t, err, &ce, "the numbers would be read in the old region")
+}

@@ -61,6 +61,14 @@ func (o *Org) index() *index {
 	return o.idx.Load()
 }
 
+// idxIfBuilt is o's search index when it has one (nil for a nil o).
+func (o *Org) idxIfBuilt() *index {
+	if o == nil {
+		return nil
+	}
+	return o.idx.Load()
+}
+
 // reuseIndex gives next (a snapshot nobody reads yet, holding the same
 // people as o by ID, with the same searchable fields) o's index, if o has
 // built one: only the person pointers change.
