@@ -46,6 +46,9 @@ type fileConfig struct {
 	CacheDir         string       `yaml:"cache_dir"`
 	Timeout          *duration    `yaml:"timeout"`
 	Budget           *fileBudget  `yaml:"budget"`
+	// Region reads phone numbers written without a country ("RU"); unset,
+	// it is guessed from the portal's numbers.
+	Region string `yaml:"region"`
 }
 
 // fileBudget is the budget section: how much of the portal's server time
@@ -355,6 +358,7 @@ type settings struct {
 	presenceAge   time.Duration // how old the presence of search results and find may be
 	fullLoadEvery time.Duration // how old a complete cache may be before a start loads everyone again
 	outsiders     bool          // keep extranet users, bots and users without a department
+	region        string        // phone numbers without a country are read in it; "" guesses
 	background    bool
 	cacheDir      string
 	noCache       bool
@@ -486,6 +490,13 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	s.presenceAge = durationOr(fc.PresenceAge, directory.DefaultPresenceAge)
 	s.fullLoadEvery = durationOr(fc.FullLoadEvery, directory.DefaultFullLoadEvery)
 	s.outsiders = fl.outsiders || (fc.IncludeOutsiders != nil && *fc.IncludeOutsiders)
+	if fc.Region != "" {
+		r, ok := directory.ValidRegion(fc.Region)
+		if !ok {
+			return s, fmt.Errorf("%s: region %q is not a region code such as RU or DE", s.configPath, fc.Region)
+		}
+		s.region = r
+	}
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))
 	return s, nil

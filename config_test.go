@@ -45,6 +45,7 @@ func TestResolveDefaults(t *testing.T) {
 	require.Equal(t, 6, s.client.MaxRetries)
 	require.True(t, s.background)
 	require.False(t, s.noColor)
+	require.Empty(t, s.region, "unset: guessed from the portal's numbers")
 }
 
 func TestResolveFileValues(t *testing.T) {
@@ -61,6 +62,7 @@ background_load: false
 rate: {per_second: 3, burst: 90}
 cache_dir: ~/cache-here
 timeout: 7s
+region: de
 `)
 	s, err := resolve(flagValues{config: path, retries: 6}, envMap(map[string]string{"HOME": dir, "NO_COLOR": "1"}), noWarn(t))
 	require.NoError(t, err)
@@ -75,6 +77,11 @@ timeout: 7s
 	require.Equal(t, api.RateProfile{PerSecond: 3, Burst: 90}, s.client.Rate)
 	require.Equal(t, filepath.Join(dir, "cache-here"), s.cacheDir)
 	require.Equal(t, 7*time.Second, s.client.Timeout)
+	require.Equal(t, "DE", s.region)
+
+	bad := writeFile(t, dir, "bad.yaml", "region: Mars\n")
+	_, err = resolve(flagValues{config: bad}, envMap(map[string]string{"HOME": dir}), noWarn(t))
+	require.ErrorContains(t, err, `region "Mars"`)
 
 	s, err = resolve(flagValues{config: path, theme: "mono", rate: "enterprise", cacheDir: "/elsewhere", timeout: time.Second},
 		envMap(map[string]string{"HOME": dir}), noWarn(t))

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/gob"
 	"encoding/json"
 	"os"
@@ -53,6 +54,35 @@ func BenchmarkSearchSlips100k(b *testing.B) {
 	reportMedian(b, times)
 }
 
+// BenchmarkSearchPhone100k looks up whole phone numbers (phones.go): the
+// generated people's own, written as they are, and numbers nobody has.
+func BenchmarkSearchPhone100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	queries := []string{"+7 (495) 000-00-01", "0049 30 0000001", "8-800-000-00-01"}
+	for _, p := range o.people {
+		if len(queries) == 16 {
+			break
+		}
+		if s := cmp.Or(p.WorkPhone, p.Mobile); len(digits(s)) >= minPhoneDigits {
+			queries = append(queries, s)
+		}
+	}
+	for _, q := range queries[3:] {
+		if ms := o.Search(q, 1); len(ms) == 0 || ms[0].Score != ScorePhoneNumber {
+			b.Fatalf("%q does not find its owner first", q)
+		}
+	}
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		o.Search(queries[i%len(queries)], 0)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
 func BenchmarkBubblesDefaultFilter100k(b *testing.B) {
 	o := NewOrg(genData(100_000, 1500, 7))
 	targets := make([]string, 0, o.PersonCount())
@@ -84,7 +114,7 @@ func BenchmarkSearchIndexBuild100k(b *testing.B) {
 	b.ResetTimer()
 	var idx *index
 	for i := 0; i < b.N; i++ {
-		idx = buildIndex(o.people)
+		idx = buildIndex(o.people, "")
 	}
 	b.StopTimer()
 	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)) + len(idx.digits)

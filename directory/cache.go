@@ -7,7 +7,9 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian). Version 4 is version 3 whose index also holds the other
+// (little endian). Version 5 is version 4 whose index also holds everyone's
+// phone numbers in E.164 form and the region they were read in (phones.go).
+// Version 4 is version 3 whose index also holds the other
 // spellings of Cyrillic names (romanize.go). Version 3 is version 2 with two more times in meta:
 // when the tree was last confirmed and when people were last merged in
 // without a whole load (FetchedAt is when the whole directory last loaded).
@@ -21,7 +23,8 @@ package directory
 //	members   one length-prefixed block: member IDs per department, then the
 //	          loaded departments
 //	index     the search index (search.go): entry of each person by ID,
-//	          words, word starts, posting starts, postings, digits, digit ends
+//	          words, word starts, posting starts, postings, digits, digit ends,
+//	          phone region
 //	people    where each person's record ends, then the records, one per
 //	          index entry (name order)
 //
@@ -62,7 +65,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 4
+	cacheVersion = 5
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -154,6 +157,9 @@ func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*O
 	var org *Org
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
 		org, reason, err = read(r, size, d.cacheKey())
+		if idx := org.idxIfBuilt(); reason == "" && err == nil && idx != nil {
+			reason = d.otherRegion(idx.region)
+		}
 		return reason, err
 	})
 	if !found || err != nil {
@@ -161,6 +167,16 @@ func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*O
 	}
 	org.portal = safetext.Clean(d.portal) // the file holds the key; a snapshot names the portal (as New's)
 	return org, nil
+}
+
+// otherRegion is why a cache file whose phone numbers were read in region
+// cannot be used ("" when it can): a region is configured, and it is another.
+// The file's own region is not printed (it is outside input).
+func (d *Directory) otherRegion(region string) string {
+	if d.opts.Region == "" || region == d.opts.Region {
+		return ""
+	}
+	return fmt.Sprintf("read its phone numbers in another region than %s", d.opts.Region)
 }
 
 // install makes org the snapshot in place of prev, or (prev nil) while
@@ -199,6 +215,8 @@ type CacheSearch struct {
 	Total int
 	// People is how many people the cache holds.
 	People int
+
+	region string // the region its phone numbers were read in
 }
 
 // SearchCache answers Search(query, limit) from the disk cache without
@@ -210,6 +228,9 @@ func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
 	var cs *CacheSearch
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
 		cs, reason, err = searchFile(r, size, d.cacheKey(), query, limit)
+		if reason == "" && err == nil {
+			reason = d.otherRegion(cs.region)
+		}
 		return reason, err
 	})
 	if !found || err != nil {
@@ -464,7 +485,8 @@ func (idx *index) appendTo(b []byte) []byte {
 	b = appendU32s(b, idx.postStart)
 	b = appendU32s(b, idx.post)
 	b = appendString(b, idx.digits)
-	return appendU32s(b, idx.digitEnd)
+	b = appendU32s(b, idx.digitEnd)
+	return appendString(b, idx.region)
 }
 
 // overlaidWith returns o (read from the cache file) with what the snapshot

@@ -434,7 +434,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	if s == nil {
 		return nil, reason, err
 	}
-	toks := queryTokens(query)
+	toks := queryTokens(query, "")
 	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits }) || layoutQueries(query) != nil
 	digits := slices.ContainsFunc(toks, func(t token) bool { return t.digits })
 	s.skipStr() // the member lists
@@ -501,7 +501,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	}
 	o := orgFrom(h.key, h.fetchedAt, false, h.depts, nil, nil, sortUnique(people))
 	o.confirmed = h.confirmed
-	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits))}
+	cs := &CacheSearch{Org: o, Complete: h.complete, Total: total, People: h.n, Matches: make([]Match, 0, len(hits)), region: idx.region}
 	for i, ht := range hits {
 		if p := o.Person(arr[i].ID); p != nil {
 			m := Match{Person: p, Score: ht.score}
@@ -719,6 +719,7 @@ func readIndex(s *stream, n int, entries, words, digits bool) *index {
 		s.skipStr()
 		s.skipU32s()
 	}
+	idx.region = s.str()
 	idx.initScratch()
 	return idx
 }

@@ -82,4 +82,7 @@ type Options struct {
 	// Revalidate loads everyone again (0: DefaultFullLoadEvery; negative:
 	// always).
 	FullLoadEvery time.Duration
+	// Region is the region (ISO code, "RU") phone numbers written without
+	// a country are read in; "" guesses it from the portal's numbers.
+	Region string
 }

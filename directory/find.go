@@ -15,7 +15,7 @@ import (
 const (
 	MatchExtension       = "extension"        // the query is the extension
 	MatchExtensionPrefix = "extension_prefix" // the extension begins with the query
-	MatchPhone           = "phone"            // the work phone or the mobile holds the digits
+	MatchPhone           = "phone"            // the work phone or the mobile is the number or holds the digits
 	MatchName            = "name"             // the name words
 	MatchEmail           = "email"            // the e-mail
 	MatchPosition        = "position"         // the position
@@ -238,7 +238,7 @@ func (o *Org) expectedPeople() int {
 
 // found turns matches of query into Found people.
 func found(ms []Match, query string) []Found {
-	toks := queryTokens(query)
+	toks := queryTokens(query, "")
 	out := make([]Found, len(ms))
 	for i, m := range ms {
 		out[i] = Found{Person: m.Person, Match: MatchKind(m, toks), Layout: m.Layout}
@@ -258,7 +258,7 @@ func MatchKind(m Match, toks []token) string {
 		return MatchExtensionPrefix
 	case ScoreNameWord, ScoreNamePrefix:
 		return MatchName
-	case ScorePhone:
+	case ScorePhone, ScorePhoneNumber:
 		return MatchPhone
 	}
 	p := m.Person

@@ -75,7 +75,9 @@ func New(client *api.Client, o Options) *Directory {
 	if client != nil {
 		d.portal = client.Portal()
 	}
-	d.cur.Store(NewOrg(Data{Portal: d.portal}))
+	empty := NewOrg(Data{Portal: d.portal})
+	empty.region = o.Region
+	d.cur.Store(empty)
 	return d
 }
 
@@ -107,6 +109,9 @@ func (d *Directory) update(change func(*Org) *Org) *Org {
 	old := d.cur.Load()
 	o := change(old)
 	if o != old {
+		if o.idx.Load() == nil {
+			o.region = d.opts.Region // before anyone searches it
+		}
 		d.cur.Store(o)
 		d.notifyLocked()
 	}

@@ -27,6 +27,7 @@ type Org struct {
 	mem       *membership
 	people    []*Person // ascending ID, unique
 	loaded    map[int]bool
+	region    string // phone numbers without a country are read in it ("": guessed; phones.go)
 
 	peopleMu  sync.Mutex
 	peopleBy  map[int][]*Person // People results, computed on first use

@@ -11,6 +11,7 @@ import (
 // Scores of a Match: why a person matched, best first. A query of several
 // words scores as its weakest word.
 const (
+	ScorePhoneNumber     = 700 // the query is the person's work phone or mobile, as a number (phones.go)
 	ScoreExtension       = 600 // the query is the person's extension
 	ScoreExtensionPrefix = 500 // the query begins the extension
 	ScoreNameWord        = 400 // every query word is a whole word of the name
@@ -20,7 +21,7 @@ const (
 )
 
 // levels is the number of score levels (Score/100), 0 meaning no match.
-const levels = ScoreExtension/100 + 1
+const levels = ScorePhoneNumber/100 + 1
 
 // index is an Org's search index. Everyone is numbered in name order (an
 // entry); a search fills one level per entry and reads the entries back in
@@ -40,8 +41,11 @@ type index struct {
 	postStart []uint32 // word w's postings: post[postStart[w]:postStart[w+1]]
 	post      []uint32 // entry<<1, | 1 when the word is in the name
 
-	digits   string   // per entry: extension, ' ', work phone, ' ', mobile, '\n'
+	// digits holds per entry: extension, ' ', work phone, ' ', mobile
+	// (their digits), '\t', work phone, ' ', mobile (E.164, phones.go), '\n'.
+	digits   string
 	digitEnd []uint32 // where each entry's record ends (past '\n')
+	region   string   // the region numbers without a country were read in (phones.go)
 
 	entryOf []int32   // the entry of each person of the Org (by ascending ID)
 	scratch sync.Pool // *[]uint8 of len(people): per-entry levels
@@ -51,9 +55,17 @@ type index struct {
 func (o *Org) index() *index {
 	o.idxOnce.Do(func() {
 		if o.idx.Load() == nil {
-			o.idx.Store(buildIndex(o.people))
+			o.idx.Store(buildIndex(o.people, o.region))
 		}
 	})
+	return o.idx.Load()
+}
+
+// idxIfBuilt is o's search index when it has one (nil for a nil o).
+func (o *Org) idxIfBuilt() *index {
+	if o == nil {
+		return nil
+	}
 	return o.idx.Load()
 }
 
@@ -68,7 +80,7 @@ func (o *Org) reuseIndex(next *Org) {
 	idx := &index{
 		n: old.n, people: make([]*Person, len(old.people)),
 		words: old.words, wordStart: old.wordStart, postStart: old.postStart, post: old.post,
-		digits: old.digits, digitEnd: old.digitEnd, entryOf: old.entryOf,
+		digits: old.digits, digitEnd: old.digitEnd, region: old.region, entryOf: old.entryOf,
 	}
 	for i, p := range next.people {
 		idx.people[old.entryOf[i]] = p
@@ -93,8 +105,9 @@ func (idx *index) initScratch() {
 	}
 }
 
-// buildIndex folds everyone's words into a new index.
-func buildIndex(people []*Person) *index {
+// buildIndex folds everyone's words into a new index, their phone numbers
+// read in region (guessed from them when "", see phoneKeys).
+func buildIndex(people []*Person, region string) *index {
 	type keyed struct {
 		p           *Person
 		last, first string
@@ -114,6 +127,8 @@ func buildIndex(people []*Person) *index {
 
 	n := len(people)
 	idx := &index{n: n, people: make([]*Person, n), digitEnd: make([]uint32, n), entryOf: make([]int32, n)}
+	keys, region := phoneKeys(people, region)
+	idx.region = region
 	ids := make(map[string]uint32, n) // word -> word number
 	var (
 		words    = make([]byte, 0, 8*n)
@@ -171,6 +186,10 @@ func buildIndex(people []*Person) *index {
 		digitBuf = append(digitBuf, digits(p.WorkPhone)...)
 		digitBuf = append(digitBuf, ' ')
 		digitBuf = append(digitBuf, digits(p.Mobile)...)
+		digitBuf = append(digitBuf, '\t')
+		digitBuf = append(digitBuf, keys[k.pos][0]...)
+		digitBuf = append(digitBuf, ' ')
+		digitBuf = append(digitBuf, keys[k.pos][1]...)
 		digitBuf = append(digitBuf, '\n')
 		idx.digitEnd[e] = uint32(len(digitBuf))
 	}
@@ -211,15 +230,19 @@ func nextWord(b []byte) (word, rest []byte) {
 type token struct {
 	s      string
 	digits bool // only digits: looked for in extensions and phones
+	// phone is the E.164 digits of a query that reads as a phone number
+	// (phones.go): people with that number match first.
+	phone string
 }
 
 // queryTokens folds a query into its words. A query without letters is a
 // phone number or an extension: its digits make one token, whatever
-// punctuation separates them ("+1 555-0100").
-func queryTokens(query string) []token {
+// punctuation separates them ("+1 555-0100"), and one that reads as a phone
+// number in region also carries that number in E.164 form.
+func queryTokens(query, region string) []token {
 	if !strings.ContainsFunc(query, unicode.IsLetter) {
 		if d := digits(query); d != "" {
-			return []token{{s: d, digits: true}}
+			return []token{{s: d, digits: true, phone: phoneQuery(query, region)}}
 		}
 	}
 	folded, _ := foldWords(nil, nil, query)
@@ -288,7 +311,7 @@ type hit struct {
 // people, so that a search of the cache file can decode just the people it
 // finds.
 func (idx *index) search(query string, limit int) (hits []hit, total int, layout string) {
-	toks := queryTokens(query)
+	toks := queryTokens(query, idx.region)
 	if len(toks) == 0 || idx.n == 0 {
 		return nil, 0, ""
 	}
@@ -300,7 +323,7 @@ func (idx *index) search(query string, limit int) (hits []hit, total int, layout
 	if total < layoutBelow {
 		best := 0
 		for _, q := range layoutQueries(query) {
-			lt := queryTokens(q)
+			lt := queryTokens(q, idx.region)
 			if len(lt) == 0 {
 				continue
 			}
@@ -346,6 +369,9 @@ func (idx *index) levels(toks []token, lv []uint8) int {
 		}
 		if t.digits {
 			idx.matchDigits(t.s, cur)
+			if t.phone != "" {
+				idx.matchPhone(t.phone, cur)
+			}
 		} else {
 			idx.matchWords(t.s, cur)
 		}
@@ -474,20 +500,17 @@ func (idx *index) matchDigits(tok string, lv []uint8) {
 			return
 		}
 		hit := uint32(pos + i)
-		hi := len(ends)
-		for e < hi { // the first entry ending past the hit
-			m := int(uint(e+hi) >> 1)
-			if ends[m] <= hit {
-				e = m + 1
-			} else {
-				hi = m
-			}
-		}
+		e = entryAt(ends, hit, e)
 		start := uint32(0)
 		if e > 0 {
 			start = ends[e-1]
 		}
 		rec := d[start : ends[e]-1]
+		if raw, _, _ := strings.Cut(rec, "\t"); hit+uint32(len(tok)) > start+uint32(len(raw)) {
+			pos = int(ends[e]) // only in the E.164 numbers: matchPhone's
+			e++
+			continue
+		}
 		ext, _, _ := strings.Cut(rec, " ")
 		l := uint8(ScorePhone / 100)
 		switch {
@@ -500,4 +523,45 @@ func (idx *index) matchDigits(tok string, lv []uint8) {
 		pos = int(ends[e])
 		e++
 	}
+}
+
+// matchPhone raises lv[e] to ScorePhoneNumber when the E.164 digits num
+// are entry e's work phone or mobile.
+func (idx *index) matchPhone(num string, lv []uint8) {
+	d, ends := idx.digits, idx.digitEnd
+	e := 0
+	for pos := 0; pos < len(d); {
+		i := strings.Index(d[pos:], num)
+		if i < 0 {
+			return
+		}
+		e = entryAt(ends, uint32(pos+i), e)
+		start := uint32(0)
+		if e > 0 {
+			start = ends[e-1]
+		}
+		if _, keys, ok := strings.Cut(d[start:ends[e]-1], "\t"); ok {
+			work, mobile, _ := strings.Cut(keys, " ")
+			if work == num || mobile == num {
+				lv[e] = ScorePhoneNumber / 100
+			}
+		}
+		pos = int(ends[e])
+		e++
+	}
+}
+
+// entryAt returns the first entry from lo on whose record (ending at ends)
+// ends past offset off.
+func entryAt(ends []uint32, off uint32, lo int) int {
+	hi := len(ends)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ends[m] <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
