@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 )
@@ -15,6 +16,7 @@ import (
 // only read it.
 type common struct {
 	st        styles
+	lang      *lang.Language // the language every pane speaks
 	keys      KeyMap
 	skeys     searchKeys // the search view's, from keys
 	nowFn     func() time.Time
@@ -47,7 +49,7 @@ func (c *common) path(id int) []string {
 	p := c.org.Path(id)
 	out := make([]string, len(p))
 	for i, s := range p {
-		out[i] = named(s)
+		out[i] = c.named(s)
 	}
 	return out
 }

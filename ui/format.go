@@ -24,77 +24,73 @@ const (
 	kindAbsent
 )
 
-// badgeOf says how p is drawn at now.
-func badgeOf(p *directory.Person, now time.Time, threshold time.Duration) badge {
+// badgeOf says how p is drawn at now, in the session's language.
+func (c *common) badgeOf(p *directory.Person, now time.Time, threshold time.Duration) badge {
+	l := c.lang
 	var b badge
 	switch p.PresenceAt(now, threshold) {
 	case directory.Online:
-		b = badge{glyph: "●", word: "online", kind: kindOnline}
+		b = badge{glyph: "●", word: l.T("badge.online"), kind: kindOnline}
 	case directory.Idle:
-		b = badge{glyph: "◐", word: "idle", kind: kindIdle, detail: "idle " + directory.RoughAge(now.Sub(p.IdleSince))}
+		b = badge{glyph: "◐", word: l.T("badge.idle"), kind: kindIdle, detail: l.T("badge.idle.for", "Age", l.RoughAge(now.Sub(p.IdleSince)))}
 	default:
-		b = badge{glyph: "○", word: "offline", kind: kindOffline, detail: seen(p.LastActivity, now)}
+		b = badge{glyph: "○", word: l.T("badge.offline"), kind: kindOffline, detail: c.seen(p.LastActivity, now)}
 	}
 	if p.Absent(now) {
-		b.until = day(p.AbsentUntil, now)
+		b.until = c.day(p.AbsentUntil, now)
 		presence := b.detail
 		if presence == "" {
 			presence = b.word
 		}
-		b = badge{glyph: "✈", word: "absent", kind: kindAbsent, until: b.until, detail: "→ " + b.until + " · " + presence, presence: presence}
+		b = badge{glyph: "✈", word: l.T("badge.absent"), kind: kindAbsent, until: b.until, detail: "→ " + b.until + " · " + presence, presence: presence}
 	}
 	return b
 }
 
-// seen is "seen 3h ago", or "never seen".
-func seen(t, now time.Time) string {
+// seen is "seen 3h ago" ("был(а) 3 ч назад"), or "never seen".
+func (c *common) seen(t, now time.Time) string {
+	l := c.lang
 	if t.IsZero() {
-		return "never seen"
+		return l.T("seen.never")
 	}
 	d := now.Sub(t)
 	if d < time.Minute {
-		return "seen just now"
+		return l.T("seen.now")
 	}
 	if d >= 7*24*time.Hour {
-		return "seen " + day(t, now)
+		return l.T("seen.on", "Day", c.day(t, now))
 	}
-	return "seen " + directory.RoughAge(d) + " ago"
+	return l.T("seen.ago", "Age", l.RoughAge(d))
 }
 
 // age is the age of data for the status bar: "just now", "3m ago".
-func age(t, now time.Time) string {
+func (c *common) age(t, now time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	if d := now.Sub(t); d >= time.Minute {
-		return directory.RoughAge(d) + " ago"
+		return c.lang.T("age.ago", "Age", c.lang.RoughAge(d))
 	}
-	return "just now"
+	return c.lang.T("age.now")
 }
 
-// day is a date such as "1 Dec", with the year when it is not now's.
-func day(t, now time.Time) string {
+// day is a date such as "1 Dec" ("1 дек."), with the year when it is not now's.
+func (c *common) day(t, now time.Time) string {
 	if t.IsZero() {
 		return "?"
 	}
-	t = t.In(now.Location())
-	if t.Year() != now.Year() {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan")
+	return c.lang.Day(t, now)
 }
 
 // cell is s cut and padded to exactly w cells.
 func cell(s string, w int) string { return safetext.Pad(s, w) }
 
-// unnamed stands in for a name the portal left empty, so that a row or a
-// breadcrumb never shows a blank where a name belongs.
-const unnamed = "(no name)"
-
-// named returns s, or unnamed when s is empty.
-func named(s string) string {
+// named returns s, or, for a name the portal left empty, "(no name)" in
+// the session's language, so that a row or a breadcrumb never shows a
+// blank where a name belongs.
+func (c *common) named(s string) string {
 	if s == "" {
-		return unnamed
+		return c.lang.T("name.none")
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,39 +23,63 @@ type KeyMap struct {
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
+
+	// lang is the language of the help's words (nil: English); Localize
+	// sets it.
+	lang *lang.Language
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
 // a for the whole subtree; m (manager) and o (org chart).
 func DefaultKeyMap() KeyMap {
-	b := func(desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
+	b := func(keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), ""))
 	}
-	return KeyMap{
-		Up:       b("up", "up", "k"),
-		Down:     b("down", "down", "j"),
-		Left:     b("collapse / parent", "left", "h"),
-		Right:    b("expand / child", "right", "l"),
-		PageUp:   b("page up", "pgup", "ctrl+b"),
-		PageDown: b("page down", "pgdown", "ctrl+f"),
-		Home:     b("first", "home", "g"),
-		End:      b("last", "end", "G"),
-		Tab:      b("switch pane", "tab"),
-		Enter:    b("open / jump", "enter"),
-		Back:     b("back", "esc"),
-		Search:   b("search", "/"),
-		Copy:     b("copy ext", "y"),
-		CopyMenu: b("copy…", "Y"),
-		Refresh:  b("refresh", "r"),
-		Errors:   b("error details", "e"),
-		Help:     b("help", "?"),
-		Quit:     b("quit", "q", "ctrl+c"),
+	k := KeyMap{
+		Up:       b("up", "k"),
+		Down:     b("down", "j"),
+		Left:     b("left", "h"),
+		Right:    b("right", "l"),
+		PageUp:   b("pgup", "ctrl+b"),
+		PageDown: b("pgdown", "ctrl+f"),
+		Home:     b("home", "g"),
+		End:      b("end", "G"),
+		Tab:      b("tab"),
+		Enter:    b("enter"),
+		Back:     b("esc"),
+		Search:   b("/"),
+		Copy:     b("y"),
+		CopyMenu: b("Y"),
+		Refresh:  b("r"),
+		Errors:   b("e"),
+		Help:     b("?"),
+		Quit:     b("q", "ctrl+c"),
 
-		Subtree:  b("whole subtree / own people", "a"),
-		Manager:  b("go to manager", "m"),
-		OrgChart: b("org chart", "o"),
+		Subtree:  b("a"),
+		Manager:  b("m"),
+		OrgChart: b("o"),
 	}
+	k.Localize(lang.English())
+	return k
+}
+
+// Localize says every binding's help in l, each from the catalog's
+// "key.<action>" message; the keys stay as they are. Each session's
+// browser does it on its own copy of the key map.
+func (k *KeyMap) Localize(l *lang.Language) {
+	k.lang = l
+	for _, a := range k.actions() {
+		a.b.SetHelp(a.b.Help().Key, l.T("key."+a.name))
+	}
+}
+
+// word is the catalog's message id in the key map's language.
+func (k KeyMap) word(id string) string {
+	if k.lang == nil {
+		return lang.English().T(id)
+	}
+	return k.lang.T(id)
 }
 
 // ActionNames lists the action names Rebind accepts, in help order.
@@ -122,12 +147,12 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 
 // ShortHelp returns the bindings of the one-line help.
 func (k KeyMap) ShortHelp() []key.Binding {
-	move := pair(k.Up, k.Down, "move")
+	move := pair(k.Up, k.Down, k.word("key.pair.move"))
 	if !k.Right.Enabled() { // the people pane, where left goes back to the tree
-		return []key.Binding{move, k.Tab, k.Search, k.Copy, k.Refresh, pair(k.Left, k.Right, "tree"), k.Help, k.Quit}
+		return []key.Binding{move, k.Tab, k.Search, k.Copy, k.Refresh, pair(k.Left, k.Right, k.word("key.pair.tree")), k.Help, k.Quit}
 	}
 	return []key.Binding{
-		move, pair(k.Left, k.Right, "collapse/expand"),
+		move, pair(k.Left, k.Right, k.word("key.pair.expand")),
 		k.Tab, k.Search, k.Copy, k.Refresh, k.Help, k.Quit,
 	}
 }
@@ -147,6 +172,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
 	Up, Down, PageUp, PageDown, Jump, Back key.Binding
+	move                                   string // the help's word for up and down
 }
 
 // search derives the search view's bindings from k.
@@ -155,7 +181,8 @@ func (k KeyMap) search() searchKeys {
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
 		Jump: forField(k.Enter), Back: forField(k.Back),
 	}
-	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
+	s.Jump.SetHelp(s.Jump.Help().Key, k.word("key.pair.jump"))
+	s.move = k.word("key.pair.move")
 	return s
 }
 
@@ -177,7 +204,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, s.move), s.Jump, s.Back}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or

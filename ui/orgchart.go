@@ -59,7 +59,7 @@ func (v *orgChart) update(k tea.KeyMsg) pageDid {
 func (v *orgChart) title() string {
 	name := "Org chart"
 	if d := v.org.Department(v.dept); d != nil {
-		name += " · " + named(d.Name)
+		name += " · " + v.named(d.Name)
 	}
 	return name + " · " + keyName(v.keys.Back) + " back"
 }
@@ -116,8 +116,8 @@ func (v *orgChart) chartLabel(id int) string {
 	if p == nil {
 		return "? " + v.unknownPerson(id)
 	}
-	b := badgeOf(p, v.now(), v.threshold)
-	parts := []string{named(p.Name)}
+	b := v.badgeOf(p, v.now(), v.threshold)
+	parts := []string{v.named(p.Name)}
 	if v.org.IsHead(id) {
 		parts[0] += " ★"
 	}
@@ -145,18 +145,18 @@ func (m *Model) toManager() tea.Cmd {
 	boss, ok := m.org.Manager(p.ID)
 	if !ok {
 		if m.org.IsHead(p.ID) {
-			return m.showToast(named(p.Name) + " reports to no one: the head of the top of the tree")
+			return m.showToast(m.named(p.Name) + " reports to no one: the head of the top of the tree")
 		}
-		return m.showToast("no manager known for " + named(p.Name))
+		return m.showToast("no manager known for " + m.named(p.Name))
 	}
-	return tea.Batch(m.show(boss, m.org.ManagerDepartment(p.ID)), m.showToast(named(p.Name)+" reports to "+m.personName(boss)))
+	return tea.Batch(m.show(boss, m.org.ManagerDepartment(p.ID)), m.showToast(m.named(p.Name)+" reports to "+m.personName(boss)))
 }
 
 // personName is the name of person id, or what stands in for it when the
 // snapshot has no details of them yet.
 func (c *common) personName(id int) string {
 	if p := c.org.Person(id); p != nil {
-		return named(p.Name)
+		return c.named(p.Name)
 	}
 	return c.unknownPerson(id)
 }

@@ -132,7 +132,7 @@ func (pp *people) measure(list []*directory.Person) personCols {
 	var need personCols
 	now := pp.now()
 	for _, p := range list {
-		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
+		nw := safetext.Width(pp.named(p.Name)) + 2 // room for " ★"
 		if p.ID == pp.headID {
 			if note := pp.headNote(p, pp.dept); note != "" {
 				nw += safetext.Width(note) + 3 // " (note)"
@@ -146,7 +146,7 @@ func (pp *people) measure(list []*directory.Person) personCols {
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
-		need.detail = max(need.detail, safetext.Width(badgeOf(p, now, pp.threshold).detail))
+		need.detail = max(need.detail, safetext.Width(pp.badgeOf(p, now, pp.threshold).detail))
 	}
 	return need
 }
@@ -192,7 +192,7 @@ func (pp *people) where(p *directory.Person) string {
 		return ""
 	}
 	if d := pp.org.Department(id); d != nil {
-		return named(d.Name)
+		return pp.named(d.Name)
 	}
 	return ""
 }
@@ -202,16 +202,16 @@ func (pp *people) where(p *directory.Person) string {
 func (c *common) headNote(p *directory.Person, dept int) string {
 	switch {
 	case !p.Active:
-		return "left"
+		return c.lang.T("head.left")
 	case !c.org.IsMember(dept, p.ID):
-		return "not a member"
+		return c.lang.T("head.notmember")
 	}
 	return ""
 }
 
 // row draws one person in w cells, or takes the row the last frame drew.
 func (pp *people) row(p *directory.Person, c personCols, selected, focused bool, w int) string {
-	k := personRowKey{person: p, cols: c, badge: badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
+	k := personRowKey{person: p, cols: c, badge: pp.badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
 		selected: selected, focused: focused, w: w}
 	if c.where > 0 {
 		k.where = pp.where(p)
@@ -235,9 +235,9 @@ func (pp *people) drawRow(k personRowKey) string {
 	}
 	ext := ""
 	if p.Extension != "" {
-		ext = "ext " + p.Extension
+		ext = pp.lang.T("contact.ext", "Value", p.Extension)
 	}
-	name := named(p.Name)
+	name := pp.named(p.Name)
 	if k.head {
 		name += " ★"
 		if k.headNote != "" {
@@ -279,14 +279,14 @@ func (pp *people) drawRow(k personRowKey) string {
 func (p *people) view(w, h int, focused bool, failure string) []string {
 	var lines []string
 	if !p.loaded || len(p.list) == 0 {
-		msg := "no people in this department"
+		msg := p.lang.T("people.none")
 		switch {
 		case p.dept == 0:
 			msg = ""
 		case !p.loaded && failure != "":
 			return p.paneFailure(failure, w, h)
 		case !p.loaded:
-			msg = ansi.Strip(p.spin.View()) + " loading people…" // plain: the row measures it
+			msg = ansi.Strip(p.spin.View()) + " " + p.lang.T("loading.people") // plain: the row measures it
 		}
 		return fill(append(lines, p.st.muted.on(cell(" "+msg, w))), w, h)
 	}
@@ -311,10 +311,7 @@ func (p *people) detailLines(w, dh int) []string {
 	details := p.details(p.current(), p.dept, w)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
-		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
-		if hidden == 1 {
-			more = "… 1 more line (a taller window shows it)"
-		}
+		more := "… " + p.lang.N("details.more", hidden)
 		details = append(details[:dh-1:dh-1], p.st.muted.on(cell(more, w)))
 	}
 	return fill(details, w, dh)
@@ -335,15 +332,15 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	for _, id := range p.DepartmentIDs {
 		if d := c.org.Department(id); d != nil && d.HeadID == p.ID && (note == "" || d != sel) {
-			head = append(head, named(d.Name))
+			head = append(head, c.named(d.Name))
 		}
 	}
 	if note != "" {
-		head = append(head, named(sel.Name)+" ("+note+")")
+		head = append(head, c.named(sel.Name)+" ("+note+")")
 	}
-	title := named(p.Name)
+	title := c.named(p.Name)
 	if len(head) > 0 {
-		title += " ★ head of " + strings.Join(head, ", ")
+		title += " ★ " + c.lang.T("details.headof", "Departments", strings.Join(head, ", "))
 	}
 	var where []string
 	if p.Position != "" {
@@ -355,22 +352,22 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 		}
 	}
 	var contact []string
-	for _, c := range [][2]string{{"ext ", p.Extension}, {"work ", p.WorkPhone}, {"mobile ", p.Mobile}, {"", p.Email}} {
-		if c[1] != "" {
-			contact = append(contact, c[0]+c[1])
+	for _, f := range [][2]string{{"contact.ext", p.Extension}, {"contact.work", p.WorkPhone}, {"contact.mobile", p.Mobile}, {"contact.email", p.Email}} {
+		if f[1] != "" {
+			contact = append(contact, c.lang.T(f[0], "Value", f[1]))
 		}
 	}
 	now := c.now()
-	b := badgeOf(p, now, c.threshold)
+	b := c.badgeOf(p, now, c.threshold)
 	presence := []string{b.glyph + " " + b.word}
 	switch {
 	case b.kind == kindAbsent:
-		presence = []string{b.glyph + " absent until " + b.until, b.presence}
+		presence = []string{b.glyph + " " + c.lang.T("details.absentuntil", "Day", b.until), b.presence}
 	case b.detail != "":
 		presence = append(presence, b.detail)
 	}
 	if !p.LastActivity.IsZero() {
-		presence = append(presence, "last activity "+p.LastActivity.In(now.Location()).Format("2 Jan 15:04"))
+		presence = append(presence, c.lang.T("details.lastactivity", "When", c.lang.DayTime(p.LastActivity, now)))
 	}
 	var out []string
 	out = append(out, c.st.bold.on(cell(title, w)))
@@ -389,7 +386,7 @@ func (c *common) reportsTo(p *directory.Person) []string {
 	chain := c.org.Chain(p.ID)
 	if len(chain) == 0 {
 		if c.org.IsHead(p.ID) {
-			return []string{"reports to no one (the top of the tree)"}
+			return []string{c.lang.T("details.reportstonone")}
 		}
 		return nil
 	}
@@ -397,7 +394,7 @@ func (c *common) reportsTo(p *directory.Person) []string {
 	for i, id := range chain {
 		names[i] = c.personName(id)
 	}
-	return []string{"reports to " + strings.Join(names, directory.PathSeparator)}
+	return []string{c.lang.T("details.reportsto", "Chain", strings.Join(names, directory.PathSeparator))}
 }
 
 // directReports is the line of a head's direct reports in w cells, each
@@ -411,15 +408,15 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		return ""
 	}
 	now := c.now()
-	more := func(n int) string { return "+" + directory.Thousands(n) + " more" }
+	more := func(n int) string { return c.lang.N("details.reports.more", n) }
 	var b strings.Builder
-	b.WriteString(directory.Count(len(ids), "direct report", "direct reports") + ":")
+	b.WriteString(c.lang.N("details.reports", len(ids)) + ":")
 	used := safetext.Width(b.String())
 	shown := 0
 	for _, id := range ids {
 		item := "? " + c.personName(id)
 		if r := c.org.Person(id); r != nil {
-			item = badgeOf(r, now, c.threshold).glyph + " " + named(r.Name)
+			item = c.badgeOf(r, now, c.threshold).glyph + " " + c.named(r.Name)
 		}
 		sep := " · "
 		if shown == 0 {
@@ -443,7 +440,7 @@ func (c *common) directReports(p *directory.Person, w int) string {
 			sep = " "
 		}
 		b.WriteString(sep + more(rest))
-		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(b.String()+hint) <= w {
+		if hint := " (" + c.lang.T("details.reports.chart", "Key", keyName(c.keys.OrgChart)) + ")"; safetext.Width(b.String()+hint) <= w {
 			b.WriteString(hint)
 		}
 	}
@@ -496,14 +493,16 @@ func (pp *people) summary() (online, idle, absent, offline int) {
 func (p *people) title() string {
 	d := p.org.Department(p.dept)
 	if d == nil {
-		return "People"
-	}
-	all := ""
-	if p.whole {
-		all = " in all"
+		return p.lang.T("people.title")
 	}
 	if !p.loaded {
-		return named(d.Name) + all
+		if p.whole {
+			return p.lang.T("people.title.whole", "Department", p.named(d.Name))
+		}
+		return p.named(d.Name)
 	}
-	return named(d.Name) + " · " + directory.Count(len(p.list), "person", "people") + all
+	if p.whole {
+		return p.named(d.Name) + " · " + p.lang.N("people.count.whole", len(p.list))
+	}
+	return p.named(d.Name) + " · " + p.lang.N("people.count", len(p.list))
 }

@@ -182,8 +182,8 @@ func (s *search) view(w, h int) []string {
 		if p.Extension != "" {
 			e = "ext " + p.Extension
 		}
-		b := badgeOf(p, now, s.threshold)
-		row := cell(named(p.Name), name-1) + " "
+		b := s.badgeOf(p, now, s.threshold)
+		row := cell(s.named(p.Name), name-1) + " "
 		if pos > 0 {
 			row += cell(p.Position, pos-1) + " "
 		}

@@ -62,7 +62,7 @@ func (b *statusBar) view(w int, f statusFacts) string {
 	if f.bg.running {
 		right = progress(f.bg, w/2)
 	}
-	if a := age(b.org.FetchedAt(), b.now()); a != "" {
+	if a := b.age(b.org.FetchedAt(), b.now()); a != "" {
 		if right != "" {
 			right += "  "
 		}

@@ -195,7 +195,7 @@ func (t *tree) drawRow(k treeRowKey) string {
 	r, d, selected, focused, w := k.row, k.dept, k.selected, k.focused, k.w
 	name := ""
 	if d != nil {
-		name = named(d.Name)
+		name = t.named(d.Name)
 	}
 	cursor := " "
 	if selected {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -42,6 +43,7 @@ type Options struct {
 	Directory    *directory.Directory
 	Renderer     *lipgloss.Renderer // the session's renderer; nil: lipgloss.DefaultRenderer()
 	Keys         KeyMap             // zero: DefaultKeyMap()
+	Language     *lang.Language     // the words of the screen and its keys' help; nil: English
 	Palette      Palette
 	Copy         func(text string) // writes text to the clipboard (OSC52); nil: the renderer's output
 	CopyNote     string            // said after each copy, e.g. the tmux setting OSC52 needs there
@@ -152,7 +154,12 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
+	l := o.Language
+	if l == nil {
+		l = lang.English()
+	}
+	keys.Localize(l)
+	c := &common{st: st, lang: l, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,

@@ -138,18 +138,18 @@ func (m *Model) fit(lines []string) {
 func (m *Model) mainView(L screen) []string {
 	switch m.mode {
 	case modeHelp:
-		return m.box(L.main, "Help · "+keyName(m.keys.Back)+" closes", true, m.helpPage.view)
+		return m.box(L.main, m.lang.T("help.title", "Key", keyName(m.keys.Back)), true, m.helpPage.view)
 	case modeSearch:
 		return m.box(L.main, m.searchTitle(), true, m.search.view)
 	case modeErrors:
-		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
+		return m.box(L.main, m.lang.T("errors.title", "Key", keyName(m.keys.Back)), true, m.errorsView)
 	case modeOrgChart:
 		return m.box(L.main, m.chart.title(), true, m.chart.view)
 	}
-	treeTitle, peopleTitle := "Departments", m.people.title()
+	treeTitle, peopleTitle := m.lang.T("tree.title"), m.people.title()
 	if L.single {
-		treeTitle += " · " + keyName(m.keys.Tab) + ": people"
-		peopleTitle += " · " + keyName(m.keys.Tab) + ": tree"
+		treeTitle += " · " + m.lang.T("tab.people", "Key", keyName(m.keys.Tab))
+		peopleTitle += " · " + m.lang.T("tab.tree", "Key", keyName(m.keys.Tab))
 	}
 	treeBox := m.box(L.tree, treeTitle, m.focus == paneTree, func(w, h int) []string {
 		return m.tree.view(w, h, m.focus == paneTree, m.treeLoading, m.treeErr)
@@ -218,13 +218,13 @@ func (m *Model) topBar(w int) string {
 			glyph, word string
 			n           int
 			p           paint
-		}{{"●", "online", on, m.st.online}, {"◐", "idle", idle, m.st.idle}, {"✈", "absent", away, m.st.absent}, {"○", "offline", off, m.st.offline}}
+		}{{"●", "summary.online", on, m.st.online}, {"◐", "summary.idle", idle, m.st.idle}, {"✈", "summary.absent", away, m.st.absent}, {"○", "summary.offline", off, m.st.offline}}
 		var long, short, longPlain, shortPlain []string
 		for _, x := range parts {
 			if x.n == 0 {
 				continue
 			}
-			l := x.glyph + " " + strconv.Itoa(x.n) + " " + x.word
+			l := x.glyph + " " + m.lang.N(x.word, x.n)
 			s := x.glyph + strconv.Itoa(x.n)
 			long, longPlain = append(long, x.p.on(l)), append(longPlain, l)
 			short, shortPlain = append(short, x.p.on(s)), append(shortPlain, s)
@@ -274,11 +274,11 @@ func (m *Model) statusLine(w int) string {
 func (m *Model) activity() string {
 	switch {
 	case m.treeLoading:
-		return "loading departments…"
+		return m.lang.T("loading.tree")
 	case m.search.pending:
-		return "searching the portal…"
+		return m.lang.T("search.portal.busy")
 	}
-	return "loading people…"
+	return m.lang.T("loading.people")
 }
 
 // firstErr is the failure the status bar shows: the first of failures.
@@ -296,8 +296,9 @@ func (m *Model) copyMenu(w int) string {
 		return cell("", w)
 	}
 	var b strings.Builder
-	b.WriteString(" copy:")
-	used := 6
+	copyWord := " " + m.lang.T("copy.menu") + ":"
+	b.WriteString(copyWord)
+	used := safetext.Width(copyWord)
 	for i, it := range copyItems(p) {
 		label := " [" + it[0][:1] + "]" + it[0][1:] + " "
 		if used+1+len(label) > w {
@@ -311,10 +312,10 @@ func (m *Model) copyMenu(w int) string {
 		}
 		used += 1 + safetext.Width(label)
 	}
-	tail := "  " + keyName(m.keys.Enter) + " copies · " + keyName(m.keys.Back) + " cancels"
-	if used+len(tail) <= w {
+	tail := "  " + m.lang.T("copy.menu.keys", "Copy", keyName(m.keys.Enter), "Cancel", keyName(m.keys.Back))
+	if tw := safetext.Width(tail); used+tw <= w {
 		b.WriteString(m.st.muted.on(tail))
-		used += len(tail)
+		used += tw
 	}
 	return b.String() + strings.Repeat(" ", max(0, w-used))
 }
@@ -331,7 +332,7 @@ func (m *Model) footer(w int) string {
 	case modeErrors:
 		keys = []key.Binding{m.keys.Refresh, m.keys.Back, m.keys.Quit}
 	case modeOrgChart:
-		keys = []key.Binding{pair(m.keys.Up, m.keys.Down, "scroll"), m.keys.Back, m.keys.Quit}
+		keys = []key.Binding{pair(m.keys.Up, m.keys.Down, m.lang.T("key.pair.scroll")), m.keys.Back, m.keys.Quit}
 	default:
 		keys = m.keys.ShortHelp()
 	}
@@ -368,12 +369,12 @@ func shownHelp(keys []key.Binding) string {
 
 // searchTitle is the search box's title, with the keys that jump and go back.
 func (m *Model) searchTitle() string {
-	t := "Search the whole company"
+	t := m.lang.T("search.title")
 	if len(m.skeys.Jump.Keys()) > 0 {
-		t += " · " + keyName(m.skeys.Jump) + " jumps"
+		t += " · " + m.lang.T("search.title.jump", "Key", keyName(m.skeys.Jump))
 	}
 	if len(m.skeys.Back.Keys()) > 0 {
-		t += " · " + keyName(m.skeys.Back) + " back"
+		t += " · " + m.lang.T("search.title.back", "Key", keyName(m.skeys.Back))
 	}
 	return t
 }

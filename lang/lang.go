@@ -1,0 +1,227 @@
+// Package lang is the language b24org speaks to a person: English or
+// Russian, chosen from the locale (LC_ALL, LC_MESSAGES, LANG), the config's
+// language: setting, or an SSH client's LANG. A Language says messages from
+// the catalogs in messages/ (one YAML file per language, embedded), with
+// the CLDR plural forms of its language (Russian: one, few, many, other),
+// and writes numbers, ages and dates as its readers expect.
+//
+// The catalogs are read once, when the program starts, and only read after:
+// every session and command is handed the Language it speaks in.
+package lang
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed messages/*.yaml
+var files embed.FS
+
+// Language is one interface language. It is safe for concurrent use.
+type Language struct {
+	code  string // "en", "ru"
+	tag   language.Tag
+	loc   *i18n.Localizer
+	group string // between groups of three digits
+}
+
+// The languages, built from the embedded catalogs when the program starts
+// and never changed after.
+var (
+	english, russian = load()
+)
+
+// English is the English interface, the default.
+func English() *Language { return english }
+
+// Russian is the Russian interface.
+func Russian() *Language { return russian }
+
+// Codes lists the languages' codes, as the config's language: takes them.
+func Codes() []string { return []string{"en", "ru"} }
+
+// load reads the catalogs; a broken catalog is a broken build, which the
+// catalog tests catch.
+func load() (en, ru *Language) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	entries, err := files.ReadDir("messages")
+	if err != nil {
+		panic(fmt.Errorf("lang: reading the catalogs: %w", err))
+	}
+	for _, e := range entries {
+		if _, err := b.LoadMessageFileFS(files, path.Join("messages", e.Name())); err != nil {
+			panic(fmt.Errorf("lang: catalog %s: %w", e.Name(), err))
+		}
+	}
+	en = &Language{code: "en", tag: language.English, loc: i18n.NewLocalizer(b, "en"), group: ","}
+	// CLDR's Russian groups digits with a no-break space: 30 000.
+	ru = &Language{code: "ru", tag: language.Russian, loc: i18n.NewLocalizer(b, "ru"), group: "\u00a0"}
+	return en, ru
+}
+
+// Code is the language's code: "en" or "ru".
+func (l *Language) Code() string { return l.code }
+
+// Tag is the language's BCP 47 tag.
+func (l *Language) Tag() language.Tag { return l.tag }
+
+// Parse names a language as the config's language: setting may: a code
+// ("ru"), a locale ("ru_RU.UTF-8", "en-US") or a name ("Russian",
+// "русский"). Anything else is an error that lists what is accepted.
+func Parse(s string) (*Language, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	switch v {
+	case "english", "английский":
+		return english, nil
+	case "russian", "русский":
+		return russian, nil
+	}
+	if l := fromLocale(v); l != nil {
+		return l, nil
+	}
+	return nil, fmt.Errorf("unknown language %q (valid: %s)", s, strings.Join(Codes(), ", "))
+}
+
+// fromLocale is the language of a POSIX locale or a tag such as
+// "ru_RU.UTF-8", "ru", "en-GB"; nil when it names neither.
+func fromLocale(v string) *Language {
+	v = strings.ToLower(v)
+	if i := strings.IndexAny(v, ".@"); i >= 0 {
+		v = v[:i]
+	}
+	base, _, _ := strings.Cut(strings.ReplaceAll(v, "-", "_"), "_")
+	switch base {
+	case "ru":
+		return russian
+	case "en":
+		return english
+	}
+	return nil
+}
+
+// ErrNoLocale says that the environment names no locale.
+var ErrNoLocale = errors.New("no locale set")
+
+// FromEnv chooses the language from the environment as POSIX does for
+// messages: LC_ALL, else LC_MESSAGES, else LANG; the first set decides. A
+// locale that is neither Russian nor English (C, POSIX, de_DE…) gives
+// English; no locale at all is ErrNoLocale, so that the caller may fall
+// back on a setting of its own.
+func FromEnv(getenv func(string) string) (*Language, error) {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			if l := fromLocale(v); l != nil {
+				return l, nil
+			}
+			return english, nil
+		}
+	}
+	return english, ErrNoLocale
+}
+
+// T says the message id with its named values (pairs of a name and a
+// value: "Name", "Ann"). A message missing from the catalogs, which the
+// catalog test forbids, is said as its id.
+func (l *Language) T(id string, kv ...any) string {
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data(kv)})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+// N says the message id in the plural form for n, with n written as
+// Thousands writes it in {{.N}} and the other named values as T takes them.
+func (l *Language) N(id string, n int, kv ...any) string {
+	d := data(kv)
+	d["N"] = l.Thousands(n)
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: n})
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+func data(kv []any) map[string]any {
+	d := make(map[string]any, len(kv)/2+1)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			d[k] = kv[i+1]
+		}
+	}
+	return d
+}
+
+// Thousands writes n with the language's separator between groups of three
+// digits: 30,000 in English, 30 000 (a no-break space) in Russian.
+func (l *Language) Thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(l.group)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Count is n with the noun of the plural message id in the right form:
+// "1 session", "3,000 people"; "21 сотрудник", "22 сотрудника".
+func (l *Language) Count(id string, n int) string { return l.N(id, n) }
+
+// RoughAge says d in its largest unit: "45s", "12m", "3h", "2d" in English,
+// "45 с", "12 мин", "3 ч", "2 дн." in Russian (hours up to two days, so
+// "30h" rather than "1d").
+func (l *Language) RoughAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return l.N("age.seconds", int(max(d, 0)/time.Second))
+	case d < time.Hour:
+		return l.N("age.minutes", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return l.N("age.hours", int(d/time.Hour))
+	}
+	return l.N("age.days", int(d/(24*time.Hour)))
+}
+
+// Day writes t's date as the language does, "1 Dec" or "1 дек.", with the
+// year when it is not the year of now.
+func (l *Language) Day(t, now time.Time) string {
+	t = t.In(now.Location())
+	month := l.T("month." + strconv.Itoa(int(t.Month())))
+	if t.Year() != now.Year() {
+		return l.T("date.year", "Day", t.Day(), "Month", month, "Year", t.Year())
+	}
+	return l.T("date.day", "Day", t.Day(), "Month", month)
+}
+
+// DayTime writes t's date and time on the 24-hour clock: "2 Dec 15:04",
+// "2 дек. 15:04".
+func (l *Language) DayTime(t, now time.Time) string {
+	t = t.In(now.Location())
+	return l.Day(t, now) + " " + t.Format("15:04")
+}
+
+// Collator returns a new collator of the language's order, for sorting
+// names as its readers expect (Russian: ё with е). A Collator is not safe
+// for concurrent use: each sort, or each owner, takes its own.
+func (l *Language) Collator() *collate.Collator {
+	return collate.New(l.tag, collate.IgnoreCase)
+}
