@@ -65,9 +65,10 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	done, total := 0, 0
 	var note string
 	draw := func() {
-		line := "indexing"
+		l := a.lang()
+		line := l.T("status.indexing")
 		if total > 0 {
-			line += " " + directory.Thousands(done) + " / " + directory.Thousands(total)
+			line += " " + l.Thousands(done) + " / " + l.Thousands(total)
 		}
 		if note != "" {
 			line += " · " + note
@@ -88,9 +89,9 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 		defer mu.Unlock()
 		switch {
 		case p.Waiting > 0:
-			note = "waiting for the portal's time budget: " + roughDuration(p.Waiting)
+			note = a.lang().T("status.budget", "Wait", roughDuration(p.Waiting))
 		case p.Left > 0:
-			note = "about " + roughDuration(p.Left) + " left"
+			note = a.lang().T("export.left", "Left", roughDuration(p.Left))
 		default:
 			return
 		}

@@ -12,7 +12,7 @@ import (
 // commands builds find, export, caller and version for this run, over the
 // configured portal.
 func (a *app) commands() *command.Commands {
-	return &command.Commands{Source: a, Stdout: appStdout{a}, Warn: a.warn, Width: a.tableWidth, Release: version}
+	return &command.Commands{Source: a, Stdout: appStdout{a}, Warn: a.warn, Width: a.tableWidth, Release: version, Lang: a.lang}
 }
 
 // appStdout writes to the run's stdout as it is at the time of the write
@@ -34,18 +34,18 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 		return nil, 0, err
 	}
 	if r.CacheErr != nil {
-		a.warn(fmt.Sprintf("ignoring the directory cache: %v", r.CacheErr))
+		a.warn(a.lang().T("cache.ignored", "Err", r.CacheErr.Error()))
 	}
 	if r.FromCache && r.Age > s.freshness {
-		a.warn(fmt.Sprintf("answering from a cache %s old; add --refresh to ask the portal about this query", directory.RoughAge(r.Age)))
+		a.warn(a.lang().T("find.cacheage", "Age", a.lang().RoughAge(r.Age)))
 	}
 	if !s.demo {
-		if line := r.Partial(); line != "" {
+		if line := r.Partial(a.lang()); line != "" {
 			a.warn(line)
 		}
 	}
 	if r.PresenceErr != nil {
-		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", directory.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
+		a.warn(a.lang().T("find.presenceage", "Age", a.lang().RoughAge(time.Since(r.PresenceAsOf)), "Err", r.PresenceErr.Error()))
 	}
 	return r, s.threshold, nil
 }

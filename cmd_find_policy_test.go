@@ -17,6 +17,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,7 +224,7 @@ func TestFindExitCodes(t *testing.T) {
 	// The portal is down: the partial cache answers, and says so once.
 	p.Close()
 	partial := regexp.MustCompile(`^b24org: partial: answered from a cache that holds ` + fmt.Sprint(known) +
-		` of ~` + directory.Thousands(active) + ` people \(the portal did not answer: .*\); run b24org export\n`)
+		` of ~` + lang.English().Thousands(active) + ` people \(the portal did not answer: .*\); run b24org export\n`)
 	r = e.run(t, "--webhook", url, "--retries", "0", "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, partial, r.stderr)

@@ -8,6 +8,7 @@ import (
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/internal/serve"
+	"github.com/b24org/b24org/lang"
 	"github.com/spf13/cobra"
 )
 
@@ -69,7 +70,7 @@ func (a *app) runServe(ctx context.Context, o serve.Options) error {
 	srv, err := serve.New(ctx, serve.Config{
 		Options: o, Log: log, Look: look,
 		Threshold: s.threshold, RefreshEvery: s.refreshEvery, PresenceAge: s.presenceAge, Background: s.background,
-		Freshness: s.freshness, Release: version,
+		Freshness: s.freshness, Release: version, Language: s.language,
 		Open: func() (*directory.Directory, func(), error) {
 			d, closeFn, err := a.open(s)
 			if err != nil {
@@ -77,7 +78,7 @@ func (a *app) runServe(ctx context.Context, o serve.Options) error {
 			}
 			if !s.refresh && !s.demo {
 				if _, err := d.LoadCache(); err != nil {
-					log.Warn("ignoring the directory cache", "err", command.ErrorLine(err))
+					log.Warn("ignoring the directory cache", "err", command.ErrorLine(lang.English(), err))
 				}
 			}
 			return d, closeFn, nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	"gopkg.in/yaml.v3"
 )
@@ -49,6 +50,9 @@ type fileConfig struct {
 	// Region reads phone numbers written without a country ("RU"); unset,
 	// it is guessed from the portal's numbers.
 	Region string `yaml:"region"`
+	// Language is the interface's language (en or ru); unset, the locale
+	// (LC_ALL, LC_MESSAGES, LANG) chooses it.
+	Language string `yaml:"language"`
 }
 
 // fileBudget is the budget section: how much of the portal's server time
@@ -355,10 +359,11 @@ type settings struct {
 	threshold     time.Duration
 	refreshEvery  time.Duration
 	freshness     time.Duration
-	presenceAge   time.Duration // how old the presence of search results and find may be
-	fullLoadEvery time.Duration // how old a complete cache may be before a start loads everyone again
-	outsiders     bool          // keep extranet users, bots and users without a department
-	region        string        // phone numbers without a country are read in it; "" guesses
+	presenceAge   time.Duration  // how old the presence of search results and find may be
+	fullLoadEvery time.Duration  // how old a complete cache may be before a start loads everyone again
+	outsiders     bool           // keep extranet users, bots and users without a department
+	region        string         // phone numbers without a country are read in it; "" guesses
+	language      *lang.Language // the config's language:, nil when unset
 	background    bool
 	cacheDir      string
 	noCache       bool
@@ -496,6 +501,13 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 			return s, fmt.Errorf("%s: region %q is not a region code such as RU or DE", s.configPath, fc.Region)
 		}
 		s.region = r
+	}
+	if fc.Language != "" {
+		l, err := lang.Parse(fc.Language)
+		if err != nil {
+			return s, fmt.Errorf("%s: language: %w", s.configPath, err)
+		}
+		s.language = l
 	}
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))

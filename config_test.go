@@ -1,13 +1,13 @@
 package main
 
 import (
+	"github.com/b24org/b24org/lang"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/b24org/b24org/api"
-	"github.com/b24org/b24org/directory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -181,6 +181,6 @@ func TestYAMLMessageHidesValues(t *testing.T) {
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 12400: "12,400", 1234567: "1,234,567", -1500: "-1,500"} {
-		require.Equal(t, want, directory.Thousands(n))
+		require.Equal(t, want, lang.English().Thousands(n))
 	}
 }

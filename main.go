@@ -17,6 +17,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
@@ -61,6 +62,17 @@ type app struct {
 	warnings []string             // what warn said, for the browser's status bar
 	onRetry  func(api.RetryEvent) // told about each pending retry (nil: nothing)
 	status   *statusLine          // the transient line on a terminal's stderr, once set up
+	language *lang.Language       // the config's language:, once read (nil: the locale's)
+}
+
+// lang is the language of this run: the config's language: once it is read,
+// else the locale's (LC_ALL, LC_MESSAGES, LANG), else English.
+func (a *app) lang() *lang.Language {
+	if a.language != nil {
+		return a.language
+	}
+	l, _ := lang.FromEnv(a.getenv)
+	return l
 }
 
 // run executes the command line args and returns the exit code.
@@ -73,7 +85,7 @@ func run(args []string, e *env) int {
 	err := root.ExecuteContext(ctx)
 	code := command.ExitCode(err)
 	if code == command.ExitError {
-		fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(err))
+		fmt.Fprintln(e.stderr, "b24org: "+command.ErrorLine(a.lang(), err))
 	}
 	return code
 }
@@ -149,7 +161,11 @@ func completeValues(cmd *cobra.Command, name string, values ...string) {
 
 // settings merges flags, environment and config file.
 func (a *app) settings() (settings, error) {
-	return resolve(a.flags, a.getenv, a.warn)
+	s, err := resolve(a.flags, a.getenv, a.warn)
+	if err == nil && s.language != nil {
+		a.language = s.language
+	}
+	return s, err
 }
 
 // open returns a Directory over the configured portal, or over a demo portal
@@ -204,6 +220,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	browser := func() *ui.Model {
 		return ui.New(ui.Options{
 			Directory:    d,
+			Language:     a.lang(),
 			Keys:         keys,
 			Palette:      palette,
 			Threshold:    s.threshold,

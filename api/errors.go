@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -145,67 +146,47 @@ func (e *Error) Class() Class {
 	return ClassFatal
 }
 
-// Hint says in one sentence what the user can do about it ("" when nothing).
-func (e *Error) Hint() string {
+// Hint says in one sentence what the user can do about it ("" when
+// nothing), in English.
+func (e *Error) Hint() string { return e.HintIn(lang.English()) }
+
+// HintIn is Hint in the language l: the sentences are the catalog's
+// "hint.*" messages.
+func (e *Error) HintIn(l *lang.Language) string {
 	code := strings.ToLower(e.Code)
+	oauth := func(id string) string {
+		if e.oauth {
+			return id + ".oauth"
+		}
+		return id
+	}
+	method := e.Method
+	if method == "" {
+		method = l.T("hint.thismethod")
+	}
 	switch code {
 	case "insufficient_scope", "invalid_scope":
-		if e.oauth {
-			return fmt.Sprintf("add the scope %s to the application in Bitrix24 and reinstall it", scopeOf(e.Method))
-		}
-		return fmt.Sprintf("add the scope %s to the webhook in Bitrix24: Developer resources → Other → Inbound webhook", scopeOf(e.Method))
+		return l.T(oauth("hint.scope"), "Scope", scopeOf(e.Method))
 	case "invalid_credentials", "no_auth_found":
-		if e.oauth {
-			return "check the OAuth access token, or re-authorise the application"
-		}
-		return "check the webhook URL: user ID and code (the webhook may have been deleted)"
+		return l.T(oauth("hint.credentials"))
 	case "expired_token", "invalid_token":
-		if e.oauth {
-			return "the access token was rejected even after a refresh: re-authorise the application and set new tokens"
-		}
-		return "the webhook has expired: create a new inbound webhook in Bitrix24 and set its URL"
-	case "invalid_grant":
-		return "the refresh token is no longer valid: re-authorise the application in Bitrix24 and set the new access and refresh tokens"
-	case "invalid_client":
-		return "check the OAuth client ID and client secret of the application"
-	case "overload_limit":
-		return "the portal has blocked REST calls for overload: only Bitrix24 support can lift the block, so contact them"
-	case "query_limit_exceeded":
-		return "the portal refused too many requests: wait a minute and retry, or lower the rate profile"
-	case "operation_time_limit":
-		return fmt.Sprintf("%s has used up its time budget on the portal: wait up to 10 minutes and retry", methodOr(e.Method))
-	case "access_denied":
-		return fmt.Sprintf("REST needs a commercial Bitrix24 plan, and the webhook's user needs the rights for %s", methodOr(e.Method))
-	case "access_error", "allowed_only_intranet_user":
-		return "the webhook or application must belong to an intranet employee, not an extranet user or a bot"
-	case "portal_deleted":
-		return "the portal was deleted or closed: check the portal address"
-	case "user_access_error":
-		return "give this user access to the application in Bitrix24 (Applications → access rights)"
-	case "wrong_auth_type":
-		return fmt.Sprintf("%s needs a different kind of authorisation (an application instead of a webhook)", methodOr(e.Method))
+		return l.T(oauth("hint.expired"))
+	case "invalid_grant", "invalid_client", "overload_limit", "query_limit_exceeded", "access_error",
+		"portal_deleted", "user_access_error", "application_not_found", "authorization_error",
+		"payment_required", "invalid_request", "find_short", "wrong_encoding":
+		return l.T("hint." + code)
+	case "allowed_only_intranet_user":
+		return l.T("hint.access_error")
+	case "operation_time_limit", "access_denied", "wrong_auth_type", "error_method_not_found":
+		return l.T("hint."+code, "Method", method)
 	case "method_confirm_waiting", "method_confirm_denied":
-		return fmt.Sprintf("a portal administrator must confirm the application's access to %s", methodOr(e.Method))
-	case "application_not_found":
-		return "the application is not installed on the portal: install it again and set new tokens"
-	case "authorization_error":
-		return "the portal could not authorise the user: check that the user is active"
-	case "payment_required":
-		return "the application's subscription has ended: renew it in Bitrix24 Market"
-	case "invalid_request":
-		return "use https for the portal address"
-	case "error_method_not_found":
-		return fmt.Sprintf("the portal does not know %s: check the portal's Bitrix24 version and modules", methodOr(e.Method))
-	case "find_short":
-		return "type at least 2 characters to search"
-	case "wrong_encoding":
-		return "the portal could not encode its answer: some data on the portal is not valid UTF-8"
+		return l.T("hint.method_confirm", "Method", method)
 	}
 	switch e.Class() {
 	case ClassRetryable:
-		return "the portal had a temporary failure: retry in a minute"
+		return l.T("hint.retryable")
 	case ClassRateLimited:
-		return "the portal asks to slow down: wait a minute and retry"
+		return l.T("hint.ratelimited")
 	}
 	return ""
 }
@@ -230,13 +211,6 @@ func scopeOf(method string) string {
 	return "department, user and im"
 }
 
-func methodOr(m string) string {
-	if m == "" {
-		return "this method"
-	}
-	return m
-}
-
 // TransportError is a failure to get a usable answer from the portal: the
 // connection failed, the attempt timed out, or the answer was not a Bitrix24
 // envelope (an HTML page, a body cut short). Nothing in it holds a secret:
@@ -251,7 +225,7 @@ type TransportError struct {
 	HTML      bool  // the answer was an HTML page
 	Err       error // the cause (never a *url.Error), or nil
 
-	hint string // what to do, when the kind of failure says more than its class
+	hint string // the catalog's id of what to do, when the kind of failure says more than its class
 }
 
 // Error is "METHOD: POST URL: HTTP 502: reason: cause", parts left out when unknown.
@@ -299,21 +273,24 @@ func ClassOf(err error) Class {
 }
 
 // HintOf says in one sentence what to do about any error a Client returned.
-func HintOf(err error) string {
+func HintOf(err error) string { return HintIn(lang.English(), err) }
+
+// HintIn is HintOf in the language l.
+func HintIn(l *lang.Language, err error) string {
 	var pe *Error
 	if errors.As(err, &pe) {
-		return pe.Hint()
+		return pe.HintIn(l)
 	}
 	var te *TransportError
 	switch {
 	case errors.As(err, &te) && te.hint != "":
-		return te.hint
+		return l.T(te.hint)
 	case errors.Is(err, ErrConfig):
-		return "fix the portal settings (webhook URL or OAuth values)"
+		return l.T("hint.config")
 	case errors.As(err, &te) && te.Retryable:
-		return "check the network and the portal address, then retry"
+		return l.T("hint.network")
 	case errors.As(err, &te):
-		return "check the portal address"
+		return l.T("hint.address")
 	}
 	return ""
 }

@@ -98,7 +98,7 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	if err != nil {
 		if hostNotFound(err) {
 			te := c.transportError(ctx, method, 0, "the portal's host name does not exist", err, false)
-			te.hint = "check the spelling of the portal address"
+			te.hint = "hint.dns"
 			return nil, te
 		}
 		return nil, c.transportError(ctx, method, 0, "cannot reach the portal", err, true)
@@ -119,8 +119,7 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	case err != nil:
 		te := c.transportError(ctx, method, resp.StatusCode, badBodyReason(data, err), nil, retryableStatus(resp.StatusCode))
 		if te.HTML = isHTML(data); te.HTML && resp.StatusCode < 500 {
-			te.hint = "the address answers with a web page, not the Bitrix24 REST API: check the portal address " +
-				"and the webhook URL (a proxy or a login page may be in the way)"
+			te.hint = "hint.html"
 		}
 		return nil, te
 	case perr != nil:
@@ -187,7 +186,11 @@ type RetryEvent struct {
 
 // String is "department.get: retrying (2/7) in 3s…".
 func (e RetryEvent) String() string {
-	return fmt.Sprintf("%s: retrying (%d/%d) in %s…", methodOr(e.Method), e.Attempt, e.Max, WaitText(e.Wait))
+	method := e.Method
+	if method == "" {
+		method = "this method"
+	}
+	return fmt.Sprintf("%s: retrying (%d/%d) in %s…", method, e.Attempt, e.Max, WaitText(e.Wait))
 }
 
 // WaitText says a pause in whole seconds, rounded up: "1s", "3s", "2m10s".

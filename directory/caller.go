@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -117,11 +118,12 @@ func (d *Directory) Callers(ctx context.Context, number string, presenceAge time
 }
 
 // MissingScope says which scope the webhook or application lacks when err
-// is a refusal for a missing scope, and the sentence saying where to add it.
-func MissingScope(err error) (scope, fix string, ok bool) {
+// is a refusal for a missing scope, and the sentence saying where to add
+// it, in the language l.
+func MissingScope(l *lang.Language, err error) (scope, fix string, ok bool) {
 	scope, ok = api.MissingScope(err)
 	if !ok {
 		return "", "", false
 	}
-	return scope, safetext.Clean(api.HintOf(err)), true
+	return scope, safetext.Clean(api.HintIn(l, err)), true
 }

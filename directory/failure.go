@@ -3,11 +3,11 @@ package directory
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -24,19 +24,21 @@ type Failure struct {
 	Fix string
 }
 
-// FailureOf says err as a Failure. A cancelled call is "interrupted".
-func FailureOf(err error) Failure {
+// FailureOf says err as a Failure in the language l: the fix is said in
+// it, the cause is the error's own text. A cancelled call is
+// "interrupted".
+func FailureOf(l *lang.Language, err error) Failure {
 	if err == nil {
 		return Failure{}
 	}
 	if errors.Is(err, context.Canceled) {
-		return Failure{Cause: "interrupted"}
+		return Failure{Cause: l.T("fail.interrupted")}
 	}
 	f := Failure{Cause: safetext.Clean(err.Error())}
 	if errors.Is(err, api.ErrConfig) {
 		return f
 	}
-	if h := safetext.Clean(api.HintOf(err)); h != "" && !strings.Contains(f.Cause, h) {
+	if h := safetext.Clean(api.HintIn(l, err)); h != "" && !strings.Contains(f.Cause, safetext.Clean(api.HintOf(err))) {
 		f.Fix = h
 	}
 	return f
@@ -54,13 +56,13 @@ func (f Failure) Line() string {
 // client's Config.OnRetry reports it).
 type RetryEvent = api.RetryEvent
 
-// RetryNote is what a status line says about ev, left before the next
-// attempt starts: "retrying (2/7) in 3s… (HTTP 503)", then, once left is
-// over, "retrying (2/7)…".
-func RetryNote(ev RetryEvent, left time.Duration) string {
-	text := fmt.Sprintf("retrying (%d/%d)…", ev.Attempt, ev.Max)
+// RetryNote is what a status line says about ev in the language l, left
+// before the next attempt starts: "retrying (2/7) in 3s… (HTTP 503)",
+// then, once left is over, "retrying (2/7)…".
+func RetryNote(l *lang.Language, ev RetryEvent, left time.Duration) string {
+	text := l.T("retry.now", "Attempt", ev.Attempt, "Max", ev.Max)
 	if left > 0 {
-		text = fmt.Sprintf("retrying (%d/%d) in %s…", ev.Attempt, ev.Max, api.WaitText(left))
+		text = l.T("retry.in", "Attempt", ev.Attempt, "Max", ev.Max, "Wait", api.WaitText(left))
 	}
 	if why := safetext.Clean(api.ShortReason(ev.Err)); why != "" {
 		text += " (" + why + ")"

@@ -3,12 +3,12 @@ package directory
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/lang"
 )
 
 // What a Found person matched, as `find --json` names it.
@@ -208,21 +208,21 @@ func unreachable(err error) bool {
 	return errors.As(err, &te) || errors.Is(err, ErrNoClient)
 }
 
-// Partial is the one line that says an answer is not complete, "" when it is.
-func (r *FindResult) Partial() string {
+// Partial is the one line, in the language l, that says an answer is not
+// complete, "" when it is.
+func (r *FindResult) Partial(l *lang.Language) string {
 	if r.Complete {
 		return ""
 	}
-	of := "an unknown number of"
+	of := l.T("partial.unknown")
 	if r.Expected > 0 {
-		of = "~" + Thousands(max(r.Expected, r.Known))
+		of = "~" + l.Thousands(max(r.Expected, r.Known))
 	}
 	why := ""
 	if r.PortalErr != nil {
-		why = fmt.Sprintf(" (the portal did not answer: %v)", r.PortalErr)
+		why = " " + l.T("partial.why", "Err", r.PortalErr.Error())
 	}
-	return fmt.Sprintf("partial: answered from a cache that holds %s of %s people%s; run b24org export",
-		Thousands(r.Known), of, why)
+	return l.T("partial", "Known", l.Thousands(r.Known), "Of", of, "Why", why)
 }
 
 // expectedPeople is how many distinct people the department tree lists.

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/lang"
 )
 
 // ErrNoClient is returned by the loads of a Directory made without a client.
@@ -288,7 +289,7 @@ func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.
 		}
 		what := "department " + strconv.Itoa(want[0])
 		if len(want) > 1 {
-			what = Count(len(want), "department", "departments")
+			what = lang.English().Count("count.departments", len(want)) // an error's text, in English
 		}
 		began := time.Now()
 		byDept, err := d.client.DepartmentEmployees(ctx, want)

@@ -17,8 +17,8 @@ const hintSep = "\n"
 
 // errLine is a failure as kept on the model: what failed, why, and the fix
 // when there is one (directory.FailureOf, which the command line says too).
-func errLine(what string, err error) string {
-	f := directory.FailureOf(err)
+func (c *common) errLine(what string, err error) string {
+	f := directory.FailureOf(c.lang, err)
 	line := what + ": " + f.Cause
 	if f.Fix != "" {
 		line += hintSep + f.Fix
@@ -86,9 +86,9 @@ func (c *common) paneFailure(line string, w, h int) []string {
 	add(c.st.errp, what+".")
 	add(c.st.muted, cause)
 	if fix != "" {
-		add(c.st.muted, "To fix: "+fix)
+		add(c.st.muted, c.lang.T("errors.tofix", "Fix", fix))
 	}
-	keys := c.st.muted.on(cell(" "+cutWords(keyName(c.keys.Refresh)+" retry · "+keyName(c.keys.Errors)+" details", tw), w))
+	keys := c.st.muted.on(cell(" "+cutWords(c.lang.T("status.retry", "Key", keyName(c.keys.Refresh))+" · "+c.lang.T("status.details", "Key", keyName(c.keys.Errors)), tw), w))
 	if len(body)+1 > h {
 		body = body[:max(0, h-1)]
 	}
@@ -126,7 +126,7 @@ func (m *Model) errorsLines(w int) []string {
 		add(m.st.errp, "✗ ", what)
 		add(paint{}, "  ", cause)
 		if fix != "" {
-			add(paint{}, "  To fix: ", fix)
+			add(paint{}, "  "+m.lang.T("errors.tofix", "Fix", ""), fix)
 		}
 		blank()
 	}
@@ -139,10 +139,10 @@ func (m *Model) errorsLines(w int) []string {
 		blank()
 	}
 	if len(out) == 0 {
-		add(m.st.muted, "", "No errors.")
+		add(m.st.muted, "", m.lang.T("errors.none"))
 		blank()
 	}
-	add(m.st.muted, "", keyName(m.keys.Refresh)+" retries · "+keyName(m.keys.Back)+" goes back · "+pair(m.keys.Up, m.keys.Down, "").Help().Key+" scroll")
+	add(m.st.muted, "", m.lang.T("errors.keys", "Retry", keyName(m.keys.Refresh), "Back", keyName(m.keys.Back), "Scroll", pair(m.keys.Up, m.keys.Down, "").Help().Key))
 	return out
 }
 

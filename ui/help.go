@@ -95,9 +95,8 @@ func (v *helpScreen) lines(w int) []string {
 	out = append(out, cell("", w))
 	for _, prose := range []string{
 		v.searchProse(),
-		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
-			"c card: name, position, extension, mobile and e-mail on one line.",
-		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+		v.lang.T("help.copymenu", "Key", keyName(v.keys.CopyMenu)),
+		v.lang.T("help.osc52"),
 	} {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
@@ -109,17 +108,18 @@ func (v *helpScreen) lines(w int) []string {
 // searchProse is the help's sentence on the search view's keys.
 func (v *helpScreen) searchProse() string {
 	sk := v.keys.search() // each binding as it is when it can act
-	parts := []string{"type to search"}
+	l := v.lang
+	parts := []string{l.T("help.search.type")}
 	if mv := pair(sk.Up, sk.Down, ""); mv.Enabled() {
-		parts = append(parts, mv.Help().Key+" move")
+		parts = append(parts, l.T("help.search.move", "Key", mv.Help().Key))
 	}
 	if len(sk.Jump.Keys()) > 0 {
-		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
+		parts = append(parts, l.T("help.search.jump", "Key", keyName(sk.Jump)))
 	}
 	if len(sk.Back.Keys()) > 0 {
-		parts = append(parts, keyName(sk.Back)+" back")
+		parts = append(parts, l.T("search.title.back", "Key", keyName(sk.Back)))
 	}
-	return "In search: " + strings.Join(parts, ", ") + "."
+	return l.T("help.search", "Parts", strings.Join(parts, ", "))
 }
 
 // shortHelp is the one-line help of keys in at most w cells. The last two

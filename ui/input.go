@@ -168,18 +168,29 @@ func (m *Model) refresh() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// allCopyItems are what the copy menu can offer.
-func allCopyItems(p *directory.Person) [][2]string {
-	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}, {"card", card(p)}}
+// allCopyItems are what the copy menu can offer, each as its English
+// word (whose first letter chooses it, in every language) and its value.
+func (c *common) allCopyItems(p *directory.Person) [][2]string {
+	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}, {"card", c.card(p)}}
+}
+
+// copyWord is the copy menu's word for the item what in the session's
+// language.
+func (c *common) copyWord(what string) string {
+	return c.lang.T("copy.item." + strings.ReplaceAll(what, " ", ""))
 }
 
 // card is p as one line to paste into a chat or a ticket: name, position,
 // extension, mobile and e-mail joined by " — ", leaving out what p lacks.
-func card(p *directory.Person) string {
+func (c *common) card(p *directory.Person) string {
 	var parts []string
-	for _, f := range [][2]string{{"", p.Name}, {"", p.Position}, {"ext ", p.Extension}, {"mobile ", p.Mobile}, {"", p.Email}} {
-		if f[1] != "" {
-			parts = append(parts, f[0]+f[1])
+	for _, f := range [][2]string{{"", p.Name}, {"", p.Position}, {"contact.ext", p.Extension}, {"contact.mobile", p.Mobile}, {"", p.Email}} {
+		switch {
+		case f[1] == "":
+		case f[0] == "":
+			parts = append(parts, f[1])
+		default:
+			parts = append(parts, c.lang.T(f[0], "Value", f[1]))
 		}
 	}
 	return strings.Join(parts, " — ")
@@ -187,9 +198,9 @@ func card(p *directory.Person) string {
 
 // copyItems are the entries of the copy menu: what p has of e-mail, work
 // phone, mobile, name and card. Each is chosen by its first letter.
-func copyItems(p *directory.Person) [][2]string {
+func (c *common) copyItems(p *directory.Person) [][2]string {
 	var items [][2]string
-	for _, it := range allCopyItems(p) {
+	for _, it := range c.allCopyItems(p) {
 		if it[1] != "" {
 			items = append(items, it)
 		}
@@ -203,7 +214,7 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		m.mode = modeNormal
 		return nil
 	}
-	items := copyItems(p)
+	items := m.copyItems(p)
 	if len(items) == 0 {
 		m.mode = modeNormal
 		return nil
@@ -221,7 +232,7 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		return m.copy(it[0], it[1])
 	default:
 		// Every entry's letter works; one the person lacks says so.
-		for _, it := range allCopyItems(p) {
+		for _, it := range m.allCopyItems(p) {
 			if k.String() == it[0][:1] {
 				m.mode = modeNormal
 				return m.copy(it[0], it[1])
@@ -237,14 +248,14 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 // sent, not that it arrived (with Options.CopyNote, e.g. the tmux setting).
 func (m *Model) copy(what, text string) tea.Cmd {
 	if text == "" {
-		return m.showToast("no " + what + " to copy")
+		return m.showToast(m.lang.T("copy.none", "What", m.copyWord(what)))
 	}
 	if m.copyFn != nil {
 		m.copyFn(text)
 	} else {
 		m.r.Output().Copy(text)
 	}
-	toast := "sent " + what + " " + text + " to the clipboard (OSC52)"
+	toast := m.lang.T("copy.sent", "What", m.copyWord(what), "Text", text)
 	if m.copyNote != "" {
 		toast += " · " + m.copyNote
 	}
@@ -311,7 +322,7 @@ func (m *Model) jump(p *directory.Person) tea.Cmd {
 	}
 	m.closeSearch()
 	if dept == 0 {
-		return m.showToast(p.Name + " is in no known department")
+		return m.showToast(m.lang.T("jump.nodepartment", "Name", m.named(p.Name)))
 	}
 	return m.show(p.ID, dept)
 }

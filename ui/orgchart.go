@@ -57,11 +57,11 @@ func (v *orgChart) update(k tea.KeyMsg) pageDid {
 
 // title is the chart box's title.
 func (v *orgChart) title() string {
-	name := "Org chart"
+	name := v.lang.T("chart.title")
 	if d := v.org.Department(v.dept); d != nil {
 		name += " · " + v.named(d.Name)
 	}
-	return name + " · " + keyName(v.keys.Back) + " back"
+	return name + " · " + v.lang.T("search.title.back", "Key", keyName(v.keys.Back))
 }
 
 // view draws the chart's inside, w×h, from the first line shown.
@@ -78,7 +78,7 @@ func (v *orgChart) view(w, h int) []string {
 func (v *orgChart) chartLines() []string {
 	chart := v.org.OrgChart(v.dept)
 	if len(chart) == 0 {
-		return []string{v.st.muted.on(" no one is placed in this department yet")}
+		return []string{v.st.muted.on(" " + v.lang.T("chart.none"))}
 	}
 	var t *lgtree.Tree
 	if len(chart) == 1 {
@@ -125,14 +125,14 @@ func (v *orgChart) chartLabel(id int) string {
 		parts = append(parts, p.Position)
 	}
 	if p.Extension != "" {
-		parts = append(parts, "ext "+p.Extension)
+		parts = append(parts, v.lang.T("contact.ext", "Value", p.Extension))
 	}
 	return v.badgePaint(b.kind).on(b.glyph) + " " + strings.Join(parts, " · ")
 }
 
 // unknownPerson names someone the snapshot has no details of yet.
 func (c *common) unknownPerson(id int) string {
-	return "user " + strconv.Itoa(id) + " (not loaded yet)"
+	return c.lang.T("person.unknown", "ID", strconv.Itoa(id))
 }
 
 // toManager highlights the manager of the highlighted person in the
@@ -145,11 +145,11 @@ func (m *Model) toManager() tea.Cmd {
 	boss, ok := m.org.Manager(p.ID)
 	if !ok {
 		if m.org.IsHead(p.ID) {
-			return m.showToast(m.named(p.Name) + " reports to no one: the head of the top of the tree")
+			return m.showToast(m.lang.T("manager.top", "Name", m.named(p.Name)))
 		}
-		return m.showToast("no manager known for " + m.named(p.Name))
+		return m.showToast(m.lang.T("manager.unknown", "Name", m.named(p.Name)))
 	}
-	return tea.Batch(m.show(boss, m.org.ManagerDepartment(p.ID)), m.showToast(m.named(p.Name)+" reports to "+m.personName(boss)))
+	return tea.Batch(m.show(boss, m.org.ManagerDepartment(p.ID)), m.showToast(m.lang.T("manager.is", "Name", m.named(p.Name), "Manager", m.personName(boss))))
 }
 
 // personName is the name of person id, or what stands in for it when the

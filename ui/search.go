@@ -127,37 +127,38 @@ func (s *search) current() *directory.Person {
 // view draws the inside of the search box, w×h: the input, a status line,
 // then the results.
 func (s *search) view(w, h int) []string {
-	lines := []string{" " + s.input.view("/ ", "name, position, e-mail or extension", w-1, s.st)}
+	lines := []string{" " + s.input.view("/ ", s.lang.T("search.placeholder"), w-1, s.st)}
 	var status string
 	switch {
 	case s.err != "":
-		status = s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
+		status = s.st.errp.on(cell(" "+s.lang.T("search.failed", "Cause", s.err), w))
 	case s.pending:
-		status = s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
+		status = s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" "+s.lang.T("search.portal.busy"), w-2))
 	case s.input.value() == "":
-		msg := " search the whole company"
+		msg := " " + s.lang.T("search.empty")
 		if !s.org.Complete() {
-			msg += " (asks the portal until the directory is loaded)"
+			msg = " " + s.lang.T("search.empty.remote")
 		}
 		status = s.st.muted.on(cell(msg, w))
 	default:
 		n := len(s.results)
-		msg := " " + directory.Count(n, "match", "matches")
+		l := s.lang
+		msg := " " + l.N("search.matches", n)
 		if n == 0 {
-			msg = " no matches"
+			msg = " " + l.T("search.nomatches")
 		}
 		if s.remote {
-			msg += " from the portal (the directory is still loading)"
+			msg += " " + l.T("search.fromportal")
 		} else if s.total > n {
-			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
+			msg = " " + l.N("search.matches.of", s.total, "Shown", l.Thousands(n))
 		}
 		if !s.remote && s.layoutN > 0 {
 			// What matched only as retyped on the other keyboard layout
 			// comes last.
 			if s.layoutN < n {
-				msg += ", the last " + directory.Thousands(s.layoutN)
+				msg += ", " + l.T("search.layout.last", "N", l.Thousands(s.layoutN))
 			}
-			msg += " · layout: " + safetext.Clean(s.layout)
+			msg += " · " + l.T("search.layout", "Query", safetext.Clean(s.layout))
 		}
 		status = s.st.muted.on(cell(msg, w))
 	}
@@ -180,7 +181,7 @@ func (s *search) view(w, h int) []string {
 		p := s.results[i]
 		e := ""
 		if p.Extension != "" {
-			e = "ext " + p.Extension
+			e = s.lang.T("contact.ext", "Value", p.Extension)
 		}
 		b := s.badgeOf(p, now, s.threshold)
 		row := cell(s.named(p.Name), name-1) + " "

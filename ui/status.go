@@ -60,7 +60,7 @@ type bgState struct {
 func (b *statusBar) view(w int, f statusFacts) string {
 	right := ""
 	if f.bg.running {
-		right = progress(f.bg, w/2)
+		right = b.progress(f.bg, w/2)
 	}
 	if a := b.age(b.org.FetchedAt(), b.now()); a != "" {
 		if right != "" {
@@ -80,7 +80,7 @@ func (b *statusBar) view(w int, f statusFacts) string {
 	case f.failure != "":
 		left = b.st.errp.on(cell(b.errorBar(f.failure, lw), lw))
 	case b.retry != nil:
-		doing := "indexing"
+		doing := b.lang.T("status.indexing")
 		if f.busy {
 			doing = strings.TrimSuffix(f.activity, "…")
 		}
@@ -103,13 +103,14 @@ func (b *statusBar) view(w int, f statusFacts) string {
 }
 
 // progress is the background load's bar in w cells, "indexing 12,400 / 30,000 ▰▰▱▱".
-func progress(bg bgState, w int) string {
-	text := "indexing"
+func (b *statusBar) progress(bg bgState, w int) string {
+	l := b.lang
+	text := l.T("status.indexing")
 	if bg.wait > 0 {
-		return "waiting for the portal's time budget: " + max(bg.wait.Round(time.Second), time.Second).String()
+		return l.T("status.budget", "Wait", max(bg.wait.Round(time.Second), time.Second).String())
 	}
 	if bg.total > 0 {
-		text += " " + directory.Thousands(bg.done) + " / " + directory.Thousands(bg.total)
+		text += " " + l.Thousands(bg.done) + " / " + l.Thousands(bg.total)
 	} else {
 		text += "…"
 	}
@@ -138,7 +139,7 @@ type retryState struct {
 // retryText is "retrying (2/7) in 3s… (HTTP 503)", counting down to the
 // next attempt, then "retrying (2/7)…" while it runs.
 func (b *statusBar) retryText() string {
-	return directory.RetryNote(b.retry.ev, b.retry.until.Sub(b.now()))
+	return directory.RetryNote(b.lang, b.retry.ev, b.retry.until.Sub(b.now()))
 }
 
 // errorBar is the status bar's error text in w cells: what failed, the fix
@@ -147,13 +148,14 @@ func (b *statusBar) retryText() string {
 // and without room for the fix the details key says where it is.
 func (b *statusBar) errorBar(failure string, w int) string {
 	what, cause, fix := failureParts(failure)
-	details := keyName(b.keys.Errors) + " details"
-	retry := keyName(b.keys.Refresh) + " retry"
+	details := b.lang.T("status.details", "Key", keyName(b.keys.Errors))
+	retry := b.lang.T("status.retry", "Key", keyName(b.keys.Refresh))
+	toFix := b.lang.T("status.tofix")
 	forms := []string{" ✗ " + what + ": " + cause + " · " + details + " · " + retry}
 	if fix != "" {
 		forms = []string{
-			" ✗ " + what + ": " + cause + " · to fix: " + fix + " · " + details + " · " + retry,
-			" ✗ " + what + " · to fix: " + fix + " · " + details + " · " + retry,
+			" ✗ " + what + ": " + cause + " · " + toFix + " " + fix + " · " + details + " · " + retry,
+			" ✗ " + what + " · " + toFix + " " + fix + " · " + details + " · " + retry,
 			forms[0],
 		}
 	}
@@ -177,7 +179,7 @@ func (b *statusBar) warningBar(w int) string {
 	if safetext.Width(s) <= w {
 		return s
 	}
-	more := " · " + keyName(b.keys.Errors) + " details"
+	more := " · " + b.lang.T("status.details", "Key", keyName(b.keys.Errors))
 	return cutWords(s, max(0, w-safetext.Width(more))) + more
 }
 

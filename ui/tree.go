@@ -168,9 +168,9 @@ func (t *tree) update(k tea.KeyMsg, page int) treeMove {
 func (t *tree) view(w, h int, focused, loading bool, failure string) []string {
 	lines := make([]string, 0, h)
 	if len(t.rows) == 0 {
-		msg := "no departments"
+		msg := t.lang.T("tree.none")
 		if loading {
-			msg = ansi.Strip(t.spin.View()) + " loading departments…" // plain: the row measures it
+			msg = ansi.Strip(t.spin.View()) + " " + t.lang.T("loading.tree") // plain: the row measures it
 		} else if failure != "" {
 			return t.paneFailure(failure, w, h)
 		}

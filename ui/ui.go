@@ -264,7 +264,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case treeLoadedMsg:
 		m.treeLoading = false
 		if msg.err != nil {
-			m.treeErr = errLine("the department tree did not load", msg.err)
+			m.treeErr = m.errLine(m.lang.T("fail.tree"), msg.err)
 			return nil
 		}
 		m.treeErr = ""
@@ -280,7 +280,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.deptWaiting = false
 		if msg.err != nil {
-			m.peopleErr = errLine("people did not load", msg.err)
+			m.peopleErr = m.errLine(m.lang.T("fail.people"), msg.err)
 			return nil
 		}
 		m.peopleErr = ""
@@ -311,7 +311,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case bgDoneMsg:
 		m.bg.running = false
 		if msg.err != nil {
-			m.bgErr = errLine("the background load stopped", msg.err)
+			m.bgErr = m.errLine(m.lang.T("fail.background"), msg.err)
 			return nil
 		}
 		m.bgErr = ""

@@ -299,9 +299,13 @@ func (m *Model) copyMenu(w int) string {
 	copyWord := " " + m.lang.T("copy.menu") + ":"
 	b.WriteString(copyWord)
 	used := safetext.Width(copyWord)
-	for i, it := range copyItems(p) {
-		label := " [" + it[0][:1] + "]" + it[0][1:] + " "
-		if used+1+len(label) > w {
+	for i, it := range m.copyItems(p) {
+		word := m.copyWord(it[0])
+		label := " [" + it[0][:1] + "] " + word + " "
+		if strings.HasPrefix(word, it[0][:1]) { // the letter starts the word: "[e]-mail"
+			label = " [" + it[0][:1] + "]" + word[1:] + " "
+		}
+		if used+1+safetext.Width(label) > w {
 			break
 		}
 		b.WriteString(" ")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/spf13/cobra"
 )
@@ -69,14 +70,14 @@ Exit status: 0 when a client has the number, 1 when none has, 2 on an error
 func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) error {
 	r, threshold, err := c.Source.Callers(ctx, number, c.Warn)
 	if err != nil {
-		if scope, fix, ok := directory.MissingScope(err); ok {
+		if scope, fix, ok := directory.MissingScope(c.lang(), err); ok {
 			return fmt.Errorf("caller needs the %s scope, which the webhook lacks: %s", scope, fix)
 		}
 		return err
 	}
 	if r.PresenceErr != nil {
-		c.Warn(fmt.Sprintf("showing presence as of %s ago: %s", directory.RoughAge(time.Since(r.PresenceAsOf)),
-			directory.FailureOf(r.PresenceErr).Line()))
+		c.Warn(fmt.Sprintf("showing presence as of %s ago: %s", c.lang().RoughAge(time.Since(r.PresenceAsOf)),
+			directory.FailureOf(c.lang(), r.PresenceErr).Line()))
 	}
 	now := time.Now()
 	out := make([]Caller, 0, len(r.Clients))
@@ -86,7 +87,7 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 	if asJSON {
 		err = writeJSON(c.Stdout, out)
 	} else {
-		err = writeCallers(c.Stdout, out, now)
+		err = writeCallers(c.Stdout, c.lang(), out, now)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
@@ -130,7 +131,7 @@ var workdayWords = map[string]string{
 
 // writeCallers prints one line per client: its name and type, then the
 // responsible employee with extension, presence and workday.
-func writeCallers(w io.Writer, callers []Caller, now time.Time) error {
+func writeCallers(w io.Writer, l *lang.Language, callers []Caller, now time.Time) error {
 	var b strings.Builder
 	for _, cl := range callers {
 		name := cl.Name
@@ -145,7 +146,7 @@ func writeCallers(w io.Writer, callers []Caller, now time.Time) error {
 			if p.Extension != "" {
 				parts = append(parts, "ext "+p.Extension)
 			}
-			parts = append(parts, status(p, now))
+			parts = append(parts, status(l, p, now))
 			if cl.Workday != nil {
 				if words, ok := workdayWords[*cl.Workday]; !ok {
 					parts = append(parts, "workday "+*cl.Workday)

@@ -12,6 +12,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -138,7 +139,7 @@ func TestCallerWithoutTelephonyScope(t *testing.T) {
 	r := run(t, src, 0, "caller", "+7 (495) 123-45-67")
 	require.Error(t, r.err)
 	assert.Equal(t, ExitError, ExitCode(r.err))
-	line := ErrorLine(r.err)
+	line := ErrorLine(lang.English(), r.err)
 	assert.NotContains(t, line, "\n")
 	assert.True(t, strings.HasPrefix(line, "caller needs the telephony scope, which the webhook lacks: add the scope telephony to the webhook in Bitrix24"), line)
 	assert.Empty(t, r.stdout)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 )
 
 // Exit codes of the commands.
@@ -44,10 +45,24 @@ type Commands struct {
 	Warn    func(string) // prints one line on stderr
 	Width   func() int   // the width the find table must fit (nil or 0: no limit)
 	Release string       // the program's version; "dev" asks the build
+	// Lang says the language of what a person reads: the table's headings,
+	// stderr's lines (nil: English). It is asked when needed, as the
+	// command line knows its config's choice only once it has read it.
+	// JSON and CSV stay English: they are a contract.
+	Lang func() *lang.Language
 }
 
-// ErrorLine renders err as one line, with the portal's hint when it has one
-// (directory.FailureOf, which the browser's error line says too).
-func ErrorLine(err error) string {
-	return directory.FailureOf(err).Line()
+// lang is the language the commands speak.
+func (c *Commands) lang() *lang.Language {
+	if c.Lang == nil {
+		return lang.English()
+	}
+	return c.Lang()
+}
+
+// ErrorLine renders err as one line in the language l, with the portal's
+// hint when it has one (directory.FailureOf, which the browser's error line
+// says too).
+func ErrorLine(l *lang.Language, err error) string {
+	return directory.FailureOf(l, err).Line()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
@@ -261,7 +262,7 @@ func TestFindLimitLine(t *testing.T) {
 	r := run(t, src, 0, "find", "sidorov")
 	require.NoError(t, r.err)
 	assert.Len(t, lines(r.stdout), 1+DefaultFindLimit, "a header and the default limit's people")
-	assert.Equal(t, []string{fmt.Sprintf("%d of %s shown; --limit 0 for all", DefaultFindLimit, directory.Thousands(sidorovs))}, r.warnings)
+	assert.Equal(t, []string{fmt.Sprintf("%d of %s shown; --limit 0 for all", DefaultFindLimit, lang.English().Thousands(sidorovs))}, r.warnings)
 	assert.Contains(t, r.warnings[0], "1,200", "thousands are grouped")
 
 	r = run(t, src, 0, "find", "--limit", "7", "sidorov")

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/spf13/cobra"
 )
@@ -56,17 +58,17 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
   b24org --demo find --json ivan | jq '.[0].extension'`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if cleanQuery(args) == "" {
-				return errors.New("find needs a query: a name, an extension or an e-mail (see b24org find --help)")
+				return errors.New(c.lang().T("find.noquery"))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 0 {
-				return fmt.Errorf("--limit %d: use 0 (all) or more (see b24org find --help)", limit)
+				return errors.New(c.lang().T("find.badlimit", "Limit", limit))
 			}
 			q := cleanQuery(args)
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
-				c.Warn(fmt.Sprintf("the query held control characters; looking for %q", q))
+				c.Warn(c.lang().T("find.controls", "Query", strconv.Quote(q)))
 			}
 			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
 		},
@@ -101,7 +103,7 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	if c.Width != nil {
 		width = c.Width()
 	}
-	return printFound(c.Stdout, c.Warn, query, r, threshold, f, width)
+	return printFound(c.Stdout, c.Warn, c.lang(), query, r, threshold, f, width)
 }
 
 // printFound prints the result of find for query, local or over SSH: one
@@ -109,7 +111,7 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 // cells, at most width cells wide (0: no limit). When a limit left people
 // out, warn says how many. When no one matched it returns ErrNoMatch,
 // having said so with warn (not with --json: the empty array says it).
-func printFound(w io.Writer, warn func(string), query string, r *directory.FindResult,
+func printFound(w io.Writer, warn func(string), l *lang.Language, query string, r *directory.FindResult,
 	threshold time.Duration, f findFlags, width int) error {
 	now := time.Now()
 	out := make([]Person, 0, len(r.People))
@@ -126,23 +128,23 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	if f.json {
 		err = writeJSON(w, out)
 	} else if len(out) > 0 {
-		err = writeTable(w, out, now, width)
+		err = writeTable(w, l, out, now, width)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
 	}
 	if len(out) == 0 {
 		if !f.json {
-			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
+			warn(l.T("find.nomatch", "Query", strconv.Quote(safetext.Clean(query))))
 		}
 		return ErrNoMatch
 	}
 	if layout != "" {
 		// The people matched as if typed on the other keyboard layout.
-		warn("layout: " + safetext.Clean(layout))
+		warn(l.T("search.layout", "Query", safetext.Clean(layout)))
 	}
 	if r.Total > len(out) {
-		warn(fmt.Sprintf("%s of %s shown; --limit 0 for all", directory.Thousands(len(out)), directory.Thousands(r.Total)))
+		warn(l.N("find.limited", r.Total, "Shown", l.Thousands(len(out))))
 	}
 	return nil
 }
@@ -165,39 +167,29 @@ type tableColumn struct {
 	shorten func(s string, w int) string
 }
 
-// matchLabel is the short word of the MATCH column for what matched.
-func matchLabel(match string) string {
+// matchLabel is the short word of the MATCH column for what matched (the
+// JSON's match value), in the language l.
+func matchLabel(l *lang.Language, match string) string {
 	switch match {
-	case directory.MatchExtension:
-		return "ext"
-	case directory.MatchExtensionPrefix:
-		return "ext…"
-	case directory.MatchPhone:
-		return "phone"
-	case directory.MatchName:
-		return "name"
-	case directory.MatchEmail:
-		return "e-mail"
-	case directory.MatchPosition:
-		return "position"
-	case directory.MatchLayout:
-		return "layout"
+	case directory.MatchExtension, directory.MatchExtensionPrefix, directory.MatchPhone, directory.MatchName,
+		directory.MatchEmail, directory.MatchPosition, directory.MatchLayout:
+		return l.T("match." + match)
 	}
 	return ""
 }
 
-// findColumns are the columns of the find table at now.
-func findColumns(now time.Time) []tableColumn {
+// findColumns are the columns of the find table at now, titled in l.
+func findColumns(l *lang.Language, now time.Time) []tableColumn {
 	cut := safetext.Truncate
 	return []tableColumn{
-		{"NAME", 12, func(p *Person) string { return p.Name }, cut},
-		{"EXT", 0, func(p *Person) string { return p.Extension }, cut},
-		{"MATCH", 0, func(p *Person) string { return matchLabel(p.Match) }, cut},
-		{"POSITION", 8, func(p *Person) string { return p.Position }, cut},
-		{"MOBILE", 8, func(p *Person) string { return p.Mobile }, cut},
-		{"E-MAIL", 8, func(p *Person) string { return p.Email }, cut},
-		{"DEPARTMENT", 8, department, truncateLeft},
-		{"STATUS", 6, func(p *Person) string { return status(p, now) }, cut},
+		{l.T("column.name"), 12, func(p *Person) string { return p.Name }, cut},
+		{l.T("column.ext"), 0, func(p *Person) string { return p.Extension }, cut},
+		{l.T("column.match"), 0, func(p *Person) string { return matchLabel(l, p.Match) }, cut},
+		{l.T("column.position"), 8, func(p *Person) string { return p.Position }, cut},
+		{l.T("column.mobile"), 8, func(p *Person) string { return p.Mobile }, cut},
+		{l.T("column.email"), 8, func(p *Person) string { return p.Email }, cut},
+		{l.T("column.department"), 8, department, truncateLeft},
+		{l.T("column.status"), 6, func(p *Person) string { return status(l, p, now) }, cut},
 	}
 }
 
@@ -212,18 +204,26 @@ func department(p *Person) string {
 	return p.Departments[0]
 }
 
-// status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen.
-func status(p *Person, now time.Time) string {
+// status is the badge word of p at now in the language l: inactive, absent
+// (until when), or presence, with when an offline person was last seen.
+func status(l *lang.Language, p *Person, now time.Time) string {
 	switch {
 	case !p.Active:
-		return "inactive"
+		return l.T("status.inactive")
 	case p.AbsentUntil != nil:
-		return "absent until " + *p.AbsentUntil
+		until := *p.AbsentUntil
+		if t, err := time.Parse(time.DateOnly, until); err == nil {
+			until = l.Day(t, now)
+		}
+		return l.T("details.absentuntil", "Day", until)
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
+			return l.T("status.offline.seen", "Age", l.RoughAge(now.Sub(seen)))
 		}
+	}
+	switch p.Presence {
+	case "online", "idle", "offline", "absent":
+		return l.T("badge." + p.Presence)
 	}
 	return p.Presence
 }
@@ -250,8 +250,8 @@ const tableGap = 2
 // writeTable prints people as a table aligned in terminal cells. With a
 // width (a terminal's) the widest columns are cut until the table fits;
 // without one (a file, a pipe) no value is cut.
-func writeTable(w io.Writer, people []Person, now time.Time, width int) error {
-	cols := findColumns(now)
+func writeTable(w io.Writer, l *lang.Language, people []Person, now time.Time, width int) error {
+	cols := findColumns(l, now)
 	values := make([][]string, len(people))
 	widths := make([]int, len(cols))
 	for c, col := range cols {

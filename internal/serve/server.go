@@ -17,6 +17,7 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -99,6 +100,9 @@ type Config struct {
 	Background   bool          // the server loads everyone, for search and export
 	Freshness    time.Duration // how often the server loads the directory again (0: never)
 	Release      string        // the program's version, for the version command
+	// Language is what a session speaks when its client sends no locale
+	// (nil: English); one that does gets its own.
+	Language *lang.Language
 	// Open opens the directory the sessions share; closeFn releases what
 	// it started.
 	Open func() (d *directory.Directory, closeFn func(), err error)
@@ -284,7 +288,7 @@ func (srv *Server) loadOnce(ctx context.Context) {
 	}
 	if err != nil {
 		if ctx.Err() == nil {
-			srv.log.Error("loading the directory", "err", command.ErrorLine(err))
+			srv.log.Error("loading the directory", "err", command.ErrorLine(lang.English(), err))
 		}
 		return
 	}
@@ -296,7 +300,7 @@ func (srv *Server) loadOnce(ctx context.Context) {
 func (srv *Server) logStart(addr string) {
 	who := "anyone with a public key"
 	if srv.keys != nil {
-		who = directory.Count(srv.keys.count(), "authorized key", "authorized keys")
+		who = lang.English().Count("count.keys", srv.keys.count())
 	}
 	srv.log.Info("serving", "addr", addr, "host_key", fingerprint(srv.hostKey.PublicKey()), "portal", srv.dir.Snapshot().Portal(),
 		"login", who, "max_sessions", srv.cfg.MaxSessions, "export", srv.cfg.AllowExport)

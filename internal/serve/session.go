@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/internal/command"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,12 +27,27 @@ import (
 // the portal instead.
 const findWait = 10 * time.Second
 
-// Why a session ended early; each is said to the client in one line.
+// Why a session ended early; each is said to the client in one line, in
+// its language (endedIDs).
 var (
 	errIdle       = errors.New("closed after the idle timeout")
 	errMaxSession = errors.New("closed at the session time limit")
 	errShutdown   = errors.New("the server is shutting down")
 )
+
+// endedIDs are the catalog's messages for why a session ended early.
+var endedIDs = map[error]string{errIdle: "serve.idle", errMaxSession: "serve.maxsession", errShutdown: "serve.shutdown"}
+
+// sessionLang is the language of a session: the client's locale as it
+// sends it (LC_ALL, LC_MESSAGES, LANG: OpenSSH's SendEnv or SetEnv), else
+// the server's.
+func (srv *Server) sessionLang(s ssh.Session) *lang.Language {
+	l, err := lang.FromEnv(sessionEnv(s.Environ()).Getenv)
+	if err != nil && srv.cfg.Language != nil {
+		return srv.cfg.Language
+	}
+	return l
+}
 
 // servedSession is a session inside its limits: its context ends at the
 // idle timeout, the time limit, shutdown or the end of the connection, and
@@ -42,6 +59,7 @@ type servedSession struct {
 	cs        *channelState // the terminal sizes asked for; nil in tests without a channel
 	lastInput atomic.Int64  // unix nanoseconds
 	exit      int
+	lang      *lang.Language // the language the session speaks
 }
 
 // Context is the connection's context, ended with the session's limits too
@@ -95,7 +113,7 @@ func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		if n := srv.active.Add(1); n > int64(srv.cfg.MaxSessions) {
 			srv.active.Add(-1)
-			srv.refuseSession(s, "the server is full ("+directory.Count(srv.cfg.MaxSessions, "session", "sessions")+"); try again later")
+			srv.refuseSession(s, func(l *lang.Language) string { return l.N("serve.full", srv.cfg.MaxSessions) })
 			return
 		}
 		defer srv.active.Add(-1)
@@ -104,7 +122,7 @@ func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		defer cancel(nil)
 		stop := context.AfterFunc(s.Context(), func() { cancel(nil) })
 		defer stop()
-		ss := &servedSession{Session: s, ctx: ctx, sshCtx: limitedContext{Context: s.Context(), done: ctx}, cs: cs}
+		ss := &servedSession{Session: s, ctx: ctx, sshCtx: limitedContext{Context: s.Context(), done: ctx}, cs: cs, lang: srv.sessionLang(s)}
 		ss.lastInput.Store(time.Now().UnixNano())
 		idle := time.Duration(0)
 		if wantsTUI(s) {
@@ -126,7 +144,7 @@ func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		returned := false
 		defer func() {
 			if !returned { // next panicked: the recover middleware logs it
-				fmt.Fprintln(s.Stderr(), "b24org: internal error; this session has ended (see the server's log)")
+				fmt.Fprintln(s.Stderr(), "b24org: "+ss.lang.T("serve.internal"))
 				_ = s.Exit(command.ExitError)
 			}
 		}()
@@ -137,9 +155,11 @@ func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		if srv.ctx.Err() != nil {
 			why = errShutdown
 		}
-		if errors.Is(why, errIdle) || errors.Is(why, errMaxSession) || errors.Is(why, errShutdown) {
-			srv.refuseSession(s, why.Error())
-			return
+		for e, id := range endedIDs {
+			if errors.Is(why, e) {
+				srv.refuseSession(s, func(l *lang.Language) string { return l.T(id) })
+				return
+			}
 		}
 		_ = s.Exit(ss.exit)
 	}
@@ -174,12 +194,13 @@ func (s *servedSession) watchLimits(cancel context.CancelCauseFunc, limit, idle 
 	}
 }
 
-// refuseSession says why in one line on the session's stderr, logs it, and
-// ends the session with status 2, as every refusal and error (1 is find's
-// "matched no one").
-func (srv *Server) refuseSession(s ssh.Session, why string) {
-	srv.logRefusal(s.Context(), why)
-	fmt.Fprintln(s.Stderr(), "b24org: "+why)
+// refuseSession says why (in a language) in one line on the session's
+// stderr in the session's language, logs it in English, and ends the
+// session with status 2, as every refusal and error (1 is find's "matched
+// no one").
+func (srv *Server) refuseSession(s ssh.Session, why func(*lang.Language) string) {
+	srv.logRefusal(s.Context(), why(lang.English()))
+	fmt.Fprintln(s.Stderr(), "b24org: "+why(srv.sessionLang(s)))
 	_ = s.Exit(command.ExitError)
 }
 
@@ -229,6 +250,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	}
 	m := ui.New(ui.Options{
 		Directory:    srv.dir,
+		Language:     ss.lang,
 		Renderer:     bubbletea.MakeRenderer(ss),
 		Keys:         srv.cfg.Look.Keys,
 		Palette:      palette,
@@ -306,21 +328,21 @@ func (srv *Server) commandMiddleware(ssh.Handler) ssh.Handler {
 func (srv *Server) runCommand(s *servedSession) int {
 	args := s.Command()
 	if len(args) == 0 {
-		return s.fail("no terminal and no command: connect with ssh -t for the browser, or run ssh HOST help")
+		return s.fail(s.lang.T("serve.nocommand"))
 	}
 	if args[0] == "export" && !srv.cfg.AllowExport {
 		srv.logRefusal(s.Context(), "export not allowed")
-		return s.fail("export is not allowed on this server")
+		return s.fail(s.lang.T("serve.noexport"))
 	}
 	switch args[0] {
 	case "find", "export", "caller", "version", "help", "--help", "-h", "--version":
 	default:
-		return s.fail(fmt.Sprintf("unknown command %q (see ssh HOST help)", safetext.Truncate(safetext.Clean(args[0]), 40)))
+		return s.fail(s.lang.T("serve.unknown", "Command", strconv.Quote(safetext.Truncate(safetext.Clean(args[0]), 40))))
 	}
 	if srv.cfg.beforeCommand != nil {
 		srv.cfg.beforeCommand(args)
 	}
-	root := srv.servedRootCmd(s, s.Stderr())
+	root := srv.servedRootCmd(s.lang, s, s.Stderr())
 	root.SetArgs(args)
 	root.SetIn(s)
 	err := root.ExecuteContext(s.ctx)
@@ -344,7 +366,7 @@ func (s *servedSession) failErr(err error) int {
 	if s.ctx.Err() != nil {
 		return command.ExitError
 	}
-	return s.fail(command.ErrorLine(err))
+	return s.fail(command.ErrorLine(s.lang, err))
 }
 
 // waitLoaded waits for the first load to end, at most max (0: no limit).
@@ -365,9 +387,10 @@ func (srv *Server) waitLoaded(ctx context.Context, max time.Duration) {
 // servedRootCmd is the command tree of an SSH session: the command line's
 // own find, export and version (and cobra's help), without the flags that
 // choose a portal, a cache or a theme: the server has chosen them.
-func (srv *Server) servedRootCmd(stdout, stderr io.Writer) *cobra.Command {
+func (srv *Server) servedRootCmd(l *lang.Language, stdout, stderr io.Writer) *cobra.Command {
 	warn := func(msg string) { fmt.Fprintln(stderr, "b24org: "+strings.Join(strings.Fields(msg), " ")) }
-	c := &command.Commands{Source: servedSource{srv}, Stdout: stdout, Warn: warn, Release: srv.cfg.Release}
+	c := &command.Commands{Source: servedSource{srv, l}, Stdout: stdout, Warn: warn, Release: srv.cfg.Release,
+		Lang: func() *lang.Language { return l }}
 	root := &cobra.Command{
 		Use:   "b24org",
 		Short: "b24org over SSH",
@@ -414,7 +437,10 @@ find and caller exit 0 when something matched, 1 when nothing did, 2 on an error
 
 // servedSource answers a session's find and export from the server's
 // shared directory.
-type servedSource struct{ srv *Server }
+type servedSource struct {
+	srv  *Server
+	lang *lang.Language // the session's
+}
 
 // Find looks query up in the shared directory once its first load has
 // ended (at most findWait): the server's own loads fill it, so a session
@@ -426,7 +452,7 @@ func (src servedSource) Find(ctx context.Context, query string, limit int, warn 
 	if err != nil {
 		return nil, 0, err
 	}
-	if line := r.Partial(); line != "" {
+	if line := r.Partial(src.lang); line != "" {
 		warn(line)
 	}
 	return r, srv.cfg.Threshold, nil
