@@ -109,6 +109,7 @@ func (p *sshServerProcess) ssh(t testing.TB, key string, more ...string) result 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ssh", p.sshArgs(key, more...)...)
+	cmd.Env = withoutLocale(os.Environ()) // ssh sends LANG and LC_*: a session's language is what a test sets
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -119,6 +120,18 @@ func (p *sshServerProcess) ssh(t testing.TB, key string, more ...string) result 
 		require.NoError(t, err)
 	}
 	return r
+}
+
+// withoutLocale is env without the locale variables, which OpenSSH clients
+// send (SendEnv LANG LC_*) and which choose a session's language.
+func withoutLocale(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "LANG=") && !strings.HasPrefix(kv, "LC_") && !strings.HasPrefix(kv, "LANGUAGE=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // withoutStatus cuts the STATUS column (relative to now) off a find table.

@@ -131,6 +131,9 @@ type personCols struct {
 func (pp *people) measure(list []*directory.Person) personCols {
 	var need personCols
 	now := pp.now()
+	for _, id := range []string{"badge.online", "badge.idle", "badge.offline", "badge.absent"} {
+		need.badge = max(need.badge, 3+safetext.Width(pp.lang.T(id))) // "● " and a space after
+	}
 	for _, p := range list {
 		nw := safetext.Width(pp.named(p.Name)) + 2 // room for " ★"
 		if p.ID == pp.headID {
@@ -144,7 +147,7 @@ func (pp *people) measure(list []*directory.Person) personCols {
 			need.where = max(need.where, safetext.Width(pp.where(p)))
 		}
 		if p.Extension != "" {
-			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
+			need.ext = max(need.ext, safetext.Width(pp.lang.T("contact.ext", "Value", p.Extension)))
 		}
 		need.detail = max(need.detail, safetext.Width(pp.badgeOf(p, now, pp.threshold).detail))
 	}
@@ -157,7 +160,7 @@ func (pp *people) measure(list []*directory.Person) personCols {
 func colsFor(w int, need personCols) personCols {
 	var c personCols
 	if w >= 40 {
-		c.badge, c.word = 10, true
+		c.badge, c.word = max(10, need.badge), true // the badge's glyph and its longest word
 	} else {
 		c.badge = 2
 	}

@@ -42,11 +42,13 @@ func Generate(o GenOptions) *Org { return generate(o, nil) }
 // Demo returns the demo company, Acme Corp: about 1,200 people in 60
 // departments, the same on every run for a given now, with pleasant names at
 // the top of the tree, and CRM clients on the numbers the documentation
-// uses (+7 (495) 123-45-67, +49 30 1234567). hostile adds the hostile
-// strings deeper down.
+// uses (+7 (495) 123-45-67, +49 30 1234567), and Russian and Ukrainian
+// names that show each rule of the search (addDemoSpellings). hostile adds
+// the hostile strings deeper down.
 func Demo(now time.Time, hostile bool) *Org {
 	org := generate(GenOptions{People: 1200, Seed: 24, Hostile: hostile, Now: now, RealWorld: true, Availability: true}, demoTemplate())
 	addDemoClients(org)
+	addDemoSpellings(org)
 	return org
 }
 

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTUIInRussian runs `LANG=ru_RU.UTF-8 b24org --demo` in a real
+// terminal (tmux, itself in C.UTF-8): the tree title, the people pane's
+// title with its count, the badges' words, the footer and the help are
+// Russian; `LANG=en_US.UTF-8` gives English.
+func TestTUIInRussian(t *testing.T) {
+	requireTools(t, "tmux")
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	require.NoError(t, os.MkdirAll(home, 0o700))
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home,
+		"TERM=xterm-256color", "LANG=C.UTF-8"}
+	x := &tmux{t: t, sock: filepath.Join(dir, "tmux.sock"), env: env}
+	x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40",
+		"env", "LANG=ru_RU.UTF-8", testBinaryPath, "--demo")
+	t.Cleanup(func() { _, _ = x.run("kill-server") })
+
+	s := x.waitText("Подразделения", " сотрудник", "? справка", "q/ctrl+c выход", "──────")
+	assert.Regexp(t, `[●◐✈○] (в сети|отошёл\(ла\)|отсутствует|не в сети)`, s, "the badges' words")
+	assert.Regexp(t, `[┌┏] .+ · [0-9 ]+ сотрудник(а|ов)? [─━]`, s, "the people pane's title with its count")
+	assert.Contains(t, s, "доб. ")
+	assert.NotContains(t, s, "Departments")
+
+	x.keys("?")
+	s = x.waitText("Справка", "страница вниз", "копировать доб.", "В поиске:")
+	x.keys("Escape")
+	x.waitScreen("the help closed", func(s string) bool { return !strings.Contains(s, "Справка") })
+	x.keys("/")
+	x.waitText("Поиск по всей компании")
+	x.keys("-l", "oleksandr")
+	s = x.waitText("/ oleksandr", "совпадени")
+	assert.Contains(t, s, "Олександр", "oleksandr finds the Ukrainian Олександр")
+
+	x.must("new-session", "-d", "-s", "en", "-x", "80", "-y", "24", "env", "LANG=en_US.UTF-8", testBinaryPath, "--demo")
+	var out string
+	x.waitScreen("the English browser", func(string) bool {
+		out, _ = x.run("capture-pane", "-p", "-t", "en")
+		return strings.Contains(out, "Departments") && strings.Contains(out, "? help") && strings.Contains(out, " people")
+	})
+	assert.NotContains(t, out, "сотрудник")
+}
+
+// TestSSHSessionLanguages: over SSH each session speaks its client's
+// locale as OpenSSH sends it (SetEnv here, SendEnv LANG LC_* by default on
+// Debian and Ubuntu): a Russian browser beside an English one, and the
+// commands and refusals in Russian.
+func TestSSHSessionLanguages(t *testing.T) {
+	requireTools(t, "ssh", "ssh-keygen", "tmux")
+	dir := t.TempDir()
+	user := sshKeygen(t, dir, "user")
+	pub, err := os.ReadFile(user + ".pub")
+	require.NoError(t, err)
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, pub, 0o600))
+	srv := startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0")
+
+	ru := []string{"-o", "SetEnv=LANG=ru_RU.UTF-8"}
+	r := srv.ssh(t, user, append(ru, "127.0.0.1", "find", "oleksandr")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^ИМЯ +ДОБ\. +СОВПАЛО`, r.stdout, "the table's headings")
+	assert.Contains(t, r.stdout, "Олександр")
+	r = srv.ssh(t, user, append(ru, "127.0.0.1", "export")...)
+	assert.Equal(t, 2, r.code)
+	assert.Equal(t, "b24org: экспорт на этом сервере запрещён\n", r.stderr)
+	r = srv.ssh(t, user, "127.0.0.1", "export")
+	assert.Equal(t, "b24org: export is not allowed on this server\n", r.stderr, "a client that sends no locale gets English")
+	r = srv.ssh(t, user, append(ru, "127.0.0.1", "find", "--json", "oleksandr")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `"presence": "`, "JSON keeps its English names")
+	assert.NotContains(t, r.stdout, "в сети", "and its English values")
+
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	x := &tmux{t: t, sock: filepath.Join(dir, "tmux.sock"), env: env}
+	// The client's locale, as SendEnv (the system's ssh_config) sends it,
+	// and as SetEnv sends it where no ssh_config asks.
+	login := func(lang string) string {
+		return "LANG=" + lang + " exec ssh -t -o SetEnv=LANG=" + lang + " " + strings.Join(srv.sshArgs(user, "127.0.0.1"), " ")
+	}
+	x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "100", "-y", "30", login("ru_RU.UTF-8"))
+	t.Cleanup(func() { _, _ = x.run("kill-server") })
+	x.must("new-session", "-d", "-s", "en", "-x", "100", "-y", "30", login("en_US.UTF-8"))
+	x.waitText("Подразделения", " сотрудник", "? справка")
+	var out string
+	x.waitScreen("the English session beside it", func(string) bool {
+		out, _ = x.run("capture-pane", "-p", "-t", "en")
+		return strings.Contains(out, "Departments") && strings.Contains(out, " people") && strings.Contains(out, "? help")
+	})
+	assert.NotContains(t, out, "сотрудник")
+	x.keys("?")
+	x.waitText("Справка", "к руководителю")
+	out, _ = x.run("capture-pane", "-p", "-t", "en")
+	assert.NotContains(t, out, "Справка", "the Russian session's keys do not reach the English one")
+}
