@@ -105,9 +105,9 @@ func addDemoSpellings(org *Org) {
 		}
 		u.FirstName, u.LastName, u.SecondName = n.first, n.last, n.patronymic
 		if u.Email != "" {
-			local, domain, _ := strings.Cut(u.Email, "@")
+			_, domain, _ := strings.Cut(u.Email, "@")
 			delete(emails, u.Email)
-			local = n.firstASCII + "." + n.lastASCII
+			local := n.firstASCII + "." + n.lastASCII
 			addr := local + "@" + domain
 			for k := 2; emails[addr]; k++ {
 				addr = local + strconv.Itoa(k) + "@" + domain
