@@ -10,7 +10,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
+	"golang.org/x/text/collate"
 )
 
 // PathSeparator joins department names into a path ("Acme › Sales › EMEA").
@@ -30,8 +32,11 @@ type Org struct {
 	region    string // phone numbers without a country are read in it ("": guessed; phones.go)
 
 	peopleMu  sync.Mutex
-	peopleBy  map[int][]*Person // People results, computed on first use
-	subtreeBy map[int][]*Person // SubtreePeople results, computed on first use
+	peopleBy  map[listKey][]*Person // People results, computed on first use
+	subtreeBy map[listKey][]*Person // SubtreePeople results, computed on first use
+	// collators order the lists for each language asked (collate.go); a
+	// collator is not safe for concurrent use, so it is used under peopleMu.
+	collators map[string]*collate.Collator
 
 	idxOnce sync.Once
 	idx     atomic.Pointer[index] // the search index, built on first Search
@@ -107,8 +112,9 @@ func assemble(portal string, fetchedAt time.Time, complete bool, st *structure, 
 		mem:       mem,
 		people:    people,
 		loaded:    loaded,
-		peopleBy:  make(map[int][]*Person),
-		subtreeBy: make(map[int][]*Person),
+		peopleBy:  make(map[listKey][]*Person),
+		subtreeBy: make(map[listKey][]*Person),
+		collators: make(map[string]*collate.Collator),
 	}
 }
 
@@ -566,18 +572,23 @@ func (o *Org) DepartmentPaths(p *Person) []string {
 	return paths
 }
 
-// People returns the known members of a department, the head first (also
+// People is PeopleIn in English order.
+func (o *Org) People(deptID int) ([]*Person, bool) { return o.PeopleIn(lang.English(), deptID) }
+
+// PeopleIn returns the known members of a department, the head first (also
 // when the head is not a member: see IsMember), then by last name, first
-// name and ID; and whether the department's people have been
-// loaded (false: the list may be partial or empty for now).
-func (o *Org) People(deptID int) ([]*Person, bool) {
+// name and ID in the order of the language l (collate.go); and whether the
+// department's people have been loaded (false: the list may be partial or
+// empty for now).
+func (o *Org) PeopleIn(l *lang.Language, deptID int) ([]*Person, bool) {
 	if _, ok := o.st.pos[deptID]; !ok {
 		return nil, false
 	}
 	loaded := o.complete || o.loaded[deptID]
 	o.peopleMu.Lock()
 	defer o.peopleMu.Unlock()
-	if ps, ok := o.peopleBy[deptID]; ok {
+	key := listKey{l.Code(), deptID}
+	if ps, ok := o.peopleBy[key]; ok {
 		return ps, loaded
 	}
 	ids := o.mem.members[deptID]
@@ -593,37 +604,9 @@ func (o *Org) People(deptID int) ([]*Person, bool) {
 	if p := o.Person(head); p != nil && !member {
 		ps = append(ps, p) // the head is shown even when not a member (see IsMember)
 	}
-	sortPeople(ps, head)
-	o.peopleBy[deptID] = ps
+	sortPeople(ps, head, o.collator(l), l.FirstScript())
+	o.peopleBy[key] = ps
 	return ps, loaded
-}
-
-// sortPeople orders ps: the head first, then by last name, first name, ID.
-func sortPeople(ps []*Person, head int) {
-	type keyed struct {
-		p           *Person
-		last, first string
-	}
-	ks := make([]keyed, len(ps))
-	for i, p := range ps {
-		last := p.LastName
-		if last == "" {
-			last = p.Name
-		}
-		ks[i] = keyed{p, sortKey(last), sortKey(p.FirstName)}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if (a.p.ID == head) != (b.p.ID == head) {
-			if a.p.ID == head {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(strings.Compare(a.last, b.last), strings.Compare(a.first, b.first), cmp.Compare(a.p.ID, b.p.ID))
-	})
-	for i := range ks {
-		ps[i] = ks[i].p
-	}
 }
 
 // Subtree returns department id and every department below it, in tree
@@ -668,11 +651,15 @@ func (o *Org) Within(top int, p *Person) int {
 	return 0
 }
 
-// SubtreePeople returns the known members of department id and of every
+// SubtreePeople is SubtreePeopleIn in English order.
+func (o *Org) SubtreePeople(id int) ([]*Person, bool) { return o.SubtreePeopleIn(lang.English(), id) }
+
+// SubtreePeopleIn returns the known members of department id and of every
 // department below it, each once (as HeadCount counts them): the head of id
-// first when a member, then by last name, first name and ID; and whether
-// the people of every one of these departments have been loaded.
-func (o *Org) SubtreePeople(id int) ([]*Person, bool) {
+// first when a member, then by last name, first name and ID in the order
+// of the language l; and whether the people of every one of these
+// departments have been loaded.
+func (o *Org) SubtreePeopleIn(l *lang.Language, id int) ([]*Person, bool) {
 	ids := o.Subtree(id)
 	if len(ids) == 0 {
 		return nil, false
@@ -683,7 +670,8 @@ func (o *Org) SubtreePeople(id int) ([]*Person, bool) {
 	}
 	o.peopleMu.Lock()
 	defer o.peopleMu.Unlock()
-	if ps, ok := o.subtreeBy[id]; ok {
+	key := listKey{l.Code(), id}
+	if ps, ok := o.subtreeBy[key]; ok {
 		return ps, loaded
 	}
 	seen := map[int]bool{}
@@ -703,8 +691,8 @@ func (o *Org) SubtreePeople(id int) ([]*Person, bool) {
 	if !seen[head] {
 		head = 0
 	}
-	sortPeople(ps, head)
-	o.subtreeBy[id] = ps
+	sortPeople(ps, head, o.collator(l), l.FirstScript())
+	o.subtreeBy[key] = ps
 	return ps, loaded
 }
 

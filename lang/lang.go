@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/collate"
@@ -33,6 +34,9 @@ type Language struct {
 	tag   language.Tag
 	loc   *i18n.Localizer
 	group string // between groups of three digits
+	// first is the script whose names a reader of the language expects
+	// first (CLDR's "reorder": Cyrillic for Russian), nil for none.
+	first *unicode.RangeTable
 }
 
 // The languages, built from the embedded catalogs when the program starts
@@ -66,7 +70,7 @@ func load() (en, ru *Language) {
 	}
 	en = &Language{code: "en", tag: language.English, loc: i18n.NewLocalizer(b, "en"), group: ","}
 	// CLDR's Russian groups digits with a no-break space: 30 000.
-	ru = &Language{code: "ru", tag: language.Russian, loc: i18n.NewLocalizer(b, "ru"), group: "\u00a0"}
+	ru = &Language{code: "ru", tag: language.Russian, loc: i18n.NewLocalizer(b, "ru"), group: "\u00a0", first: unicode.Cyrillic}
 	return en, ru
 }
 
@@ -221,7 +225,14 @@ func (l *Language) DayTime(t, now time.Time) string {
 
 // Collator returns a new collator of the language's order, for sorting
 // names as its readers expect (Russian: ё with е). A Collator is not safe
-// for concurrent use: each sort, or each owner, takes its own.
+// for concurrent use: each sort, or each owner, takes its own. x/text's
+// collators do not apply CLDR's script reordering: see FirstScript.
 func (l *Language) Collator() *collate.Collator {
 	return collate.New(l.tag, collate.IgnoreCase)
 }
+
+// FirstScript is the script whose names a reader of the language expects
+// before the others (CLDR's Russian "[reorder Cyrl]": Cyrillic names, then
+// Latin ones), or nil when the collator's own order stands (English: Latin
+// first).
+func (l *Language) FirstScript() *unicode.RangeTable { return l.first }

@@ -296,11 +296,11 @@ func (m *Model) syncPeople() {
 		return
 	}
 	if m.wholeSubtree(m.tree.sel) {
-		list, loaded := m.org.SubtreePeople(m.tree.sel)
+		list, loaded := m.org.SubtreePeopleIn(m.lang, m.tree.sel)
 		m.people.set(m.tree.sel, list, loaded, true)
 		return
 	}
-	list, loaded := m.org.People(m.tree.sel)
+	list, loaded := m.org.PeopleIn(m.lang, m.tree.sel)
 	m.people.set(m.tree.sel, list, loaded, false)
 }
 
