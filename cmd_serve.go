@@ -17,7 +17,7 @@ func (a *app) serveCmd() *cobra.Command {
 	var o serve.Options
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]",
-		Short: "Serve the browser over SSH",
+		Short: a.lang().T("serve.short"),
 		Long: `serve runs an SSH server: a user who connects with a terminal gets the
 browser; a command (ssh HOST find anna) gets its answer like the local find.
 All sessions share one directory and one portal client, so a hundred people

@@ -111,3 +111,41 @@ func TestSSHSessionLanguages(t *testing.T) {
 	out, _ = x.run("capture-pane", "-p", "-t", "en")
 	assert.NotContains(t, out, "Справка", "the Russian session's keys do not reach the English one")
 }
+
+// TestCommandLineLanguage: the commands speak the locale's language, or
+// the config's language: (which wins over the locale, and is checked with
+// the accepted values); JSON stays English.
+func TestCommandLineLanguage(t *testing.T) {
+	e := newRunEnv(t)
+	ru := e.with("LANG=ru_RU.UTF-8")
+	r := ru.run(t, "--demo", "find", "Олександр")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^ИМЯ +ДОБ\. +СОВПАЛО +ДОЛЖНОСТЬ`, r.stdout)
+	assert.Contains(t, r.stdout, " имя ", "the MATCH column's word")
+	same := ru.run(t, "--demo", "find", "oleksandr")
+	assert.Equal(t, withoutStatus(r.stdout), withoutStatus(same.stdout), "oleksandr and Олександр find the same people")
+
+	r = ru.run(t, "--demo", "find", "zzzznobody")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "b24org: никто не найден по запросу \"zzzznobody\"\n", r.stderr)
+	r = ru.run(t, "--demo", "find", "--json", "oleksandr")
+	assert.Contains(t, r.stdout, `"match": "name"`, "JSON keeps its English values")
+
+	r = ru.run(t, "find", "--help")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, s := range []string{"Использование:", "Примеры:", "Флаги:", "справка по find", "Код выхода", "Общие флаги:", "встроенный демо-портал"} {
+		assert.Contains(t, r.stdout, s)
+	}
+
+	// LC_ALL beats LANG; LC_MESSAGES beats LANG.
+	assert.Contains(t, e.with("LANG=ru_RU.UTF-8", "LC_ALL=C").run(t, "--demo", "find", "zzzznobody").stderr, "no one matches")
+	assert.Contains(t, e.with("LANG=en_US.UTF-8", "LC_MESSAGES=ru_RU.UTF-8").run(t, "--demo", "find", "zzzznobody").stderr, "никто не найден")
+
+	e.writeConfig(t, "language: ru\n")
+	assert.Contains(t, e.with("LANG=en_US.UTF-8").run(t, "--demo", "find", "zzzznobody").stderr, "никто не найден",
+		"the config's language: wins over the locale")
+	e.writeConfig(t, "language: klingon\n")
+	r = e.run(t, "--demo", "find", "anna")
+	assert.Equal(t, 2, r.code)
+	assert.Regexp(t, `config\.yaml: language: unknown language "klingon" \(valid: en, ru\)`, r.stderr)
+}

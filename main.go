@@ -101,15 +101,8 @@ func (a *app) warn(msg string) {
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "b24org",
-		Short: "Browse a Bitrix24 portal's departments and people in the terminal",
-		Long: `b24org shows a Bitrix24 portal's department tree and the people of each
-department, with who is online, idle or on vacation, and finds anyone by name,
-e-mail or phone extension.
-
-The portal is an inbound webhook (--webhook or B24_WEBHOOK_URL) or an OAuth
-application (B24_PORTAL_URL, B24_ACCESS_TOKEN, B24_REFRESH_TOKEN, B24_CLIENT_ID,
-B24_CLIENT_SECRET), or a config file. Flags beat environment variables, which
-beat the config file.`,
+		Short: a.lang().T("root.short"),
+		Long:  a.lang().T("root.long"),
 		Example: `  b24org --demo
   b24org --webhook https://acme.bitrix24.com/rest/1/CODE/
   B24_WEBHOOK_URL=https://acme.bitrix24.com/rest/1/CODE/ b24org --theme light
@@ -131,25 +124,26 @@ beat the config file.`,
 	})
 	root.Version = version
 	root.SetVersionTemplate(strings.ReplaceAll(command.VersionText(version), "{{", "{{`{{`}}"))
-	root.Flags().Bool("version", false, "print the version (the same as b24org version)")
+	root.Flags().Bool("version", false, a.lang().T("flag.version"))
 	f := root.PersistentFlags()
-	f.StringVar(&a.flags.webhook, "webhook", "", "inbound webhook URL, https://PORTAL/rest/USER_ID/CODE/ (env B24_WEBHOOK_URL)")
-	f.StringVar(&a.flags.config, "config", "", "config file (default $XDG_CONFIG_HOME/b24org/config.yaml)")
-	f.StringVar(&a.flags.theme, "theme", "", "colours: auto, dark, light or mono (default auto; NO_COLOR forces mono)")
-	f.StringVar(&a.flags.rate, "rate", "", "the portal's rate limit: standard (2/s) or enterprise (5/s) (default standard)")
-	f.StringVar(&a.flags.cacheDir, "cache-dir", "", "where the directory cache lives (default $XDG_CACHE_HOME/b24org)")
-	f.BoolVar(&a.flags.noCache, "no-cache", false, "neither read nor write the disk cache")
-	f.BoolVar(&a.flags.refresh, "refresh", false, "ask the portal now about what this command needs (the cache keeps the rest)")
-	f.BoolVar(&a.flags.demo, "demo", false, "use the built-in demo portal (no network, no config)")
-	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
-	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
-	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+	f.StringVar(&a.flags.webhook, "webhook", "", a.lang().T("flag.webhook"))
+	f.StringVar(&a.flags.config, "config", "", a.lang().T("flag.config"))
+	f.StringVar(&a.flags.theme, "theme", "", a.lang().T("flag.theme"))
+	f.StringVar(&a.flags.rate, "rate", "", a.lang().T("flag.rate"))
+	f.StringVar(&a.flags.cacheDir, "cache-dir", "", a.lang().T("flag.cache-dir"))
+	f.BoolVar(&a.flags.noCache, "no-cache", false, a.lang().T("flag.no-cache"))
+	f.BoolVar(&a.flags.refresh, "refresh", false, a.lang().T("flag.refresh"))
+	f.BoolVar(&a.flags.demo, "demo", false, a.lang().T("flag.demo"))
+	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, a.lang().T("flag.demo-hostile"))
+	f.DurationVar(&a.flags.timeout, "timeout", 0, a.lang().T("flag.timeout"))
+	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, a.lang().T("flag.retries"))
 	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
 	completeValues(root, "rate", "standard", "enterprise")
-	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
+	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, a.lang().T("flag.include-outsiders"))
 
 	c := a.commands()
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
+	command.LocalizeHelp(root, a.lang())
 	return root
 }
 
@@ -228,7 +222,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			PresenceAge:  s.presenceAge,
 			Background:   s.background,
 			Warnings:     a.warnings,
-			CopyNote:     tmuxCopyNote(os.Getenv("TMUX")),
+			CopyNote:     tmuxCopyNote(a.lang(), os.Getenv("TMUX")),
 		})
 	}
 	var m tea.Model

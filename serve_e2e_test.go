@@ -134,10 +134,14 @@ func withoutLocale(env []string) []string {
 	return out
 }
 
-// withoutStatus cuts the STATUS column (relative to now) off a find table.
+// withoutStatus cuts the STATUS (СТАТУС) column, relative to now, off a
+// find table.
 func withoutStatus(table string) string {
 	lines := strings.Split(table, "\n")
 	at := strings.Index(lines[0], "STATUS")
+	if at < 0 {
+		at = strings.Index(lines[0], "СТАТУС")
+	}
 	for i, l := range lines {
 		if at >= 0 && len(l) > at {
 			lines[i] = strings.TrimRight(l[:at], " ")

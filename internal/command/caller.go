@@ -30,21 +30,8 @@ func (c *Commands) CallerCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "caller [--json] NUMBER...",
-		Short: "Print the CRM client that has a phone number, and the employee responsible for it",
-		Long: `caller asks the portal's CRM which contacts, companies and leads have the phone
-number NUMBER (telephony.externalCall.searchCrmEntities), and prints each
-with the employee responsible for it: name, extension, presence and workday,
-ready to transfer the call to. The first line is the portal's first choice.
-
-NUMBER may be written as people write it: +7 (495) 123-45-67, 8 495 123 45 67,
-0049 30 1234567; the portal compares the numbers. --json prints one JSON
-array for scripts and PBX hooks (README.md, JSON fields).
-
-The webhook (or application) needs the telephony scope; without it caller
-says so on one line and exits 2.
-
-Exit status: 0 when a client has the number, 1 when none has, 2 on an error
-(a missing scope included).`,
+		Short: c.lang().T("caller.short"),
+		Long:  c.lang().T("caller.long"),
 		Example: `  b24org caller '+7 (495) 123-45-67'
   b24org caller 8-495-123-45-67
   b24org --demo caller --json 0049 30 1234567 | jq -r '.[0].responsible.extension'
@@ -59,7 +46,7 @@ Exit status: 0 when a client has the number, 1 when none has, 2 on an error
 			return c.runCaller(cmd.Context(), cleanQuery(args), asJSON)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of clients ([] when none)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("caller.flag.json"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org caller --help)", err)
 	})

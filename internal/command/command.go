@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/lang"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes of the commands.
@@ -65,4 +67,36 @@ func (c *Commands) lang() *lang.Language {
 // says too).
 func ErrorLine(l *lang.Language, err error) string {
 	return directory.FailureOf(l, err).Line()
+}
+
+// LocalizeHelp says the help of cmd and of the commands below it in l:
+// cobra's headings (Usage, Flags, Examples…) and its help flag; the
+// commands' own texts come from the catalogs already. English is left as
+// cobra writes it.
+func LocalizeHelp(cmd *cobra.Command, l *lang.Language) {
+	if l == lang.English() {
+		return
+	}
+	t := cmd.UsageTemplate()
+	t = strings.ReplaceAll(t, `Use "{{.CommandPath}} [command] --help" for more information about a command.`,
+		l.T("cobra.more", "Command", "{{.CommandPath}}"))
+	for _, h := range [][2]string{
+		{"Usage:", "cobra.usage"}, {"Aliases:", "cobra.aliases"}, {"Examples:", "cobra.examples"},
+		{"Available Commands:", "cobra.commands"}, {"Additional Commands:", "cobra.morecommands"},
+		{"Global Flags:", "cobra.globalflags"}, {"Flags:", "cobra.flags"}, {"Additional help topics:", "cobra.topics"},
+	} {
+		t = strings.TrimPrefix(strings.ReplaceAll("\n"+t, "\n"+h[0], "\n"+l.T(h[1])), "\n")
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.SetUsageTemplate(t)
+		c.InitDefaultHelpFlag()
+		if f := c.Flags().Lookup("help"); f != nil {
+			f.Usage = l.T("cobra.helpflag", "Command", c.Name())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(cmd)
 }

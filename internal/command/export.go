@@ -25,19 +25,8 @@ func (c *Commands) ExportCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "export [--format " + strings.Join(exportFormats(), "|") + "]",
-		Short: "Print the whole directory: departments and people",
-		Long: `export loads the whole directory from the portal (the tree, then every
-person with presence, in as few requests as the rate limit allows), writes the
-cache, and prints it to stdout.
-
-json is one object {"departments": [...], "employees": [...]}; csv is one row per
-person under a header row, with lists joined by ";". Departments and people come
-sorted by id; vcf is one vCard 4.0 (RFC 6350) per person, for phones and
-address books, each with a UID that stays the same from one export to the
-next; mermaid is the org chart as a Mermaid flowchart, for docs: each person
-under the one they report to (the head of their department; for a head, the
-head of the parent department). Progress goes to stderr when stderr is a
-terminal.`,
+		Short: c.lang().T("export.short"),
+		Long:  c.lang().T("export.long"),
 		Example: `  b24org export > directory.json
   b24org export --format csv > directory.csv
   b24org export --format vcf > directory.vcf

@@ -27,30 +27,8 @@ func (c *Commands) FindCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
-		Short: "Print the people matching a name, an extension or an e-mail",
-		Long: `find prints the people matching QUERY: name words in any order (case- and
-accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
-meet, as do the other usual romanizations), a phone extension (exact, then
-extensions that begin with it in numeric order, then phones that hold the
-digits), or an e-mail address. Each person says what matched (MATCH, or
-"match" in --json). A query that finds fewer than 3 people as typed is also
-tried as retyped on the other keyboard layout (bdfyjd is иванов typed with
-the Latin layout on): those people come after, marked "layout", and stderr
-says the retyped query.
-
-It answers from the directory cache when the cache holds the whole directory
-(and says how old it is when it is older than the freshness setting, 10
-minutes by default). Otherwise it loads the whole directory from the portal
-(a few requests; the cache is then complete), so that the answer is complete.
-With --refresh it asks the portal about the query and merges what it says
-into the cache, which keeps everything else. When the portal cannot be
-asked, the answer comes from what the cache holds and stderr says it is
-partial.
-
-At most --limit people are printed (0 for all); stderr says when some were
-left out.
-
-Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
+		Short: c.lang().T("find.short"),
+		Long:  c.lang().T("find.long"),
 		Example: `  b24org find anna
   b24org find johnson anna
   b24org find 1042
@@ -73,8 +51,8 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
-	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, "print at most N people (0: all)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("find.flag.json"))
+	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, c.lang().T("find.flag.limit"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})

@@ -13,7 +13,7 @@ import (
 func (c *Commands) VersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
-		Short:   "Print the version and how this binary was built",
+		Short:   c.lang().T("version.short"),
 		Example: "  b24org version",
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {

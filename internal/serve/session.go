@@ -432,6 +432,7 @@ find and caller exit 0 when something matched, 1 when nothing did, 2 on an error
 		return cmd.Help()
 	}
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd())
+	command.LocalizeHelp(root, l)
 	return root
 }
 
