@@ -21,6 +21,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/collate"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 )
@@ -32,8 +33,8 @@ var files embed.FS
 type Language struct {
 	code  string // "en", "ru"
 	tag   language.Tag
-	loc   *i18n.Localizer
-	group string // between groups of three digits
+	msgs  map[string]*message // by id; read only after load
+	group string              // between groups of three digits
 	// first is the script whose names a reader of the language expects
 	// first (CLDR's "reorder": Cyrillic for Russian), nil for none.
 	first *unicode.RangeTable
@@ -57,21 +58,39 @@ func Codes() []string { return []string{"en", "ru"} }
 // load reads the catalogs; a broken catalog is a broken build, which the
 // catalog tests catch.
 func load() (en, ru *Language) {
-	b := i18n.NewBundle(language.English)
-	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	entries, err := files.ReadDir("messages")
-	if err != nil {
-		panic(fmt.Errorf("lang: reading the catalogs: %w", err))
-	}
-	for _, e := range entries {
-		if _, err := b.LoadMessageFileFS(files, path.Join("messages", e.Name())); err != nil {
-			panic(fmt.Errorf("lang: catalog %s: %w", e.Name(), err))
+	en = &Language{code: "en", tag: language.English, group: ","}
+	// CLDR's Russian groups digits with a no-break space: 30 000.
+	ru = &Language{code: "ru", tag: language.Russian, group: "\u00a0", first: unicode.Cyrillic}
+	for _, l := range []*Language{en, ru} {
+		ms, err := parseCatalog(l.code)
+		if err != nil {
+			panic(fmt.Errorf("lang: catalog %s: %w", l.code, err))
+		}
+		l.msgs = make(map[string]*message, len(ms))
+		for _, m := range ms {
+			c, err := compileMessage(m)
+			if err != nil {
+				panic(fmt.Errorf("lang: catalog %s: %w", l.code, err))
+			}
+			l.msgs[m.ID] = c
 		}
 	}
-	en = &Language{code: "en", tag: language.English, loc: i18n.NewLocalizer(b, "en"), group: ","}
-	// CLDR's Russian groups digits with a no-break space: 30 000.
-	ru = &Language{code: "ru", tag: language.Russian, loc: i18n.NewLocalizer(b, "ru"), group: "\u00a0", first: unicode.Cyrillic}
 	return en, ru
+}
+
+// parseCatalog reads the catalog of the language code with go-i18n's
+// reader of message files (plain texts, or the CLDR plural forms by name).
+func parseCatalog(code string) ([]*i18n.Message, error) {
+	name := code + ".yaml"
+	buf, err := files.ReadFile(path.Join("messages", name))
+	if err != nil {
+		return nil, err
+	}
+	f, err := i18n.ParseMessageFileBytes(buf, name, map[string]i18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
+	if err != nil {
+		return nil, err
+	}
+	return f.Messages, nil
 }
 
 // Code is the language's code: "en" or "ru".
@@ -135,36 +154,41 @@ func FromEnv(getenv func(string) string) (*Language, error) {
 }
 
 // T says the message id with its named values (pairs of a name and a
-// value: "Name", "Ann"). A message missing from the catalogs, which the
-// catalog test forbids, is said as its id.
+// value: "Name", "Ann"). A message missing from the language's catalog,
+// which the catalog test forbids, is said in English, or as its id.
 func (l *Language) T(id string, kv ...any) string {
-	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data(kv)})
-	if err != nil && s == "" {
+	m := l.message(id)
+	if m == nil {
 		return id
 	}
-	return s
+	return m.forms[plural.Other].render("", kv)
 }
 
-// N says the message id in the plural form for n, with n written as
-// Thousands writes it in {{.N}} and the other named values as T takes them.
+// N says the message id in the language's CLDR plural form for n, with n
+// written as Thousands writes it in {{.N}} and the other named values as T
+// takes them.
 func (l *Language) N(id string, n int, kv ...any) string {
-	d := data(kv)
-	d["N"] = l.Thousands(n)
-	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: n})
-	if err != nil && s == "" {
+	m := l.message(id)
+	if m == nil {
 		return id
 	}
-	return s
+	i := n
+	if i < 0 {
+		i = -i
+	}
+	t := m.forms[plural.Cardinal.MatchPlural(l.tag, i, 0, 0, 0, 0)]
+	if t == nil {
+		t = m.forms[plural.Other]
+	}
+	return t.render(l.Thousands(n), kv)
 }
 
-func data(kv []any) map[string]any {
-	d := make(map[string]any, len(kv)/2+1)
-	for i := 0; i+1 < len(kv); i += 2 {
-		if k, ok := kv[i].(string); ok {
-			d[k] = kv[i+1]
-		}
+// message is the compiled message id of l, or of English when l lacks it.
+func (l *Language) message(id string) *message {
+	if m, ok := l.msgs[id]; ok {
+		return m
 	}
-	return d
+	return english.msgs[id]
 }
 
 // Thousands writes n with the language's separator between groups of three

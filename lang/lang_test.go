@@ -230,3 +230,18 @@ func TestCollation(t *testing.T) {
 	English().Collator().SortStrings(latin)
 	assert.Equal(t, []string{"adam", "Émile", "Eve", "zeta"}, latin)
 }
+
+// TestTexts: a text's only markup is {{.Name}}; values are put in by name,
+// the count as the language writes it.
+func TestTexts(t *testing.T) {
+	for _, bad := range []string{"{{if .A}}x{{end}}", "{{.A", "{{ .A | printf }}", "{{.}}", "{{ .A.B }}"} {
+		_, err := compileText(bad)
+		assert.Error(t, err, bad)
+	}
+	tx, err := compileText("{{ .Name }} has {{.N}} ({{.Missing}})")
+	require.NoError(t, err)
+	assert.Equal(t, "Ann has 1,000 ()", tx.render("1,000", []any{"Name", "Ann"}))
+	assert.Equal(t, "unknown.id", English().T("unknown.id"))
+	assert.Equal(t, "tab: сотрудники", Russian().T("tab.people", "Key", "tab"))
+	assert.Equal(t, "повтор (2/7) через 3s…", Russian().T("retry.in", "Attempt", 2, "Max", 7, "Wait", "3s"))
+}
