@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,25 +9,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// countedTitle is a people pane's title with its count in Russian.
+var countedTitle = regexp.MustCompile(`[┌┏] .+ · [0-9\x{00a0}]+ сотрудник(а|ов)? [─━]`)
+
 // TestTUIInRussian runs `LANG=ru_RU.UTF-8 b24org --demo` in a real
 // terminal (tmux, itself in C.UTF-8): the tree title, the people pane's
 // title with its count, the badges' words, the footer and the help are
 // Russian; `LANG=en_US.UTF-8` gives English.
 func TestTUIInRussian(t *testing.T) {
-	requireTools(t, "tmux")
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	require.NoError(t, os.MkdirAll(home, 0o700))
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_CACHE_HOME=" + home,
-		"TERM=xterm-256color", "LANG=C.UTF-8"}
-	x := &tmux{t: t, sock: filepath.Join(dir, "tmux.sock"), env: env}
-	x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40",
-		"env", "LANG=ru_RU.UTF-8", testBinaryPath, "--demo")
-	t.Cleanup(func() { _, _ = x.run("kill-server") })
+	// tmux runs in C.UTF-8; the program alone gets the Russian locale.
+	x := newTmuxServer(t, t.TempDir(), 120, 40, "env -u LC_ALL LANG=ru_RU.UTF-8 "+testBinaryPath+" --demo")
 
-	counted := regexp.MustCompile(`[┌┏] .+ · [0-9 ]+ сотрудник(а|ов)? [─━]`)
 	s := x.waitScreen("the people pane's title with its count", func(s string) bool {
-		return counted.MatchString(s) && strings.Contains(s, "──────")
+		return countedTitle.MatchString(s) && strings.Contains(s, "──────")
 	})
 	assert.Contains(t, s, "Подразделения")
 	assert.Contains(t, s, "? справка")
@@ -48,7 +40,7 @@ func TestTUIInRussian(t *testing.T) {
 	s = x.waitText("/ oleksandr", "совпадени")
 	assert.Contains(t, s, "Олександр", "oleksandr finds the Ukrainian Олександр")
 
-	x.must("new-session", "-d", "-s", "en", "-x", "80", "-y", "24", "env", "LANG=en_US.UTF-8", testBinaryPath, "--demo")
+	x.must("new-session", "-d", "-s", "en", "-x", "80", "-y", "24", "env -u LC_ALL LANG=en_US.UTF-8 "+testBinaryPath+" --demo")
 	var out string
 	x.waitScreen("the English browser", func(string) bool {
 		out, _ = x.run("capture-pane", "-p", "-t", "en")
@@ -62,14 +54,8 @@ func TestTUIInRussian(t *testing.T) {
 // Debian and Ubuntu): a Russian browser beside an English one, and the
 // commands and refusals in Russian.
 func TestSSHSessionLanguages(t *testing.T) {
-	requireTools(t, "ssh", "ssh-keygen", "tmux")
 	dir := t.TempDir()
-	user := sshKeygen(t, dir, "user")
-	pub, err := os.ReadFile(user + ".pub")
-	require.NoError(t, err)
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, pub, 0o600))
-	srv := startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0")
+	srv, user := startServeForUser(t, dir)
 
 	ru := []string{"-o", "SetEnv=LANG=ru_RU.UTF-8"}
 	r := srv.ssh(t, user, append(ru, "127.0.0.1", "find", "oleksandr")...)
@@ -86,19 +72,15 @@ func TestSSHSessionLanguages(t *testing.T) {
 	assert.Contains(t, r.stdout, `"presence": "`, "JSON keeps its English names")
 	assert.NotContains(t, r.stdout, "в сети", "and its English values")
 
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TERM=xterm-256color", "LANG=C.UTF-8"}
-	x := &tmux{t: t, sock: filepath.Join(dir, "tmux.sock"), env: env}
 	// The client's locale, as SendEnv (the system's ssh_config) sends it,
 	// and as SetEnv sends it where no ssh_config asks.
 	login := func(lang string) string {
-		return "LANG=" + lang + " exec ssh -t -o SetEnv=LANG=" + lang + " " + strings.Join(srv.sshArgs(user, "127.0.0.1"), " ")
+		return "env -u LC_ALL LANG=" + lang + " ssh -t -o SetEnv=LANG=" + lang + " " + strings.Join(srv.sshArgs(user, "127.0.0.1"), " ")
 	}
-	counted := regexp.MustCompile(`[┌┏] .+ · [0-9 ]+ сотрудник(а|ов)? [─━]`)
-	x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "100", "-y", "30", login("ru_RU.UTF-8"))
-	t.Cleanup(func() { _, _ = x.run("kill-server") })
+	x := newTmuxServer(t, dir, 100, 30, login("ru_RU.UTF-8"))
 	x.must("new-session", "-d", "-s", "en", "-x", "100", "-y", "30", login("en_US.UTF-8"))
 	x.waitScreen("the Russian session with its people", func(s string) bool {
-		return counted.MatchString(s) && strings.Contains(s, "? справка")
+		return countedTitle.MatchString(s) && strings.Contains(s, "? справка")
 	})
 	var out string
 	x.waitScreen("the English session beside it", func(string) bool {

@@ -85,6 +85,19 @@ func startServeProcessEnv(t testing.TB, dir string, env []string, args ...string
 	return p
 }
 
+// startServeForUser starts serve in dir (startServeProcess) with one
+// authorized user, whose private key it returns.
+func startServeForUser(t testing.TB, dir string) (*sshServerProcess, string) {
+	t.Helper()
+	requireTools(t, "ssh", "ssh-keygen", "tmux")
+	user := sshKeygen(t, dir, "user")
+	pub, err := os.ReadFile(user + ".pub")
+	require.NoError(t, err)
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, pub, 0o600))
+	return startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0"), user
+}
+
 // stop sends SIGTERM and returns the exit code.
 func (p *sshServerProcess) stop(t testing.TB) int {
 	t.Helper()

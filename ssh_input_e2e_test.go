@@ -1,25 +1,15 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 )
 
 // TestSSHKeyBursts types several keys in one write into the browser over
 // the real OpenSSH client (ssh -tt): each is a key, and after / the query.
 func TestSSHKeyBursts(t *testing.T) {
-	requireTools(t, "ssh", "ssh-keygen", "tmux")
 	dir := t.TempDir()
-	user := sshKeygen(t, dir, "user")
-	pub, err := os.ReadFile(user + ".pub")
-	require.NoError(t, err)
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, pub, 0o600))
-	srv := startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0")
+	srv, user := startServeForUser(t, dir)
 
 	login := "exec ssh -tt " + strings.Join(srv.sshArgs(user, "127.0.0.1"), " ")
 	x := newTmuxServer(t, dir, 120, 40, login)
