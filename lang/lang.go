@@ -1,9 +1,11 @@
 // Package lang is the language b24org speaks to a person: English or
 // Russian, chosen from the locale (LC_ALL, LC_MESSAGES, LANG), the config's
 // language: setting, or an SSH client's LANG. A Language says messages from
-// the catalogs in messages/ (one YAML file per language, embedded), with
-// the CLDR plural forms of its language (Russian: one, few, many, other),
-// and writes numbers, ages and dates as its readers expect.
+// the catalogs in messages/ (one YAML file per language, embedded, in
+// go-i18n's message-file format), in the CLDR plural form its language
+// gives a number (Russian: one, few, many, other; the rules of
+// golang.org/x/text/feature/plural), and writes numbers, ages and dates as
+// its readers expect.
 //
 // The catalogs are read once, when the program starts, and only read after:
 // every session and command is handed the Language it speaks in.
