@@ -221,3 +221,19 @@ func FuzzDecoders(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeGender: the portal's gender is "M" or "F" from the im object
+// and from user.get; anything else is "not said"; a merge keeps the im
+// object's and fills a gap from the record.
+func TestDecodeGender(t *testing.T) {
+	for raw, want := range map[string]string{`"M"`: "M", `"f"`: "F", `""`: "", `null`: "", `"X"`: "", `1`: "", `"M\u001b[2J"`: "M" /* the escape is cleaned away */, `"male"`: ""} {
+		u, ok := decodeIMUser(json.RawMessage(`{"id":1,"first_name":"A","gender":` + raw + `}`))
+		require.True(t, ok)
+		assert.Equal(t, want, u.Gender, raw)
+		r, ok := decodeUserRecord(json.RawMessage(`{"ID":"1","NAME":"A","PERSONAL_GENDER":`+raw+`}`), time.UTC)
+		require.True(t, ok)
+		assert.Equal(t, want, r.Gender, raw)
+	}
+	assert.Equal(t, "F", merge(User{ID: 1}, User{ID: 1, Gender: "F"}).Gender)
+	assert.Equal(t, "M", merge(User{ID: 1, Gender: "M"}, User{ID: 1, Gender: "F"}).Gender)
+}

@@ -541,6 +541,7 @@ type imUser struct {
 	Phones       json.RawMessage `json:"phones"`
 	Extranet     json.RawMessage `json:"extranet"`
 	Bot          json.RawMessage `json:"bot"`
+	Gender       json.RawMessage `json:"gender"`
 }
 
 // decodeIMUser reads an im user object; ok is false when it is not one.
@@ -567,6 +568,7 @@ func decodeIMUser(raw json.RawMessage) (User, bool) {
 	}
 	u.Extranet, _ = flexBool(r.Extranet)
 	u.Bot, _ = flexBool(r.Bot)
+	u.Gender = gender(r.Gender)
 	if phones, err := keyedMap(r.Phones); err == nil { // false when the user has none
 		u.Extension = flexString(phones["inner_phone"])
 		u.WorkPhone = flexString(phones["work_phone"])
@@ -607,6 +609,7 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		Departments  json.RawMessage `json:"UF_DEPARTMENT"`
 		LastActivity json.RawMessage `json:"LAST_ACTIVITY_DATE"`
 		UserType     json.RawMessage `json:"USER_TYPE"`
+		Gender       json.RawMessage `json:"PERSONAL_GENDER"`
 	}
 	if json.Unmarshal(raw, &r) != nil {
 		return User{}, false
@@ -629,6 +632,7 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		u.Active = v
 	}
 	u.Extranet = strings.EqualFold(flexString(r.UserType), "extranet")
+	u.Gender = gender(r.Gender)
 	// LAST_ACTIVITY_DATE is not to be trusted (docs/portal.md, user.get
 	// records): presence
 	// comes from the im object.
@@ -644,6 +648,16 @@ func decodeUserRecord(raw json.RawMessage, loc *time.Location) (User, bool) {
 		u.Carries = FieldNames
 	}
 	return u, u.ID > 0
+}
+
+// gender is a portal's gender value as "M" or "F"; anything else
+// (empty, unset, a value of a newer portal) is "".
+func gender(raw json.RawMessage) string {
+	switch g := strings.ToUpper(strings.TrimSpace(flexString(raw))); g {
+	case "M", "F":
+		return g
+	}
+	return ""
 }
 
 // merge is the im object a with the gaps filled from the user.get record b.
@@ -662,6 +676,9 @@ func merge(a, b User) User {
 	}
 	if len(a.DepartmentIDs) == 0 {
 		a.DepartmentIDs = b.DepartmentIDs
+	}
+	if a.Gender == "" {
+		a.Gender = b.Gender
 	}
 	a.Carries = a.Carries | b.Carries
 	if a.Carries == 0 || b.Carries == 0 {

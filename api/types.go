@@ -32,6 +32,9 @@ type User struct {
 	// Extranet (im `extranet`, user.get USER_TYPE extranet) and Bot (im
 	// `bot`) mark people outside the company's structure.
 	Extranet, Bot bool
+	// Gender is "M" or "F" as the portal gives it (im `gender`, user.get
+	// PERSONAL_GENDER), "" when it gives neither.
+	Gender string
 	// Carries says which of the fields above the source really carried
 	// (the others are zero because the source lacks them, not because the
 	// person has none); 0 means every field.

@@ -65,7 +65,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 5
+	cacheVersion = 6
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -421,7 +421,7 @@ func encodeCacheAs(o *Org, key string) []byte {
 // appendPerson appends the record of one person.
 func appendPerson(b []byte, p *Person) []byte {
 	b = binary.AppendUvarint(b, uint64(p.ID))
-	for _, s := range [...]string{p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension, p.WorkPhone, p.Mobile} {
+	for _, s := range [...]string{p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension, p.WorkPhone, p.Mobile, p.Gender} {
 		b = appendString(b, s)
 	}
 	b = appendInts(b, p.DepartmentIDs)
@@ -517,7 +517,7 @@ func overlay(base, p *Person) *Person {
 	}{
 		{&out.Name, p.Name}, {&out.FirstName, p.FirstName}, {&out.LastName, p.LastName},
 		{&out.Position, p.Position}, {&out.Email, p.Email}, {&out.Extension, p.Extension},
-		{&out.WorkPhone, p.WorkPhone}, {&out.Mobile, p.Mobile},
+		{&out.WorkPhone, p.WorkPhone}, {&out.Mobile, p.Mobile}, {&out.Gender, p.Gender},
 	} {
 		if f.src != "" {
 			*f.dst = f.src

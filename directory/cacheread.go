@@ -567,8 +567,11 @@ func decodePeople(arr []Person, records string, ends []uint32) bool {
 func decodePerson(rec string, p *Person, slab []int) ([]int, bool) {
 	r := &reader{s: rec}
 	p.ID = r.int()
-	for _, s := range [...]*string{&p.Name, &p.FirstName, &p.LastName, &p.Position, &p.Email, &p.Extension, &p.WorkPhone, &p.Mobile} {
+	for _, s := range [...]*string{&p.Name, &p.FirstName, &p.LastName, &p.Position, &p.Email, &p.Extension, &p.WorkPhone, &p.Mobile, &p.Gender} {
 		*s = r.str()
+	}
+	if p.Gender != "M" && p.Gender != "F" {
+		p.Gender = "" // a file is outside input too
 	}
 	p.DepartmentIDs, slab = r.intsFrom(slab)
 	p.Active = r.bool()

@@ -26,6 +26,7 @@ type Person struct {
 	LastActivity  time.Time
 	IdleSince     time.Time
 	AbsentUntil   time.Time
+	Gender        string // "M", "F", or "" when the portal does not say (api.User.Gender)
 }
 
 // Department is one node of the tree. Departments reached through an Org are

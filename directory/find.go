@@ -297,6 +297,9 @@ func mergeFields(old, fresh *Person, c api.Fields) *Person {
 	p := *old
 	if c.Has(api.FieldNames) {
 		p.Name, p.FirstName, p.LastName = fresh.Name, fresh.FirstName, fresh.LastName
+		if fresh.Gender != "" { // a thin search result may not say it
+			p.Gender = fresh.Gender
+		}
 	}
 	if c.Has(api.FieldPosition) {
 		p.Position = fresh.Position

@@ -27,7 +27,7 @@ func dataOf(org *fakeportal.Org) Data {
 			ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), FirstName: u.FirstName, LastName: u.LastName,
 			Position: u.Position, Email: u.Email, Extension: u.Extension, WorkPhone: u.WorkPhone, Mobile: u.Mobile,
 			DepartmentIDs: u.Departments, Active: u.Active,
-			LastActivity: u.LastActivity, IdleSince: u.IdleSince, AbsentUntil: u.AbsentUntil,
+			LastActivity: u.LastActivity, IdleSince: u.IdleSince, AbsentUntil: u.AbsentUntil, Gender: u.Gender,
 		}
 	}
 	return d

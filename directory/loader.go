@@ -491,6 +491,7 @@ func convertUsers(in []api.User) []*Person {
 			Position: u.Position, Email: u.Email, Extension: u.Extension,
 			WorkPhone: u.WorkPhone, Mobile: u.Mobile, DepartmentIDs: slices.Clone(u.DepartmentIDs),
 			Active: u.Active, LastActivity: u.LastActivity, IdleSince: u.IdleSince, AbsentUntil: u.AbsentUntil,
+			Gender: u.Gender,
 		}
 		cleanPerson(&p)
 		arr = append(arr, p)

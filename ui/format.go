@@ -32,9 +32,10 @@ func (c *common) badgeOf(p *directory.Person, now time.Time, threshold time.Dura
 	case directory.Online:
 		b = badge{glyph: "●", word: l.T("badge.online"), kind: kindOnline}
 	case directory.Idle:
-		b = badge{glyph: "◐", word: l.T("badge.idle"), kind: kindIdle, detail: l.T("badge.idle.for", "Age", l.RoughAge(now.Sub(p.IdleSince)))}
+		b = badge{glyph: "◐", word: l.T(gendered("badge.idle", p.Gender)), kind: kindIdle,
+			detail: l.T(gendered("badge.idle.for", p.Gender), "Age", l.RoughAge(now.Sub(p.IdleSince)))}
 	default:
-		b = badge{glyph: "○", word: l.T("badge.offline"), kind: kindOffline, detail: c.seen(p.LastActivity, now)}
+		b = badge{glyph: "○", word: l.T("badge.offline"), kind: kindOffline, detail: c.seen(p.LastActivity, now, p.Gender)}
 	}
 	if p.Absent(now) {
 		b.until = c.day(p.AbsentUntil, now)
@@ -47,20 +48,32 @@ func (c *common) badgeOf(p *directory.Person, now time.Time, threshold time.Dura
 	return b
 }
 
-// seen is "seen 3h ago" ("был(а) 3 ч назад"), or "never seen".
-func (c *common) seen(t, now time.Time) string {
+// seen is "seen 3h ago", or "never seen": in Russian "был 3 ч назад" or
+// "была 3 ч назад" by the gender the portal gives (g), else "был(а)".
+func (c *common) seen(t, now time.Time, g string) string {
 	l := c.lang
 	if t.IsZero() {
-		return l.T("seen.never")
+		return l.T(gendered("seen.never", g))
 	}
 	d := now.Sub(t)
 	if d < time.Minute {
-		return l.T("seen.now")
+		return l.T(gendered("seen.now", g))
 	}
 	if d >= 7*24*time.Hour {
-		return l.T("seen.on", "Day", c.day(t, now))
+		return l.T(gendered("seen.on", g), "Day", c.day(t, now))
 	}
-	return l.T("seen.ago", "Age", l.RoughAge(d))
+	return l.T(gendered("seen.ago", g), "Age", l.RoughAge(d))
+}
+
+// gendered is the catalog's id for a person of gender g ("M", "F"): the
+// message id.M or id.F, which the catalogs have for every message that
+// takes a gender in a language (Russian: был, была); id alone when the
+// portal does not say.
+func gendered(id, g string) string {
+	if g == "M" || g == "F" {
+		return id + "." + g
+	}
+	return id
 }
 
 // age is the age of data for the status bar: "just now", "3m ago".

@@ -86,7 +86,7 @@ func orgData(po *fakeportal.Org) directory.Data {
 			ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), FirstName: u.FirstName, LastName: u.LastName,
 			Position: u.Position, Email: u.Email, Extension: u.Extension, WorkPhone: u.WorkPhone, Mobile: u.Mobile,
 			DepartmentIDs: u.Departments, Active: u.Active, LastActivity: u.LastActivity, IdleSince: u.IdleSince,
-			AbsentUntil: u.AbsentUntil,
+			AbsentUntil: u.AbsentUntil, Gender: u.Gender,
 		})
 	}
 	return d

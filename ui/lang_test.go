@@ -28,7 +28,8 @@ func countsOrg() *directory.Org {
 		for j := 0; j < n; j++ {
 			id++
 			u := fakeportal.User{ID: id, FirstName: "Олександр", LastName: fmt.Sprintf("Шевченко-%d", id), Position: "Инженер",
-				Extension: fmt.Sprint(1000 + id), Departments: []int{dept}, Active: true, LastActivity: ago(3 * time.Hour)}
+				Extension: fmt.Sprint(1000 + id), Departments: []int{dept}, Active: true, LastActivity: ago(3 * time.Hour),
+				Gender: []string{"", "M", "F"}[(j/4)%3]}
 			switch j % 4 {
 			case 1:
 				u.LastActivity = ago(time.Minute)
@@ -89,7 +90,14 @@ func TestRussianScreen(t *testing.T) {
 		for _, word := range []string{"в сети", "не в сети", "отошёл(ла)", "отсутствует"} {
 			assert.Contains(t, v, word, "%s: the badge word %q", what, word)
 		}
-		assert.Contains(t, v, "был(а) 3 ч назад", what)
+		assert.Contains(t, v, "был(а) 3 ч назад", "%s: the portal does not say the gender", what)
+		if hgt >= 40 {
+			h.selectDept("Отдел 11")
+			v := h.view()
+			assert.Contains(t, v, "был 3 ч назад", "%s: a man, as the portal says", what)
+			assert.Contains(t, v, "была 3 ч назад", "%s: a woman", what)
+			assert.Contains(t, v, "◐ отошла", what)
+		}
 		if w >= 120 {
 			assert.Contains(t, v, "1 дек.", "%s: the date in the locale's form", what)
 		}
@@ -122,4 +130,18 @@ func TestEnglishStaysTheDefault(t *testing.T) {
 	assert.NotContains(t, v, "сотрудник")
 	assert.Contains(t, lastLine(ru.view()), "? справка")
 	assert.Equal(t, "help", keys.Help.Help().Desc, "the key map handed in keeps its words")
+}
+
+// TestGenderedMessages: every message the browser says by a person's
+// gender has both forms in both catalogs, and Russian tells them apart.
+func TestGenderedMessages(t *testing.T) {
+	for _, id := range []string{"badge.idle", "badge.idle.for", "seen.never", "seen.now", "seen.on", "seen.ago", "head.left"} {
+		for _, l := range []*lang.Language{lang.English(), lang.Russian()} {
+			for _, g := range []string{"M", "F"} {
+				assert.NotEqual(t, id+"."+g, l.T(gendered(id, g)), "%s has its %s form in %s", id, g, l.Code())
+			}
+		}
+		assert.NotEqual(t, lang.Russian().T(id+".M"), lang.Russian().T(id+".F"), id)
+	}
+	assert.Equal(t, "seen.ago", gendered("seen.ago", "x"), "a value the portal should not give")
 }

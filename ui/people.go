@@ -205,7 +205,7 @@ func (pp *people) where(p *directory.Person) string {
 func (c *common) headNote(p *directory.Person, dept int) string {
 	switch {
 	case !p.Active:
-		return c.lang.T("head.left")
+		return c.lang.T(gendered("head.left", p.Gender))
 	case !c.org.IsMember(dept, p.ID):
 		return c.lang.T("head.notmember")
 	}
