@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/b24org/b24org/directory"
@@ -56,7 +55,7 @@ func (a *app) Callers(ctx context.Context, number string, _ func(string)) (*dire
 	var r *directory.Callers
 	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, _ func(done, total int)) error {
 		if _, err := d.LoadCache(); err != nil {
-			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+			a.warn(a.lang().T("cache.ignored", "Err", err.Error()))
 		}
 		var err error
 		r, err = d.Callers(ctx, number, s.presenceAge)

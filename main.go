@@ -208,7 +208,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	var rest func() error
 	if !s.refresh {
 		if rest, err = d.LoadCacheStaged(); err != nil {
-			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+			a.warn(a.lang().T("cache.ignored", "Err", err.Error()))
 		}
 	}
 	browser := func() *ui.Model {
