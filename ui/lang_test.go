@@ -145,3 +145,20 @@ func TestGenderedMessages(t *testing.T) {
 	}
 	assert.Equal(t, "seen.ago", gendered("seen.ago", "x"), "a value the portal should not give")
 }
+
+// TestEveryActionHasItsHelpInBothLanguages: a key's help is the catalog's
+// "key.<action>" message, so a new action needs one in each catalog.
+func TestEveryActionHasItsHelpInBothLanguages(t *testing.T) {
+	for _, name := range ActionNames() {
+		for _, l := range []*lang.Language{lang.English(), lang.Russian()} {
+			assert.NotEqual(t, "key."+name, l.T("key."+name), "action %q has no help in %s", name, l.Code())
+		}
+	}
+	ru := DefaultKeyMap()
+	ru.Localize(lang.Russian())
+	for _, b := range append(ru.FullHelp(), ru.ShortHelp()) {
+		for _, k := range b {
+			assert.NotRegexp(t, `^[a-z /…]+$`, k.Help().Desc, "%q is said in Russian", k.Help().Desc)
+		}
+	}
+}
