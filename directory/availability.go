@@ -1,0 +1,477 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/b24org/b24org/api"
+)
+
+// The availability of a person now, as `find --json` and export name it.
+const (
+	Available = "available" // online, or at work
+	Busy      = "busy"      // in a meeting (the calendar)
+	Away      = "away"      // idle, or on a break (the workday)
+	Off       = "off"       // the workday is closed or was never opened; offline
+	AbsentNow = "absent"    // on vacation, or out of the office (the calendar)
+	Unknown   = "unknown"   // nothing is known: never seen, no calendar, no workday
+)
+
+// The sources an Availability is taken from.
+const (
+	FromPresence = "presence"
+	FromVacation = "vacation"
+	FromCalendar = "calendar"
+	FromWorkday  = "workday"
+)
+
+// ScheduleReuse is how old a person's calendar and workday may be before
+// they are asked again: every session and command shares what was asked.
+const ScheduleReuse = time.Minute
+
+// scheduleTimeout bounds one fetch of schedules that other callers may be
+// waiting for: it runs on when the caller that started it gives up.
+const scheduleTimeout = time.Minute
+
+// maxSchedules is how many schedules the shared cache keeps before it drops
+// the stale ones.
+const maxSchedules = 20000
+
+// Event is a calendar event that keeps a person busy or away. Only its
+// times and kind are kept, never its name.
+type Event struct {
+	From, To time.Time // To is the end (for an all-day event, the end of its last day)
+	AllDay   bool
+	Kind     string // busy, absent, quest (tentative) or free
+}
+
+// Workday is a person's workday as timeman.status says it. Where it was
+// opened (IP address, coordinates) is never known here: the api never
+// decodes it.
+type Workday struct {
+	Status   string // opened, paused, closed or expired (lower case)
+	Started  time.Time
+	Finished time.Time // zero while the day is open
+	Breaks   time.Duration
+}
+
+// Schedule is what the calendar and the workday say of one person, as of
+// AsOf. Calendar is false when the calendar could not be asked (no scope);
+// Workday is nil when the workday could not be.
+type Schedule struct {
+	AsOf     time.Time
+	Calendar bool
+	Events   []Event // by start
+	Workday  *Workday
+}
+
+// Availability is a person's availability at a moment: the state, the
+// reason in words ("in a meeting until 15:00", times in the zone of the
+// moment asked about), until when it lasts when known, the workday status,
+// and which source decided it.
+type Availability struct {
+	State   string // one of Available, Busy, Away, Off, AbsentNow, Unknown
+	Reason  string
+	Until   time.Time // busy until / back at; zero when unknown or not away
+	Workday string    // opened, paused, closed, expired; "" when unknown
+	Source  string    // FromPresence, FromVacation, FromCalendar or FromWorkday
+}
+
+// AvailabilityAt combines p's presence and vacation with s (nil: not known)
+// at now: vacation, then an absence in the calendar, a closed workday, a
+// break, a meeting, and last presence. Times in Reason are in now's zone.
+func (p *Person) AvailabilityAt(s *Schedule, now time.Time, threshold time.Duration) Availability {
+	var a Availability
+	var wd *Workday
+	if s != nil && s.Workday != nil {
+		wd = s.Workday
+		a.Workday = wd.Status
+	}
+	var cur *Event
+	var until time.Time
+	if s != nil && s.Calendar {
+		cur, until = s.current(now)
+	}
+	set := func(state, reason, source string, t time.Time) Availability {
+		a.State, a.Reason, a.Source, a.Until = state, reason, source, t
+		return a
+	}
+	if p.Absent(now) {
+		return set(AbsentNow, "on vacation until "+Day(p.AbsentUntil, now), FromVacation, p.AbsentUntil)
+	}
+	if cur != nil && cur.Kind == "absent" {
+		return set(AbsentNow, "out until "+Day(until.Add(-time.Second), now), FromCalendar, until)
+	}
+	if wd != nil {
+		switch wd.Status {
+		case "closed":
+			if !wd.Finished.IsZero() {
+				return set(Off, finished(wd.Finished, now), FromWorkday, time.Time{})
+			}
+		case "paused":
+			return set(Away, "on a break", FromWorkday, time.Time{})
+		}
+	}
+	if cur != nil {
+		reason := "in a meeting until " + Clock(until, now)
+		if cur.Kind == "quest" {
+			reason = "maybe in a meeting until " + Clock(until, now)
+		}
+		return set(Busy, reason, FromCalendar, until)
+	}
+	switch pr := p.PresenceAt(now, threshold); {
+	case pr == Online:
+		return set(Available, "online", FromPresence, time.Time{})
+	case pr == Idle:
+		return set(Away, "idle "+RoughAge(now.Sub(p.IdleSince)), FromPresence, time.Time{})
+	}
+	if wd != nil {
+		switch wd.Status {
+		case "opened":
+			return set(Available, "at work since "+Clock(wd.Started, now), FromWorkday, time.Time{})
+		case "expired":
+			return set(Off, "workday left open", FromWorkday, time.Time{})
+		case "closed":
+			return set(Off, "workday not started", FromWorkday, time.Time{})
+		}
+	}
+	if p.LastActivity.IsZero() {
+		return set(Unknown, "never seen", FromPresence, time.Time{})
+	}
+	return set(Off, "offline", FromPresence, time.Time{})
+}
+
+// finished is "finished for today at 18:02", or with the day when it was
+// not today.
+func finished(t, now time.Time) string {
+	if sameDay(t, now) {
+		return "finished for today at " + Clock(t, now)
+	}
+	return "finished " + Clock(t, now)
+}
+
+// current is the event keeping the person busy or absent at now (absent
+// first), and when the stretch of such events it begins ends: back-to-back
+// meetings are one stretch.
+func (s *Schedule) current(now time.Time) (*Event, time.Time) {
+	var cur *Event
+	for i := range s.Events {
+		e := &s.Events[i]
+		if e.Kind == "free" || e.From.After(now) || !e.To.After(now) {
+			continue
+		}
+		if cur == nil || (e.Kind == "absent" && cur.Kind != "absent") || (e.Kind == "busy" && cur.Kind == "quest") {
+			cur = e
+		}
+	}
+	if cur == nil {
+		return nil, time.Time{}
+	}
+	until := cur.To
+	for changed := true; changed; {
+		changed = false
+		for _, e := range s.Events {
+			if e.Kind != "free" && (e.Kind == "absent") == (cur.Kind == "absent") && !e.From.After(until) && e.To.After(until) {
+				until, changed = e.To, true
+			}
+		}
+	}
+	return cur, until
+}
+
+// Next is the first busy or absent event that begins after now (nil: none
+// known).
+func (s *Schedule) Next(now time.Time) *Event {
+	if s == nil || !s.Calendar {
+		return nil
+	}
+	for i := range s.Events {
+		if e := &s.Events[i]; e.Kind != "free" && e.From.After(now) {
+			return e
+		}
+	}
+	return nil
+}
+
+// CalendarText says what the calendar says at now: "in a meeting until
+// 15:00 · next 16:00–16:45", "free now · next 16:00–16:45", "free today";
+// "" when the calendar is not known.
+func (s *Schedule) CalendarText(now time.Time) string {
+	if s == nil || !s.Calendar {
+		return ""
+	}
+	var parts []string
+	if cur, until := s.current(now); cur != nil {
+		switch cur.Kind {
+		case "absent":
+			parts = append(parts, "out until "+Day(until.Add(-time.Second), now))
+		case "quest":
+			parts = append(parts, "maybe in a meeting until "+Clock(until, now))
+		default:
+			parts = append(parts, "in a meeting until "+Clock(until, now))
+		}
+	} else {
+		parts = append(parts, "free now")
+	}
+	if n := s.Next(now); n != nil {
+		if n.AllDay {
+			parts = append(parts, "next "+Day(n.From, now)+" (all day)")
+		} else {
+			parts = append(parts, "next "+Clock(n.From, now)+"–"+n.To.In(now.Location()).Format("15:04"))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// WorkdayText says what the workday says at now: "workday open since
+// 09:12", "on a break (breaks 0:35)", "finished for today at 18:02", "left
+// open since Thu 09:00", "not started"; "" when it is not known.
+func (s *Schedule) WorkdayText(now time.Time) string {
+	if s == nil || s.Workday == nil {
+		return ""
+	}
+	w := s.Workday
+	breaks := ""
+	if w.Breaks > 0 {
+		breaks = fmt.Sprintf(" (breaks %d:%02d)", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60)
+	}
+	switch w.Status {
+	case "opened":
+		return "workday open since " + Clock(w.Started, now) + breaks
+	case "paused":
+		return "on a break" + breaks
+	case "closed":
+		if w.Finished.IsZero() {
+			return "workday not started"
+		}
+		return finished(w.Finished, now)
+	case "expired":
+		return "workday left open since " + Clock(w.Started, now)
+	}
+	return ""
+}
+
+// Clock is t as a time of day in now's zone, with the weekday when it is
+// not now's day and the date when it is a week or more away: "15:00",
+// "Fri 15:00", "12 Dec 15:00"; "?" for a zero time.
+func Clock(t, now time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	t = t.In(now.Location())
+	if sameDay(t, now) {
+		return t.Format("15:04")
+	}
+	if d := t.Sub(now); d > -6*24*time.Hour && d < 6*24*time.Hour {
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("2 Jan 15:04")
+}
+
+// Day is t's day in now's zone: "today", "Fri" within a week, else "12 Dec"
+// (with the year when it is not now's); "?" for a zero time.
+func Day(t, now time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	t = t.In(now.Location())
+	switch d := t.Sub(now); {
+	case sameDay(t, now):
+		return "today"
+	case d > -6*24*time.Hour && d < 6*24*time.Hour:
+		return t.Format("Mon")
+	case t.Year() != now.In(now.Location()).Year():
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan")
+}
+
+// sameDay reports whether t and now fall on one day in now's zone.
+func sameDay(t, now time.Time) bool {
+	y1, m1, d1 := t.In(now.Location()).Date()
+	y2, m2, d2 := now.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
+}
+
+// schedules is the cache of schedules a Directory shares among its
+// callers: each person's is asked at most once a ScheduleReuse, and a
+// person whose schedule is being asked is waited for, not asked again.
+type schedules struct {
+	mu       sync.Mutex
+	known    map[int]*Schedule
+	inflight map[int]chan struct{}
+	// missing are the optional scopes the portal refused: never asked again.
+	missing map[string]bool
+}
+
+// ScheduleNote is the sentence that says which missing scope would add
+// what ("" when nothing is missing, or availability is not asked).
+func (d *Directory) ScheduleNote() string {
+	d.sched.mu.Lock()
+	defer d.sched.mu.Unlock()
+	var add []string
+	if d.sched.missing[api.ScopeCalendar] {
+		add = append(add, "the calendar scope would add meetings and absences")
+	}
+	if d.sched.missing[api.ScopeTimeman] {
+		add = append(add, "the timeman scope would add workdays and breaks")
+	}
+	if len(add) == 0 {
+		return ""
+	}
+	return "availability from presence only: " + strings.Join(add, ", ") + " (add them to the webhook)"
+}
+
+// Schedules returns the calendar and workday of each of ids
+// (Options.Availability; without it, or without a client, none). What was
+// asked less than ScheduleReuse ago is reused, people being asked by
+// another caller are waited for, and the rest are asked now: their events
+// of today and tomorrow (calendar.accessibility.get, 100 people a command,
+// 50 commands a request) and their workdays (timeman.status, 50 a
+// request), both at once. A scope the portal refuses is not asked again
+// (ScheduleNote says so) and is no error.
+func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule, error) {
+	out := map[int]*Schedule{}
+	if d.client == nil || !d.opts.Availability || len(ids) == 0 {
+		return out, nil
+	}
+	now := time.Now()
+	s := &d.sched
+	s.mu.Lock()
+	var mine []int
+	var wait []chan struct{}
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if id <= 0 || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if k := s.known[id]; k != nil && now.Sub(k.AsOf) < ScheduleReuse {
+			continue
+		}
+		if ch, ok := s.inflight[id]; ok {
+			wait = append(wait, ch)
+			continue
+		}
+		mine = append(mine, id)
+	}
+	done := make(chan struct{})
+	for _, id := range mine {
+		s.inflight[id] = done
+	}
+	s.mu.Unlock()
+
+	var err error
+	if len(mine) > 0 {
+		// The fetch goes on when this caller gives up: others wait for it.
+		fetched := make(chan error, 1)
+		go func() {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scheduleTimeout)
+			defer cancel()
+			fetched <- d.fetchSchedules(fctx, mine, done)
+		}()
+		select {
+		case err = <-fetched:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	for _, ch := range wait {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := range seen {
+		if k := s.known[id]; k != nil {
+			out[id] = k
+		}
+	}
+	return out, err
+}
+
+// fetchSchedules asks the portal about ids, stores what it said and
+// closes done.
+func (d *Directory) fetchSchedules(ctx context.Context, ids []int, done chan struct{}) error {
+	s := &d.sched
+	s.mu.Lock()
+	askCal, askWork := !s.missing[api.ScopeCalendar], !s.missing[api.ScopeTimeman]
+	s.mu.Unlock()
+	began := time.Now()
+	var (
+		wg              sync.WaitGroup
+		events          map[int][]api.Event
+		days            map[int]api.Workday
+		calErr, workErr error
+	)
+	if askCal {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			events, calErr = d.client.Accessibility(ctx, ids, began, began.Add(24*time.Hour))
+		}()
+	}
+	if askWork {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			days, workErr = d.client.Workdays(ctx, ids)
+		}()
+	}
+	wg.Wait()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer close(done)
+	for _, id := range ids {
+		delete(s.inflight, id)
+	}
+	calOK, workOK := askCal && calErr == nil, askWork && workErr == nil
+	for _, e := range []error{calErr, workErr} {
+		var se *api.ScopeError
+		if errors.As(e, &se) {
+			s.missing[se.Scope] = true
+		}
+	}
+	if !calOK && !workOK && (askCal || askWork) {
+		// Nothing new: keep what was known, and say why unless a scope.
+		return scheduleErr(calErr, workErr)
+	}
+	if len(s.known) > maxSchedules {
+		for id, k := range s.known {
+			if began.Sub(k.AsOf) >= ScheduleReuse {
+				delete(s.known, id)
+			}
+		}
+	}
+	for _, id := range ids {
+		sc := &Schedule{AsOf: began, Calendar: calOK}
+		for _, e := range events[id] {
+			sc.Events = append(sc.Events, Event{From: e.From, To: e.To, AllDay: e.AllDay, Kind: e.Accessibility})
+		}
+		slices.SortStableFunc(sc.Events, func(a, b Event) int { return a.From.Compare(b.From) })
+		if w, ok := days[id]; ok && workOK {
+			sc.Workday = &Workday{Status: strings.ToLower(w.Status), Started: w.Started, Finished: w.Finished, Breaks: w.Breaks}
+		}
+		s.known[id] = sc
+	}
+	return scheduleErr(calErr, workErr)
+}
+
+// scheduleErr is the first of errs that is not a missing scope.
+func scheduleErr(errs ...error) error {
+	for _, e := range errs {
+		if _, ok := api.MissingScope(e); e != nil && !ok {
+			return fmt.Errorf("asking for calendars and workdays: %w", e)
+		}
+	}
+	return nil
+}
