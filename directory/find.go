@@ -39,6 +39,10 @@ type FindOptions struct {
 	// before the portal is asked for theirs (one request); zero:
 	// DefaultPresenceAge, negative: as known, never asked.
 	PresenceAge time.Duration
+	// Availability asks for the calendars and workdays of the people
+	// found (Directory.Schedules, shared and reused for a minute) into
+	// FindResult.Schedules.
+	Availability bool
 }
 
 // Found is one person of a FindResult and what matched.
@@ -77,6 +81,13 @@ type FindResult struct {
 	// is when the presence they show was current.
 	PresenceErr  error
 	PresenceAsOf time.Time
+	// Schedules are the calendars and workdays of the people found, by ID,
+	// when asked for (FindOptions.Availability) and known; ScheduleErr is
+	// why they could not be asked, ScheduleNote which missing scope would
+	// add what (Directory.ScheduleNote).
+	Schedules    map[int]*Schedule
+	ScheduleErr  error
+	ScheduleNote string
 }
 
 // Find answers a find query with one policy for every front end: complete,
@@ -95,10 +106,20 @@ type FindResult struct {
 //     nothing known it is an error.
 func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
 	r, err := d.find(ctx, query, o)
-	if err != nil || o.PresenceAge < 0 || len(r.People) == 0 {
+	if err != nil || len(r.People) == 0 {
 		return r, err
 	}
-	d.freshenPresence(ctx, r, o.PresenceAge)
+	if o.PresenceAge >= 0 {
+		d.freshenPresence(ctx, r, o.PresenceAge)
+	}
+	if o.Availability {
+		ids := make([]int, len(r.People))
+		for i, f := range r.People {
+			ids[i] = f.Person.ID
+		}
+		r.Schedules, r.ScheduleErr = d.Schedules(ctx, ids)
+		r.ScheduleNote = d.ScheduleNote()
+	}
 	return r, nil
 }
 

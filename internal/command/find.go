@@ -20,8 +20,8 @@ const DefaultFindLimit = 50
 // FindCmd is `b24org find`.
 func (c *Commands) FindCmd() *cobra.Command {
 	var (
-		asJSON bool
-		limit  int
+		asJSON, verbose bool
+		limit           int
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
@@ -48,6 +48,13 @@ partial.
 At most --limit people are printed (0 for all); stderr says when some were
 left out.
 
+Each person's availability (STATUS, or "availability", "busy_until" and
+"workday" in --json) combines presence and vacation with the calendar
+(meetings, absences) and the workday (opened, on a break, closed), asked
+for the people printed: two requests or so, reused for a minute. Without
+the calendar or timeman scope it comes from presence and vacation alone;
+--verbose says on stderr which scope would add what.
+
 Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
   b24org find johnson anna
@@ -68,11 +75,12 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
 				c.Warn(fmt.Sprintf("the query held control characters; looking for %q", q))
 			}
-			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
+			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit, verbose: verbose})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, "print at most N people (0: all)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "say on stderr what the answer lacks (a scope that would add availability)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})
@@ -81,8 +89,8 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 
 // findFlags are the flags of find.
 type findFlags struct {
-	json  bool
-	limit int
+	json, verbose bool
+	limit         int
 }
 
 // cleanQuery joins the query words with their escape sequences and control
@@ -96,6 +104,11 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	r, threshold, err := c.Source.Find(ctx, query, f.limit, c.Warn)
 	if err != nil {
 		return err
+	}
+	if r.ScheduleErr != nil {
+		c.Warn("availability from presence only: " + directory.FailureOf(r.ScheduleErr).Line())
+	} else if f.verbose && r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
 	}
 	width := 0
 	if c.Width != nil {
@@ -115,7 +128,7 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	out := make([]Person, 0, len(r.People))
 	layout := ""
 	for _, fp := range r.People {
-		pj := newPerson(fp.Person, r.Org, now, threshold)
+		pj := newPerson(fp.Person, r.Schedules[fp.Person.ID], r.Org, now, threshold)
 		pj.Match = fp.Match
 		out = append(out, pj)
 		if fp.Layout != "" {
@@ -213,19 +226,24 @@ func department(p *Person) string {
 }
 
 // status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen.
+// presence, with when an offline person was last seen; then what the
+// calendar or the workday says ("in a meeting until 15:00").
 func status(p *Person, now time.Time) string {
+	s := p.Presence
 	switch {
 	case !p.Active:
 		return "inactive"
 	case p.AbsentUntil != nil:
-		return "absent until " + *p.AbsentUntil
+		s = "absent until " + *p.AbsentUntil
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
+			s = "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
 		}
 	}
-	return p.Presence
+	if p.reason != "" {
+		s += ", " + p.reason
+	}
+	return s
 }
 
 // truncateLeft cuts s from the left to at most w cells, starting with "…"
