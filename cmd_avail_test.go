@@ -173,7 +173,7 @@ func TestAvailabilityWithoutTheScopes(t *testing.T) {
 
 	v := e.run(t, "find", "--verbose", meeting.Extension)
 	require.Equal(t, 0, v.code, v.stderr)
-	want := "availability from presence only: the calendar scope would add meetings and absences, the timeman scope would add workdays and breaks (add them to the webhook)"
+	want := "availability: add the calendar scope for meetings, timeman for workdays"
 	assert.Equal(t, 1, strings.Count(v.stderr, want), "one line: %q", v.stderr)
 	assert.Contains(t, v.stdout, meeting.LastName)
 

@@ -228,32 +228,34 @@ func (s *Schedule) CalendarText(now time.Time) string {
 	return strings.Join(parts, " · ")
 }
 
-// WorkdayText says what the workday says at now: "workday open since
-// 09:12", "on a break (breaks 0:35)", "finished for today at 18:02", "left
-// open since Thu 09:00", "not started"; "" when it is not known.
+// WorkdayText says what the workday says at now: "open since 09:12 ·
+// breaks 0:35", "on a break · breaks 0:54", "finished for today at 18:02",
+// "left open since Thu 09:00", "not started"; "" when it is not known.
 func (s *Schedule) WorkdayText(now time.Time) string {
 	if s == nil || s.Workday == nil {
 		return ""
 	}
 	w := s.Workday
-	breaks := ""
-	if w.Breaks > 0 {
-		breaks = fmt.Sprintf(" (breaks %d:%02d)", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60)
-	}
+	var parts []string
 	switch w.Status {
 	case "opened":
-		return "workday open since " + Clock(w.Started, now) + breaks
+		parts = append(parts, "open since "+Clock(w.Started, now))
 	case "paused":
-		return "on a break" + breaks
+		parts = append(parts, "on a break")
 	case "closed":
 		if w.Finished.IsZero() {
-			return "workday not started"
+			return "not started"
 		}
 		return finished(w.Finished, now)
 	case "expired":
-		return "workday left open since " + Clock(w.Started, now)
+		return "left open since " + Clock(w.Started, now)
+	default:
+		return ""
 	}
-	return ""
+	if w.Breaks > 0 {
+		parts = append(parts, fmt.Sprintf("breaks %d:%02d", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // Clock is t as a time of day in now's zone, with the weekday when it is
@@ -309,22 +311,22 @@ type schedules struct {
 	missing map[string]bool
 }
 
-// ScheduleNote is the sentence that says which missing scope would add
-// what ("" when nothing is missing, or availability is not asked).
+// ScheduleNote is the line that says which missing scope would add what
+// ("" when nothing is missing, or availability is not asked), short enough
+// for a status bar.
 func (d *Directory) ScheduleNote() string {
 	d.sched.mu.Lock()
 	defer d.sched.mu.Unlock()
-	var add []string
-	if d.sched.missing[api.ScopeCalendar] {
-		add = append(add, "the calendar scope would add meetings and absences")
+	cal, work := d.sched.missing[api.ScopeCalendar], d.sched.missing[api.ScopeTimeman]
+	switch {
+	case cal && work:
+		return "availability: add the calendar scope for meetings, timeman for workdays"
+	case cal:
+		return "availability: add the calendar scope for meetings and absences"
+	case work:
+		return "availability: add the timeman scope for workdays and breaks"
 	}
-	if d.sched.missing[api.ScopeTimeman] {
-		add = append(add, "the timeman scope would add workdays and breaks")
-	}
-	if len(add) == 0 {
-		return ""
-	}
-	return "availability from presence only: " + strings.Join(add, ", ") + " (add them to the webhook)"
+	return ""
 }
 
 // Schedules returns the calendar and workday of each of ids
@@ -340,7 +342,7 @@ func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule
 	if d.client == nil || !d.opts.Availability || len(ids) == 0 {
 		return out, nil
 	}
-	now := time.Now()
+	now := d.clock()
 	s := &d.sched
 	s.mu.Lock()
 	var mine []int
@@ -405,7 +407,7 @@ func (d *Directory) fetchSchedules(ctx context.Context, ids []int, done chan str
 	s.mu.Lock()
 	askCal, askWork := !s.missing[api.ScopeCalendar], !s.missing[api.ScopeTimeman]
 	s.mu.Unlock()
-	began := time.Now()
+	began := d.clock()
 	var (
 		wg              sync.WaitGroup
 		events          map[int][]api.Event
@@ -464,6 +466,14 @@ func (d *Directory) fetchSchedules(ctx context.Context, ids []int, done chan str
 		s.known[id] = sc
 	}
 	return scheduleErr(calErr, workErr)
+}
+
+// clock is the Directory's time (Options.Now).
+func (d *Directory) clock() time.Time {
+	if d.opts.Now != nil {
+		return d.opts.Now()
+	}
+	return time.Now()
 }
 
 // scheduleErr is the first of errs that is not a missing scope.

@@ -86,6 +86,9 @@ type Options struct {
 	// people looked at (Directory.Schedules): a request or two for each
 	// department opened, shared by every caller for ScheduleReuse.
 	Availability bool
+	// Now is the clock the calendar is asked and schedules are dated by
+	// (nil: time.Now); tests fix it.
+	Now func() time.Time
 	// Region is the region (ISO code, "RU") phone numbers written without
 	// a country are read in; "" guesses it from the portal's numbers.
 	Region string

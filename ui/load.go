@@ -40,6 +40,15 @@ type (
 		people []*directory.Person
 		err    error
 	}
+	// schedIdleMsg fires when the tree cursor has rested on the
+	// department of seq long enough to ask for its people's availability.
+	schedIdleMsg struct{ seq int }
+	// schedulesMsg answers Directory.Schedules: the calendars and workdays
+	// found, and which missing scope would add what ("" when none).
+	schedulesMsg struct {
+		got  map[int]*directory.Schedule
+		note string
+	}
 	// presenceMsg answers Directory.RefreshPresence.
 	presenceMsg struct{ err error }
 	// orgMsg is the org a model without a Directory shows (a fixed org,
@@ -363,4 +372,78 @@ func (m *Model) adopt(o *directory.Org) tea.Cmd {
 		return m.scheduleLoad(true)
 	}
 	return nil
+}
+
+// maxScheduleAsk is how many people of the list one look asks the
+// calendars and workdays of: a department whole, and of a larger list (a
+// whole subtree) the part around the cursor. 500 people cost the portal
+// 11 requests (BENCHMARKS.md).
+const maxScheduleAsk = 500
+
+// schedules asks for the calendars and workdays of the people on show
+// unless that was done for this list less than directory.ScheduleReuse
+// ago or is under way; the Directory shares the answer with every session
+// and reuses it for a minute. Without a Directory it does nothing.
+func (m *Model) schedules() tea.Cmd {
+	list := m.people.list
+	if m.dir == nil || !m.people.loaded || len(list) == 0 || m.schedAsk.pending {
+		return nil
+	}
+	from := 0
+	if len(list) > maxScheduleAsk {
+		from = clamp(m.people.idx-maxScheduleAsk/2, 0, len(list)-maxScheduleAsk)
+	}
+	a := &m.schedAsk
+	if a.rested != m.deptSeq {
+		// The cursor may only be passing over the department: ask once
+		// it rests, as its people's load does.
+		if a.armed == m.deptSeq && a.armedSet {
+			return nil
+		}
+		a.armed, a.armedSet = m.deptSeq, true
+		return m.after(m.debounce, schedIdleMsg{seq: m.deptSeq})
+	}
+	now := m.now()
+	if a.dept == m.people.dept && a.n == len(list) && now.Sub(a.at) < directory.ScheduleReuse &&
+		m.people.idx >= a.from && m.people.idx < a.from+maxScheduleAsk {
+		return nil
+	}
+	part := list[from:min(len(list), from+maxScheduleAsk)]
+	ids := make([]int, len(part))
+	for i, p := range part {
+		ids[i] = p.ID
+	}
+	a.pending, a.dept, a.n, a.from, a.at = true, m.people.dept, len(list), from, now
+	dir, ctx := m.dir, m.ctx
+	return func() tea.Msg {
+		got, _ := dir.Schedules(ctx, ids) // a failure leaves presence alone to speak
+		return schedulesMsg{got: got, note: dir.ScheduleNote()}
+	}
+}
+
+// gotSchedules keeps what Directory.Schedules brought, says once which
+// missing scope would add what, and measures the list again (the reasons
+// widen its detail column).
+func (m *Model) gotSchedules(msg schedulesMsg) {
+	m.schedAsk.pending = false
+	if len(m.sched) > 4*maxScheduleAsk {
+		for id, s := range m.sched {
+			if m.now().Sub(s.AsOf) > 2*directory.ScheduleReuse {
+				delete(m.sched, id)
+			}
+		}
+	}
+	for id, s := range msg.got {
+		if s != nil {
+			m.sched[id] = s
+		}
+	}
+	if msg.note != "" && !m.schedAsk.noted {
+		m.schedAsk.noted = true
+		m.status.startWarnings = append(m.status.startWarnings, msg.note)
+	}
+	if len(msg.got) > 0 && m.people.loaded {
+		m.people.need = m.people.measure(m.people.list)
+		m.people.scroll()
+	}
 }

@@ -115,6 +115,19 @@ type Model struct {
 	shownDept  int // the department whose people are on screen
 	wantPerson int // the person to highlight once the next department shows
 
+	// schedAsk is the last ask for the calendars and workdays of the
+	// people on show: of which list (department, length, first index),
+	// when, whether under way, and whether the missing scopes were said.
+	// rested is the deptSeq the cursor rested at (armed: the one a timer
+	// waits for).
+	schedAsk struct {
+		pending, noted bool
+		dept, n, from  int
+		at             time.Time
+		rested, armed  int
+		armedSet       bool
+	}
+
 	deptSeq     int  // bumped whenever the highlighted department changes
 	deptWaiting bool // a load of the highlighted department (at deptSeq) is pending
 	treeLoading bool
@@ -152,7 +165,8 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{},
+		sched: map[int]*directory.Schedule{}}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
@@ -227,7 +241,7 @@ func (m *Model) spinIfBusy() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.settle()
-	return m, tea.Batch(cmd, m.spinIfBusy())
+	return m, tea.Batch(cmd, m.spinIfBusy(), m.schedules())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -313,6 +327,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.runSearch()
 		}
 		return cmd
+	case schedIdleMsg:
+		m.schedAsk.rested = msg.seq
+	case schedulesMsg:
+		m.gotSchedules(msg)
 	case presenceMsg:
 		if msg.err != nil {
 			return nil // the results keep the presence they had; the next search tries again

@@ -90,7 +90,7 @@ func testLook() Look {
 var personFields = []string{
 	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
-	"manager_id",
+	"manager_id", "availability", "busy_until", "workday",
 }
 
 // exportOf decodes an export --format json answer and checks it against
