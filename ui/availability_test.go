@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,4 +122,41 @@ func TestAvailabilityWithoutTheScopesSaysSo(t *testing.T) {
 	for _, m := range []string{"timeman.status", "calendar.accessibility.get"} {
 		assert.Equal(t, before[m], after[m], "%s refused once, not asked again", m)
 	}
+}
+
+// A department's first look asks about everyone in it; a minute later a
+// session left open asks only about the rows on its screen.
+func TestAvailabilityRefreshAsksAScreenful(t *testing.T) {
+	org := smallPortalOrg()
+	for i := range 60 {
+		org.Users = append(org.Users, fakeportal.User{ID: 100 + i, FirstName: "Member", LastName: fmt.Sprintf("No%02d", i),
+			Extension: strconv.Itoa(3000 + i), Departments: []int{3}, Active: true, LastActivity: testNow.Add(-time.Hour)})
+	}
+	p, err := fakeportal.Start(org, fakeportal.Options{Rate: -1, Now: fixedNow, Scopes: fakeportal.AllScopes()})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+	require.NoError(t, err)
+	var mu sync.Mutex
+	clock := testNow
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	dir := directory.New(c, directory.Options{NoCache: true, Availability: true, Now: now})
+	h := newHarness(t, Options{Directory: dir})
+	h.m.nowFn = now
+	h.init()
+	h.selectDept("EMEA")
+	h.fire()
+	h.fire()
+	require.True(t, h.m.people.loaded)
+	assert.EqualValues(t, 64, p.Commands()["timeman.status"], "the first look: everyone in the department")
+
+	mu.Lock()
+	clock = clock.Add(directory.ScheduleReuse + time.Second)
+	mu.Unlock()
+	h.send(refreshMsg{})
+	rows := h.m.people.listH
+	require.Less(t, rows, 64)
+	assert.EqualValues(t, 64+rows, p.Commands()["timeman.status"], "a minute later: the %d rows on screen", rows)
+	h.send(refreshMsg{})
+	assert.EqualValues(t, 64+rows, p.Commands()["timeman.status"], "nobody twice within a minute")
 }

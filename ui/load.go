@@ -374,24 +374,24 @@ func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	return nil
 }
 
-// maxScheduleAsk is how many people of the list one look asks the
+// maxScheduleAsk is how many people of the list the first look asks the
 // calendars and workdays of: a department whole, and of a larger list (a
 // whole subtree) the part around the cursor. 500 people cost the portal
 // 11 requests (BENCHMARKS.md).
 const maxScheduleAsk = 500
 
-// schedules asks for the calendars and workdays of the people on show
-// unless that was done for this list less than directory.ScheduleReuse
-// ago or is under way; the Directory shares the answer with every session
-// and reuses it for a minute. Without a Directory it does nothing.
+// schedules asks for the calendars and workdays of the people on show:
+// when a list first shows (once the cursor rests on its department), for
+// the whole list (up to maxScheduleAsk around the cursor); after that, for
+// the rows on screen whose answer is older than directory.ScheduleReuse,
+// so that a session left open costs a screenful a minute, not a
+// department. Nobody is asked twice within ScheduleReuse, whatever the
+// answer; one ask is under way at a time. The Directory shares answers
+// with every session. Without a Directory it does nothing.
 func (m *Model) schedules() tea.Cmd {
 	list := m.people.list
 	if m.dir == nil || !m.people.loaded || len(list) == 0 || m.schedAsk.pending {
 		return nil
-	}
-	from := 0
-	if len(list) > maxScheduleAsk {
-		from = clamp(m.people.idx-maxScheduleAsk/2, 0, len(list)-maxScheduleAsk)
 	}
 	a := &m.schedAsk
 	if a.rested != m.deptSeq {
@@ -404,16 +404,34 @@ func (m *Model) schedules() tea.Cmd {
 		return m.after(m.debounce, schedIdleMsg{seq: m.deptSeq})
 	}
 	now := m.now()
-	if a.dept == m.people.dept && a.n == len(list) && now.Sub(a.at) < directory.ScheduleReuse &&
-		m.people.idx >= a.from && m.people.idx < a.from+maxScheduleAsk {
+	var part []*directory.Person
+	if a.dept != m.people.dept || a.n != len(list) {
+		from := 0
+		if len(list) > maxScheduleAsk {
+			from = clamp(m.people.idx-maxScheduleAsk/2, 0, len(list)-maxScheduleAsk)
+		}
+		part = list[from:min(len(list), from+maxScheduleAsk)]
+		a.dept, a.n = m.people.dept, len(list)
+	} else {
+		part = list[clamp(m.people.off, 0, len(list)):clamp(m.people.off+m.people.listH, 0, len(list))]
+	}
+	var ids []int
+	for _, p := range part {
+		if s := m.sched[p.ID]; s != nil && now.Sub(s.AsOf) < directory.ScheduleReuse {
+			continue
+		}
+		if t, ok := a.asked[p.ID]; ok && now.Sub(t) < directory.ScheduleReuse {
+			continue
+		}
+		ids = append(ids, p.ID)
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	part := list[from:min(len(list), from+maxScheduleAsk)]
-	ids := make([]int, len(part))
-	for i, p := range part {
-		ids[i] = p.ID
+	for _, id := range ids {
+		a.asked[id] = now
 	}
-	a.pending, a.dept, a.n, a.from, a.at = true, m.people.dept, len(list), from, now
+	a.pending = true
 	dir, ctx := m.dir, m.ctx
 	return func() tea.Msg {
 		got, _ := dir.Schedules(ctx, ids) // a failure leaves presence alone to speak
@@ -426,10 +444,15 @@ func (m *Model) schedules() tea.Cmd {
 // widen its detail column).
 func (m *Model) gotSchedules(msg schedulesMsg) {
 	m.schedAsk.pending = false
-	if len(m.sched) > 4*maxScheduleAsk {
+	if len(m.sched)+len(m.schedAsk.asked) > 4*maxScheduleAsk {
 		for id, s := range m.sched {
 			if m.now().Sub(s.AsOf) > 2*directory.ScheduleReuse {
 				delete(m.sched, id)
+			}
+		}
+		for id, t := range m.schedAsk.asked {
+			if m.now().Sub(t) > 2*directory.ScheduleReuse {
+				delete(m.schedAsk.asked, id)
 			}
 		}
 	}

@@ -115,15 +115,16 @@ type Model struct {
 	shownDept  int // the department whose people are on screen
 	wantPerson int // the person to highlight once the next department shows
 
-	// schedAsk is the last ask for the calendars and workdays of the
-	// people on show: of which list (department, length, first index),
-	// when, whether under way, and whether the missing scopes were said.
-	// rested is the deptSeq the cursor rested at (armed: the one a timer
-	// waits for).
+	// schedAsk is what was asked of the calendars and workdays of the
+	// people on show: the list whose first look asked for everyone
+	// (department, length), when each person was last asked, whether an
+	// ask is under way, and whether the missing scopes were said. rested
+	// is the deptSeq the cursor rested at (armed: the one a timer waits
+	// for).
 	schedAsk struct {
 		pending, noted bool
-		dept, n, from  int
-		at             time.Time
+		dept, n        int
+		asked          map[int]time.Time
 		rested, armed  int
 		armedSet       bool
 	}
@@ -181,6 +182,7 @@ func New(o Options) *Model {
 		return afterUnless(ctx, d, msg)
 	}
 	m.waitChange = m.waitForChange
+	m.schedAsk.asked = map[int]time.Time{}
 	if m.nowFn == nil {
 		m.nowFn = time.Now
 	}
