@@ -80,7 +80,7 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, "print at most N people (0: all)")
-	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "say on stderr what the answer lacks (a scope that would add availability)")
+	cmd.Flags().BoolVar(&verbose, "verbose", false, "say on stderr what the answer lacks (a scope that would add availability)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})
