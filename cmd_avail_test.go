@@ -80,10 +80,12 @@ func statusPeople(t *testing.T, org *fakeportal.Org, now time.Time) (meeting fak
 	return meeting, meetingEnd, paused, closed
 }
 
-// findOne runs find --json for u's extension and returns u's entry.
+// findOne runs find --refresh --json for u's extension (a find answered
+// from the cache alone asks nothing of the portal, availability included)
+// and returns u's entry.
 func findOne(t *testing.T, e *runEnv, u fakeportal.User, extra ...string) (availPerson, result) {
 	t.Helper()
-	r := e.run(t, append(append([]string{"find", "--json"}, extra...), u.Extension)...)
+	r := e.run(t, append(append([]string{"--refresh", "find", "--json"}, extra...), u.Extension)...)
 	require.Equal(t, 0, r.code, r.stderr)
 	var got []availPerson
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
@@ -128,12 +130,21 @@ func TestFindAvailability(t *testing.T) {
 	assert.Equal(t, "closed", *c.Workday)
 	assert.NotContains(t, r1.stderr+r2.stderr+r3.stderr, "scope", "every scope granted: nothing to say")
 
-	table := e.run(t, "find", meeting.Extension)
+	table := e.run(t, "--refresh", "find", meeting.Extension)
 	require.Equal(t, 0, table.code, table.stderr)
 	assert.Contains(t, table.stdout, "in a meeting until ", "the table says why")
-	tb := e.run(t, "find", paused.Extension)
+	tb := e.run(t, "--refresh", "find", paused.Extension)
 	assert.Contains(t, tb.stdout, "on a break")
-	tc := e.run(t, "find", closed.Extension)
+	tc := e.run(t, "--refresh", "find", closed.Extension)
+	before := p.Total()
+	fromCache := e.run(t, "find", "--json", closed.Extension)
+	require.Equal(t, 0, fromCache.code, fromCache.stderr)
+	var cached []availPerson
+	require.NoError(t, json.Unmarshal([]byte(fromCache.stdout), &cached))
+	require.NotEmpty(t, cached)
+	assert.Equal(t, closed.ID, cached[0].ID)
+	assert.Nil(t, cached[0].Workday, "an answer from the cache alone asks the portal nothing")
+	assert.Equal(t, before, p.Total())
 	assert.Contains(t, tc.stdout, "finished for today at ")
 
 	exp := e.run(t, "export")
@@ -171,7 +182,7 @@ func TestAvailabilityWithoutTheScopes(t *testing.T) {
 	p := startPortal(t, org, fakeportal.Options{}) // department, user, im
 	e := newRunEnv(t).with("B24_WEBHOOK_URL=" + p.WebhookURL())
 
-	v := e.run(t, "find", "--verbose", meeting.Extension)
+	v := e.run(t, "--refresh", "find", "--verbose", meeting.Extension)
 	require.Equal(t, 0, v.code, v.stderr)
 	want := "availability: add the calendar scope for meetings, timeman for workdays"
 	assert.Equal(t, 1, strings.Count(v.stderr, want), "one line: %q", v.stderr)

@@ -41,7 +41,9 @@ type FindOptions struct {
 	PresenceAge time.Duration
 	// Availability asks for the calendars and workdays of the people
 	// found (Directory.Schedules, shared and reused for a minute) into
-	// FindResult.Schedules.
+	// FindResult.Schedules, when the answer asked the portal: an answer
+	// from the cache alone asks it nothing, and one the portal could not
+	// give does not try again.
 	Availability bool
 }
 
@@ -112,7 +114,7 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 	if o.PresenceAge >= 0 {
 		d.freshenPresence(ctx, r, o.PresenceAge)
 	}
-	if o.Availability {
+	if o.Availability && !r.FromCache && r.PortalErr == nil {
 		ids := make([]int, len(r.People))
 		for i, f := range r.People {
 			ids[i] = f.Person.ID

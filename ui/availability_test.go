@@ -160,3 +160,50 @@ func TestAvailabilityRefreshAsksAScreenful(t *testing.T) {
 	h.send(refreshMsg{})
 	assert.EqualValues(t, 64+rows, p.Commands()["timeman.status"], "nobody twice within a minute")
 }
+
+// The Caller key in the search looks the number typed up among the CRM
+// clients and jumps to the responsible employee, whose availability the
+// details and the status bar show; rebound, the new key does it and the
+// old one does not. Without a client, the status bar says so.
+func TestCallerKeyJumpsToTheResponsible(t *testing.T) {
+	for _, rebind := range []bool{false, true} {
+		org := smallPortalOrg()
+		org.Clients = []fakeportal.CRMClient{{Type: "COMPANY", ID: 643, Name: "Daisy LLC", Phones: []string{"+7 (495) 123-45-67"}, AssignedBy: 32}}
+		org.Events = []fakeportal.Event{{ID: 1, UserID: 32, From: testNow.Add(-10 * time.Minute), To: testNow.Add(50 * time.Minute), Accessibility: "busy"}}
+		p, err := fakeportal.Start(org, fakeportal.Options{Rate: -1, Now: fixedNow, Scopes: fakeportal.AllScopes()})
+		require.NoError(t, err)
+		t.Cleanup(p.Close)
+		c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
+		require.NoError(t, err)
+		dir := directory.New(c, directory.Options{NoCache: true, Availability: true, Now: fixedNow})
+		keys := DefaultKeyMap()
+		press := "ctrl+r"
+		if rebind {
+			require.NoError(t, keys.Rebind(map[string][]string{"caller": {"f3"}}))
+			press = "f3"
+		}
+		h := newHarness(t, Options{Directory: dir, Keys: keys})
+		h.init()
+		h.fire()
+		h.keys("/")
+		h.typeText("8 495 123 45 67")
+		assert.Contains(t, h.view(), press+" caller", "the footer shows the key")
+		if rebind {
+			h.press(t, "ctrl+r")
+			assert.Equal(t, modeSearch, h.m.mode, "the default key no longer acts")
+		}
+		h.press(t, press)
+		require.Equal(t, modeNormal, h.m.mode, "rebind %v", rebind)
+		require.NotNil(t, h.m.people.current())
+		assert.Equal(t, 32, h.m.people.current().ID, "Eve, responsible for Daisy LLC")
+		assert.Contains(t, h.view(), "Daisy LLC (company) → Eve Adams, ext 1045, busy: in a meeting until 10:50", "the status bar")
+		h.fire()
+		assert.Contains(t, h.view(), "busy: in a meeting until 10:50 · ", "the details")
+
+		h.keys("/")
+		h.typeText("+49 89 0000000")
+		h.press(t, press)
+		assert.Equal(t, modeSearch, h.m.mode)
+		assert.Contains(t, h.view(), `no CRM client has the number "+49 89 0000000"`)
+	}
+}

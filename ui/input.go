@@ -270,6 +270,8 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		return m.jump(m.search.current())
 	case searchChanged:
 		return m.runSearch()
+	case searchCaller:
+		return m.callerCmd(m.search.input.value())
 	}
 	return nil
 }

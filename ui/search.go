@@ -93,6 +93,7 @@ const (
 	searchClose             // back to the browser
 	searchJump              // to the highlighted result
 	searchChanged           // the query changed: search again
+	searchCaller            // look the query up as a caller's number
 )
 
 // update handles a key of the search view: its bindings (searchKeys),
@@ -103,6 +104,8 @@ func (s *search) update(k tea.KeyMsg) searchDid {
 	switch {
 	case key.Matches(k, sk.Back):
 		return searchClose
+	case key.Matches(k, sk.Caller):
+		return searchCaller
 	case cursor:
 		s.move(d)
 	case key.Matches(k, sk.Jump):

@@ -329,6 +329,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.runSearch()
 		}
 		return cmd
+	case callerMsg:
+		if m.mode != modeSearch {
+			return nil // the search was left meanwhile
+		}
+		return m.gotCaller(msg)
 	case schedIdleMsg:
 		m.schedAsk.rested = msg.seq
 	case schedulesMsg:

@@ -53,7 +53,9 @@ Each person's availability (STATUS, or "availability", "busy_until" and
 (meetings, absences) and the workday (opened, on a break, closed), asked
 for the people printed: two requests or so, reused for a minute. Without
 the calendar or timeman scope it comes from presence and vacation alone;
---verbose says on stderr which scope would add what.
+--verbose says on stderr which scope would add what, or why the portal
+could not say. An answer from the cache asks the portal nothing, so its
+availability comes from presence and vacation: --refresh adds the rest.
 
 Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
@@ -105,7 +107,7 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	if err != nil {
 		return err
 	}
-	if r.ScheduleErr != nil {
+	if f.verbose && r.ScheduleErr != nil {
 		c.Warn("availability from presence only: " + directory.FailureOf(r.ScheduleErr).Line())
 	} else if f.verbose && r.ScheduleNote != "" {
 		c.Warn(r.ScheduleNote)
@@ -226,24 +228,22 @@ func department(p *Person) string {
 }
 
 // status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen; then what the
-// calendar or the workday says ("in a meeting until 15:00").
+// presence with what the calendar or the workday says ("online, in a
+// meeting until 15:00"), else with when an offline person was last seen.
 func status(p *Person, now time.Time) string {
-	s := p.Presence
 	switch {
 	case !p.Active:
 		return "inactive"
 	case p.AbsentUntil != nil:
-		s = "absent until " + *p.AbsentUntil
+		return "absent until " + *p.AbsentUntil
+	case p.reason != "":
+		return p.Presence + ", " + p.reason
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			s = "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
+			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"
 		}
 	}
-	if p.reason != "" {
-		s += ", " + p.reason
-	}
-	return s
+	return p.Presence
 }
 
 // truncateLeft cuts s from the left to at most w cells, starting with "…"
