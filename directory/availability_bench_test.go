@@ -52,19 +52,11 @@ func BenchmarkAvailability(b *testing.B) {
 			}
 		}
 		b.StopTimer()
+		reportCost(b, p, before)
 		n := float64(b.N)
-		b.ReportMetric(float64(p.Total())/n, "requests/op")
 		cmds := p.Commands()
 		b.ReportMetric(float64(cmds["calendar.accessibility.get"])/n, "calendar-cmds/op")
 		b.ReportMetric(float64(cmds["timeman.status"])/n, "timeman-cmds/op")
-		var all time.Duration
-		for m, t := range p.ServerTime() {
-			if d := t - before[m]; d > 0 {
-				b.ReportMetric(d.Seconds()*1000/n, m+"-ms/op")
-				all += d
-			}
-		}
-		b.ReportMetric(all.Seconds()*1000/n, "server-ms/op")
 	}
 	sessions := func(groups [][]int) func(d *Directory) error {
 		return func(d *Directory) error {

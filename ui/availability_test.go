@@ -34,12 +34,33 @@ func availPortal(t *testing.T, scopes []string) (*fakeportal.Portal, *directory.
 		{UserID: 30, Status: "PAUSED", Start: testNow.Add(-3 * time.Hour), Leaks: 20 * time.Minute, IPOpen: "203.0.113.42"},
 		{UserID: 40, Status: "CLOSED", Start: testNow.Add(-9 * time.Hour), Finish: testNow.Add(-time.Hour), IPOpen: "203.0.113.43", IPClose: "198.51.100.44"},
 	}
+	return availDirectory(t, org, scopes, fixedNow)
+}
+
+// availDirectory serves org on the test clock, granting scopes (nil: the
+// fake's default), and returns a Directory over it that asks for
+// availability, dated by now.
+func availDirectory(t *testing.T, org *fakeportal.Org, scopes []string, now func() time.Time) (*fakeportal.Portal, *directory.Directory) {
+	t.Helper()
 	p, err := fakeportal.Start(org, fakeportal.Options{Rate: -1, Now: fixedNow, Scopes: scopes})
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
 	require.NoError(t, err)
-	return p, directory.New(c, directory.Options{NoCache: true, Availability: true, Now: fixedNow})
+	return p, directory.New(c, directory.Options{NoCache: true, Availability: true, Now: now})
+}
+
+// openDept is a session over dir with the department name open, its
+// people and their availability asked once the cursor rested.
+func openDept(t *testing.T, o Options, name string) *harness {
+	t.Helper()
+	h := newHarness(t, o)
+	h.init()
+	h.selectDept(name)
+	h.fire() // the people load, once the cursor rests
+	h.fire() // the availability, once the cursor has rested on loaded people
+	require.True(t, h.m.people.loaded)
+	return h
 }
 
 // The people list keeps each badge's glyph and word and adds the reason
@@ -48,12 +69,7 @@ func availPortal(t *testing.T, scopes []string) (*fakeportal.Portal, *directory.
 // opened shows.
 func TestAvailabilityInTheList(t *testing.T) {
 	p, dir := availPortal(t, fakeportal.AllScopes())
-	h := newHarness(t, Options{Directory: dir})
-	h.init()
-	h.selectDept("EMEA")
-	h.fire() // the people load, once the cursor rests
-	h.fire() // the availability, once the cursor has rested on loaded people
-	require.True(t, h.m.people.loaded)
+	h := openDept(t, Options{Directory: dir}, "EMEA")
 	v := h.view()
 	assert.Regexp(t, `● online +Eve Adams .* in a meeting until 10:50`, rowOf(t, v, "Eve Adams"))
 	assert.Regexp(t, `○ offline +Dora Müller .* on a break`, rowOf(t, v, "Dora Müller"))
@@ -86,11 +102,7 @@ func TestAvailabilityInTheList(t *testing.T) {
 
 	// A second session over the same directory asks the portal nothing.
 	before := p.Total()
-	other := newHarness(t, Options{Directory: dir})
-	other.init()
-	other.selectDept("EMEA")
-	other.fire()
-	other.fire()
+	other := openDept(t, Options{Directory: dir}, "EMEA")
 	assert.Contains(t, rowOf(t, other.view(), "Eve Adams"), "in a meeting until 10:50")
 	assert.Equal(t, before, p.Total(), "%v", p.Requests())
 }
@@ -99,12 +111,7 @@ func TestAvailabilityInTheList(t *testing.T) {
 // scope would add what, and the browser shows presence as before.
 func TestAvailabilityWithoutTheScopesSaysSo(t *testing.T) {
 	p, dir := availPortal(t, nil)
-	h := newHarness(t, Options{Directory: dir})
-	h.init()
-	h.selectDept("EMEA")
-	h.fire() // the people load, once the cursor rests
-	h.fire() // the availability, once the cursor has rested on loaded people
-	require.True(t, h.m.people.loaded)
+	h := openDept(t, Options{Directory: dir}, "EMEA")
 	v := h.view()
 	note := "availability: add the calendar scope for meetings, timeman for workdays"
 	assert.Equal(t, 1, strings.Count(v, note), v)
@@ -132,22 +139,12 @@ func TestAvailabilityRefreshAsksAScreenful(t *testing.T) {
 		org.Users = append(org.Users, fakeportal.User{ID: 100 + i, FirstName: "Member", LastName: fmt.Sprintf("No%02d", i),
 			Extension: strconv.Itoa(3000 + i), Departments: []int{3}, Active: true, LastActivity: testNow.Add(-time.Hour)})
 	}
-	p, err := fakeportal.Start(org, fakeportal.Options{Rate: -1, Now: fixedNow, Scopes: fakeportal.AllScopes()})
-	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
-	require.NoError(t, err)
 	var mu sync.Mutex
 	clock := testNow
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
-	dir := directory.New(c, directory.Options{NoCache: true, Availability: true, Now: now})
-	h := newHarness(t, Options{Directory: dir})
-	h.m.nowFn = now
-	h.init()
-	h.selectDept("EMEA")
-	h.fire()
-	h.fire()
-	require.True(t, h.m.people.loaded)
+	p, dir := availDirectory(t, org, fakeportal.AllScopes(), now)
+	h := openDept(t, Options{Directory: dir}, "EMEA")
+	h.m.nowFn = now // the clock of the test, moved below
 	assert.EqualValues(t, 64, p.Commands()["timeman.status"], "the first look: everyone in the department")
 
 	mu.Lock()
@@ -170,12 +167,7 @@ func TestCallerKeyJumpsToTheResponsible(t *testing.T) {
 		org := smallPortalOrg()
 		org.Clients = []fakeportal.CRMClient{{Type: "COMPANY", ID: 643, Name: "Daisy LLC", Phones: []string{"+7 (495) 123-45-67"}, AssignedBy: 32}}
 		org.Events = []fakeportal.Event{{ID: 1, UserID: 32, From: testNow.Add(-10 * time.Minute), To: testNow.Add(50 * time.Minute), Accessibility: "busy"}}
-		p, err := fakeportal.Start(org, fakeportal.Options{Rate: -1, Now: fixedNow, Scopes: fakeportal.AllScopes()})
-		require.NoError(t, err)
-		t.Cleanup(p.Close)
-		c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
-		require.NoError(t, err)
-		dir := directory.New(c, directory.Options{NoCache: true, Availability: true, Now: fixedNow})
+		_, dir := availDirectory(t, org, fakeportal.AllScopes(), fixedNow)
 		keys := DefaultKeyMap()
 		press := "ctrl+r"
 		if rebind {
