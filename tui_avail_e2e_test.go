@@ -70,7 +70,7 @@ func TestTUIAvailabilityOnTheDemo(t *testing.T) {
 
 	// At 80×24 the row still says it, and every row keeps the width.
 	x.must("resize-window", "-t", "tui", "-x", "80", "-y", "24")
-	s = x.waitScreen("the 80×24 screen", func(s string) bool {
+	x.waitScreen("the 80×24 screen", func(s string) bool {
 		return strings.Contains(highlightedRow(s), "finished for today at") && len(strings.Split(strings.TrimRight(s, "\n"), "\n")) == 24
 	})
 	checkRows(t, x, 80, 24, "availability")
