@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
@@ -74,5 +75,9 @@ func (m *Model) gotCaller(msg callerMsg) tea.Cmd {
 	if o := m.org.Person(p.ID); o != nil {
 		p = o
 	}
-	return tea.Batch(m.jump(p), m.showToast(text))
+	return tea.Batch(m.jump(p), m.showToastFor(text, callerToastFor))
 }
+
+// callerToastFor is how long the status bar names the caller's client:
+// long enough to say it to the colleague the call goes to.
+const callerToastFor = 15 * time.Second

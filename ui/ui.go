@@ -415,6 +415,9 @@ func afterUnless(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 	}
 }
 
-func (m *Model) showToast(text string) tea.Cmd {
-	return m.after(toastFor, toastDoneMsg{id: m.status.show(text)})
+func (m *Model) showToast(text string) tea.Cmd { return m.showToastFor(text, toastFor) }
+
+// showToastFor shows text in the status bar for d.
+func (m *Model) showToastFor(text string, d time.Duration) tea.Cmd {
+	return m.after(d, toastDoneMsg{id: m.status.show(text)})
 }
