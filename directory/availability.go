@@ -345,6 +345,10 @@ func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule
 	now := d.clock()
 	s := &d.sched
 	s.mu.Lock()
+	if s.missing[api.ScopeCalendar] && s.missing[api.ScopeTimeman] {
+		s.mu.Unlock()
+		return out, nil // nothing to ask: presence and vacation speak alone
+	}
 	var mine []int
 	var wait []chan struct{}
 	seen := map[int]bool{}

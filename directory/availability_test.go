@@ -143,8 +143,9 @@ func TestSchedulesWithoutTheScopes(t *testing.T) {
 	note := d.ScheduleNote()
 	assert.Equal(t, "availability: add the calendar scope for meetings, timeman for workdays", note)
 	before := p.Total()
-	_, err = d.Schedules(context.Background(), ids[:5])
+	got, err = d.Schedules(context.Background(), ids[:5])
 	require.NoError(t, err)
+	assert.Empty(t, got, "nothing to say beyond presence")
 	assert.Equal(t, before, p.Total(), "a refused scope is not asked again")
 
 	// Only the timeman scope missing: the calendar still answers.

@@ -84,8 +84,8 @@ func (p *people) scroll() {
 }
 
 // split divides the pane's h rows between the list and the details of the
-// highlighted person (after a rule). It depends on h and on whether the
-// list has availability only, so the list keeps its height while the
+// highlighted person (after a rule). It depends only on h and on whether
+// anyone's availability is known, so the list keeps its height while the
 // cursor moves.
 func (p *people) split(h int) (listH, detailsH int) {
 	if h < 6 || p.current() == nil || p.w-1 <= 0 {
@@ -174,8 +174,8 @@ func colsFor(w int, need personCols) personCols {
 	}
 	if r-c.ext >= 44 {
 		// Room for "finished for today at 18:02" and "in a meeting until
-		// Fri 15:00"; the name keeps at least half of what is left.
-		c.detail = min(need.detail, 28, (r-c.ext)/2)
+		// Fri 15:00" when the name keeps half of what is left; 24 always.
+		c.detail = min(need.detail, max(24, min(28, (r-c.ext)/2)))
 	}
 	rem := r - c.ext - c.detail
 	if need.where > 0 && rem >= 30 {
