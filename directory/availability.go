@@ -306,10 +306,27 @@ func sameDay(t, now time.Time) bool {
 type schedules struct {
 	mu       sync.Mutex
 	known    map[int]*Schedule
-	inflight map[int]chan struct{}
+	inflight map[int]*gathering // the fetch each person being asked waits for
 	// missing are the optional scopes the portal refused: never asked again.
 	missing map[string]bool
+	// next gathers the people callers ask about during GatherWait, for one
+	// fetch (nil: none is gathering).
+	next *gathering
 }
+
+// gathering is one fetch of schedules: the people it asks about, and
+// (once done is closed) why it failed.
+type gathering struct {
+	ids  []int
+	done chan struct{}
+	err  error
+}
+
+// GatherWait is how long a fetch of schedules waits for other callers'
+// people before it asks the portal: sessions opening departments at about
+// the same time share the calendar's requests (100 people a command) and
+// fill the workdays' (50 a request).
+const GatherWait = 50 * time.Millisecond
 
 // ScheduleNote is the line that says which missing scope would add what
 // ("" when nothing is missing, or availability is not asked), short enough
@@ -332,7 +349,8 @@ func (d *Directory) ScheduleNote() string {
 // Schedules returns the calendar and workday of each of ids
 // (Options.Availability; without it, or without a client, none). What was
 // asked less than ScheduleReuse ago is reused, people being asked by
-// another caller are waited for, and the rest are asked now: their events
+// another caller are waited for, and the rest are asked, together with
+// those other callers ask about within GatherWait: their events
 // of today and tomorrow (calendar.accessibility.get, 100 people a command,
 // 50 commands a request) and their workdays (timeman.status, 50 a
 // request), both at once. A scope the portal refuses is not asked again
@@ -349,8 +367,8 @@ func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule
 		s.mu.Unlock()
 		return out, nil // nothing to ask: presence and vacation speak alone
 	}
-	var mine []int
-	var wait []chan struct{}
+	var wait []*gathering
+	var mine *gathering
 	seen := map[int]bool{}
 	for _, id := range ids {
 		if id <= 0 || seen[id] {
@@ -360,36 +378,31 @@ func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule
 		if k := s.known[id]; k != nil && now.Sub(k.AsOf) < ScheduleReuse {
 			continue
 		}
-		if ch, ok := s.inflight[id]; ok {
-			wait = append(wait, ch)
+		if g, ok := s.inflight[id]; ok {
+			wait = append(wait, g)
 			continue
 		}
-		mine = append(mine, id)
+		if s.next == nil {
+			s.next = &gathering{done: make(chan struct{})}
+			// The fetch goes on when this caller gives up: others wait for it.
+			go d.gatherAndFetch(context.WithoutCancel(ctx))
+		}
+		mine = s.next
+		mine.ids = append(mine.ids, id)
+		s.inflight[id] = mine
 	}
-	done := make(chan struct{})
-	for _, id := range mine {
-		s.inflight[id] = done
+	if mine != nil {
+		wait = append(wait, mine)
 	}
 	s.mu.Unlock()
 
 	var err error
-	if len(mine) > 0 {
-		// The fetch goes on when this caller gives up: others wait for it.
-		fetched := make(chan error, 1)
-		go func() {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scheduleTimeout)
-			defer cancel()
-			fetched <- d.fetchSchedules(fctx, mine, done)
-		}()
+	for _, g := range wait {
 		select {
-		case err = <-fetched:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	for _, ch := range wait {
-		select {
-		case <-ch:
+		case <-g.done:
+			if g == mine && g.err != nil {
+				err = g.err
+			}
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
@@ -404,9 +417,29 @@ func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule
 	return out, err
 }
 
-// fetchSchedules asks the portal about ids, stores what it said and
-// closes done.
-func (d *Directory) fetchSchedules(ctx context.Context, ids []int, done chan struct{}) error {
+// gatherAndFetch waits GatherWait for more people, then takes the
+// gathering and asks the portal about its people, at most
+// scheduleTimeout.
+func (d *Directory) gatherAndFetch(ctx context.Context) {
+	t := time.NewTimer(GatherWait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	s := &d.sched
+	s.mu.Lock()
+	g := s.next
+	s.next = nil
+	s.mu.Unlock()
+	fctx, cancel := context.WithTimeout(ctx, scheduleTimeout)
+	defer cancel()
+	g.err = d.fetchSchedules(fctx, g.ids)
+	close(g.done)
+}
+
+// fetchSchedules asks the portal about ids and stores what it said.
+func (d *Directory) fetchSchedules(ctx context.Context, ids []int) error {
 	s := &d.sched
 	s.mu.Lock()
 	askCal, askWork := !s.missing[api.ScopeCalendar], !s.missing[api.ScopeTimeman]
@@ -436,7 +469,6 @@ func (d *Directory) fetchSchedules(ctx context.Context, ids []int, done chan str
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer close(done)
 	for _, id := range ids {
 		delete(s.inflight, id)
 	}

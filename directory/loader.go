@@ -73,7 +73,7 @@ type Directory struct {
 // only reads the cache (its loads return ErrNoClient).
 func New(client *api.Client, o Options) *Directory {
 	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{},
-		sched: schedules{known: map[int]*Schedule{}, inflight: map[int]chan struct{}{}, missing: map[string]bool{}}}
+		sched: schedules{known: map[int]*Schedule{}, inflight: map[int]*gathering{}, missing: map[string]bool{}}}
 	if client != nil {
 		d.portal = client.Portal()
 	}
