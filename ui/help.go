@@ -116,6 +116,9 @@ func (v *helpScreen) searchProse() string {
 	if len(sk.Jump.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
 	}
+	if len(sk.Caller.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Caller)+" on a phone number: the caller's CRM client and its responsible employee")
+	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Back)+" back")
 	}
