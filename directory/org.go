@@ -48,6 +48,7 @@ type structure struct {
 	pos    map[int]int32 // department ID -> index in depts
 	parent []int32       // index of the parent, -1 for a root
 	roots  []int
+	folded deptNames // the names folded for dept: (query.go)
 }
 
 // membership is who belongs where, with the head counts it implies. Orgs

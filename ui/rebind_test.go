@@ -132,7 +132,8 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		noDefault(t, "the help", v)
 		text := screenText(v)
 		assert.Contains(t, text, "Help · ctrl+x closes")
-		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, ctrl+x back.")
+		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
+			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back.")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {
 			assert.Contains(t, text, a.b.Help().Key+" ", "the help shows %s", a.name)

@@ -230,7 +230,7 @@ func TestSearchLocal(t *testing.T) {
 	assert.False(t, h.m.search.remote)
 	assert.Empty(t, h.timers, "a local search does not wait")
 	v := h.view()
-	assert.Regexp(t, `Борис Иванов +Team Lead +ext 1043 +Acme Corp › Sales`, v)
+	assert.Regexp(t, `◐ idle +Борис Иванов +Acme Corp › Sales +Team Lead +ext 1043`, v, "badge, name, department path, position, extension")
 	h.keys("enter")
 	assert.Equal(t, modeNormal, h.m.mode)
 	assert.Equal(t, 2, h.m.tree.sel)
@@ -641,7 +641,7 @@ func TestSearchLayoutSlip(t *testing.T) {
 	assert.Equal(t, 20, h.m.search.results[0].ID)
 	v := h.view()
 	assert.Contains(t, v, "1 match · layout: иванов")
-	assert.Regexp(t, `Борис Иванов +Team Lead`, v)
+	assert.Regexp(t, `Борис Иванов +Acme Corp › Sales +Team Lead`, v)
 	h.keys("enter")
 	assert.Equal(t, 20, h.m.people.sel, "a retyped match jumps like any other")
 
