@@ -36,6 +36,9 @@ type Org struct {
 	idxOnce sync.Once
 	idx     atomic.Pointer[index] // the search index, built on first Search
 
+	fcOnce sync.Once
+	fc     *filterCols // what the query filters read, made on first use (query.go)
+
 	mgrOnce sync.Once
 	mgr     *managers // who reports to whom, computed on first use (managers.go)
 }

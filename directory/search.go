@@ -412,12 +412,38 @@ func (idx *index) levels(toks []token, lv []uint8) int {
 // collect appends to out the entries of lv with a level, best first (ties
 // in entry order, extensions that begin with the query in numeric order),
 // until out holds limit (<= 0: no limit), marked layout.
+//
+// Only the entries that can make it are gathered: with a limit, a count
+// of each level finds the lowest level needed (the floor) and how many of
+// it (room), so that "online" over 100,000 people gathers 200, not 30,000.
 func (idx *index) collect(lv []uint8, limit int, out []hit, layout bool) []hit {
+	floor, room := uint8(1), -1 // room < 0: all of the floor level
+	if limit > 0 {
+		need := limit - len(out)
+		if need <= 0 {
+			return out
+		}
+		var counts [levels]int
+		for _, l := range lv {
+			counts[l]++
+		}
+		for l := levels - 1; l > 0; l-- {
+			if counts[l] >= need {
+				floor, room = uint8(l), need
+				break
+			}
+			need -= counts[l]
+		}
+		if floor == ScoreExtensionPrefix/100 {
+			room = -1 // sorted below before it is cut
+		}
+	}
 	var buckets [levels][]int32
 	for e, l := range lv {
-		if l > 0 {
-			buckets[l] = append(buckets[l], int32(e))
+		if l < floor || (l == floor && room >= 0 && len(buckets[l]) == room) {
+			continue
 		}
+		buckets[l] = append(buckets[l], int32(e))
 	}
 	if b := buckets[ScoreExtensionPrefix/100]; len(b) > 1 {
 		// Numeric order: shorter extensions first, then digit by digit;
