@@ -308,7 +308,7 @@ func (m *Model) stalePresence() (time.Duration, bool) {
 	if limit <= 0 {
 		limit = directory.DefaultPresenceAge
 	}
-	age := time.Since(m.org.FetchedAt())
+	age := m.now().Sub(m.org.FetchedAt())
 	if m.dir != nil {
 		if a, ok := m.dir.PresenceAge(); ok {
 			age = min(age, a)

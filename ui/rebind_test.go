@@ -262,6 +262,38 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		assert.Len(t, h.copied, 2, "the rebound enter copies")
 	})
 
+	t.Run("copy from a search result", func(t *testing.T) {
+		h := newModel(Options{})
+		h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		h.press(t, "s")
+		h.typeText("dept:emea")
+		require.NotEmpty(t, h.m.search.results)
+		noDefault(t, "the search", h.view())
+		assert.Contains(t, h.view(), "ctrl+t results: copy")
+		h.keys("tab")
+		assert.False(t, h.m.search.list, "tab no longer gives the keys to the results")
+		h.press(t, "ctrl+t")
+		require.True(t, h.m.search.list)
+		v := h.view()
+		noDefault(t, "the results", v)
+		for _, want := range []string{"c copy ext", "C copy…", "s query", "ctrl+x back"} {
+			assert.Contains(t, v, want)
+		}
+		h.keys("y")
+		assert.Empty(t, h.copied, "y no longer copies: it types")
+		assert.Equal(t, "dept:emeay", h.m.search.input.value())
+		h.keys("backspace")
+		h.press(t, "ctrl+t", "c")
+		require.Len(t, h.copied, 1, "the rebound copy copies the result's extension")
+		assert.Equal(t, h.m.search.current().Extension, h.copied[0])
+		h.press(t, "C")
+		require.Equal(t, modeCopy, h.m.mode)
+		h.press(t, "ctrl+x")
+		assert.Equal(t, modeSearch, h.m.mode, "the rebound back leaves the menu for the results")
+		h.press(t, "s")
+		assert.False(t, h.m.search.list, "the rebound search key goes back to the query")
+	})
+
 	t.Run("whole subtree", func(t *testing.T) {
 		h := newModel(Options{})
 		h.press(t, "ctrl+n") // Sales, with EMEA below it
