@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b24org/b24org/directory"
 	tea "github.com/charmbracelet/bubbletea"
@@ -147,4 +148,19 @@ func TestSearchRowsFitEverySize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A presence filter over presence older than the presence age says how
+// old it is, in the one status line; other queries say nothing of it.
+func TestSearchPresenceFilterSaysItsAge(t *testing.T) {
+	data := orgData(smallPortalOrg())
+	data.FetchedAt = testNow.Add(-3 * time.Hour)
+	h := loaded(t, directory.NewOrg(data))
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.keys("/")
+	h.typeText("online")
+	assert.Contains(t, h.view(), "2 matches · presence as of 3h ago")
+	h.keys("ctrl+u")
+	h.typeText("dept:sales")
+	assert.NotContains(t, h.view(), "presence as of")
 }

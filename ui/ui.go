@@ -341,6 +341,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.search.err = ""
 		m.search.results, m.search.remote = msg.people, true
+		m.search.measure()
 		m.search.idx, m.search.off = 0, 0
 		m.search.scroll()
 	case toastDoneMsg:

@@ -503,6 +503,8 @@ func TestSearchRemote(t *testing.T) {
 	assert.Equal(t, 30, h.m.search.results[0].ID)
 	assert.True(t, h.m.search.remote)
 	assert.Contains(t, h.view(), "from the portal")
+	assert.Regexp(t, `○ offline +Dora Müller +Acme Corp › Sales › EMEA +Account Manager +ext 1042`, h.view(),
+		"a portal result's row has its columns too")
 
 	// An answer to an older query is dropped.
 	h.send(searchResultsMsg{seq: h.m.search.seq - 1, people: nil})
