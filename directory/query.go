@@ -55,16 +55,20 @@ type Query struct {
 	Threshold time.Duration
 }
 
-// queryFields are the field names of the query language, each with the
-// slice of a Query its values go to.
-var queryFields = [...]struct {
-	name string
-	to   func(q *Query) *[]string
-}{
-	{"dept", func(q *Query) *[]string { return &q.Dept }},
-	{"pos", func(q *Query) *[]string { return &q.Pos }},
-	{"ext", func(q *Query) *[]string { return &q.Ext }},
-	{"email", func(q *Query) *[]string { return &q.Email }},
+// field is the slice of q the values of the field name go to (any case),
+// nil for a name the query language does not have.
+func (q *Query) field(name string) *[]string {
+	switch strings.ToLower(name) {
+	case "dept":
+		return &q.Dept
+	case "pos":
+		return &q.Pos
+	case "ext":
+		return &q.Ext
+	case "email":
+		return &q.Email
+	}
+	return nil
 }
 
 // QueryHelp describes the query language in a few lines, for find --help
@@ -100,24 +104,19 @@ func ParseQuery(s string) Query {
 		}
 		word := rest[:end]
 		name, value, fielded := strings.Cut(word, ":")
-		f := -1
+		var to *[]string
 		if fielded {
-			f = slices.IndexFunc(queryFields[:], func(qf struct {
-				name string
-				to   func(q *Query) *[]string
-			}) bool {
-				return strings.EqualFold(qf.name, name)
-			})
+			to = q.field(name)
 		}
 		switch {
-		case f >= 0:
+		case to != nil:
 			rest = rest[len(name)+1:]
 			if strings.HasPrefix(rest, `"`) {
 				value, rest = quoted(rest[1:])
 			} else {
 				rest = rest[len(value):]
 			}
-			q.add(f, value)
+			q.add(to, value)
 		case strings.EqualFold(word, "online"):
 			q.Online, rest = true, rest[end:]
 		case strings.EqualFold(word, "absent"):
@@ -139,9 +138,10 @@ func quoted(s string) (value, rest string) {
 	return s, ""
 }
 
-// add adds the value v of field f; an empty one is ignored.
-func (q *Query) add(f int, v string) {
-	if queryFields[f].name == "ext" {
+// add adds the value v of a field to its slice to (one of q's); an empty
+// value is ignored.
+func (q *Query) add(to *[]string, v string) {
+	if to == &q.Ext {
 		d := digits(v)
 		if strings.ContainsFunc(v, unicode.IsLetter) {
 			q.Never = true
@@ -152,7 +152,6 @@ func (q *Query) add(f int, v string) {
 	}
 	folded, _ := foldWords(nil, nil, v)
 	if t := strings.TrimSuffix(string(folded), " "); t != "" {
-		to := queryFields[f].to(q)
 		*to = append(*to, t)
 	}
 }

@@ -25,7 +25,7 @@ func (c *Commands) FindCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
-		Short: "Print the people matching a name, an extension or an e-mail",
+		Short: "Print the people matching a name, an extension, an e-mail or filters (dept:sales online)",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
 accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
 meet, as do the other usual romanizations), a phone extension (exact, then
