@@ -14,11 +14,7 @@ import (
 
 // resultIDs are the IDs of the search's results.
 func resultIDs(s *search) []int {
-	out := make([]int, len(s.results))
-	for i, p := range s.results {
-		out[i] = p.ID
-	}
-	return out
+	return idsOf(s.results, func(p *directory.Person) int { return p.ID })
 }
 
 // A filtered search lists only whom the filters keep, each row with the
@@ -113,12 +109,7 @@ func TestSearchCopyFromResult(t *testing.T) {
 // known so far (the portal's search returns no presence nor departments
 // to filter by), and the status says so.
 func TestSearchFilterWhileLoading(t *testing.T) {
-	_, dir := startPortal(t, smallPortalOrg())
-	h := newHarness(t, Options{Directory: dir})
-	h.init()
-	require.False(t, h.m.org.Complete())
-	h.timers = nil
-	h.keys("/")
+	h := searchWhileLoading(t)
 	h.typeText("dept:") // words so far: each waits for the portal
 	h.timers = nil
 	h.typeText("acme")

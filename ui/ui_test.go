@@ -24,12 +24,15 @@ import (
 
 func smallOrg() *directory.Org { return directory.NewOrg(orgData(smallPortalOrg())) }
 
-func rowIDs(t *tree) []int {
-	ids := make([]int, len(t.rows))
-	for i, r := range t.rows {
-		ids[i] = r.id
+func rowIDs(t *tree) []int { return idsOf(t.rows, func(r treeRow) int { return r.id }) }
+
+// idsOf is the ID of each of xs, in order.
+func idsOf[T any](xs []T, id func(T) int) []int {
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
 	}
-	return ids
+	return out
 }
 
 func TestTreeNavigation(t *testing.T) {
@@ -484,13 +487,21 @@ func TestSecondSessionAsksNothing(t *testing.T) {
 	assert.Equal(t, before, p.Total(), "%v", p.Requests())
 }
 
-func TestSearchRemote(t *testing.T) {
+// searchWhileLoading is a browser on the small portal whose directory is
+// still loading, its search open, no timer waiting.
+func searchWhileLoading(t *testing.T) *harness {
+	t.Helper()
 	_, dir := startPortal(t, smallPortalOrg())
 	h := newHarness(t, Options{Directory: dir})
 	h.init()
 	require.False(t, h.m.org.Complete())
 	h.timers = nil
 	h.keys("/")
+	return h
+}
+
+func TestSearchRemote(t *testing.T) {
+	h := searchWhileLoading(t)
 	assert.Contains(t, h.view(), "asks the portal")
 	h.typeText("dor")
 	assert.True(t, h.m.search.pending)
