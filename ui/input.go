@@ -15,7 +15,7 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 	if k.Paste {
 		return m.onPaste(k.Runes)
 	}
-	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && m.mode != modeSearch {
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && (m.mode != modeSearch || m.search.list) {
 		return m.onBurst(k)
 	}
 	if k.String() == "ctrl+c" {
@@ -106,11 +106,12 @@ func (m *Model) toggleSubtree() tea.Cmd {
 
 // onBurst handles several runes that arrived in one read (typeahead, a slow
 // link, an auto-typer): outside a text field each rune is a key of its own;
-// once a key opens the search, the runes after it are its text.
+// once a key opens the search (or gives the keys back to its query), the
+// runes after it are its text.
 func (m *Model) onBurst(k tea.KeyMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for i, r := range k.Runes {
-		if m.mode == modeSearch {
+		if m.mode == modeSearch && !m.search.list {
 			cmds = append(cmds, m.searchKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}))
 			break
 		}

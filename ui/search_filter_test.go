@@ -98,6 +98,15 @@ func TestSearchCopyFromResult(t *testing.T) {
 	assert.False(t, h.m.search.list, "the search key goes back to the query")
 	assert.Equal(t, "dept:emea", h.m.search.input.value(), "and types nothing")
 
+	// Keys that arrive in one read (a slow link) are keys here, each its
+	// own, until one goes back to the query: the rest is its text.
+	h.keys("tab", "home")
+	second := h.m.search.results[1].Extension
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jyxa")})
+	assert.Equal(t, second, h.copied[len(h.copied)-1], "j then y")
+	assert.Equal(t, "dept:emeaxa", h.m.search.input.value())
+	h.keys("backspace", "backspace")
+
 	h.keys("tab", "down")
 	want := h.m.search.current().ID
 	h.keys("enter")
