@@ -64,6 +64,10 @@ func TestTUISearchFilterAndCopy(t *testing.T) {
 	// y copies the highlighted result's extension, without a jump. Pick
 	// one with an extension.
 	x.keys("Home")
+	x.waitScreen("the first result highlighted", func(s string) bool {
+		lines := strings.Split(s, "\n")
+		return len(lines) > 4 && strings.HasPrefix(lines[4], "┃›")
+	})
 	var ext string
 	for i := 0; i < n && ext == ""; i++ {
 		s = x.screen()
