@@ -381,13 +381,7 @@ func (m *Model) runSearch() tea.Cmd {
 // jump shows p in the tree and the people pane: ancestors expanded, the
 // department highlighted, the person highlighted.
 func (m *Model) jump(p *directory.Person) tea.Cmd {
-	dept := 0
-	for _, id := range p.DepartmentIDs {
-		if m.org.Department(id) != nil {
-			dept = id
-			break
-		}
-	}
+	dept := m.firstDept(p)
 	m.closeSearch()
 	if dept == 0 {
 		return m.showToast(p.Name + " is in no known department")

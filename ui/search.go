@@ -110,17 +110,6 @@ func (s *search) pathOf(p *directory.Person) string {
 	return strings.Join(s.personPath(p), directory.PathSeparator)
 }
 
-// dept is the department of p the details are seen from: the first the
-// tree knows.
-func (s *search) dept(p *directory.Person) int {
-	for _, id := range p.DepartmentIDs {
-		if s.org.Department(id) != nil {
-			return id
-		}
-	}
-	return 0
-}
-
 func (s *search) move(n int) {
 	if len(s.results) == 0 {
 		return
@@ -232,7 +221,7 @@ func (s *search) view(w, h int) []string {
 	if dh > 0 {
 		p := s.current()
 		lines = append(lines, s.st.border.on(strings.Repeat("─", w)))
-		for _, d := range s.detailBlock(p, s.dept(p), w-1, dh) {
+		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh) {
 			lines = append(lines, " "+d)
 		}
 	}
