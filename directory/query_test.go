@@ -234,3 +234,27 @@ func TestFindFilteredFromCache(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, r.PresenceNote())
 }
+
+// Sessions share snapshots: filtered searches of one Org run at once (the
+// columns are made once), and each finds what it finds alone.
+func TestQueryFiltersConcurrently(t *testing.T) {
+	o := queryOrg()
+	queries := []string{"dept:sales online", "absent", "pos:account", "email:acme", "ext:10 dept:sales", "online anna"}
+	want := make([][]int, len(queries))
+	for i, s := range queries {
+		want[i] = find(queryOrg(), s)
+	}
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 50 {
+				k := (g + i) % len(queries)
+				assert.Equal(t, want[k], find(o, queries[k]), queries[k])
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}
