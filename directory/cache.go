@@ -222,12 +222,17 @@ type CacheSearch struct {
 // SearchCache answers Search(query, limit) from the disk cache without
 // loading all of it: it keeps the tree, the parts of the search index the
 // query needs and the people found (see BenchmarkFind30k). It returns nil
-// when the cache is off or there is none, and a *CacheError when the file
-// cannot be used. It does not change the Directory's snapshot.
+// when the cache is off or there is none, or when the query has filters
+// (ParseQuery: they need everyone's records, LoadCache), and a *CacheError
+// when the file cannot be used. It does not change the Directory's snapshot.
 func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
+	q := ParseQuery(query)
+	if q.Filtered() {
+		return nil, nil
+	}
 	var cs *CacheSearch
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		cs, reason, err = searchFile(r, size, d.cacheKey(), query, limit)
+		cs, reason, err = searchFile(r, size, d.cacheKey(), q.Text, limit)
 		if reason == "" && err == nil {
 			reason = d.otherRegion(cs.region)
 		}

@@ -77,12 +77,21 @@ func (c *common) path(id int) []string {
 	return out
 }
 
+// firstDept is p's first department the tree knows (0: none): where a
+// jump goes, and what the details of a search result are seen from.
+func (c *common) firstDept(p *directory.Person) int {
+	for _, id := range p.DepartmentIDs {
+		if c.org.Department(id) != nil {
+			return id
+		}
+	}
+	return 0
+}
+
 // personPath is the path of p's first department in the tree.
 func (c *common) personPath(p *directory.Person) []string {
-	for _, id := range p.DepartmentIDs {
-		if path := c.path(id); len(path) > 0 {
-			return path
-		}
+	if id := c.firstDept(p); id != 0 {
+		return c.path(id)
 	}
 	return nil
 }

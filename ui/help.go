@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -95,6 +96,7 @@ func (v *helpScreen) lines(w int) []string {
 	out = append(out, cell("", w))
 	for _, prose := range []string{
 		v.searchProse(),
+		strings.Join(strings.Fields(directory.QueryHelp), " "),
 		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
 			"c card: name, position, extension, mobile and e-mail on one line.",
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
@@ -118,6 +120,10 @@ func (v *helpScreen) searchProse() string {
 	}
 	if len(sk.Caller.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Caller)+" on a phone number: the caller's CRM client and its responsible employee")
+	}
+	if len(sk.Tab.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Tab)+" gives the keys to the results, where "+keyName(v.keys.Copy)+" copies the extension and "+
+			keyName(v.keys.CopyMenu)+" opens the copy menu without leaving the search ("+keyName(v.keys.Search)+" back to the query)")
 	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Back)+" back")

@@ -152,16 +152,20 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
 	Up, Down, PageUp, PageDown, Jump, Back, Caller key.Binding
+	// Tab gives the keys to the results, where the key map's copy keys
+	// act on the highlighted one.
+	Tab key.Binding
 }
 
 // search derives the search view's bindings from k.
 func (k KeyMap) search() searchKeys {
 	s := searchKeys{
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
-		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller),
+		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller), Tab: forField(k.Tab),
 	}
 	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
 	s.Caller.SetHelp(s.Caller.Help().Key, "caller")
+	s.Tab.SetHelp(s.Tab.Help().Key, "results: copy")
 	return s
 }
 
@@ -183,7 +187,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Caller, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Caller, s.Back}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or
@@ -256,8 +260,9 @@ func (m *Model) updateKeybindings() {
 	k, sk := &m.keys, &m.skeys
 	normal := m.mode == modeNormal
 	p := m.people.current()
-	k.Copy.SetEnabled(p != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	t := m.copyTarget() // p, or the search's highlighted result
+	k.Copy.SetEnabled(t != nil)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && len(copyItems(t)) > 0)
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
 	k.OrgChart.SetEnabled(m.tree.sel != 0)
@@ -265,7 +270,7 @@ func (m *Model) updateKeybindings() {
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)
 	results := len(m.search.results) > 0
-	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump} {
+	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump, &sk.Tab} {
 		b.SetEnabled(results)
 	}
 	sk.Caller.SetEnabled(m.dir != nil && len(sk.Caller.Keys()) > 0 && strings.ContainsAny(m.search.input.value(), "0123456789"))

@@ -88,11 +88,18 @@ func (p *people) scroll() {
 // anyone's availability is known, so the list keeps its height while the
 // cursor moves.
 func (p *people) split(h int) (listH, detailsH int) {
-	if h < 6 || p.current() == nil || p.w-1 <= 0 {
+	return detailSplit(h, p.w, p.current() != nil, p.need.sched)
+}
+
+// detailSplit divides h rows, w cells wide, between a list and the details
+// of its highlighted person (has: there is one) after a rule; sched: the
+// availability of someone in the list is known, which takes more lines.
+func detailSplit(h, w int, has, sched bool) (listH, detailsH int) {
+	if h < 6 || !has || w-1 <= 0 {
 		return h, 0
 	}
 	most := 6
-	if p.need.sched {
+	if sched {
 		most = 8 // the availability and its sources take a line or two more
 	}
 	dh := min(max(2, (h-1)/2), most)
@@ -136,24 +143,35 @@ type personCols struct {
 // measure finds the widest name, position, extension and presence detail
 // of the list, so the columns fit what they hold.
 func (pp *people) measure(list []*directory.Person) personCols {
+	var where func(*directory.Person) string
+	if pp.whole {
+		where = pp.where
+	}
+	return pp.measureRows(list, pp.headID, pp.dept, where)
+}
+
+// measureRows is measure for a list whose head (marked ★) is headID of
+// department dept, and whose rows name where each person is (nil: they
+// do not).
+func (c *common) measureRows(list []*directory.Person, headID, dept int, where func(*directory.Person) string) personCols {
 	var need personCols
 	for _, p := range list {
 		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
-		if p.ID == pp.headID {
-			if note := pp.headNote(p, pp.dept); note != "" {
+		if p.ID == headID {
+			if note := c.headNote(p, dept); note != "" {
 				nw += safetext.Width(note) + 3 // " (note)"
 			}
 		}
 		need.name = max(need.name, nw)
 		need.position = max(need.position, safetext.Width(p.Position))
-		if pp.whole {
-			need.where = max(need.where, safetext.Width(pp.where(p)))
+		if where != nil {
+			need.where = max(need.where, safetext.Width(where(p)))
 		}
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
-		need.detail = max(need.detail, safetext.Width(pp.badgeFor(p).detail))
-		need.sched = need.sched || pp.sched[p.ID] != nil
+		need.detail = max(need.detail, safetext.Width(c.badgeFor(p).detail))
+		need.sched = need.sched || c.sched[p.ID] != nil
 	}
 	return need
 }
@@ -231,8 +249,9 @@ func (pp *people) row(p *directory.Person, c personCols, selected, focused bool,
 	return pp.drawn.personRows.draw(k, pp.drawRow)
 }
 
-// drawRow draws the row of k.
-func (pp *people) drawRow(k personRowKey) string {
+// drawRow draws the row of k: the cursor, the badge (glyph, and word when
+// the columns have room), then the columns.
+func (pp *common) drawRow(k personRowKey) string {
 	p, c, b, selected, focused, w := k.person, k.cols, k.badge, k.selected, k.focused, k.w
 	cursor := " "
 	if selected {
@@ -317,14 +336,19 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 // detailLines are the details of the highlighted person in dh lines of w
 // cells; details that do not fit end in a line saying how many are hidden.
 func (p *people) detailLines(w, dh int) []string {
-	details := p.details(p.current(), p.dept, w)
+	return p.detailBlock(p.current(), p.dept, w, dh)
+}
+
+// detailBlock is details of p seen from dept in dh lines of w cells.
+func (c *common) detailBlock(p *directory.Person, dept, w, dh int) []string {
+	details := c.details(p, dept, w)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
 		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
 		if hidden == 1 {
 			more = "… 1 more line (a taller window shows it)"
 		}
-		details = append(details[:dh-1:dh-1], p.st.muted.on(cell(more, w)))
+		details = append(details[:dh-1:dh-1], c.st.muted.on(cell(more, w)))
 	}
 	return fill(details, w, dh)
 }

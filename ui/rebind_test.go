@@ -132,7 +132,9 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		noDefault(t, "the help", v)
 		text := screenText(v)
 		assert.Contains(t, text, "Help · ctrl+x closes")
-		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, f3 on a phone number: the caller's CRM client and its responsible employee, ctrl+x back.")
+		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
+			"f3 on a phone number: the caller's CRM client and its responsible employee, "+
+			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back.")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {
 			assert.Contains(t, text, a.b.Help().Key+" ", "the help shows %s", a.name)
@@ -259,6 +261,38 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		h.press(t, "ctrl+j")
 		assert.Equal(t, modeNormal, h.m.mode)
 		assert.Len(t, h.copied, 2, "the rebound enter copies")
+	})
+
+	t.Run("copy from a search result", func(t *testing.T) {
+		h := newModel(Options{})
+		h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		h.press(t, "s")
+		h.typeText("dept:emea")
+		require.NotEmpty(t, h.m.search.results)
+		noDefault(t, "the search", h.view())
+		assert.Contains(t, h.view(), "ctrl+t results: copy")
+		h.keys("tab")
+		assert.False(t, h.m.search.list, "tab no longer gives the keys to the results")
+		h.press(t, "ctrl+t")
+		require.True(t, h.m.search.list)
+		v := h.view()
+		noDefault(t, "the results", v)
+		for _, want := range []string{"c copy ext", "C copy…", "s query", "ctrl+x back"} {
+			assert.Contains(t, v, want)
+		}
+		h.keys("y")
+		assert.Empty(t, h.copied, "y no longer copies: it types")
+		assert.Equal(t, "dept:emeay", h.m.search.input.value())
+		h.keys("backspace")
+		h.press(t, "ctrl+t", "c")
+		require.Len(t, h.copied, 1, "the rebound copy copies the result's extension")
+		assert.Equal(t, h.m.search.current().Extension, h.copied[0])
+		h.press(t, "C")
+		require.Equal(t, modeCopy, h.m.mode)
+		h.press(t, "ctrl+x")
+		assert.Equal(t, modeSearch, h.m.mode, "the rebound back leaves the menu for the results")
+		h.press(t, "s")
+		assert.False(t, h.m.search.list, "the rebound search key goes back to the query")
 	})
 
 	t.Run("whole subtree", func(t *testing.T) {

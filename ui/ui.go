@@ -89,6 +89,7 @@ type Model struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	r        *lipgloss.Renderer
+	copyFrom mode // the mode the copy menu goes back to
 	copyFn   func(string)
 	copyNote string
 	after    func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
@@ -343,7 +344,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil // the results keep the presence they had; the next search tries again
 		}
 		cmd := m.catchUp()
-		m.freshResults()
+		if m.mode == modeSearch && m.search.q.ByPresence() && !m.search.remote {
+			m.researchPresence() // who is online has changed
+		} else {
+			m.freshResults()
+		}
 		return cmd
 	case searchIdleMsg:
 		if msg.seq != m.search.seq || m.dir == nil {
@@ -361,6 +366,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.search.err = ""
 		m.search.results, m.search.remote = msg.people, true
+		m.search.measure()
 		m.search.idx, m.search.off = 0, 0
 		m.search.scroll()
 	case toastDoneMsg:
@@ -380,7 +386,7 @@ func (m *Model) settle() {
 	in := L.people.inner()
 	m.people.setSize(in.w, in.h)
 	in = L.main.inner()
-	m.search.setSize(in.h)
+	m.search.setSize(in.w, in.h)
 	if m.mode == modeHelp {
 		m.helpPage.setSize(in.w, in.h)
 	}

@@ -25,7 +25,7 @@ func (c *Commands) FindCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
-		Short: "Print the people matching a name, an extension or an e-mail",
+		Short: "Print the people matching a name, an extension, an e-mail or filters (dept:sales online)",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
 accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
 meet, as do the other usual romanizations), a phone extension (exact, then
@@ -45,6 +45,12 @@ into the cache, which keeps everything else. When the portal cannot be
 asked, the answer comes from what the cache holds and stderr says it is
 partial.
 
+` + directory.QueryHelp + `
+A query of filters alone lists everyone they keep (MATCH "filter"). A
+presence filter first brings everyone's presence up to date (a request or
+two); when it cannot, stderr says how old the presence it chose by is.
+Quote the whole query for the shell: find 'dept:"customer support"'.
+
 At most --limit people are printed (0 for all); stderr says when some were
 left out.
 
@@ -61,11 +67,17 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
   b24org find johnson anna
   b24org find 1042
+  b24org find 'dept:sales online'
+  b24org find 'dept:"customer support" pos:lead'
   b24org find --limit 0 ivanov
   b24org --demo find --json ivan | jq '.[0].extension'`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if cleanQuery(args) == "" {
+			q := cleanQuery(args)
+			if q == "" {
 				return errors.New("find needs a query: a name, an extension or an e-mail (see b24org find --help)")
+			}
+			if pq := directory.ParseQuery(q); pq.Text == "" && !pq.Filtered() {
+				return fmt.Errorf("find needs a query: %q has neither words nor a filter with a value, such as dept:sales (see b24org find --help)", q)
 			}
 			return nil
 		},
@@ -146,6 +158,9 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
 	}
+	if line := r.PresenceNote(); line != "" {
+		warn(line) // also when no one matched: stale presence may be why
+	}
 	if len(out) == 0 {
 		if !f.json {
 			warn(fmt.Sprintf("no one matches %q", safetext.Clean(query)))
@@ -197,6 +212,8 @@ func matchLabel(match string) string {
 		return "position"
 	case directory.MatchLayout:
 		return "layout"
+	case directory.MatchFilter:
+		return "filter"
 	}
 	return ""
 }

@@ -422,7 +422,7 @@ type servedSource struct{ srv *Server }
 func (src servedSource) Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error) {
 	srv := src.srv
 	srv.waitLoaded(ctx, findWait)
-	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge, Availability: true})
+	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge, Availability: true, Threshold: srv.cfg.Threshold})
 	if err != nil {
 		return nil, 0, err
 	}
