@@ -20,6 +20,7 @@ type common struct {
 	nowFn     func() time.Time
 	threshold time.Duration
 	org       *directory.Org
+	pinned    []int // the Favourites: person IDs, in pin order (favourites.go)
 	spin      spinner.Model
 	help      help.Model // the footer's and the help's; each takes a copy to set its width
 

@@ -93,6 +93,7 @@ const (
 	searchClose             // back to the browser
 	searchJump              // to the highlighted result
 	searchChanged           // the query changed: search again
+	searchPin               // pin or unpin the highlighted result
 )
 
 // update handles a key of the search view: its bindings (searchKeys),
@@ -109,6 +110,8 @@ func (s *search) update(k tea.KeyMsg) searchDid {
 		if s.current() != nil {
 			return searchJump
 		}
+	case key.Matches(k, sk.Pin): // enabled with a result highlighted
+		return searchPin
 	default:
 		if s.input.update(k) {
 			return searchChanged
@@ -134,6 +137,8 @@ func (s *search) view(w, h int) []string {
 		status = s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
 	case s.pending:
 		status = s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
+	case s.input.value() == "" && len(s.results) > 0:
+		status = s.st.muted.on(cell(" recent lookups · type to search the whole company", w))
 	case s.input.value() == "":
 		msg := " search the whole company"
 		if !s.org.Complete() {
