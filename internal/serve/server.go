@@ -119,7 +119,7 @@ type Server struct {
 	dir       *directory.Directory
 	closeDir  func()
 	states    *directory.States // nil: no StateDir
-	keys      *authorizedKeys // nil: any key (AllowAnyone)
+	keys      *authorizedKeys   // nil: any key (AllowAnyone)
 	hostKey   gossh.Signer
 	log       *slog.Logger
 	loaded    chan struct{} // closed when the first load has ended
