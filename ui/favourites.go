@@ -91,7 +91,11 @@ func (m *Model) togglePin(p *directory.Person) tea.Cmd {
 	toast := "unpinned " + named(p.Name) + " from Favourites"
 	if on {
 		m.pinned = append(m.pinned, p.ID)
-		toast = "pinned " + named(p.Name) + " to Favourites (" + keyName(m.keys.Pin) + " unpins)"
+		pin := m.keys.Pin
+		if m.mode == modeSearch {
+			pin = m.skeys.Pin // the field takes the letters
+		}
+		toast = "pinned " + named(p.Name) + " to Favourites (" + keyName(pin) + " unpins)"
 	}
 	id := p.ID
 	return tea.Batch(m.pinsChanged(), m.showToast(toast),

@@ -85,7 +85,7 @@ func TestPinFromASearchResult(t *testing.T) {
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'f'}, Alt: true})
 	assert.Equal(t, []int{32}, h.m.pinned, "alt+f pins the highlighted result")
 	assert.Equal(t, modeSearch, h.m.mode, "without leaving the search")
-	assert.Contains(t, h.view(), "pinned Eve Adams")
+	assert.Contains(t, h.view(), "pinned Eve Adams to Favourites (alt+f unpins)")
 	assert.Contains(t, h.view(), "alt+f pin", "the search footer offers it")
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'f'}, Alt: true})
 	assert.Empty(t, h.m.pinned, "and unpins it")
