@@ -277,11 +277,7 @@ func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.
 	if len(want) == 0 {
 		return d.Snapshot(), nil
 	}
-	key := make([]string, len(want))
-	for i, id := range want {
-		key[i] = strconv.Itoa(id)
-	}
-	return d.shared(ctx, "dept "+strings.Join(key, ","), func(ctx context.Context) (*Org, error) {
+	return d.shared(ctx, flightKey("dept", want), func(ctx context.Context) (*Org, error) {
 		want := stale()
 		if len(want) == 0 {
 			return d.Snapshot(), nil
@@ -629,11 +625,7 @@ func (d *Directory) LoadPeople(ctx context.Context, ids []int) (*Org, error) {
 	if len(ids) == 0 {
 		return d.Snapshot(), nil
 	}
-	key := make([]string, len(ids))
-	for i, id := range ids {
-		key[i] = strconv.Itoa(id)
-	}
-	return d.shared(ctx, "people "+strings.Join(key, ","), func(ctx context.Context) (*Org, error) {
+	return d.shared(ctx, flightKey("people", ids), func(ctx context.Context) (*Org, error) {
 		users, err := d.client.UsersByID(ctx, ids)
 		if err != nil {
 			return nil, fmt.Errorf("loading %s: %w", Count(len(ids), "favourite", "favourites"), err)
@@ -644,4 +636,13 @@ func (d *Directory) LoadPeople(ctx context.Context, ids []int) (*Org, error) {
 		}
 		return d.update(func(old *Org) *Org { return old.withPeople(people, nil) }), nil
 	})
+}
+
+// flightKey names a shared load of ids of one kind (Directory.shared).
+func flightKey(kind string, ids []int) string {
+	key := make([]string, len(ids))
+	for i, id := range ids {
+		key[i] = strconv.Itoa(id)
+	}
+	return kind + " " + strings.Join(key, ",")
 }
