@@ -37,11 +37,12 @@ type favStateMsg struct {
 
 // loadFavourites reads the store (at start and on refresh).
 func (m *Model) loadFavourites() tea.Cmd {
-	return m.saveFavourites(func(u *directory.UserState) (directory.Lookups, error) { return u.Load() })
+	return m.storeCmd(func(u *directory.UserState) (directory.Lookups, error) { return u.Load() })
 }
 
-// saveFavourites runs op on the store after every change asked before it.
-func (m *Model) saveFavourites(op func(*directory.UserState) (directory.Lookups, error)) tea.Cmd {
+// storeCmd runs op (a read or a change) on the store after every change
+// asked before it; nil without a store.
+func (m *Model) storeCmd(op func(*directory.UserState) (directory.Lookups, error)) tea.Cmd {
 	if m.fav.store == nil {
 		return nil
 	}
@@ -99,7 +100,7 @@ func (m *Model) togglePin(p *directory.Person) tea.Cmd {
 	}
 	id := p.ID
 	return tea.Batch(m.pinsChanged(), m.showToast(toast),
-		m.saveFavourites(func(u *directory.UserState) (directory.Lookups, error) { return u.SetPinned(id, on) }))
+		m.storeCmd(func(u *directory.UserState) (directory.Lookups, error) { return u.SetPinned(id, on) }))
 }
 
 // lookedUp puts p first among the recent lookups the search opens with.
@@ -110,7 +111,7 @@ func (m *Model) lookedUp(p *directory.Person) tea.Cmd {
 	m.fav.recent = append([]int{p.ID}, slices.DeleteFunc(slices.Clone(m.fav.recent), func(id int) bool { return id == p.ID })...)
 	m.fav.recent = m.fav.recent[:min(len(m.fav.recent), directory.MaxRecent)]
 	id := p.ID
-	return m.saveFavourites(func(u *directory.UserState) (directory.Lookups, error) { return u.AddRecent(id) })
+	return m.storeCmd(func(u *directory.UserState) (directory.Lookups, error) { return u.AddRecent(id) })
 }
 
 // recentPeople are the recent lookups the snapshot knows, most recent first.

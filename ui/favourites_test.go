@@ -220,3 +220,16 @@ func TestFavouritesLoadTheirPeople(t *testing.T) {
 	assert.Regexp(t, `✈ absent +伟 陈`, v, "their own presence, from the portal")
 	assert.True(t, h.m.favouritesFresh())
 }
+
+func TestPinnedPeopleNoLongerKnown(t *testing.T) {
+	u := userState(t)
+	_, err := u.SetPinned(999, true) // a hostile file, or someone deleted since
+	require.NoError(t, err)
+	h := withStore(t, u)
+	h.keys("home")
+	require.Equal(t, favouritesID, h.m.tree.sel)
+	v := h.view()
+	assert.Contains(t, v, "Favourites · 0 people")
+	assert.Contains(t, v, "no one pinned here is in the directory now")
+	assert.False(t, h.m.keys.Pin.Enabled(), "nobody highlighted to pin")
+}

@@ -289,7 +289,7 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 		msg := "no people in this department"
 		switch {
 		case p.dept == favouritesID && p.loaded:
-			msg = "no favourites: " + keyName(p.keys.Pin) + " on a person pins them here"
+			msg = "no one pinned here is in the directory now (" + keyName(p.keys.Pin) + " pins the highlighted person)"
 		case p.dept == 0:
 			msg = ""
 		case !p.loaded && failure != "":
