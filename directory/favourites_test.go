@@ -251,3 +251,32 @@ func TestLoadPeopleBringsTheirPresence(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, genNow.Add(-time.Second).Unix(), org.Person(ids[0]).LastActivity.Unix(), "live: asked again each time")
 }
+
+// BenchmarkStateAddRecent is one lookup's cost on the update's side: read
+// the file, change it, write it atomically (fsync, rename), with a full
+// file (MaxPinned pinned, MaxRecent recent).
+func BenchmarkStateAddRecent(b *testing.B) {
+	u := NewStates(b.TempDir(), "portal").For("SHA256:bench")
+	for i := 1; i <= MaxPinned; i++ {
+		_, err := u.SetPinned(i, true)
+		require.NoError(b, err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		_, err := u.AddRecent(i%50 + 1)
+		require.NoError(b, err)
+	}
+}
+
+// BenchmarkStateLoad is a browser start's read of a full file.
+func BenchmarkStateLoad(b *testing.B) {
+	u := NewStates(b.TempDir(), "portal").For("")
+	for i := 1; i <= MaxPinned; i++ {
+		_, err := u.SetPinned(i, true)
+		require.NoError(b, err)
+	}
+	for b.Loop() {
+		_, err := u.Load()
+		require.NoError(b, err)
+	}
+}
