@@ -167,6 +167,9 @@ func TestFavouritesAreSavedAndReadBack(t *testing.T) {
 	assert.Equal(t, []int{30, 10}, again.m.pinned)
 	h.keys("r")
 	assert.Equal(t, []int{30, 10}, h.m.pinned, "a refresh reads the other session's pins")
+	again.keys("f") // unpins Anna
+	h.send(refreshMsg{})
+	assert.Equal(t, []int{30}, h.m.pinned, "and so does the presence refresh's tick")
 }
 
 func TestABadFavouritesFileIsOneWarning(t *testing.T) {

@@ -290,7 +290,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case favStateMsg:
 		return m.onFavState(msg)
 	case refreshMsg:
-		cmds := []tea.Cmd{m.refreshTick()}
+		// Another session of the user (the same SSH key) may have pinned
+		// someone: the next read brings it.
+		cmds := []tea.Cmd{m.refreshTick(), m.loadFavourites()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
 			// The first session to refresh the department asks the portal;
 			// the others got its answer (dirChangedMsg) and reuse it.
