@@ -81,7 +81,11 @@ func (m *Model) onFavState(msg favStateMsg) tea.Cmd {
 	if msg.seq != m.fav.seq || !usable {
 		return cmd
 	}
-	m.pinned, m.fav.recent = msg.l.Pinned, msg.l.Recent
+	m.fav.recent = msg.l.Recent
+	if slices.Equal(m.pinned, msg.l.Pinned) {
+		return cmd // the minute's read found nothing new: nothing to lay out
+	}
+	m.pinned = msg.l.Pinned
 	return tea.Batch(cmd, m.pinsChanged())
 }
 
