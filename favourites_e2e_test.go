@@ -124,9 +124,17 @@ func TestSSHFavouritesPerKey(t *testing.T) {
 	srv := startServeProcessEnv(t, dir, []string{"XDG_STATE_HOME=" + state}, "--authorized-keys", keys, "--per-ip-per-minute", "0")
 	login := func(key string) string { return "exec ssh -tt " + strings.Join(srv.sshArgs(key, "127.0.0.1"), " ") }
 
+	// Two sessions of alice's key at once: what one pins, the other shows
+	// after a refresh.
+	other := newTmuxServer(t, filepath.Join(dir, "a0"), 120, 40, login(alice))
+	other.waitText("Departments", " people ")
 	x := newTmuxServer(t, filepath.Join(dir, "a1"), 120, 40, login(alice))
 	aliceName := pinFirstPerson(t, x, 0)
 	quitAndWait(x)
+	assert.NotContains(t, other.screen(), "Favourites")
+	other.keys("r")
+	other.waitText("★ Favourites")
+	quitAndWait(other)
 
 	x = newTmuxServer(t, filepath.Join(dir, "b1"), 120, 40, login(bob))
 	s := x.waitText("Departments", " people ", "──────")
