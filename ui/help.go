@@ -100,6 +100,7 @@ func (v *helpScreen) lines(w int) []string {
 		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
 			"c card: name, position, extension, mobile and e-mail on one line.",
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
 	} {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
@@ -128,7 +129,10 @@ func (v *helpScreen) searchProse() string {
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Back)+" back")
 	}
-	return "In search: " + strings.Join(parts, ", ") + "."
+	if len(sk.Pin.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Pin)+" pins or unpins")
+	}
+	return "In search: " + strings.Join(parts, ", ") + ". Before you type, it lists your recent lookups."
 }
 
 // shortHelp is the one-line help of keys in at most w cells. The last two
