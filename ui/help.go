@@ -95,8 +95,10 @@ func (v *helpScreen) lines(w int) []string {
 	out = append(out, cell("", w))
 	for _, prose := range []string{
 		v.searchProse(),
+		v.lang.T("query.help"),
 		v.lang.T("help.copymenu", "Key", keyName(v.keys.CopyMenu)),
 		v.lang.T("help.osc52"),
+		v.lang.T("help.favourites", "Key", keyName(v.keys.Pin)),
 	} {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
@@ -116,8 +118,18 @@ func (v *helpScreen) searchProse() string {
 	if len(sk.Jump.Keys()) > 0 {
 		parts = append(parts, l.T("help.search.jump", "Key", keyName(sk.Jump)))
 	}
+	if len(sk.Caller.Keys()) > 0 {
+		parts = append(parts, l.T("help.search.caller", "Key", keyName(sk.Caller)))
+	}
+	if len(sk.Tab.Keys()) > 0 {
+		parts = append(parts, l.T("help.search.results", "Tab", keyName(sk.Tab), "Copy", keyName(v.keys.Copy),
+			"Menu", keyName(v.keys.CopyMenu), "Search", keyName(v.keys.Search)))
+	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, l.T("search.title.back", "Key", keyName(sk.Back)))
+	}
+	if len(sk.Pin.Keys()) > 0 {
+		parts = append(parts, l.T("help.search.pin", "Key", keyName(sk.Pin)))
 	}
 	return l.T("help.search", "Parts", strings.Join(parts, ", "))
 }

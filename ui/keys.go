@@ -23,6 +23,12 @@ type KeyMap struct {
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
+	// Caller, in the search view, looks the number typed up among the
+	// portal's CRM clients and jumps to the responsible employee.
+	Caller key.Binding
+	// Pin pins the highlighted person to the Favourites (or unpins them),
+	// in the browser and in search results (favourites.go).
+	Pin key.Binding
 
 	// lang is the language of the help's words (nil: English); Localize
 	// sets it.
@@ -31,7 +37,9 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
-// a for the whole subtree; m (manager) and o (org chart).
+// a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
+// search view: the caller's CRM client); f and alt+f (pin; alt+f in the
+// search, whose field takes letters).
 func DefaultKeyMap() KeyMap {
 	b := func(keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), ""))
@@ -59,6 +67,8 @@ func DefaultKeyMap() KeyMap {
 		Subtree:  b("a"),
 		Manager:  b("m"),
 		OrgChart: b("o"),
+		Caller:   b("ctrl+r"),
+		Pin:      b("f", "alt+f"),
 	}
 	k.Localize(lang.English())
 	return k
@@ -85,7 +95,7 @@ func (k KeyMap) word(id string) string {
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 19)
+	names := make([]string, 0, 22)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -106,7 +116,8 @@ func (k *KeyMap) actions() []action {
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
-		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
+		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
+		{"pin", &k.Pin},
 	}
 }
 
@@ -163,7 +174,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
-		{k.Manager, k.OrgChart},
+		{k.Manager, k.OrgChart, k.Caller, k.Pin},
 	}
 }
 
@@ -171,17 +182,24 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // the keys the query field takes (letters, space, the editing keys), which
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
-	Up, Down, PageUp, PageDown, Jump, Back key.Binding
-	move                                   string // the help's word for up and down
+	Up, Down, PageUp, PageDown, Jump, Back, Caller, Pin key.Binding
+	// Tab gives the keys to the results, where the key map's copy keys
+	// act on the highlighted one.
+	Tab  key.Binding
+	move string // the help's word for up and down
 }
 
 // search derives the search view's bindings from k.
 func (k KeyMap) search() searchKeys {
 	s := searchKeys{
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
-		Jump: forField(k.Enter), Back: forField(k.Back),
+		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller), Tab: forField(k.Tab),
+		Pin: forField(k.Pin),
 	}
 	s.Jump.SetHelp(s.Jump.Help().Key, k.word("key.pair.jump"))
+	s.Caller.SetHelp(s.Caller.Help().Key, k.word("key.pair.caller"))
+	s.Tab.SetHelp(s.Tab.Help().Key, k.word("key.pair.results"))
+	s.Pin.SetHelp(s.Pin.Help().Key, k.word("key.pair.pin"))
 	s.move = k.word("key.pair.move")
 	return s
 }
@@ -204,7 +222,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, s.move), s.Jump, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, s.move), s.Jump, s.Tab, s.Caller, s.Back, s.Pin}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or
@@ -277,18 +295,22 @@ func (m *Model) updateKeybindings() {
 	k, sk := &m.keys, &m.skeys
 	normal := m.mode == modeNormal
 	p := m.people.current()
-	k.Copy.SetEnabled(p != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(m.copyItems(p)) > 0)
+	t := m.copyTarget() // p, or the search's highlighted result
+	k.Copy.SetEnabled(t != nil)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && len(m.copyItems(t)) > 0)
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
-	k.OrgChart.SetEnabled(m.tree.sel != 0)
+	k.OrgChart.SetEnabled(m.tree.sel > 0)
+	k.Pin.SetEnabled(p != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)
 	results := len(m.search.results) > 0
-	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump} {
+	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump, &sk.Tab} {
 		b.SetEnabled(results)
 	}
+	sk.Caller.SetEnabled(m.dir != nil && len(sk.Caller.Keys()) > 0 && strings.ContainsAny(m.search.input.value(), "0123456789"))
+	sk.Pin.SetEnabled(results && len(sk.Pin.Keys()) > 0)
 }
 
 // cursorKeys are the bindings that move a list's cursor; a zero binding

@@ -66,10 +66,15 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 		c.Warn(fmt.Sprintf("showing presence as of %s ago: %s", c.lang().RoughAge(time.Since(r.PresenceAsOf)),
 			directory.FailureOf(c.lang(), r.PresenceErr).Line()))
 	}
+	if r.ScheduleErr != nil {
+		c.Warn(c.lang().T("avail.presenceonly", "Why", directory.FailureOf(c.lang(), r.ScheduleErr).Line()))
+	} else if r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
+	}
 	now := time.Now()
 	out := make([]Caller, 0, len(r.Clients))
 	for _, cl := range r.Clients {
-		out = append(out, newCaller(cl, r.Org, now, threshold))
+		out = append(out, newCaller(cl, r.Schedules[cl.ResponsibleID], r.Org, now, threshold))
 	}
 	if asJSON {
 		err = writeJSON(c.Stdout, out)
@@ -88,15 +93,16 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 	return nil
 }
 
-// newCaller describes cl as seen at now.
-func newCaller(cl directory.Client, org *directory.Org, now time.Time, threshold time.Duration) Caller {
+// newCaller describes cl as seen at now, with the schedule s of the
+// responsible employee (nil: not known).
+func newCaller(cl directory.Client, s *directory.Schedule, org *directory.Org, now time.Time, threshold time.Duration) Caller {
 	out := Caller{Type: cl.Type, ID: cl.ID, Name: cl.Name}
 	if cl.ResponsibleID > 0 {
 		id := cl.ResponsibleID
 		out.ResponsibleID = &id
 	}
 	if cl.Responsible != nil {
-		p := newPerson(cl.Responsible, org, now, threshold)
+		p := newPerson(cl.Responsible, s, org, now, threshold)
 		out.Responsible = &p
 	}
 	if cl.Workday != "" {
@@ -133,8 +139,8 @@ func writeCallers(w io.Writer, l *lang.Language, callers []Caller, now time.Time
 			if p.Extension != "" {
 				parts = append(parts, "ext "+p.Extension)
 			}
-			parts = append(parts, status(l, p, now))
-			if cl.Workday != nil {
+			parts = append(parts, p.Availability+" ("+status(l, p, now)+")")
+			if cl.Workday != nil && p.Workday == nil {
 				if words, ok := workdayWords[*cl.Workday]; !ok {
 					parts = append(parts, "workday "+*cl.Workday)
 				} else if words != "" {

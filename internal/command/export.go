@@ -96,7 +96,7 @@ func exportPeople(org *directory.Org, now time.Time, threshold time.Duration) []
 	data := org.Data()
 	people := make([]Person, 0, len(data.People))
 	for i := range data.People {
-		people = append(people, newPerson(&data.People[i], org, now, threshold))
+		people = append(people, newPerson(&data.People[i], nil, org, now, threshold))
 	}
 	slices.SortFunc(people, func(x, y Person) int { return x.ID - y.ID })
 	return people

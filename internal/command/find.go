@@ -22,21 +22,27 @@ const DefaultFindLimit = 50
 // FindCmd is `b24org find`.
 func (c *Commands) FindCmd() *cobra.Command {
 	var (
-		asJSON bool
-		limit  int
+		asJSON, verbose bool
+		limit           int
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
 		Short: c.lang().T("find.short"),
-		Long:  c.lang().T("find.long"),
+		Long:  c.lang().T("find.long", "Filters", c.lang().T("query.help")),
 		Example: `  b24org find anna
   b24org find johnson anna
   b24org find 1042
+  b24org find 'dept:sales online'
+  b24org find 'dept:"customer support" pos:lead'
   b24org find --limit 0 ivanov
   b24org --demo find --json ivan | jq '.[0].extension'`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if cleanQuery(args) == "" {
+			q := cleanQuery(args)
+			if q == "" {
 				return errors.New(c.lang().T("find.noquery"))
+			}
+			if pq := directory.ParseQuery(q); pq.Text == "" && !pq.Filtered() {
+				return errors.New(c.lang().T("find.nofilter", "Query", strconv.Quote(q)))
 			}
 			return nil
 		},
@@ -48,11 +54,12 @@ func (c *Commands) FindCmd() *cobra.Command {
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
 				c.Warn(c.lang().T("find.controls", "Query", strconv.Quote(q)))
 			}
-			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
+			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit, verbose: verbose})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("find.flag.json"))
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, c.lang().T("find.flag.limit"))
+	cmd.Flags().BoolVar(&verbose, "verbose", false, c.lang().T("find.flag.verbose"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})
@@ -61,8 +68,8 @@ func (c *Commands) FindCmd() *cobra.Command {
 
 // findFlags are the flags of find.
 type findFlags struct {
-	json  bool
-	limit int
+	json, verbose bool
+	limit         int
 }
 
 // cleanQuery joins the query words with their escape sequences and control
@@ -76,6 +83,11 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	r, threshold, err := c.Source.Find(ctx, query, f.limit, c.Warn)
 	if err != nil {
 		return err
+	}
+	if f.verbose && r.ScheduleErr != nil {
+		c.Warn(c.lang().T("avail.presenceonly", "Why", directory.FailureOf(c.lang(), r.ScheduleErr).Line()))
+	} else if f.verbose && r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
 	}
 	width := 0
 	if c.Width != nil {
@@ -95,7 +107,7 @@ func printFound(w io.Writer, warn func(string), l *lang.Language, query string, 
 	out := make([]Person, 0, len(r.People))
 	layout := ""
 	for _, fp := range r.People {
-		pj := newPerson(fp.Person, r.Org, now, threshold)
+		pj := newPerson(fp.Person, r.Schedules[fp.Person.ID], r.Org, now, threshold)
 		pj.Match = fp.Match
 		out = append(out, pj)
 		if fp.Layout != "" {
@@ -110,6 +122,9 @@ func printFound(w io.Writer, warn func(string), l *lang.Language, query string, 
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
+	}
+	if line := r.PresenceNote(l); line != "" {
+		warn(line) // also when no one matched: stale presence may be why
 	}
 	if len(out) == 0 {
 		if !f.json {
@@ -150,7 +165,7 @@ type tableColumn struct {
 func matchLabel(l *lang.Language, match string) string {
 	switch match {
 	case directory.MatchExtension, directory.MatchExtensionPrefix, directory.MatchPhone, directory.MatchName,
-		directory.MatchEmail, directory.MatchPosition, directory.MatchLayout:
+		directory.MatchEmail, directory.MatchPosition, directory.MatchLayout, directory.MatchFilter:
 		return l.T("match." + match)
 	}
 	return ""
@@ -183,7 +198,9 @@ func department(p *Person) string {
 }
 
 // status is the badge word of p at now in the language l: inactive, absent
-// (until when), or presence, with when an offline person was last seen.
+// (until when), or presence with what the calendar or the workday says
+// ("online, in a meeting until 15:00"), else with when an offline person
+// was last seen.
 func status(l *lang.Language, p *Person, now time.Time) string {
 	switch {
 	case !p.Active:
@@ -194,16 +211,24 @@ func status(l *lang.Language, p *Person, now time.Time) string {
 			until = l.Day(t, now)
 		}
 		return l.T("details.absentuntil", "Day", until)
+	case p.reason != "":
+		return presenceWord(l, p.Presence) + ", " + p.reason
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
 			return l.T("status.offline.seen", "Age", l.RoughAge(now.Sub(seen)))
 		}
 	}
-	switch p.Presence {
+	return presenceWord(l, p.Presence)
+}
+
+// presenceWord is the JSON's presence value in the language l (the value
+// itself when the catalogs have no word for it).
+func presenceWord(l *lang.Language, presence string) string {
+	switch presence {
 	case "online", "idle", "offline", "absent":
-		return l.T("badge." + p.Presence)
+		return l.T("badge." + presence)
 	}
-	return p.Presence
+	return presence
 }
 
 // truncateLeft cuts s from the left to at most w cells, starting with "…"
