@@ -23,6 +23,11 @@ type common struct {
 	spin      spinner.Model
 	help      help.Model // the footer's and the help's; each takes a copy to set its width
 
+	// addr builds the addresses of the portal's people (of org's portal);
+	// linksOn draws names, e-mails and phones as links to them (OSC 8).
+	addr    directory.Links
+	linksOn bool
+
 	// drawn is what the last frame drew, so that a frame draws and
 	// measures only what changed: the one thing View writes, and nothing
 	// it draws depends on it (a frame drawn without it is the same).
@@ -41,6 +46,14 @@ type drawCache struct {
 }
 
 func (c *common) now() time.Time { return c.nowFn() }
+
+// link is url when links are drawn, else "" (the text stays plain).
+func (c *common) link(url string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return url
+}
 
 // path returns the department names from the root down to id, each through named.
 func (c *common) path(id int) []string {

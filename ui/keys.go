@@ -251,7 +251,7 @@ func (m *Model) updateKeybindings() {
 	normal := m.mode == modeNormal
 	p := m.people.current()
 	k.Copy.SetEnabled(p != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(copyItems(p)) > 0)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(m.copyItems(p)) > 0)
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
 	k.OrgChart.SetEnabled(m.tree.sel != 0)

@@ -237,41 +237,40 @@ func (pp *people) drawRow(k personRowKey) string {
 	if p.Extension != "" {
 		ext = "ext " + p.Extension
 	}
-	name := named(p.Name)
+	name := []span{{named(p.Name), pp.link(pp.addr.Profile(p))}}
 	if k.head {
-		name += " ★"
+		mark := " ★"
 		if k.headNote != "" {
-			name += " (" + k.headNote + ")"
+			mark += " (" + k.headNote + ")"
 		}
+		name = append(name, span{text: mark})
 	}
 	cols := []struct {
-		text string
+		text []span
 		w    int
-	}{{name, c.name}, {k.where, c.where}, {p.Position, c.position}, {ext, c.ext}, {b.detail, c.detail}}
+	}{{name, c.name}, {[]span{{text: k.where}}, c.where}, {[]span{{text: p.Position}}, c.position},
+		{[]span{{text: ext}}, c.ext}, {[]span{{text: b.detail}}, c.detail}}
 	var sb strings.Builder
 	for i, col := range cols {
 		if col.w <= 0 {
 			continue
 		}
 		if i == len(cols)-1 || col.w < 2 {
-			sb.WriteString(cell(col.text, col.w))
+			sb.WriteString(spans(col.text, col.w))
 		} else {
-			sb.WriteString(cell(col.text, col.w-1) + " ")
+			sb.WriteString(spans(col.text, col.w-1) + " ")
 		}
 	}
-	rest := cell(sb.String(), max(0, w-1-c.badge))
+	// The columns hold links (OSC 8, no cells): cut and padded as drawn.
+	rest := fitANSI(sb.String(), max(0, w-1-c.badge))
 	head := cursor + cell(bt, c.badge)
 	switch {
 	case selected && focused:
-		return pp.st.selected.on(cell(head+rest, w))
+		return pp.st.selected.on(fitANSI(head+rest, w))
 	case selected:
-		return pp.st.selectedBlur.on(cell(head+rest, w))
+		return pp.st.selectedBlur.on(fitANSI(head+rest, w))
 	}
-	line := cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
-	if pad := w - 1 - c.badge - safetext.Width(rest); pad > 0 {
-		line += strings.Repeat(" ", pad)
-	}
-	return line
+	return cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
 }
 
 // view draws the pane's inside, w×h: the list, a rule, the details; or what
@@ -341,40 +340,46 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	if note != "" {
 		head = append(head, named(sel.Name)+" ("+note+")")
 	}
-	title := named(p.Name)
+	title := []span{{named(p.Name), c.link(c.addr.Profile(p))}}
 	if len(head) > 0 {
-		title += " ★ head of " + strings.Join(head, ", ")
+		title = append(title, span{text: " ★ head of " + strings.Join(head, ", ")})
 	}
-	var where []string
+	var where []span
 	if p.Position != "" {
-		where = append(where, p.Position)
+		where = append(where, span{text: p.Position})
 	}
 	for _, id := range p.DepartmentIDs {
 		if path := c.path(id); len(path) > 0 {
-			where = append(where, strings.Join(path, directory.PathSeparator))
+			where = append(where, span{text: strings.Join(path, directory.PathSeparator)})
 		}
 	}
-	var contact []string
-	for _, c := range [][2]string{{"ext ", p.Extension}, {"work ", p.WorkPhone}, {"mobile ", p.Mobile}, {"", p.Email}} {
-		if c[1] != "" {
-			contact = append(contact, c[0]+c[1])
+	var contact []span
+	for _, f := range [][2]string{{"ext ", p.Extension}, {"work ", p.WorkPhone}, {"mobile ", p.Mobile}} {
+		if f[1] != "" {
+			contact = append(contact, span{f[0] + f[1], c.link(c.addr.Tel(f[1]))})
 		}
+	}
+	if p.Email != "" {
+		contact = append(contact, span{p.Email, c.link(directory.MailtoURL(p.Email))})
+	}
+	if chat := c.link(c.addr.Chat(p)); chat != "" {
+		contact = append(contact, span{"chat", chat})
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
-	presence := []string{b.glyph + " " + b.word}
+	presence := []span{{text: b.glyph + " " + b.word}}
 	switch {
 	case b.kind == kindAbsent:
-		presence = []string{b.glyph + " absent until " + b.until, b.presence}
+		presence = []span{{text: b.glyph + " absent until " + b.until}, {text: b.presence}}
 	case b.detail != "":
-		presence = append(presence, b.detail)
+		presence = append(presence, span{text: b.detail})
 	}
 	if !p.LastActivity.IsZero() {
-		presence = append(presence, "last activity "+p.LastActivity.In(now.Location()).Format("2 Jan 15:04"))
+		presence = append(presence, span{text: "last activity " + p.LastActivity.In(now.Location()).Format("2 Jan 15:04")})
 	}
 	var out []string
-	out = append(out, c.st.bold.on(cell(title, w)))
-	for _, group := range [][]string{where, contact, presence, c.reportsTo(p)} {
+	out = append(out, c.st.bold.on(spans(title, w)))
+	for _, group := range [][]span{where, contact, presence, c.reportsTo(p)} {
 		out = append(out, pack(group, w)...)
 	}
 	if line := c.directReports(p, w); line != "" {
@@ -385,11 +390,11 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 
 // reportsTo is the "reports to" line of p: the managers up the tree,
 // nearest first; the head of the top says so.
-func (c *common) reportsTo(p *directory.Person) []string {
+func (c *common) reportsTo(p *directory.Person) []span {
 	chain := c.org.Chain(p.ID)
 	if len(chain) == 0 {
 		if c.org.IsHead(p.ID) {
-			return []string{"reports to no one (the top of the tree)"}
+			return []span{{text: "reports to no one (the top of the tree)"}}
 		}
 		return nil
 	}
@@ -397,7 +402,7 @@ func (c *common) reportsTo(p *directory.Person) []string {
 	for i, id := range chain {
 		names[i] = c.personName(id)
 	}
-	return []string{"reports to " + strings.Join(names, directory.PathSeparator)}
+	return []span{{text: "reports to " + strings.Join(names, directory.PathSeparator)}}
 }
 
 // directReports is the line of a head's direct reports in w cells, each
@@ -451,24 +456,26 @@ func (c *common) directReports(p *directory.Person, w int) string {
 }
 
 // pack joins items with " · " into lines of exactly w cells, starting a new
-// line when the next item does not fit; an item wider than w is cut.
-func pack(items []string, w int) []string {
+// line when the next item does not fit; an item wider than w is cut. An
+// item with an address is linked to it (spans).
+func pack(items []span, w int) []string {
 	var out []string
-	line, lw := "", 0
+	var line []span
+	lw := 0
 	for _, it := range items {
-		iw := safetext.Width(it)
+		iw := safetext.Width(it.text)
 		if lw > 0 && lw+3+iw <= w {
-			line += " · " + it
+			line = append(line, span{text: " · "}, it)
 			lw += 3 + iw
 			continue
 		}
 		if lw > 0 {
-			out = append(out, cell(line, w))
+			out = append(out, spans(line, w))
 		}
-		line, lw = it, iw
+		line, lw = []span{it}, iw
 	}
 	if lw > 0 {
-		out = append(out, cell(line, w))
+		out = append(out, spans(line, w))
 	}
 	return out
 }

@@ -58,6 +58,10 @@ type Options struct {
 	// Warnings are problems found before the browser started (a config file
 	// others can read): the status bar keeps showing them.
 	Warnings []string
+	// Links draws names, e-mails and phones as hyperlinks (OSC 8) to the
+	// person's profile, mailto: and tel:, and offers a chat link; the
+	// terminal's support decides it (see README, Links).
+	Links bool
 }
 
 type pane int
@@ -152,7 +156,7 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}, linksOn: o.Links}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
@@ -182,6 +186,7 @@ func New(o Options) *Model {
 	} else {
 		m.org = directory.NewOrg(directory.Data{})
 	}
+	m.addr = directory.LinksOf(m.org.Portal())
 	m.help = help.New()
 	m.help.Styles = m.st.help
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.spin))

@@ -263,11 +263,27 @@ func (m *Model) breadcrumb(w int) string {
 
 // statusLine is the status bar, from the Model's facts.
 func (m *Model) statusLine(w int) string {
-	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState}
+	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState, link: m.linkTarget()}
 	if m.mode == modeCopy {
 		f.menu = m.copyMenu
 	}
 	return m.status.view(w, f)
+}
+
+// linkTarget is the profile address of the highlighted person, in the
+// browser or among the search results, when names are links; "" otherwise.
+func (m *Model) linkTarget() string {
+	var p *directory.Person
+	switch m.mode {
+	case modeNormal:
+		p = m.people.current()
+	case modeSearch:
+		p = m.search.current()
+	}
+	if p == nil {
+		return ""
+	}
+	return m.link(m.addr.Profile(p))
 }
 
 // activity says what the spinner is waiting for.
@@ -298,8 +314,12 @@ func (m *Model) copyMenu(w int) string {
 	var b strings.Builder
 	b.WriteString(" copy:")
 	used := 6
-	for i, it := range copyItems(p) {
-		label := " [" + it[0][:1] + "]" + it[0][1:] + " "
+	for i, it := range m.copyItems(p) {
+		label := " " + it[0] + " "
+		if letter := m.copyKey(p, it[0]); letter != "" {
+			at := strings.Index(it[0], letter)
+			label = " " + it[0][:at] + "[" + letter + "]" + it[0][at+1:] + " "
+		}
 		if used+1+len(label) > w {
 			break
 		}

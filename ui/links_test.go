@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/b24org/b24org/directory"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// osc8 is one OSC 8 sequence: an opening one holds the address, a closing
+// one none.
+var osc8 = regexp.MustCompile("\x1b\\]8;[^;\x07\x1b]*;([^\x07\x1b]*)\x07")
+
+// checkLinks asserts that every link of line is closed before the next
+// opens and before the line ends, and returns the addresses it opens.
+func checkLinks(t *testing.T, line, what string) []string {
+	t.Helper()
+	var urls []string
+	open := false
+	for _, m := range osc8.FindAllStringSubmatch(line, -1) {
+		if m[1] != "" {
+			if open {
+				t.Errorf("%s: a link opens inside another: %q", what, line)
+			}
+			urls = append(urls, m[1])
+			open = true
+		} else {
+			open = false
+		}
+	}
+	if open {
+		t.Errorf("%s: a link is still open at the end of %q", what, line)
+	}
+	if rest := osc8.ReplaceAllString(line, ""); strings.Contains(rest, "\x1b]") || strings.Contains(rest, "\x07") {
+		t.Errorf("%s: a broken OSC sequence in %q", what, line)
+	}
+	return urls
+}
+
+func TestLinkCellIsCellWithALink(t *testing.T) {
+	const url = "https://acme.example/company/personal/user/30/"
+	for _, text := range []string{"Dora Müller", "陈伟", "Wolfeschlegelsteinhausenbergerdorff", "👩💻 Zoë", "e\u0301\u0301", ""} {
+		for w := 0; w <= 40; w++ {
+			got := linkCell(text, url, w)
+			what := fmt.Sprintf("%q in %d", text, w)
+			assert.Equal(t, w, ansi.StringWidth(got), what)
+			assert.Equal(t, cell(text, w), osc8.ReplaceAllString(got, ""), "%s: the same cells as unlinked", what)
+			urls := checkLinks(t, got, what)
+			if strings.Trim(cell(text, w), " …") != "" {
+				assert.Equal(t, []string{url}, urls, what)
+			}
+		}
+	}
+	// Several spans cut anywhere: each link ends inside the row.
+	parts := []span{{"ext 1042", "tel:1042;phone-context=acme.example"}, {text: " · "}, {"dora@acme.example", "mailto:dora@acme.example"}, {text: " · "}, {"chat", "https://acme.example/online/?IM_DIALOG=U30"}}
+	var plain strings.Builder
+	for _, p := range parts {
+		plain.WriteString(p.text)
+	}
+	for w := 0; w <= 50; w++ {
+		got := spans(parts, w)
+		assert.Equal(t, w, ansi.StringWidth(got), "width %d", w)
+		assert.Equal(t, cell(plain.String(), w), osc8.ReplaceAllString(got, ""), "width %d", w)
+		checkLinks(t, got, fmt.Sprint("spans in ", w))
+	}
+}
+
+func TestHyperlinkTakesOnlyPrintableAddresses(t *testing.T) {
+	assert.Equal(t, "\x1b]8;;mailto:a@b\x07a@b\x1b]8;;\x07", hyperlink("mailto:a@b", "a@b"))
+	for _, bad := range []string{"https://x\x07\x1b]0;PWNED\x07", "https://x/\x1b\\", "https://x/\u009c", "https://x/ y", "https://x/" + strings.Repeat("a", directory.MaxURL)} {
+		assert.Equal(t, "name", hyperlink(bad, "name"), "%q is no link", bad)
+	}
+	assert.Equal(t, "", hyperlink("https://x/", ""), "no text, no link")
+}
+
+// smallOrgAt is smallOrg named by a portal address, as a loaded snapshot is.
+func smallOrgAt(portal string) *directory.Org {
+	d := orgData(smallPortalOrg())
+	d.Portal = portal
+	return directory.NewOrg(d)
+}
+
+func TestNamesEmailsPhonesAndChatAreLinks(t *testing.T) {
+	h := newHarness(t, Options{Links: true})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("tab")
+	require.Equal(t, 30, h.m.people.sel)
+	v := h.view()
+	for _, want := range []string{
+		hyperlink("https://acme.example/company/personal/user/30/", "Dora Müller"),
+		hyperlink("mailto:dora@acme.example", "dora@acme.example"),
+		hyperlink("tel:+15550100", "mobile +1 555 0100"),
+		hyperlink("tel:+15550199", "work +1 555 0199"),
+		hyperlink("tel:1042;phone-context=acme.example", "ext 1042"),
+		hyperlink("https://acme.example/online/?IM_DIALOG=U30", "chat"),
+		hyperlink("https://acme.example/company/personal/user/32/", "Eve Adams"),
+	} {
+		assert.Contains(t, v, want)
+	}
+	assert.NotContains(t, v, "/rest/", "the webhook's path is no part of a link")
+	assert.Contains(t, ansi.Strip(v), "→ https://acme.example/company/personal/user/30/", "the status bar says where the name leads")
+	h.keys("down")
+	require.Equal(t, 32, h.m.people.sel)
+	assert.Contains(t, ansi.Strip(h.view()), "→ https://acme.example/company/personal/user/32/", "and follows the highlight")
+
+	// The search results link their names too.
+	h.keys("/")
+	h.typeText("dora")
+	v = h.view()
+	assert.Contains(t, v, hyperlink("https://acme.example/company/personal/user/30/", "Dora Müller"))
+	assert.Contains(t, ansi.Strip(v), "→ https://acme.example/company/personal/user/30/")
+}
+
+func TestLinksOffDrawsNoLinks(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("tab")
+	v := h.view()
+	assert.NotContains(t, v, "\x1b]8;")
+	assert.NotContains(t, v, "https://", "no status bar address either")
+	assert.NotContains(t, v, " · chat", "no chat item without links")
+	assert.Contains(t, v, "dora@acme.example")
+}
+
+func TestCopyProfileAndChatLinks(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("Y")
+	v := ansi.Strip(h.view())
+	assert.Contains(t, v, "[p]rofile link")
+	assert.Contains(t, v, "ch[a]t link", "the card has c, and h moves left")
+	h.keys("p")
+	assert.Equal(t, "https://acme.example/company/personal/user/30/", h.copied[len(h.copied)-1], "copied even with links off")
+	h.keys("Y", "a")
+	assert.Equal(t, "https://acme.example/online/?IM_DIALOG=U30", h.copied[len(h.copied)-1])
+	h.keys("Y", "c")
+	assert.True(t, strings.HasPrefix(h.copied[len(h.copied)-1], "Dora Müller — "), "c is still the card")
+
+	// A snapshot without a portal address has no link to copy.
+	h = newHarness(t, Options{Links: true})
+	h.send(orgMsg{org: smallOrg()})
+	h.selectDept("EMEA")
+	h.keys("Y")
+	assert.NotContains(t, h.view(), "profile link")
+	n := len(h.copied)
+	h.keys("p")
+	assert.Len(t, h.copied, n)
+	assert.Contains(t, h.view(), "no profile link to copy")
+	assert.NotContains(t, h.view(), "/company/personal/", "no portal address, no profile link")
+	assert.Contains(t, h.view(), hyperlink("mailto:dora@acme.example", "dora@acme.example"), "e-mail and phones need none")
+}
+
+// TestLinkedScreensAreExactlyTheWidth draws the demo and the hostile demo
+// with links at many sizes: every line of the frame and every row of the
+// people pane is exactly as wide as its place (the links take no cells),
+// every link ends on its line, and nothing but links is an escape (the
+// renderer draws no colour).
+func TestLinkedScreensAreExactlyTheWidth(t *testing.T) {
+	for _, hostile := range []bool{false, true} {
+		t.Run(fmt.Sprint("hostile=", hostile), func(t *testing.T) {
+			_, dir := startPortal(t, demoPortalOrg(hostile))
+			h := newHarness(t, Options{Directory: dir, Background: true, Links: true})
+			h.init()
+			require.True(t, h.m.org.Complete())
+			origin := directory.PortalOrigin(h.m.org.Portal())
+			require.True(t, strings.HasPrefix(origin, "http://127.0.0.1:"), origin)
+			links := 0
+			check := func(what string, w, ht int) {
+				t.Helper()
+				v := h.view()
+				lines := strings.Split(v, "\n")
+				require.LessOrEqual(t, len(lines), ht, what)
+				for i, l := range lines {
+					require.Equal(t, w, ansi.StringWidth(l), "%s at %d×%d, line %d: %q", what, w, ht, i, l)
+					links += len(checkLinks(t, l, what))
+				}
+				require.NotContains(t, osc8.ReplaceAllString(v, ""), "\x1b", "%s: an escape that is no link", what)
+				if p := h.m.people.current(); p != nil && h.m.mode == modeNormal && h.m.focus == panePeople && w >= 20 && ht >= 10 {
+					require.Contains(t, v, "\x1b]8;;"+directory.ProfileURL(origin, p.ID)+"\x07", "%s at %d×%d: the highlighted name links to the profile", what, w, ht)
+				}
+				in := h.m.layout().people.inner()
+				if h.m.mode == modeNormal && in.w > 0 && in.h > 0 {
+					for i, row := range h.m.people.view(in.w, in.h, true, "") {
+						require.Equal(t, in.w, ansi.StringWidth(row), "%s: people row %d at pane width %d", what, i, in.w)
+					}
+				}
+			}
+			for d := 0; d < 8; d++ {
+				h.keys("esc", "down")
+				h.fire()
+				h.keys("tab")
+				for range min(len(h.m.people.list), 6) {
+					for _, w := range sizes(20, 200, 23, 21, 59, 60, 61, 80, 99, 100, 101, 120) {
+						for _, ht := range []int{6, 12, 24, 40} {
+							h.send(tea.WindowSizeMsg{Width: w, Height: ht})
+							check("browse", w, ht)
+						}
+					}
+					h.keys("down")
+				}
+			}
+			h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+			for _, q := range []string{"e", "bob", "宽"} {
+				h.keys("/")
+				h.typeText(q)
+				for _, w := range sizes(20, 200, 31, 61, 99, 100) {
+					h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+					check("search "+q, w, 30)
+				}
+				h.keys("esc")
+			}
+			assert.Greater(t, links, 1000, "the frames held links")
+		})
+	}
+}
