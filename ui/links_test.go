@@ -219,6 +219,40 @@ func TestLinkedScreensAreExactlyTheWidth(t *testing.T) {
 				h.keys("esc")
 			}
 			assert.Greater(t, links, 1000, "the frames held links")
+
+			// bubbletea v1's standard renderer cuts a line wider than the
+			// window with ansi.Truncate (standard_renderer.go, flush), as
+			// when the window narrows before the next frame: the sequences
+			// past the cut are kept, so every link still ends on its line.
+			h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+			h.keys("tab")
+			for _, l := range strings.Split(h.view(), "\n") {
+				for w := 0; w <= 120; w += 7 {
+					cut := ansi.Truncate(l, w, "")
+					assert.LessOrEqual(t, ansi.StringWidth(cut), w)
+					checkLinks(t, cut, fmt.Sprint("cut to ", w))
+				}
+			}
 		})
+	}
+}
+
+func TestLinkMode(t *testing.T) {
+	for in, want := range map[string]LinkMode{"": LinksAuto, "auto": LinksAuto, " ON ": LinksOn, "off": LinksOff} {
+		m, err := ParseLinkMode(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, m, in)
+	}
+	for _, bad := range []string{"yes", "true", "1", "onn", "\x1b[2J"} {
+		_, err := ParseLinkMode(bad)
+		assert.ErrorContains(t, err, "must be auto, on or off", bad)
+	}
+	for term, on := range map[string]bool{
+		"xterm-256color": true, "tmux-256color": true, "screen-256color": true, "xterm-kitty": true, "alacritty": true,
+		"": false, "dumb": false, "linux": false, "vt100": false, "vt220": false, "cons25": false,
+	} {
+		assert.Equal(t, on, LinksAuto.On(term), "auto on TERM=%q", term)
+		assert.True(t, LinksOn.On(term), "on is on, TERM=%q", term)
+		assert.False(t, LinksOff.On(term), "off is off, TERM=%q", term)
 	}
 }
