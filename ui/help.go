@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/b24org/b24org/directory"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -95,8 +96,7 @@ func (v *helpScreen) lines(w int) []string {
 	out = append(out, cell("", w))
 	for _, prose := range []string{
 		v.searchProse(),
-		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
-			"c card: name, position, extension, mobile and e-mail on one line.",
+		v.copyProse(),
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
 	} {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
@@ -104,6 +104,21 @@ func (v *helpScreen) lines(w int) []string {
 		}
 	}
 	return out
+}
+
+// copyProse is the help's sentence on the copy menu, its letters as the
+// menu has them (copyKeys).
+func (v *helpScreen) copyProse() string {
+	all := v.allCopyItems(&directory.Person{})
+	var parts []string
+	for i, letter := range v.copyKeys(all) {
+		if letter != "" {
+			parts = append(parts, letter+" "+all[i][0])
+		}
+	}
+	return "Copy menu (" + keyName(v.keys.CopyMenu) + "): " + strings.Join(parts, ", ") + " (what the person has). " +
+		"The card is name, position, extension, mobile and e-mail on one line. " +
+		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config)."
 }
 
 // searchProse is the help's sentence on the search view's keys.
