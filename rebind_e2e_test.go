@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,6 +35,7 @@ const reboundConfig = `keys:
   subtree: [f2]
   manager: [M]
   orgchart: [O]
+  link: [f3]
 `
 
 // The browser in a real terminal after a config file rebinds every key:
@@ -100,6 +102,13 @@ func TestTUIRebindEveryKey(t *testing.T) {
 	require.NotEmpty(t, name, "a person is highlighted:\n%s", s)
 	x.keys("m", "M")
 	x.waitText(name + " reports to ")
+
+	// F3 walks the highlighted person's links: the profile, then a phone
+	// or the e-mail, which the status bar names.
+	x.keys("F3", "F3")
+	x.waitScreen("the second link in the status bar", func(s string) bool {
+		return regexp.MustCompile(`→ (tel|mailto):`).MatchString(s)
+	})
 
 	// Q quits.
 	x.keys("Q")

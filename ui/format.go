@@ -101,8 +101,12 @@ func named(s string) string {
 	return s
 }
 
-// span is text drawn in a row, linked to url (OSC 8) when url is not "".
-type span struct{ text, url string }
+// span is text drawn in a row, linked to url (OSC 8) when url is not "",
+// in paint (none: as the row).
+type span struct {
+	text, url string
+	paint     paint
+}
 
 // spans draws parts side by side in exactly w cells, as cell draws their
 // texts joined: cut with "…" when wider, padded when narrower. Each
@@ -116,7 +120,7 @@ func spans(parts []span, w int) string {
 	total, linked := 0, false
 	for _, p := range parts {
 		total += safetext.Width(p.text)
-		linked = linked || p.url != ""
+		linked = linked || p.url != "" || p.paint != paint{}
 	}
 	if !linked {
 		var b strings.Builder
@@ -133,7 +137,9 @@ func spans(parts []span, w int) string {
 	used := 0
 	for _, p := range parts {
 		t := safetext.Cut(p.text, room-used)
-		b.WriteString(hyperlink(p.url, t))
+		if t != "" {
+			b.WriteString(hyperlink(p.url, p.paint.on(t)))
+		}
 		used += safetext.Width(t)
 		if used >= room || t != safetext.Display(p.text) {
 			break
@@ -148,7 +154,7 @@ func spans(parts []span, w int) string {
 
 // linkCell is text cut and padded to exactly w cells, as cell does, its
 // text linked to url.
-func linkCell(text, url string, w int) string { return spans([]span{{text, url}}, w) }
+func linkCell(text, url string, w int) string { return spans([]span{{text: text, url: url}}, w) }
 
 // hyperlink wraps text in an OSC 8 link to url; text alone when either is
 // empty or url is not what a link may hold (see linkable).

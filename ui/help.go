@@ -118,7 +118,8 @@ func (v *helpScreen) copyProse() string {
 	}
 	return "Copy menu (" + keyName(v.keys.CopyMenu) + "): " + strings.Join(parts, ", ") + " (what the person has). " +
 		"The card is name, position, extension, mobile and e-mail on one line. " +
-		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config)."
+		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config); " +
+		keyName(v.keys.Link) + " highlights each link of the details in turn, and the status bar shows where it leads."
 }
 
 // searchProse is the help's sentence on the search view's keys.

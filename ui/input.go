@@ -71,6 +71,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.mode, m.errOff = modeErrors, 0
 	case key.Matches(k, m.keys.Subtree): // enabled on a department with departments below it
 		return m.toggleSubtree()
+	case key.Matches(k, m.keys.Link): // enabled with a person who has links highlighted
+		m.people.nextLink()
 	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
 		return m.toManager()
 	case key.Matches(k, m.keys.OrgChart): // enabled with a department highlighted

@@ -22,11 +22,15 @@ type KeyMap struct {
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
+	// Link highlights the next of the highlighted person's links in the
+	// details (profile, phones, e-mail, chat); the status bar shows where
+	// it leads.
+	Link key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
-// a for the whole subtree; m (manager) and o (org chart).
+// a for the whole subtree; m (manager) and o (org chart); L (next link).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -54,6 +58,7 @@ func DefaultKeyMap() KeyMap {
 		Subtree:  b("whole subtree / own people", "a"),
 		Manager:  b("go to manager", "m"),
 		OrgChart: b("org chart", "o"),
+		Link:     b("next link", "L"),
 	}
 }
 
@@ -82,6 +87,7 @@ func (k *KeyMap) actions() []action {
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
 		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
+		{"link", &k.Link},
 	}
 }
 
@@ -137,7 +143,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
-		{k.Copy, k.CopyMenu, k.Help, k.Quit},
+		{k.Copy, k.CopyMenu, k.Link, k.Help, k.Quit},
 		{k.Manager, k.OrgChart},
 	}
 }
@@ -254,6 +260,7 @@ func (m *Model) updateKeybindings() {
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(m.copyItems(p)) > 0)
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
+	k.Link.SetEnabled(p != nil && len(m.personLinks(p)) > 0)
 	k.OrgChart.SetEnabled(m.tree.sel != 0)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)

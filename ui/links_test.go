@@ -2,13 +2,16 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/b24org/b24org/directory"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -58,7 +61,8 @@ func TestLinkCellIsCellWithALink(t *testing.T) {
 		}
 	}
 	// Several spans cut anywhere: each link ends inside the row.
-	parts := []span{{"ext 1042", "tel:1042;phone-context=acme.example"}, {text: " · "}, {"dora@acme.example", "mailto:dora@acme.example"}, {text: " · "}, {"chat", "https://acme.example/online/?IM_DIALOG=U30"}}
+	parts := []span{{text: "ext 1042", url: "tel:1042;phone-context=acme.example"}, {text: " · "},
+		{text: "dora@acme.example", url: "mailto:dora@acme.example"}, {text: " · "}, {text: "chat", url: "https://acme.example/online/?IM_DIALOG=U30"}}
 	var plain strings.Builder
 	for _, p := range parts {
 		plain.WriteString(p.text)
@@ -255,4 +259,60 @@ func TestLinkMode(t *testing.T) {
 		assert.True(t, LinksOn.On(term), "on is on, TERM=%q", term)
 		assert.False(t, LinksOff.On(term), "off is off, TERM=%q", term)
 	}
+}
+
+// The Link key walks the highlighted person's links in the details: the
+// status bar says where each leads, the item is highlighted, and after
+// the last none is; another person starts again.
+func TestLinkKeyWalksTheDetails(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.ANSI256), termenv.WithEnvironment(testEnv(nil)))
+	h := newHarness(t, Options{Links: true, Renderer: r, Palette: Palette{Selected: lipgloss.Color("4"), SelectedText: lipgloss.Color("15")}})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("tab")
+	require.Equal(t, 30, h.m.people.sel)
+	assert.True(t, h.m.keys.Link.Enabled())
+	h.keys("?")
+	assert.Regexp(t, `L +next link`, ansi.Strip(h.view()), "the help names it")
+	assert.Contains(t, strings.Join(strings.Fields(ansi.Strip(h.view())), " "), "L highlights each link of")
+	h.keys("esc")
+	want := []string{
+		"https://acme.example/company/personal/user/30/", "tel:1042;phone-context=acme.example", "tel:+15550199",
+		"tel:+15550100", "mailto:dora@acme.example", "https://acme.example/online/?IM_DIALOG=U30",
+	}
+	texts := []string{"Dora Müller", "ext 1042", "work +1 555 0199", "mobile +1 555 0100", "dora@acme.example", "chat"}
+	sel := newStyles(r, Palette{Selected: lipgloss.Color("4"), SelectedText: lipgloss.Color("15")}).selected
+	for i, url := range want {
+		h.keys("L")
+		l := h.m.people.highlightedLink()
+		require.Equal(t, url, l.url, "link %d", i)
+		v := h.view()
+		assert.Contains(t, ansi.Strip(v), "→ "+url, "the status bar names link %d", i)
+		assert.Contains(t, v, hyperlink(url, sel.on(texts[i])), "link %d is highlighted in the details", i)
+		for _, w := range []int{30, 61, 99, 100, 140} {
+			h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+			for j, line := range strings.Split(h.view(), "\n") {
+				require.Equal(t, w, ansi.StringWidth(line), "link %d at %d, line %d: %q", i, w, j, line)
+				checkLinks(t, line, fmt.Sprint("link ", i))
+			}
+		}
+		h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	}
+	h.keys("L")
+	assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "after the last, none")
+	assert.Contains(t, ansi.Strip(h.view()), "→ https://acme.example/company/personal/user/30/", "the name's address again")
+	h.keys("L", "L", "down")
+	assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "another person: no link highlighted")
+	h.keys("L")
+	assert.Equal(t, "https://acme.example/company/personal/user/32/", h.m.people.highlightedLink().url)
+
+	// With links off the key still walks them, and the status bar names
+	// them (no chat item without links).
+	h = newHarness(t, Options{})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("tab", "L", "L")
+	assert.Contains(t, h.view(), "→ tel:1042;phone-context=acme.example")
+	assert.NotContains(t, h.view(), "\x1b]8;")
+	assert.Len(t, h.m.personLinks(h.m.people.current()), 5)
 }

@@ -28,6 +28,9 @@ type people struct {
 	off     int
 	w, h    int // the pane's inside
 	listH   int // the rows of the list; the details have the rest
+	// linkOf's link number linkIdx (personLinks) is highlighted in the
+	// details (the Link key), while linkOf is the highlighted person.
+	linkOf, linkIdx int
 }
 
 func newPeople(c *common) people { return people{common: c} }
@@ -237,7 +240,7 @@ func (pp *people) drawRow(k personRowKey) string {
 	if p.Extension != "" {
 		ext = "ext " + p.Extension
 	}
-	name := []span{{named(p.Name), pp.link(pp.addr.Profile(p))}}
+	name := []span{{text: named(p.Name), url: pp.link(pp.addr.Profile(p))}}
 	if k.head {
 		mark := " ★"
 		if k.headNote != "" {
@@ -307,7 +310,7 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 // detailLines are the details of the highlighted person in dh lines of w
 // cells; details that do not fit end in a line saying how many are hidden.
 func (p *people) detailLines(w, dh int) []string {
-	details := p.details(p.current(), p.dept, w)
+	details := p.details(p.current(), p.dept, w, p.highlightedLink())
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
 		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
@@ -319,10 +322,63 @@ func (p *people) detailLines(w, dh int) []string {
 	return fill(details, w, dh)
 }
 
+// personLink is one of a person's links: what it is (the item of the
+// details it is on) and where it leads.
+type personLink struct{ what, url string }
+
+// personLinks are p's links in the order of the details: the profile (the
+// name), ext, work, mobile, e-mail, and the chat when links are drawn.
+func (c *common) personLinks(p *directory.Person) []personLink {
+	all := []personLink{{"profile", c.addr.Profile(p)}, {"ext", c.addr.Tel(p.Extension)}, {"work", c.addr.Tel(p.WorkPhone)},
+		{"mobile", c.addr.Tel(p.Mobile)}, {"e-mail", directory.MailtoURL(p.Email)}}
+	if c.linksOn {
+		all = append(all, personLink{"chat", c.addr.Chat(p)})
+	}
+	var out []personLink
+	for _, l := range all {
+		if l.url != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// highlightedLink is the link of the highlighted person the Link key
+// highlighted, or none.
+func (p *people) highlightedLink() personLink {
+	cur := p.current()
+	if cur == nil || p.linkOf != cur.ID {
+		return personLink{}
+	}
+	links := p.personLinks(cur)
+	if p.linkIdx < 0 || p.linkIdx >= len(links) {
+		return personLink{}
+	}
+	return links[p.linkIdx]
+}
+
+// nextLink highlights the highlighted person's next link; after the last,
+// none.
+func (p *people) nextLink() {
+	cur := p.current()
+	if cur == nil {
+		return
+	}
+	i := -1
+	if p.linkOf == cur.ID {
+		i = p.linkIdx
+	}
+	i++
+	if i >= len(p.personLinks(cur)) {
+		i = -1
+	}
+	p.linkOf, p.linkIdx = cur.ID, i
+}
+
 // details are the lines describing p, seen from department dept, each
 // exactly w cells: the name and the head-of marker, position and
-// departments, contacts, presence.
-func (c *common) details(p *directory.Person, dept, w int) []string {
+// departments, contacts, presence; the item of link hl is highlighted.
+func (c *common) details(p *directory.Person, dept, w int, hl personLink) []string {
 	if p == nil || w <= 0 {
 		return nil
 	}
@@ -340,7 +396,16 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	if note != "" {
 		head = append(head, named(sel.Name)+" ("+note+")")
 	}
-	title := []span{{named(p.Name), c.link(c.addr.Profile(p))}}
+	// item is the span of a linked item of the details: linked when links
+	// are drawn, highlighted when it is hl.
+	item := func(what, text, url string) span {
+		s := span{text: text, url: c.link(url)}
+		if hl.what == what {
+			s.paint = c.st.selected
+		}
+		return s
+	}
+	title := []span{item("profile", named(p.Name), c.addr.Profile(p))}
 	if len(head) > 0 {
 		title = append(title, span{text: " ★ head of " + strings.Join(head, ", ")})
 	}
@@ -354,16 +419,16 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 		}
 	}
 	var contact []span
-	for _, f := range [][2]string{{"ext ", p.Extension}, {"work ", p.WorkPhone}, {"mobile ", p.Mobile}} {
+	for _, f := range [][2]string{{"ext", p.Extension}, {"work", p.WorkPhone}, {"mobile", p.Mobile}} {
 		if f[1] != "" {
-			contact = append(contact, span{f[0] + f[1], c.link(c.addr.Tel(f[1]))})
+			contact = append(contact, item(f[0], f[0]+" "+f[1], c.addr.Tel(f[1])))
 		}
 	}
 	if p.Email != "" {
-		contact = append(contact, span{p.Email, c.link(directory.MailtoURL(p.Email))})
+		contact = append(contact, item("e-mail", p.Email, directory.MailtoURL(p.Email)))
 	}
 	if chat := c.link(c.addr.Chat(p)); chat != "" {
-		contact = append(contact, span{"chat", chat})
+		contact = append(contact, item("chat", "chat", chat))
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)

@@ -270,12 +270,16 @@ func (m *Model) statusLine(w int) string {
 	return m.status.view(w, f)
 }
 
-// linkTarget is the profile address of the highlighted person, in the
+// linkTarget is the address of the link the Link key highlighted in the
+// details, else the profile address of the highlighted person, in the
 // browser or among the search results, when names are links; "" otherwise.
 func (m *Model) linkTarget() string {
 	var p *directory.Person
 	switch m.mode {
 	case modeNormal:
+		if l := m.people.highlightedLink(); l.url != "" {
+			return l.url
+		}
 		p = m.people.current()
 	case modeSearch:
 		p = m.search.current()
