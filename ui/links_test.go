@@ -149,6 +149,17 @@ func TestCopyProfileAndChatLinks(t *testing.T) {
 	h.keys("Y", "c")
 	assert.True(t, strings.HasPrefix(h.copied[len(h.copied)-1], "Dora Müller — "), "c is still the card")
 
+	// The letters follow the keys: with left on ctrl+o, h is free again.
+	km := DefaultKeyMap()
+	require.NoError(t, km.Rebind(map[string][]string{"left": {"ctrl+o"}}))
+	h = newHarness(t, Options{Keys: km})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("Y")
+	assert.Contains(t, ansi.Strip(h.view()), "c[h]at link")
+	h.keys("h")
+	assert.Equal(t, "https://acme.example/online/?IM_DIALOG=U30", h.copied[len(h.copied)-1])
+
 	// A snapshot without a portal address has no link to copy.
 	h = newHarness(t, Options{Links: true})
 	h.send(orgMsg{org: smallOrg()})
