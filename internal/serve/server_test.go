@@ -493,35 +493,29 @@ func TestServeNoColorSession(t *testing.T) {
 // decides: an xterm gets its names as links to the portal's profile pages,
 // the Linux console gets none; with links off, no session gets any.
 func TestServeLinksPerSession(t *testing.T) {
+	// browse opens the people pane of c, moves down, waits for the
+	// details and quits: what the session drew.
+	browse := func(c *ptyClient, parts ...string) string {
+		t.Helper()
+		c.waitOutput("Departments", "? help")
+		c.keys("\t")
+		c.keys("j")
+		s := c.waitOutput(append([]string{" people", "reports to"}, parts...)...)
+		c.keys("q")
+		require.Equal(t, 0, c.exit())
+		return s
+	}
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true)
-	profile := "\x1b]8;;" + directory.PortalOrigin(f.webhook) + "/company/personal/user/"
-	require.True(t, strings.HasPrefix(profile, "\x1b]8;;http://127.0.0.1:"), profile)
+	profile := directory.PortalOrigin(f.webhook) + "/company/personal/user/"
+	require.True(t, strings.HasPrefix(profile, "http://127.0.0.1:"), profile)
 
-	xterm := f.openPTY(t, 100, 30)
-	xterm.waitOutput("Departments", "? help")
-	xterm.keys("\t")
-	s := xterm.waitOutput(profile, "→ "+directory.PortalOrigin(f.webhook)+"/company/personal/user/")
+	s := browse(f.openPTY(t, 100, 30), "\x1b]8;;"+profile, "→ "+profile)
 	assert.NotContains(t, s, testCode, "the webhook's code is in no link")
-	xterm.keys("q")
-	require.Equal(t, 0, xterm.exit())
-
-	linux := f.openTerm(t, "linux", 100, 30)
-	linux.waitOutput("Departments", "? help")
-	linux.keys("\t")
-	linux.keys("j")
-	s = linux.waitOutput(" people", "reports to")
-	linux.keys("q")
-	require.Equal(t, 0, linux.exit())
+	s = browse(f.openTerm(t, "linux", 100, 30))
 	assert.NotContains(t, s, "\x1b]8;", "the Linux console draws no links")
 
 	off := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true, func(c *Config) { c.Look.Links = ui.LinksOff })
-	c := off.openPTY(t, 100, 30)
-	c.waitOutput("Departments", "? help")
-	c.keys("\t")
-	c.keys("j")
-	s = c.waitOutput(" people", "reports to")
-	c.keys("q")
-	require.Equal(t, 0, c.exit())
+	s = browse(off.openPTY(t, 100, 30))
 	assert.NotContains(t, s, "\x1b]8;", "links: off")
 }
 
