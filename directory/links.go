@@ -143,6 +143,10 @@ func LinksOf(portal string) Links {
 	return Links{origin: PortalOrigin(portal), local: PhoneContext(PortalHost(portal))}
 }
 
+// Known reports whether the portal's address is known: then everyone has
+// a profile and a chat address.
+func (l Links) Known() bool { return l.origin != "" }
+
 // Profile is p's profile page ("" when the portal's address is not known).
 func (l Links) Profile(p *Person) string { return ProfileURL(l.origin, p.ID) }
 

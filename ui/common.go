@@ -47,12 +47,47 @@ type drawCache struct {
 
 func (c *common) now() time.Time { return c.nowFn() }
 
-// link is url when links are drawn, else "" (the text stays plain).
-func (c *common) link(url string) string {
+// The addresses drawn items link to: "" when links are not drawn (the
+// text stays plain), and then nothing is built.
+
+// profileLink is what p's name links to.
+func (c *common) profileLink(p *directory.Person) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Profile(p)
+}
+
+// chatLink is what the chat item of p links to.
+func (c *common) chatLink(p *directory.Person) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Chat(p)
+}
+
+// telLink is what a phone number links to.
+func (c *common) telLink(phone string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Tel(phone)
+}
+
+// statusLink is what the status bar's address links to: itself.
+func (c *common) statusLink(url string) string {
 	if !c.linksOn {
 		return ""
 	}
 	return url
+}
+
+// mailLink is what an e-mail address links to.
+func (c *common) mailLink(email string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return directory.MailtoURL(email)
 }
 
 // path returns the department names from the root down to id, each through named.

@@ -152,6 +152,16 @@ func spans(parts []span, w int) string {
 	return b.String() + strings.Repeat(" ", max(0, w-used))
 }
 
+// fitRow is s cut and padded to exactly w cells: as cell does for plain
+// text, as fitANSI does for text holding links (OSC 8, which take no
+// cells).
+func fitRow(s string, w int) string {
+	if strings.IndexByte(s, 0x1b) < 0 {
+		return cell(s, w)
+	}
+	return fitANSI(s, w)
+}
+
 // linkCell is text cut and padded to exactly w cells, as cell does, its
 // text linked to url.
 func linkCell(text, url string, w int) string { return spans([]span{{text: text, url: url}}, w) }

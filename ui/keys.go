@@ -257,10 +257,13 @@ func (m *Model) updateKeybindings() {
 	normal := m.mode == modeNormal
 	p := m.people.current()
 	k.Copy.SetEnabled(p != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && len(m.copyItems(p)) > 0)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && (m.addr.Known() || len(m.copyItems(p)) > 0))
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
-	k.Link.SetEnabled(p != nil && len(m.personLinks(p)) > 0)
+	// Anyone with a phone or an e-mail has a link, and everyone has a
+	// profile once the portal's address is known (without building them:
+	// this runs on every update).
+	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
 	k.OrgChart.SetEnabled(m.tree.sel != 0)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)

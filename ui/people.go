@@ -240,7 +240,7 @@ func (pp *people) drawRow(k personRowKey) string {
 	if p.Extension != "" {
 		ext = "ext " + p.Extension
 	}
-	name := []span{{text: named(p.Name), url: pp.link(pp.addr.Profile(p))}}
+	name := []span{{text: named(p.Name), url: pp.profileLink(p)}}
 	if k.head {
 		mark := " ★"
 		if k.headNote != "" {
@@ -264,14 +264,14 @@ func (pp *people) drawRow(k personRowKey) string {
 			sb.WriteString(spans(col.text, col.w-1) + " ")
 		}
 	}
-	// The columns hold links (OSC 8, no cells): cut and padded as drawn.
-	rest := fitANSI(sb.String(), max(0, w-1-c.badge))
+	// The columns may hold links (OSC 8, no cells): cut and padded as drawn.
+	rest := fitRow(sb.String(), max(0, w-1-c.badge))
 	head := cursor + cell(bt, c.badge)
 	switch {
 	case selected && focused:
-		return pp.st.selected.on(fitANSI(head+rest, w))
+		return pp.st.selected.on(fitRow(head+rest, w))
 	case selected:
-		return pp.st.selectedBlur.on(fitANSI(head+rest, w))
+		return pp.st.selectedBlur.on(fitRow(head+rest, w))
 	}
 	return cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
 }
@@ -396,16 +396,16 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	if note != "" {
 		head = append(head, named(sel.Name)+" ("+note+")")
 	}
-	// item is the span of a linked item of the details: linked when links
-	// are drawn, highlighted when it is hl.
+	// item is the span of a linked item of the details, highlighted when
+	// it is hl.
 	item := func(what, text, url string) span {
-		s := span{text: text, url: c.link(url)}
+		s := span{text: text, url: url}
 		if hl.what == what {
 			s.paint = c.st.selected
 		}
 		return s
 	}
-	title := []span{item("profile", named(p.Name), c.addr.Profile(p))}
+	title := []span{item("profile", named(p.Name), c.profileLink(p))}
 	if len(head) > 0 {
 		title = append(title, span{text: " ★ head of " + strings.Join(head, ", ")})
 	}
@@ -421,13 +421,13 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	var contact []span
 	for _, f := range [][2]string{{"ext", p.Extension}, {"work", p.WorkPhone}, {"mobile", p.Mobile}} {
 		if f[1] != "" {
-			contact = append(contact, item(f[0], f[0]+" "+f[1], c.addr.Tel(f[1])))
+			contact = append(contact, item(f[0], f[0]+" "+f[1], c.telLink(f[1])))
 		}
 	}
 	if p.Email != "" {
-		contact = append(contact, item("e-mail", p.Email, directory.MailtoURL(p.Email)))
+		contact = append(contact, item("e-mail", p.Email, c.mailLink(p.Email)))
 	}
-	if chat := c.link(c.addr.Chat(p)); chat != "" {
+	if chat := c.chatLink(p); chat != "" {
 		contact = append(contact, item("chat", "chat", chat))
 	}
 	now := c.now()

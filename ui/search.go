@@ -183,7 +183,7 @@ func (s *search) view(w, h int) []string {
 			e = "ext " + p.Extension
 		}
 		b := badgeOf(p, now, s.threshold)
-		row := linkCell(named(p.Name), s.link(s.addr.Profile(p)), name-1) + " "
+		row := linkCell(named(p.Name), s.profileLink(p), name-1) + " "
 		if pos > 0 {
 			row += cell(p.Position, pos-1) + " "
 		}
@@ -196,11 +196,11 @@ func (s *search) view(w, h int) []string {
 		// The name may be a link (OSC 8, no cells): rows are cut as drawn.
 		switch {
 		case i == s.idx:
-			lines = append(lines, s.st.selected.on(fitANSI("›"+b.glyph+" "+row, w)))
+			lines = append(lines, s.st.selected.on(fitRow("›"+b.glyph+" "+row, w)))
 		case w < 4:
-			lines = append(lines, fitANSI(" "+b.glyph+" "+row, w))
+			lines = append(lines, fitRow(" "+b.glyph+" "+row, w))
 		default:
-			lines = append(lines, " "+s.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+fitANSI(row, max(0, w-3)))
+			lines = append(lines, " "+s.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+fitRow(row, max(0, w-3)))
 		}
 	}
 	return fill(lines, w, h)

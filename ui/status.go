@@ -93,7 +93,7 @@ func (b *statusBar) view(w int, f statusFacts) string {
 	case f.link != "":
 		// Where the highlighted name leads, as a browser's status bar
 		// shows it: the address is printable ASCII (directory's builder).
-		left = b.st.muted.on(spans([]span{{text: " → "}, {text: f.link, url: b.link(f.link)}}, lw))
+		left = b.st.muted.on(spans([]span{{text: " → "}, {text: f.link, url: b.statusLink(f.link)}}, lw))
 	default:
 		left = cell("", lw)
 	}

@@ -287,7 +287,7 @@ func (m *Model) linkTarget() string {
 	if p == nil {
 		return ""
 	}
-	return m.link(m.addr.Profile(p))
+	return m.profileLink(p)
 }
 
 // activity says what the spinner is waiting for.
