@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,6 +56,18 @@ func containsAll(s string, parts ...string) bool {
 	return true
 }
 
+// page is the body of the demo portal's page at url.
+func page(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", url, b)
+	return string(b)
+}
+
 // TestTUILinksInTmux runs the demo in tmux with pipe-pane recording what
 // the browser writes: the highlighted person's name is an OSC 8 link to
 // their profile on the demo's portal (the address the status bar shows),
@@ -71,6 +85,7 @@ func TestTUILinksInTmux(t *testing.T) {
 			name := detailName(s)
 			require.NotEmpty(t, name, "the details show the highlighted person:\n%s", s)
 			out := waitRaw(t, raw, "\x1b]8;;"+url+"\x07"+name+"\x1b]8;;\x07")
+			assert.Contains(t, page(t, url), "<h1>Profile "+name+"</h1>", "the link opens the highlighted person's profile on the demo portal")
 			assert.Contains(t, out, "\x1b]8;;mailto:", "the e-mail is a link")
 			assert.NotContains(t, out, "/rest/1/", "no webhook path in any link")
 			x.settle()
