@@ -327,3 +327,21 @@ func TestLinkKeyWalksTheDetails(t *testing.T) {
 	assert.NotContains(t, h.view(), "\x1b]8;")
 	assert.Len(t, h.m.personLinks(h.m.people.current()), 5)
 }
+
+func TestOrgChartNamesAreLinks(t *testing.T) {
+	h := newHarness(t, Options{Links: true})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.keys("o")
+	require.Equal(t, modeOrgChart, h.m.mode)
+	for _, w := range []int{20, 33, 60, 80, 120} {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		v := h.view()
+		for i, l := range strings.Split(v, "\n") {
+			require.Equal(t, w, ansi.StringWidth(l), "width %d, line %d: %q", w, i, l)
+			checkLinks(t, l, fmt.Sprint("org chart at ", w))
+		}
+		if w >= 60 {
+			assert.Contains(t, v, hyperlink("https://acme.example/company/personal/user/30/", "Dora Müller"), "width %d", w)
+		}
+	}
+}
