@@ -314,7 +314,9 @@ func TestLinkKeyWalksTheDetails(t *testing.T) {
 	assert.Contains(t, ansi.Strip(h.view()), "→ https://acme.example/company/personal/user/30/", "the name's address again")
 	h.keys("L", "L", "down")
 	assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "another person: no link highlighted")
-	h.keys("L")
+	h.keys("up")
+	assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "back to the first: none highlighted either")
+	h.keys("down", "L")
 	assert.Equal(t, "https://acme.example/company/personal/user/32/", h.m.people.highlightedLink().url)
 
 	// With links off the key still walks them, and the status bar names
