@@ -474,7 +474,7 @@ func (c *common) reportsTo(p *directory.Person) []span {
 // with the glyph of their badge, as many as fit and then how many more
 // (the org chart shows them all); "" for someone without reports. It
 // measures each name once, so a wide screen costs no more than the names
-// it shows.
+// it shows. Each name links to the profile, as in the list.
 func (c *common) directReports(p *directory.Person, w int) string {
 	ids := c.org.DirectReports(p.ID)
 	if len(ids) == 0 {
@@ -482,20 +482,20 @@ func (c *common) directReports(p *directory.Person, w int) string {
 	}
 	now := c.now()
 	more := func(n int) string { return "+" + directory.Thousands(n) + " more" }
-	var b strings.Builder
-	b.WriteString(directory.Count(len(ids), "direct report", "direct reports") + ":")
-	used := safetext.Width(b.String())
+	head := directory.Count(len(ids), "direct report", "direct reports") + ":"
+	parts := []span{{text: head}}
+	used := safetext.Width(head)
 	shown := 0
 	for _, id := range ids {
-		item := "? " + c.personName(id)
+		glyph, name, url := "?", c.personName(id), ""
 		if r := c.org.Person(id); r != nil {
-			item = badgeOf(r, now, c.threshold).glyph + " " + named(r.Name)
+			glyph, url = badgeOf(r, now, c.threshold).glyph, c.profileLink(r)
 		}
 		sep := " · "
 		if shown == 0 {
 			sep = " "
 		}
-		iw := safetext.Width(sep) + safetext.Width(item)
+		iw := safetext.Width(sep+glyph+" ") + safetext.Width(name)
 		need := used + iw
 		if rest := len(ids) - shown - 1; rest > 0 {
 			need += 3 + safetext.Width(more(rest))
@@ -503,7 +503,7 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if need > w {
 			break
 		}
-		b.WriteString(sep + item)
+		parts = append(parts, span{text: sep + glyph + " "}, span{text: name, url: url})
 		used += iw
 		shown++
 	}
@@ -512,12 +512,13 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if shown == 0 {
 			sep = " "
 		}
-		b.WriteString(sep + more(rest))
-		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(b.String()+hint) <= w {
-			b.WriteString(hint)
+		parts = append(parts, span{text: sep + more(rest)})
+		used += safetext.Width(sep + more(rest))
+		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; used+safetext.Width(hint) <= w {
+			parts = append(parts, span{text: hint})
 		}
 	}
-	return cell(b.String(), w)
+	return spans(parts, w)
 }
 
 // pack joins items with " · " into lines of exactly w cells, starting a new
