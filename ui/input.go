@@ -197,16 +197,14 @@ func (c *common) copyKeys(items [][2]string) []string {
 	return keys
 }
 
-// copyKey is the letter of the entry named what (copyKeys).
-func (c *common) copyKey(p *directory.Person, what string) string {
+// copyLetters is the letter of each entry of p's copy menu, by name (copyKeys).
+func (c *common) copyLetters(p *directory.Person) map[string]string {
 	all := c.allCopyItems(p)
-	keys := c.copyKeys(all)
-	for i, it := range all {
-		if it[0] == what {
-			return keys[i]
-		}
+	letters := make(map[string]string, len(all))
+	for i, letter := range c.copyKeys(all) {
+		letters[all[i][0]] = letter
 	}
-	return ""
+	return letters
 }
 
 // card is p as one line to paste into a chat or a ticket: name, position,

@@ -318,9 +318,10 @@ func (m *Model) copyMenu(w int) string {
 	var b strings.Builder
 	b.WriteString(" copy:")
 	used := 6
+	letters := m.copyLetters(p)
 	for i, it := range m.copyItems(p) {
 		label := " " + it[0] + " "
-		if letter := m.copyKey(p, it[0]); letter != "" {
+		if letter := letters[it[0]]; letter != "" {
 			at := strings.Index(it[0], letter)
 			label = " " + it[0][:at] + "[" + letter + "]" + it[0][at+1:] + " "
 		}
