@@ -105,6 +105,8 @@ func TestNamesEmailsPhonesAndChatAreLinks(t *testing.T) {
 		hyperlink("tel:1042;phone-context=acme.example", "ext 1042"),
 		hyperlink("https://acme.example/online/?IM_DIALOG=U30", "chat"),
 		hyperlink("https://acme.example/company/personal/user/32/", "Eve Adams"),
+		"reports to " + hyperlink("https://acme.example/company/personal/user/20/", "Борис Иванов") + " › " +
+			hyperlink("https://acme.example/company/personal/user/10/", "Anna Johnson"),
 		"2 direct reports: ● " + hyperlink("https://acme.example/company/personal/user/32/", "Eve Adams") +
 			" · ✈ " + hyperlink("https://acme.example/company/personal/user/31/", "伟 陈"),
 	} {

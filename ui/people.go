@@ -444,8 +444,11 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	}
 	var out []string
 	out = append(out, c.st.bold.on(spans(title, w)))
-	for _, group := range [][]span{where, contact, presence, c.reportsTo(p)} {
+	for _, group := range [][]span{where, contact, presence} {
 		out = append(out, pack(group, w)...)
+	}
+	if line := c.reportsTo(p); len(line) > 0 {
+		out = append(out, spans(line, w)) // one line, cut when it is wider
 	}
 	if line := c.directReports(p, w); line != "" {
 		out = append(out, line)
@@ -454,7 +457,8 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 }
 
 // reportsTo is the "reports to" line of p: the managers up the tree,
-// nearest first; the head of the top says so.
+// nearest first, each name linked to the profile; the head of the top
+// says so.
 func (c *common) reportsTo(p *directory.Person) []span {
 	chain := c.org.Chain(p.ID)
 	if len(chain) == 0 {
@@ -463,11 +467,18 @@ func (c *common) reportsTo(p *directory.Person) []span {
 		}
 		return nil
 	}
-	names := make([]string, len(chain))
+	line := []span{{text: "reports to "}}
 	for i, id := range chain {
-		names[i] = c.personName(id)
+		if i > 0 {
+			line = append(line, span{text: directory.PathSeparator})
+		}
+		url := ""
+		if r := c.org.Person(id); r != nil {
+			url = c.profileLink(r)
+		}
+		line = append(line, span{text: c.personName(id), url: url})
 	}
-	return []span{{text: "reports to " + strings.Join(names, directory.PathSeparator)}}
+	return line
 }
 
 // directReports is the line of a head's direct reports in w cells, each
