@@ -227,6 +227,13 @@ func TestLinkedScreensAreExactlyTheWidth(t *testing.T) {
 					h.keys("down")
 				}
 			}
+			// Tiny windows: every line still exactly the width, nothing panics.
+			for w := 1; w < 20; w++ {
+				for _, ht := range []int{1, 3, 5, 9} {
+					h.send(tea.WindowSizeMsg{Width: w, Height: ht})
+					check("tiny", w, ht)
+				}
+			}
 			h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 			for _, q := range []string{"e", "bob", "宽"} {
 				h.keys("/")

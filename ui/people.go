@@ -273,7 +273,11 @@ func (pp *people) drawRow(k personRowKey) string {
 	case selected:
 		return pp.st.selectedBlur.on(fitRow(head+rest, w))
 	}
-	return cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
+	line := cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
+	if w < 1+c.badge {
+		return fitANSI(line, w) // a pane too narrow for the badge
+	}
+	return line
 }
 
 // view draws the pane's inside, w×h: the list, a rule, the details; or what
