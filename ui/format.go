@@ -175,6 +175,28 @@ func hyperlink(url, text string) string {
 	return ansi.SetHyperlink(url) + text + ansi.ResetHyperlink()
 }
 
+// linkAt is the address of the link (OSC 8, as hyperlink writes it) that
+// cell x of line is in, or "" when none is.
+func linkAt(line string, x int) string {
+	const open, end = "\x1b]8;;", "\x07"
+	col, url := 0, ""
+	for {
+		text, seq, found := strings.Cut(line, open)
+		w := ansi.StringWidth(text)
+		if x >= col && x < col+w {
+			return url
+		}
+		col += w
+		if !found {
+			return ""
+		}
+		url, line, found = strings.Cut(seq, end)
+		if !found {
+			return ""
+		}
+	}
+}
+
 // linkable reports whether url may go into an OSC 8 sequence: printable
 // ASCII without spaces (RFC 3986 characters; nothing that ends the
 // sequence: no BEL, ESC or C1 byte) and at most directory.MaxURL bytes.

@@ -358,3 +358,36 @@ func TestOrgChartNamesAreLinks(t *testing.T) {
 		}
 	}
 }
+
+// A click on a link of the details highlights it, as the Link key does.
+func TestClickHighlightsALinkOfTheDetails(t *testing.T) {
+	h := newHarness(t, Options{Links: true})
+	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+	h.selectDept("EMEA")
+	h.keys("tab")
+	rows := strings.Split(ansi.Strip(h.view()), "\n")
+	click := func(text string) {
+		t.Helper()
+		for y, r := range rows {
+			if i := strings.Index(r, text); i >= 0 && strings.Contains(r, "dora@") {
+				h.send(tea.MouseMsg{X: ansi.StringWidth(r[:i]) + 1, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+				return
+			}
+		}
+		t.Fatalf("%q is not on the screen", text)
+	}
+	click("chat")
+	assert.Equal(t, "chat", h.m.people.highlightedLink().what)
+	assert.Contains(t, ansi.Strip(h.view()), "→ https://acme.example/online/?IM_DIALOG=U30")
+	click("dora@")
+	assert.Equal(t, "e-mail", h.m.people.highlightedLink().what)
+	click(" · ")
+	assert.Equal(t, "e-mail", h.m.people.highlightedLink().what, "a click beside the links changes nothing")
+	assert.Equal(t, 30, h.m.people.sel, "nor the person")
+
+	assert.Equal(t, "", linkAt("plain", 2))
+	line := "ab" + hyperlink("u1", "cd") + "e" + hyperlink("u2", "宽f")
+	for x, want := range []string{"", "", "u1", "u1", "", "u2", "u2", "u2", ""} {
+		assert.Equal(t, want, linkAt(line, x), "cell %d", x)
+	}
+}

@@ -379,6 +379,20 @@ func (p *people) nextLink() {
 	p.linkOf, p.linkIdx = cur.ID, i
 }
 
+// pickLink highlights the highlighted person's link to url, if they have one.
+func (p *people) pickLink(url string) {
+	cur := p.current()
+	if cur == nil || url == "" {
+		return
+	}
+	for i, l := range p.personLinks(cur) {
+		if l.url == url {
+			p.linkOf, p.linkIdx = cur.ID, i
+			return
+		}
+	}
+}
+
 // details are the lines describing p, seen from department dept, each
 // exactly w cells: the name and the head-of marker, position and
 // departments, contacts, presence; the item of link hl is highlighted.

@@ -474,6 +474,13 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 				m.people.move(i - m.people.idx)
 			}
 		}
+		if _, dh := m.people.split(in.h); in.contains(ev.X, ev.Y) && row > m.people.listH && dh > 0 {
+			// A click on a link of the details highlights it, as the Link
+			// key does (a terminal opens it on ctrl- or cmd-click).
+			if lines := m.people.detailLines(in.w-1, dh); row-m.people.listH-1 < len(lines) {
+				m.people.pickLink(linkAt(lines[row-m.people.listH-1], ev.X-in.x-1))
+			}
+		}
 	}
 	return nil
 }
