@@ -341,6 +341,7 @@ type flagValues struct {
 	timeout     time.Duration
 	retries     int
 	outsiders   bool
+	plain       bool
 }
 
 // settings is everything the commands need, after flags, env and file are merged.

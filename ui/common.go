@@ -22,6 +22,7 @@ type common struct {
 	org       *directory.Org
 	spin      spinner.Model
 	help      help.Model // the footer's and the help's; each takes a copy to set its width
+	plain     bool       // for the plain front end (Plain): presence in words, no glyphs
 
 	// drawn is what the last frame drew, so that a frame draws and
 	// measures only what changed: the one thing View writes, and nothing

@@ -343,7 +343,11 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	title := named(p.Name)
 	if len(head) > 0 {
-		title += " ★ head of " + strings.Join(head, ", ")
+		star := " ★"
+		if c.plain {
+			star = "," // a screen reader says "black star"
+		}
+		title += star + " head of " + strings.Join(head, ", ")
 	}
 	var where []string
 	if p.Position != "" {
@@ -362,10 +366,10 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
-	presence := []string{b.glyph + " " + b.word}
+	presence := []string{c.mark(b, b.word)}
 	switch {
 	case b.kind == kindAbsent:
-		presence = []string{b.glyph + " absent until " + b.until, b.presence}
+		presence = []string{c.mark(b, "absent until "+b.until), b.presence}
 	case b.detail != "":
 		presence = append(presence, b.detail)
 	}
@@ -419,7 +423,11 @@ func (c *common) directReports(p *directory.Person, w int) string {
 	for _, id := range ids {
 		item := "? " + c.personName(id)
 		if r := c.org.Person(id); r != nil {
-			item = badgeOf(r, now, c.threshold).glyph + " " + named(r.Name)
+			rb := badgeOf(r, now, c.threshold)
+			item = c.mark(rb, named(r.Name))
+			if c.plain {
+				item += " (" + rb.word + ")"
+			}
 		}
 		sep := " · "
 		if shown == 0 {

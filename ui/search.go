@@ -141,25 +141,7 @@ func (s *search) view(w, h int) []string {
 		}
 		status = s.st.muted.on(cell(msg, w))
 	default:
-		n := len(s.results)
-		msg := " " + directory.Count(n, "match", "matches")
-		if n == 0 {
-			msg = " no matches"
-		}
-		if s.remote {
-			msg += " from the portal (the directory is still loading)"
-		} else if s.total > n {
-			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
-		}
-		if !s.remote && s.layoutN > 0 {
-			// What matched only as retyped on the other keyboard layout
-			// comes last.
-			if s.layoutN < n {
-				msg += ", the last " + directory.Thousands(s.layoutN)
-			}
-			msg += " · layout: " + safetext.Clean(s.layout)
-		}
-		status = s.st.muted.on(cell(msg, w))
+		status = s.st.muted.on(cell(" "+s.counted(), w))
 	}
 	lines = append(lines, status)
 	r := w - 1
@@ -203,6 +185,31 @@ func (s *search) view(w, h int) []string {
 		}
 	}
 	return fill(lines, w, h)
+}
+
+// counted says how many results the query has: "3 matches", "no matches",
+// "200 of 1,234 matches (move past the last for more)", where they came
+// from, and the keyboard layout of the ones that matched only retyped.
+func (s *search) counted() string {
+	n := len(s.results)
+	msg := directory.Count(n, "match", "matches")
+	if n == 0 {
+		msg = "no matches"
+	}
+	if s.remote {
+		msg += " from the portal (the directory is still loading)"
+	} else if s.total > n {
+		msg = directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
+	}
+	if !s.remote && s.layoutN > 0 {
+		// What matched only as retyped on the other keyboard layout
+		// comes last.
+		if s.layoutN < n {
+			msg += ", the last " + directory.Thousands(s.layoutN)
+		}
+		msg += " · layout: " + safetext.Clean(s.layout)
+	}
+	return msg
 }
 
 // fitANSI cuts or pads a styled string to exactly w cells.

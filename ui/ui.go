@@ -58,6 +58,9 @@ type Options struct {
 	// Warnings are problems found before the browser started (a config file
 	// others can read): the status bar keeps showing them.
 	Warnings []string
+	// Plain makes the model's text for the plain front end (NewPlain):
+	// presence in words, no glyphs.
+	Plain bool
 }
 
 type pane int
@@ -152,7 +155,7 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}, plain: o.Plain}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
