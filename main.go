@@ -185,7 +185,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	plain := a.flags.plain || accessible(a.getenv("ACCESSIBLE"))
+	plain := a.flags.plain || ui.Accessible(a.getenv("ACCESSIBLE"))
 	if !a.stdoutIsTerminal && !plain { // plain lines may go to a pipe or a file; the keys come from the terminal
 		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
 	}
@@ -248,10 +248,6 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	return nil
 }
-
-// accessible reports whether the ACCESSIBLE environment variable asks for
-// the plain front end: set, and not "0".
-func accessible(v string) bool { return v != "" && v != "0" }
 
 // runPlain runs the plain front end. Bubble Tea without its renderer
 // leaves the terminal as it is, so the raw mode that gives single keys is

@@ -60,61 +60,102 @@ func TestPlainInTmux(t *testing.T) {
 		{"ACCESSIBLE=1", "ACCESSIBLE=1", "", 80, 24},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			raw := filepath.Join(dir, "raw")
-			// bash -c, not a shell with a prompt: the pipe gets only what
-			// b24org writes, once the test has started the pipe and pressed
-			// enter; after b24org, read shows whether the terminal echoes.
-			script := "read -r _; env " + tc.env + " " + testBinaryPath + " --demo" + tc.flag +
-				"; printf 'EXITED %s\\n' $?; read -r again; echo \"GOT $again\"; sleep 60"
-			x := newTmuxServer(t, dir, tc.w, tc.h, "bash -c '"+strings.ReplaceAll(script, "'", `'\''`)+"'")
-			x.must("set-option", "-g", "set-clipboard", "on")
-			x.must("pipe-pane", "-o", "-t", "tui", "cat >> "+raw)
-			x.keys("Enter")
-			x.waitText("one line for each change", "loaded 60 departments", "Acme Corp, 1,162 people, 1 of 9, expanded")
+			x, raw := startPiped(t, tc.w, tc.h, "env "+tc.env+" "+testBinaryPath+" --demo"+tc.flag)
 			x.waitText("loaded 1,162 people") // the search answers from everyone
-
-			x.keys("/")
-			x.waitText("search the whole company: type")
-			x.keys("-l", "2517")
-			x.waitText("search “2517”: 3 matches", "1 of 3: Olivia Hall, Executive Assistant, ext 2517")
-			x.keys("Enter")
-			x.waitText("people in Platform", "Olivia Hall, Executive Assistant, ext 2517",
-				"Executive Assistant · Acme Corp › R&D › Platform") // the details, as lines
-			x.keys("y")
-			x.waitText("sent extension 2517 to the clipboard (OSC52)")
-			x.waitScreen("the copy in tmux's buffer", func(string) bool {
-				out, _ := x.run("show-buffer")
-				return out == "2517"
-			})
-			x.keys("?")
-			x.waitText("esc or ?: close the help")
-			x.keys("?") // closes it, as esc does
-			x.keys("q")
-			x.waitText("EXITED 0")
-			x.keys("-l", "typed")
-			x.keys("Enter")
-			x.waitText("typed", "GOT typed") // echoed: the terminal is cooked again
-			x.must("pipe-pane", "-t", "tui") // closes the pipe
-
-			var b []byte
-			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
-				if b, _ = os.ReadFile(raw); strings.Contains(string(b), "GOT typed") {
-					break
-				}
-			}
-			got := string(b)
-			require.Contains(t, got, "GOT typed")
-			plain, _, _ := strings.Cut(got, "EXITED")
-			require.Regexp(t, osc52, plain, "the copy went out")
-			text := checkPlainBytes(t, plain)
-			assert.Contains(t, text, "\nsearch “2517”: 3 matches\n")
-			assert.Contains(t, text, "\nsent extension 2517 to the clipboard (OSC52)")
-			assert.Contains(t, text, "\nhelp: the keys\n")
-			assert.Contains(t, text, "\ny: copy ext\n")
-			for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
-				assert.NotEmpty(t, strings.TrimSpace(l), "no blank lines: %q", text)
-			}
+			drivePlain(t, x, raw)
 		})
+	}
+}
+
+// TestPlainOverSSH: a session that sends ACCESSIBLE=1 (ssh -o SetEnv), or
+// runs the command --plain, gets the plain front end over SSH, with the
+// same checks as TestPlainInTmux.
+func TestPlainOverSSH(t *testing.T) {
+	requireTools(t, "ssh", "ssh-keygen", "tmux")
+	dir := t.TempDir()
+	user := sshKeygen(t, dir, "user")
+	pub, err := os.ReadFile(user + ".pub")
+	require.NoError(t, err)
+	keys := filepath.Join(dir, "authorized_keys")
+	require.NoError(t, os.WriteFile(keys, pub, 0o600))
+	srv := startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"SetEnv ACCESSIBLE=1", []string{"-o", "SetEnv=ACCESSIBLE=1", "127.0.0.1"}},
+		{"command --plain", []string{"127.0.0.1", "--", "--plain"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x, raw := startPiped(t, 100, 30, "ssh -t "+strings.Join(srv.sshArgs(user, tc.args...), " "))
+			drivePlain(t, x, raw)
+		})
+	}
+}
+
+// startPiped runs command in a new tmux server, its output piped (raw) to
+// a file from its start; after it, the shell says its exit status and
+// echoes a line it reads.
+func startPiped(t *testing.T, w, h int, command string) (*tmux, string) {
+	t.Helper()
+	dir := t.TempDir()
+	raw := filepath.Join(dir, "raw")
+	// bash -c, not a shell with a prompt: the pipe gets only what the
+	// command writes, once the test has started the pipe and pressed
+	// enter; after it, read shows whether the terminal echoes.
+	script := "read -r _; " + command + "; printf 'EXITED %s\\n' $?; read -r again; echo \"GOT $again\"; sleep 60"
+	x := newTmuxServer(t, dir, w, h, "bash -c '"+strings.ReplaceAll(script, "'", `'\''`)+"'")
+	x.must("set-option", "-g", "set-clipboard", "on")
+	x.must("pipe-pane", "-o", "-t", "tui", "cat >> "+raw)
+	x.keys("Enter")
+	x.waitText("one line for each change", "Acme Corp, 1,162 people, 1 of 9, expanded")
+	return x, raw
+}
+
+// drivePlain searches an extension, goes to its person, copies the
+// extension, reads the help and quits, then checks every byte the plain
+// front end wrote (checkPlainBytes).
+func drivePlain(t *testing.T, x *tmux, raw string) {
+	t.Helper()
+	x.keys("/")
+	x.waitText("search the whole company: type")
+	x.keys("-l", "2517")
+	x.waitText("search “2517”: 3 matches", "1 of 3: Olivia Hall, Executive Assistant, ext 2517")
+	x.keys("Enter")
+	x.waitText("people in Platform", "Olivia Hall, Executive Assistant, ext 2517",
+		"Executive Assistant · Acme Corp › R&D › Platform") // the details, as lines
+	x.keys("y")
+	x.waitText("sent extension 2517 to the clipboard (OSC52)")
+	x.waitScreen("the copy in tmux's buffer", func(string) bool {
+		out, _ := x.run("show-buffer")
+		return out == "2517"
+	})
+	x.keys("?")
+	x.waitText("esc or ?: close the help")
+	x.keys("?") // closes it, as esc does
+	x.keys("q")
+	x.waitText("EXITED 0")
+	x.keys("-l", "typed")
+	x.keys("Enter")
+	x.waitText("typed", "GOT typed") // echoed: the terminal is cooked again
+	x.must("pipe-pane", "-t", "tui") // closes the pipe
+
+	var b []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
+		if b, _ = os.ReadFile(raw); strings.Contains(string(b), "GOT typed") {
+			break
+		}
+	}
+	got := string(b)
+	require.Contains(t, got, "GOT typed")
+	plain, _, _ := strings.Cut(got, "EXITED")
+	require.Regexp(t, osc52, plain, "the copy went out")
+	text := checkPlainBytes(t, plain)
+	assert.Contains(t, text, "\nsearch “2517”: 3 matches\n")
+	assert.Contains(t, text, "\nsent extension 2517 to the clipboard (OSC52)")
+	assert.Contains(t, text, "\nhelp: the keys\n")
+	assert.Contains(t, text, "\ny: copy ext\n")
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		assert.NotEmpty(t, strings.TrimSpace(l), "no blank lines: %q", text)
 	}
 }

@@ -26,6 +26,10 @@ import (
 // key moves follow from it); a real size (over SSH) replaces it.
 const plainWidth, plainHeight = 100, 30
 
+// Accessible reports whether v, the value of the ACCESSIBLE environment
+// variable, asks for the plain front end: set, and not "0".
+func Accessible(v string) bool { return v != "" && v != "0" }
+
 // PlainOutput is where the plain front end writes: whole lines, in the
 // order the model's changes made them, and raw sequences (the OSC52 of a
 // copy, through Write) in their place among them. Update only queues; a
