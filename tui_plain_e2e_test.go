@@ -61,7 +61,9 @@ func TestPlainInTmux(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			x, raw := startPiped(t, tc.w, tc.h, "env "+tc.env+" "+testBinaryPath+" --demo"+tc.flag)
-			x.waitText("loaded 1,162 people") // the search answers from everyone
+			x.waitScreen("everyone loaded", func(s string) bool { // the search answers from everyone
+				return regexp.MustCompile(`loaded [0-9,]+ people`).MatchString(s)
+			})
 			drivePlain(t, x, raw)
 		})
 	}
@@ -158,4 +160,39 @@ func drivePlain(t *testing.T, x *tmux, raw string) {
 	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
 		assert.NotEmpty(t, strings.TrimSpace(l), "no blank lines: %q", text)
 	}
+}
+
+// TestPlainHostileInTmux browses the hostile demo (escape sequences,
+// control characters, bidi controls, very long fields in its strings) in
+// plain mode: what reaches the terminal is still lines and the copy only.
+func TestPlainHostileInTmux(t *testing.T) {
+	x, raw := startPiped(t, 80, 24, testBinaryPath+" --demo-hostile --plain")
+	x.keys("-l", "jjjl")
+	x.keys("Tab")
+	x.waitText("1 of 4: ") // the people have loaded
+	x.keys("-l", "jjj")
+	x.waitText("4 of 4: ")
+	x.keys("Enter")
+	for _, q := range []string{"zoe", "isolated", "zalgo"} {
+		x.keys("/")
+		x.keys("-l", q)
+		x.waitText("search “" + q + "”: ")
+		x.keys("Enter")
+		x.waitScreen("the search closed", func(s string) bool { return !strings.HasSuffix(strings.TrimSpace(s), "”: ") })
+	}
+	x.keys("y")
+	x.keys("q")
+	x.waitText("EXITED 0")
+	x.must("pipe-pane", "-t", "tui")
+	var b []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
+		if b, _ = os.ReadFile(raw); strings.Contains(string(b), "EXITED") {
+			break
+		}
+	}
+	plain, _, found := strings.Cut(string(b), "EXITED")
+	require.True(t, found, "the program ended: %q", b)
+	text := checkPlainBytes(t, plain)
+	assert.Contains(t, text, "search “zalgo”: ")
+	assert.NotRegexp(t, "[\u200e\u200f\u202a-\u202e\u2066-\u2069]", text, "no bidi controls")
 }

@@ -223,11 +223,7 @@ func (p *Plain) note() {
 	case f.bg.running && !w.bg.running:
 		say("loading everyone, for search…")
 	case !f.bg.running && w.bg.running && m.bgErr == "":
-		n := w.bg.total // what the load counted
-		if n <= 0 {
-			n = m.org.PersonCount()
-		}
-		say("loaded " + directory.Count(n, "person", "people"))
+		say("loaded " + directory.Count(m.org.PersonCount(), "person", "people"))
 	case f.bg.wait > 0 && w.bg.wait == 0:
 		say(progress(f.bg, 0))
 	case f.bg.running && quarter(f.bg) > quarter(w.bg) && quarter(f.bg) < 4:
