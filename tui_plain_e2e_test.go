@@ -73,14 +73,7 @@ func TestPlainInTmux(t *testing.T) {
 // runs the command --plain, gets the plain front end over SSH, with the
 // same checks as TestPlainInTmux.
 func TestPlainOverSSH(t *testing.T) {
-	requireTools(t, "ssh", "ssh-keygen", "tmux")
-	dir := t.TempDir()
-	user := sshKeygen(t, dir, "user")
-	pub, err := os.ReadFile(user + ".pub")
-	require.NoError(t, err)
-	keys := filepath.Join(dir, "authorized_keys")
-	require.NoError(t, os.WriteFile(keys, pub, 0o600))
-	srv := startServeProcess(t, dir, "--authorized-keys", keys, "--per-ip-per-minute", "0")
+	srv, user := startServeForOneKey(t, t.TempDir())
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -466,14 +466,8 @@ func (m *Model) plainHelp() []string {
 
 // plainSearchIntro is said when the search opens.
 func (m *Model) plainSearchIntro() string {
-	s := "search the whole company: type a name, position, e-mail or extension"
-	if len(m.skeys.Jump.Keys()) > 0 {
-		s += "; " + plainKeys(m.skeys.Jump) + ": go to the person"
-	}
-	if len(m.skeys.Back.Keys()) > 0 {
-		s += "; " + plainKeys(m.skeys.Back) + ": back"
-	}
-	return s
+	return strings.Join(append([]string{"search the whole company: type a name, position, e-mail or extension"},
+		m.searchKeysSaid(plainKeys, ": go to the person", ": back")...), "; ")
 }
 
 // plainCopyIntro is said when the copy menu opens: what it offers.
