@@ -166,12 +166,21 @@ func TestPlainHostileInTmux(t *testing.T) {
 	x.keys("-l", "jjj")
 	x.waitText("4 of 4: ")
 	x.keys("Enter")
+	x.waitScreen("everyone loaded", func(s string) bool { // the search answers at once
+		return regexp.MustCompile(`loaded [0-9,]+ people`).MatchString(s)
+	})
 	for _, q := range []string{"zoe", "isolated", "zalgo"} {
 		x.keys("/")
+		x.waitText("search the whole company: type")
 		x.keys("-l", q)
-		x.waitText("search “" + q + "”: ")
-		x.keys("Enter")
-		x.waitScreen("the search closed", func(s string) bool { return !strings.HasSuffix(strings.TrimSpace(s), "”: ") })
+		x.waitScreen("matches for "+q, func(s string) bool {
+			return regexp.MustCompile(`search “` + q + `”: [0-9,]+ match`).MatchString(s)
+		})
+		x.keys("Enter") // the jump: the list, the person, the details
+		x.waitScreen("the details after the jump", func(s string) bool {
+			_, after, _ := strings.Cut(s, "search “"+q+"”: ")
+			return strings.Contains(after, "reports to")
+		})
 	}
 	x.keys("y")
 	x.keys("q")
