@@ -289,11 +289,11 @@ func (p *Plain) noteBrowser(m *Model, f, w plainFacts, again bool) {
 		}
 		// The people of the highlighted department, as they load.
 		if !again && f.list != "" && f.list != w.list && (f.dept == w.dept || !m.people.loaded) {
-			say(f.list)
+			say(f.list + p.presence(m))
 		}
 	} else {
 		if f.list != "" && (again || f.list != w.list) {
-			say(f.list)
+			say(f.list + p.presence(m))
 		}
 		if f.person != "" && (again || f.person != w.person) {
 			say(f.person)
@@ -372,6 +372,27 @@ func (p *Plain) listLine(m *Model) string {
 		return "no people in " + name + below
 	}
 	return directory.Count(len(pp.list), "person", "people") + " in " + name + below
+}
+
+// presence is what the list line adds once the people are in: how many
+// are online, idle, absent and offline ("…: 5 online, 9 offline"). It is
+// said with the list, not followed on its own: a refresh that changes a
+// count says nothing.
+func (p *Plain) presence(m *Model) string {
+	if !m.people.loaded || len(m.people.list) == 0 {
+		return ""
+	}
+	on, idle, away, off := m.people.summary()
+	var parts []string
+	for _, x := range []struct {
+		n    int
+		word string
+	}{{on, "online"}, {idle, "idle"}, {away, "absent"}, {off, "offline"}} {
+		if x.n > 0 {
+			parts = append(parts, directory.Thousands(x.n)+" "+x.word)
+		}
+	}
+	return ": " + strings.Join(parts, ", ")
 }
 
 // personText is one person in words: the name (and, seen from department
@@ -466,8 +487,11 @@ func (m *Model) plainHelp() []string {
 
 // plainSearchIntro is said when the search opens.
 func (m *Model) plainSearchIntro() string {
-	return strings.Join(append([]string{"search the whole company: type a name, position, e-mail or extension"},
-		m.searchKeysSaid(plainKeys, ": go to the person", ": back")...), "; ")
+	parts := []string{"search the whole company: type a name, position, e-mail or extension"}
+	if move := pair(m.keys.search().Up, m.keys.search().Down, ""); move.Enabled() { // as when there are results
+		parts = append(parts, plainKeys(move)+": the previous or next result")
+	}
+	return strings.Join(append(parts, m.searchKeysSaid(plainKeys, ": go to the person", ": back")...), "; ")
 }
 
 // plainCopyIntro is said when the copy menu opens: what it offers.

@@ -96,7 +96,7 @@ func TestPlainPeopleAndDetails(t *testing.T) {
 	ph.lines()
 	ph.keys("tab")
 	assert.Equal(t, []string{
-		"4 people in EMEA",
+		"4 people in EMEA: 1 online, 1 absent, 2 offline",
 		"1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline",
 	}, ph.lines())
 	ph.keys("down")
@@ -124,9 +124,9 @@ func TestPlainPeopleAndDetails(t *testing.T) {
 	ph.selectDept("Sales")
 	ph.lines()
 	ph.keys("a")
-	assert.Equal(t, []string{"5 people in Sales and below"}, ph.lines())
+	assert.Equal(t, []string{"5 people in Sales and below: 1 online, 1 idle, 1 absent, 2 offline"}, ph.lines())
 	ph.keys("tab")
-	assert.Equal(t, []string{"5 people in Sales and below", "1 of 5: Борис Иванов, head of Sales, Team Lead, ext 1043, idle"}, ph.lines())
+	assert.Equal(t, []string{"5 people in Sales and below: 1 online, 1 idle, 1 absent, 2 offline", "1 of 5: Борис Иванов, head of Sales, Team Lead, ext 1043, idle"}, ph.lines())
 	ph.keys("down")
 	assert.Equal(t, []string{"2 of 5: Eve Adams, in EMEA, Sales Rep, ext 1045, online"}, ph.lines())
 }
@@ -134,7 +134,7 @@ func TestPlainPeopleAndDetails(t *testing.T) {
 func TestPlainSearchSaysCountAndResult(t *testing.T) {
 	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
 	ph.keys("/")
-	assert.Equal(t, []string{"search the whole company: type a name, position, e-mail or extension; enter: go to the person; esc: back"}, ph.lines())
+	assert.Equal(t, []string{"search the whole company: type a name, position, e-mail or extension; up or down: the previous or next result; enter: go to the person; esc: back"}, ph.lines())
 	ph.typeText("10")
 	assert.Equal(t, []string{
 		"search “1”: 6 matches",
@@ -158,7 +158,7 @@ func TestPlainSearchSaysCountAndResult(t *testing.T) {
 	ph.keys("enter")
 	lines := ph.lines()
 	require.GreaterOrEqual(t, len(lines), 3, "%q", lines)
-	assert.Equal(t, "4 people in EMEA", lines[0])
+	assert.Equal(t, "4 people in EMEA: 1 online, 1 absent, 2 offline", lines[0])
 	assert.Equal(t, "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline", lines[1])
 	assert.Equal(t, "Dora Müller, head of EMEA", lines[2])
 }
@@ -199,7 +199,7 @@ func TestPlainCopyHelpAndViews(t *testing.T) {
 	assert.Contains(t, help, "f1: help")
 	assert.Equal(t, "esc or f1: close the help", help[len(help)-1])
 	ph.keys("esc") // back: where the cursor is
-	assert.Equal(t, []string{"4 people in EMEA", "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline"}, ph.lines())
+	assert.Equal(t, []string{"4 people in EMEA: 1 online, 1 absent, 2 offline", "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline"}, ph.lines())
 
 	ph.keys("o")
 	chart := ph.lines()
@@ -226,7 +226,7 @@ func TestPlainSaysLoadsAndFailures(t *testing.T) {
 	assert.Contains(t, lines, "loaded 5 departments")
 	assert.Contains(t, lines, "Acme Corp, 6 people, 1 of 4, expanded")
 	assert.Contains(t, lines, "loading people of Acme Corp…")
-	assert.Contains(t, lines, "1 person in Acme Corp")
+	assert.Contains(t, lines, "1 person in Acme Corp: 1 online")
 
 	bad := newPlainHarness(t, Options{Directory: wrongCodeDirectory(t)})
 	bad.init()
