@@ -21,6 +21,11 @@ import (
 // the browser; after each update the printer compares what the user would
 // see (the highlighted department, the highlighted person, the query's
 // count, the status) with what it saw last and says what changed.
+//
+// Bubble Tea's own tea.Println prints only through its standard renderer,
+// which moves the cursor to repaint the view below the lines; so the
+// program runs without a renderer and the printer writes its lines
+// itself, through a command (PlainOutput).
 
 // The screen the model lays itself out for in plain mode (the rows a page
 // key moves follow from it); a real size (over SSH) replaces it.

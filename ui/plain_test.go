@@ -248,3 +248,9 @@ func TestPlainOutputKeepsOrderAndStripsSequences(t *testing.T) {
 	require.NoError(t, o.Flush())
 	assert.Equal(t, "  indented red moved\r\n\x1b]52;c;MTA0Mg==\x07after\r\n", buf.String())
 }
+
+func TestAccessibleIsSetAndNotZero(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "1": true, "yes": true, "true": true} {
+		assert.Equal(t, want, Accessible(v), "ACCESSIBLE=%q", v)
+	}
+}

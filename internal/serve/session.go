@@ -360,6 +360,9 @@ func (srv *Server) runCommand(s *servedSession) int {
 		srv.logRefusal(s.Context(), "export not allowed")
 		return s.fail("export is not allowed on this server")
 	}
+	if plainCommand(args) {
+		return s.fail("the plain browser needs a terminal: ssh -t HOST -- --plain")
+	}
 	switch args[0] {
 	case "find", "export", "caller", "version", "help", "--help", "-h", "--version":
 	default:
