@@ -115,7 +115,7 @@ func drivePlain(t *testing.T, x *tmux, raw string) {
 	x.keys("/")
 	x.waitText("search the whole company: type")
 	x.keys("-l", "2517")
-	x.waitText("search “2517”: 3 matches", "1 of 3: Olivia Hall, Executive Assistant, ext 2517")
+	x.waitText("search “2517”: 3 matches", ": Olivia Hall, Executive Assistant, ext 2517, ")
 	x.keys("Enter")
 	x.waitText("people in Platform", "Olivia Hall, Executive Assistant, ext 2517",
 		"Executive Assistant · Acme Corp › R&D › Platform") // the details, as lines

@@ -163,6 +163,7 @@ type plainFacts struct {
 	query       string // the search's query and count
 	result      string // the highlighted result's line
 	resultID    int
+	resultIdx   int
 	copyItem    string
 	toastID     int
 	failure     string
@@ -189,7 +190,7 @@ func (p *Plain) facts(m *Model) plainFacts {
 	if m.mode == modeSearch {
 		f.query = p.queryLine(m)
 		if r := m.search.current(); r != nil {
-			f.resultID = r.ID
+			f.resultID, f.resultIdx = r.ID, m.search.idx
 			f.result = directory.Thousands(m.search.idx+1) + " of " + directory.Thousands(len(m.search.results)) + ": " +
 				m.personText(r, 0, false)
 			if path := m.personPath(r); len(path) > 0 {
@@ -270,7 +271,10 @@ func (p *Plain) note() {
 		if f.query != w.query && f.query != "" {
 			say(f.query)
 		}
-		if f.result != w.result && f.result != "" {
+		// The highlighted result, when the cursor or the query puts
+		// another one there (not when only the count changed: the
+		// query's line says that).
+		if f.result != "" && (f.resultID != w.resultID || f.resultIdx != w.resultIdx || opened) {
 			say(f.result)
 		}
 	case modeCopy:

@@ -139,16 +139,18 @@ func TestPlainSearchSaysCountAndResult(t *testing.T) {
 	assert.Equal(t, []string{
 		"search “1”: 6 matches",
 		"1 of 6: Anna Johnson, CEO, ext 1000, online, Acme Corp",
-		"search “10”: 5 matches",
-		"1 of 5: Anna Johnson, CEO, ext 1000, online, Acme Corp",
+		"search “10”: 5 matches", // the same first result: not said again
 	}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"2 of 5: Dora Müller, Account Manager, ext 1042, offline, Acme Corp › Sales › EMEA"}, ph.lines())
+	ph.keys("up")
+	assert.Equal(t, []string{"1 of 5: Anna Johnson, CEO, ext 1000, online, Acme Corp"}, ph.lines())
 	ph.typeText("42")
 	assert.Equal(t, []string{
 		"search “104”: 4 matches",
 		"1 of 4: Dora Müller, Account Manager, ext 1042, offline, Acme Corp › Sales › EMEA",
 		"search “1042”: 1 match",
-		"1 of 1: Dora Müller, Account Manager, ext 1042, offline, Acme Corp › Sales › EMEA",
-	}, ph.lines()[0:4])
+	}, ph.lines())
 	ph.typeText("9")
 	assert.Equal(t, []string{"search “10429”: no matches"}, ph.lines())
 	ph.keys("backspace")
