@@ -28,7 +28,7 @@ import (
 // itself, through a command (PlainOutput).
 
 // The screen the model lays itself out for in plain mode (the rows a page
-// key moves follow from it); a real size (over SSH) replaces it.
+// key moves follow from it), unless a real size comes (over SSH).
 const plainWidth, plainHeight = 100, 30
 
 // Accessible reports whether v, the value of the ACCESSIBLE environment
@@ -95,8 +95,12 @@ type Plain struct {
 	out     *PlainOutput
 	was     plainFacts
 	started bool
-	details int // a person whose details are due once highlighted and loaded
+	details int  // a person whose details are due once highlighted and loaded
+	sized   bool // a real size came (over SSH): the default one is not needed
 }
+
+// plainSizeMsg gives the model the default size, unless a real one came.
+type plainSizeMsg struct{}
 
 // NewPlain returns the plain front end of m, writing to out.
 func NewPlain(m tea.Model, out *PlainOutput) *Plain { return &Plain{inner: m, out: out} }
@@ -120,12 +124,21 @@ func (p *Plain) Init() tea.Cmd {
 			plainKeys(m.keys.Help) + ": the keys, " + plainKeys(m.keys.Quit) + ": quit.")
 	}
 	p.note()
-	size := func() tea.Msg { return tea.WindowSizeMsg{Width: plainWidth, Height: plainHeight} }
+	size := func() tea.Msg { return plainSizeMsg{} }
 	return tea.Batch(cmd, size, p.flush)
 }
 
 // Update hands msg to the browser, then says what changed.
 func (p *Plain) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case plainSizeMsg:
+		if p.sized {
+			return p, nil
+		}
+		msg = tea.WindowSizeMsg{Width: plainWidth, Height: plainHeight}
+	case tea.WindowSizeMsg:
+		p.sized = true
+	}
 	m := p.browser()
 	// Enter on a person reads out their details (the browser shows them
 	// all the time, below the list).
@@ -173,10 +186,10 @@ type plainFacts struct {
 	bg          bgState
 }
 
-// facts reads m.
-func (p *Plain) facts(m *Model) plainFacts {
+// factsOf reads m.
+func factsOf(m *Model) plainFacts {
 	f := plainFacts{
-		mode: m.mode, focus: m.focus, dept: m.tree.sel, tree: p.treeLine(m), list: p.listLine(m),
+		mode: m.mode, focus: m.focus, dept: m.tree.sel, tree: m.plainTree(), list: m.plainList(),
 		toastID: m.status.toastID, failure: m.firstErr(), retry: m.status.retry,
 		treeLoading: m.treeLoading, bg: m.bg.bgState,
 	}
@@ -188,7 +201,7 @@ func (p *Plain) facts(m *Model) plainFacts {
 			m.personText(cur, m.people.dept, m.people.whole)
 	}
 	if m.mode == modeSearch {
-		f.query = p.queryLine(m)
+		f.query = m.plainQuery()
 		if r := m.search.current(); r != nil {
 			f.resultID, f.resultIdx = r.ID, m.search.idx
 			f.result = directory.Thousands(m.search.idx+1) + " of " + directory.Thousands(len(m.search.results)) + ": " +
@@ -214,7 +227,7 @@ func (p *Plain) note() {
 	if m == nil || m.quitting {
 		return
 	}
-	f, w, first := p.facts(m), p.was, !p.started
+	f, w, first := factsOf(m), p.was, !p.started
 	p.was, p.started = f, true
 	say := p.out.line
 
@@ -298,11 +311,11 @@ func (p *Plain) noteBrowser(m *Model, f, w plainFacts, again bool) {
 		}
 		// The people of the highlighted department, as they load.
 		if !again && f.list != "" && f.list != w.list && (f.dept == w.dept || !m.people.loaded) {
-			say(f.list + p.presence(m))
+			say(f.list + m.plainPresence())
 		}
 	} else {
 		if f.list != "" && (again || f.list != w.list) {
-			say(f.list + p.presence(m))
+			say(f.list + m.plainPresence())
 		}
 		if f.person != "" && (again || f.person != w.person) {
 			say(f.person)
@@ -333,10 +346,10 @@ func quarter(bg bgState) int {
 	return bg.done * 4 / bg.total
 }
 
-// treeLine is the highlighted department: "Acme Corp › Sales, 206 people,
+// plainTree is the highlighted department: "Acme Corp › Sales, 206 people,
 // 2 of 9, expanded" (its path, its head count, its row among the rows,
 // and whether its departments show).
-func (p *Plain) treeLine(m *Model) string {
+func (m *Model) plainTree() string {
 	t := &m.tree
 	if len(t.rows) == 0 || t.idx >= len(t.rows) {
 		if m.treeLoading || m.treeErr != "" {
@@ -358,10 +371,10 @@ func (p *Plain) treeLine(m *Model) string {
 	return s
 }
 
-// listLine is what the people pane holds: "17 people in Sales", "206
+// plainList is what the people pane holds: "17 people in Sales", "206
 // people in Sales and below", "loading people of Sales…"; "" with no
 // department, or when the load failed (the failure says so).
-func (p *Plain) listLine(m *Model) string {
+func (m *Model) plainList() string {
 	pp := &m.people
 	d := m.org.Department(pp.dept)
 	if d == nil {
@@ -383,11 +396,11 @@ func (p *Plain) listLine(m *Model) string {
 	return directory.Count(len(pp.list), "person", "people") + " in " + name + below
 }
 
-// presence is what the list line adds once the people are in: how many
+// plainPresence is what the list line adds once the people are in: how many
 // are online, idle, absent and offline ("…: 5 online, 9 offline"). It is
 // said with the list, not followed on its own: a refresh that changes a
 // count says nothing.
-func (p *Plain) presence(m *Model) string {
+func (m *Model) plainPresence() string {
 	if !m.people.loaded || len(m.people.list) == 0 {
 		return ""
 	}
@@ -439,8 +452,8 @@ func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 	return strings.Join(parts, ", ")
 }
 
-// queryLine is the query and what it found, or what the search waits for.
-func (p *Plain) queryLine(m *Model) string {
+// plainQuery is the query and what it found, or what the search waits for.
+func (m *Model) plainQuery() string {
 	s := &m.search
 	q := s.input.value()
 	switch {

@@ -256,3 +256,14 @@ func TestAccessibleIsSetAndNotZero(t *testing.T) {
 		assert.Equal(t, want, Accessible(v), "ACCESSIBLE=%q", v)
 	}
 }
+
+func TestPlainKeepsARealSize(t *testing.T) {
+	ph := newPlainHarness(t, Options{})
+	ph.send(tea.WindowSizeMsg{Width: 70, Height: 20}) // over SSH, the client's
+	ph.init()
+	assert.Equal(t, [2]int{70, 20}, [2]int{ph.m.width, ph.m.height})
+
+	local := newPlainHarness(t, Options{})
+	local.init() // no size comes: the default one
+	assert.Equal(t, [2]int{plainWidth, plainHeight}, [2]int{local.m.width, local.m.height})
+}
