@@ -145,3 +145,38 @@ func BenchmarkOrgChart30k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlainCursorMove30k is BenchmarkCursorMove30k through the plain
+// front end: the Update, the line it says, and its write (to io.Discard),
+// in place of the frame.
+func BenchmarkPlainCursorMove30k(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30000, Seed: 7, Now: testNow})))
+	m := New(Options{Renderer: lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii)), Now: fixedNow, Plain: true})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	out := NewPlainOutput(io.Discard)
+	p := NewPlain(m, out)
+	p.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p.Update(orgMsg{org: org})
+	for _, d := range org.Departments() {
+		m.tree.expanded[d.ID] = true
+	}
+	m.tree.rebuild(org)
+	down, home := keyMsg("down"), keyMsg("home")
+	var times []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		key := down
+		if m.tree.idx == len(m.tree.rows)-1 {
+			key = home
+		}
+		p.Update(key)
+		_ = out.Flush()
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
+}
