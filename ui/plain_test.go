@@ -267,3 +267,20 @@ func TestPlainKeepsARealSize(t *testing.T) {
 	local.init() // no size comes: the default one
 	assert.Equal(t, [2]int{plainWidth, plainHeight}, [2]int{local.m.width, local.m.height})
 }
+
+func TestPlainDetailsFollowTheEnterBinding(t *testing.T) {
+	keys := DefaultKeyMap()
+	require.NoError(t, keys.Rebind(map[string][]string{"enter": {"ctrl+o"}}))
+	ph := newPlainHarness(t, Options{Keys: keys})
+	ph.init()
+	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+	ph.selectDept("EMEA")
+	ph.keys("tab")
+	ph.lines()
+	ph.keys("enter") // not enter any more: nothing is said
+	assert.Empty(t, ph.lines())
+	ph.send(tea.KeyMsg{Type: tea.KeyCtrlO})
+	lines := ph.lines()
+	require.NotEmpty(t, lines)
+	assert.Equal(t, "Dora Müller, head of EMEA", lines[0])
+}
