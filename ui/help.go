@@ -93,7 +93,7 @@ func (v *helpScreen) lines(w int) []string {
 		}
 	}
 	out = append(out, cell("", w))
-	for _, prose := range v.prose() {
+	for _, prose := range append([]string{v.searchProse()}, v.copyProse()...) {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
 		}
@@ -101,11 +101,10 @@ func (v *helpScreen) lines(w int) []string {
 	return out
 }
 
-// prose is the help's sentences below the keys: the search view's keys,
-// the copy menu, and what copying needs.
-func (v *helpScreen) prose() []string {
+// copyProse is the help's sentences on the copy menu and what copying
+// needs (after the one on the search, searchProse).
+func (v *helpScreen) copyProse() []string {
 	return []string{
-		v.searchProse(),
 		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
 			"c card: name, position, extension, mobile and e-mail on one line.",
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",

@@ -503,7 +503,7 @@ func (m *Model) plainHelp() []string {
 		}
 	}
 	out = append(out, m.plainSearchIntro())
-	out = append(out, m.helpPage.prose()[1:]...) // the search's keys, in words above
+	out = append(out, m.helpPage.copyProse()...)
 	return append(out, plainKeys(m.keys.Back)+" or "+plainKeys(m.keys.Help)+": close the help")
 }
 
