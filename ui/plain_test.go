@@ -284,3 +284,22 @@ func TestPlainDetailsFollowTheEnterBinding(t *testing.T) {
 	require.NotEmpty(t, lines)
 	assert.Equal(t, "Dora Müller, head of EMEA", lines[0])
 }
+
+func TestPlainManagerJump(t *testing.T) {
+	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
+	ph.selectDept("EMEA")
+	ph.keys("tab", "down")
+	ph.lines()
+	ph.keys("m")
+	assert.Equal(t, []string{
+		"Eve Adams reports to Dora Müller",
+		"1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline",
+	}, ph.lines())
+	ph.keys("m") // the head of EMEA reports to the head of Sales, in Sales
+	assert.Equal(t, []string{
+		"Dora Müller reports to Борис Иванов",
+		"1 person in Sales: 1 idle", // the focus stays on the people: their list says where
+
+		"1 of 1: Борис Иванов, head of Sales, Team Lead, ext 1043, idle",
+	}, ph.lines())
+}
