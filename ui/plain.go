@@ -242,7 +242,11 @@ func (p *Plain) note() {
 	case f.bg.running && !w.bg.running:
 		say("loading everyone, for search…")
 	case !f.bg.running && w.bg.running && m.bgErr == "":
-		say("loaded " + directory.Count(m.org.PersonCount(), "person", "people"))
+		n := 0 // as the tree counts them: the members, not a head who left
+		for _, id := range m.org.Roots() {
+			n += m.org.HeadCount(id)
+		}
+		say("loaded " + directory.Count(n, "person", "people"))
 	case f.bg.wait > 0 && w.bg.wait == 0:
 		say(progress(f.bg, 0))
 	case f.bg.running && quarter(f.bg) > quarter(w.bg) && quarter(f.bg) < 4:
