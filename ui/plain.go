@@ -177,6 +177,7 @@ type plainFacts struct {
 	result      string // the highlighted result's line
 	resultID    int
 	resultIdx   int
+	resultKeys  bool // the results have the keys (Tab in the search)
 	copyItem    string
 	toastID     int
 	failure     string
@@ -201,7 +202,7 @@ func factsOf(m *Model) plainFacts {
 			m.personText(cur, m.people.dept, m.people.whole)
 	}
 	if m.mode == modeSearch {
-		f.query = m.plainQuery()
+		f.query, f.resultKeys = m.plainQuery(), m.search.list
 		if r := m.search.current(); r != nil {
 			f.resultID, f.resultIdx = r.ID, m.search.idx
 			f.result = directory.Thousands(m.search.idx+1) + " of " + directory.Thousands(len(m.search.results)) + ": " +
@@ -288,6 +289,13 @@ func (p *Plain) note() {
 		if f.query != w.query && f.query != "" {
 			say(f.query)
 		}
+		switch {
+		case f.resultKeys && !w.resultKeys:
+			say("the results have the keys: " + plainKeys(m.keys.Copy) + ": copy the extension, " +
+				plainKeys(m.keys.CopyMenu) + ": copy…, " + plainKeys(m.keys.Search) + ": back to the query")
+		case !f.resultKeys && w.resultKeys && !opened:
+			say("the query has the keys")
+		}
 		// The highlighted result, when the cursor or the query puts
 		// another one there (not when only the count changed: the
 		// query's line says that).
@@ -362,8 +370,11 @@ func (m *Model) plainTree() string {
 		return "no departments"
 	}
 	r := t.rows[t.idx]
-	s := strings.Join(m.path(r.id), directory.PathSeparator) + ", " +
-		directory.Count(m.org.HeadCount(r.id), "person", "people") + ", " +
+	name, count := strings.Join(m.path(r.id), directory.PathSeparator), m.org.HeadCount(r.id)
+	if r.id == favouritesID {
+		name, count = "Favourites", len(m.pinned)
+	}
+	s := name + ", " + directory.Count(count, "person", "people") + ", " +
 		directory.Thousands(t.idx+1) + " of " + directory.Thousands(len(t.rows))
 	if r.children {
 		if t.expanded[r.id] {
@@ -381,13 +392,20 @@ func (m *Model) plainTree() string {
 func (m *Model) plainList() string {
 	pp := &m.people
 	d := m.org.Department(pp.dept)
-	if d == nil {
+	name, below := "", ""
+	switch {
+	case pp.dept == favouritesID:
+		name = "Favourites"
+		if pp.loaded && len(pp.list) == 0 {
+			return "no one pinned is in the directory now (" + plainKeys(m.keys.Pin) + " pins the highlighted person)"
+		}
+	case d == nil:
 		return ""
-	}
-	name := named(d.Name)
-	below := ""
-	if pp.whole {
-		below = " and below"
+	default:
+		name = named(d.Name)
+		if pp.whole {
+			below = " and below"
+		}
 	}
 	switch {
 	case !pp.loaded && m.peopleErr != "":
@@ -461,6 +479,8 @@ func (m *Model) plainQuery() string {
 	s := &m.search
 	q := s.input.value()
 	switch {
+	case q == "" && len(s.results) > 0:
+		return "recent lookups: " + directory.Count(len(s.results), "person", "people") + "; type to search"
 	case q == "":
 		return ""
 	case s.err != "":
@@ -507,7 +527,7 @@ func (m *Model) plainHelp() []string {
 		}
 	}
 	out = append(out, m.plainSearchIntro())
-	out = append(out, m.helpPage.copyProse()...)
+	out = append(out, m.helpPage.moreProse()...)
 	return append(out, plainKeys(m.keys.Back)+" or "+plainKeys(m.keys.Help)+": close the help")
 }
 
