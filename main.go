@@ -166,7 +166,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
 	}
-	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders, FullLoadEvery: s.fullLoadEvery, Region: s.region})
+	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders, FullLoadEvery: s.fullLoadEvery, Region: s.region, Availability: true})
 	return d, func() {}, nil
 }
 

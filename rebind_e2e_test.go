@@ -34,6 +34,7 @@ const reboundConfig = `keys:
   subtree: [f2]
   manager: [M]
   orgchart: [O]
+  caller: [f3]
 `
 
 // The browser in a real terminal after a config file rebinds every key:

@@ -45,6 +45,12 @@ type FindOptions struct {
 	// Threshold is how recent an activity counts as online (<= 0:
 	// DefaultThreshold), for the online filter.
 	Threshold time.Duration
+	// Availability asks for the calendars and workdays of the people
+	// found (Directory.Schedules, shared and reused for a minute) into
+	// FindResult.Schedules, when the answer asked the portal: an answer
+	// from the cache alone asks it nothing, and one the portal could not
+	// give does not try again.
+	Availability bool
 }
 
 // Found is one person of a FindResult and what matched.
@@ -87,6 +93,13 @@ type FindResult struct {
 	// (online, absent): then PresenceErr means the choice itself was made
 	// from presence as of PresenceAsOf.
 	ByPresence bool
+	// Schedules are the calendars and workdays of the people found, by ID,
+	// when asked for (FindOptions.Availability) and known; ScheduleErr is
+	// why they could not be asked, ScheduleNote which missing scope would
+	// add what (Directory.ScheduleNote).
+	Schedules    map[int]*Schedule
+	ScheduleErr  error
+	ScheduleNote string
 }
 
 // Find answers a find query with one policy for every front end: complete,
@@ -111,18 +124,28 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 	q := ParseQuery(query)
 	q.Threshold = o.Threshold
 	r, err := d.find(ctx, &q, o)
-	if err != nil || o.PresenceAge < 0 {
+	if err != nil {
 		return r, err
 	}
-	if q.ByPresence() {
-		r.ByPresence = true
+	r.ByPresence = q.ByPresence()
+	switch {
+	case o.PresenceAge < 0:
+	case r.ByPresence:
 		d.presenceFirst(ctx, r, &q, o)
-		return r, nil
+	case len(r.People) > 0:
+		d.freshenPresence(ctx, r, o.PresenceAge)
 	}
 	if len(r.People) == 0 {
 		return r, nil
 	}
-	d.freshenPresence(ctx, r, o.PresenceAge)
+	if o.Availability && !r.FromCache && r.PortalErr == nil {
+		ids := make([]int, len(r.People))
+		for i, f := range r.People {
+			ids[i] = f.Person.ID
+		}
+		r.Schedules, r.ScheduleErr = d.Schedules(ctx, ids)
+		r.ScheduleNote = d.ScheduleNote()
+	}
 	return r, nil
 }
 

@@ -60,6 +60,7 @@ type Directory struct {
 	changed    chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
 
 	flight singleflight.Group
+	sched  schedules // the calendars and workdays asked, shared by every caller
 
 	writeMu     sync.Mutex  // serializes cache writes
 	cacheFailed atomic.Bool // a cache write failed and was reported
@@ -71,7 +72,8 @@ type Directory struct {
 // New returns a Directory over client. A nil client gives a Directory that
 // only reads the cache (its loads return ErrNoClient).
 func New(client *api.Client, o Options) *Directory {
-	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{}}
+	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{},
+		sched: schedules{known: map[int]*Schedule{}, inflight: map[int]*gathering{}, missing: map[string]bool{}}}
 	if client != nil {
 		d.portal = client.Portal()
 	}

@@ -20,8 +20,11 @@ type common struct {
 	nowFn     func() time.Time
 	threshold time.Duration
 	org       *directory.Org
-	spin      spinner.Model
-	help      help.Model // the footer's and the help's; each takes a copy to set its width
+	// sched are the calendars and workdays asked for the people looked at
+	// (Directory.Schedules), by person ID; nil entries are never stored.
+	sched map[int]*directory.Schedule
+	spin  spinner.Model
+	help  help.Model // the footer's and the help's; each takes a copy to set its width
 
 	// drawn is what the last frame drew, so that a frame draws and
 	// measures only what changed: the one thing View writes, and nothing
@@ -41,6 +44,28 @@ type drawCache struct {
 }
 
 func (c *common) now() time.Time { return c.nowFn() }
+
+// badgeFor is p's badge at now with what the calendar or the workday says
+// when they were asked: the glyph and word of presence stay, and the
+// detail becomes the reason ("in a meeting until 15:00", "on a break",
+// "finished for today at 18:02"), except beside a vacation, which says
+// its own.
+func (c *common) badgeFor(p *directory.Person) badge {
+	now := c.now()
+	b := badgeOf(p, now, c.threshold)
+	s := c.sched[p.ID]
+	if s == nil {
+		return b
+	}
+	a := p.AvailabilityAt(s, now, c.threshold)
+	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
+		b.reason = a.Reason
+		if b.kind != kindAbsent {
+			b.detail = a.Reason
+		}
+	}
+	return b
+}
 
 // path returns the department names from the root down to id, each through named.
 func (c *common) path(id int) []string {

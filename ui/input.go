@@ -297,6 +297,8 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		if p := m.search.current(); p != nil && len(copyItems(p)) > 0 {
 			m.openCopyMenu(modeSearch)
 		}
+	case searchCaller:
+		return m.callerCmd(m.search.input.value())
 	}
 	return nil
 }

@@ -22,11 +22,15 @@ type KeyMap struct {
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
+	// Caller, in the search view, looks the number typed up among the
+	// portal's CRM clients and jumps to the responsible employee.
+	Caller key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
-// a for the whole subtree; m (manager) and o (org chart).
+// a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
+// search view: the caller's CRM client).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -54,13 +58,14 @@ func DefaultKeyMap() KeyMap {
 		Subtree:  b("whole subtree / own people", "a"),
 		Manager:  b("go to manager", "m"),
 		OrgChart: b("org chart", "o"),
+		Caller:   b("caller's responsible (search)", "ctrl+r"),
 	}
 }
 
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 19)
+	names := make([]string, 0, 22)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -81,7 +86,7 @@ func (k *KeyMap) actions() []action {
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
-		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
+		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
 	}
 }
 
@@ -138,7 +143,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
-		{k.Manager, k.OrgChart},
+		{k.Manager, k.OrgChart, k.Caller},
 	}
 }
 
@@ -146,7 +151,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // the keys the query field takes (letters, space, the editing keys), which
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
-	Up, Down, PageUp, PageDown, Jump, Back key.Binding
+	Up, Down, PageUp, PageDown, Jump, Back, Caller key.Binding
 	// Tab gives the keys to the results, where the key map's copy keys
 	// act on the highlighted one.
 	Tab key.Binding
@@ -156,9 +161,10 @@ type searchKeys struct {
 func (k KeyMap) search() searchKeys {
 	s := searchKeys{
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
-		Jump: forField(k.Enter), Back: forField(k.Back), Tab: forField(k.Tab),
+		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller), Tab: forField(k.Tab),
 	}
 	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
+	s.Caller.SetHelp(s.Caller.Help().Key, "caller")
 	s.Tab.SetHelp(s.Tab.Help().Key, "results: copy")
 	return s
 }
@@ -181,7 +187,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Caller, s.Back}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or
@@ -267,6 +273,7 @@ func (m *Model) updateKeybindings() {
 	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump, &sk.Tab} {
 		b.SetEnabled(results)
 	}
+	sk.Caller.SetEnabled(m.dir != nil && len(sk.Caller.Keys()) > 0 && strings.ContainsAny(m.search.input.value(), "0123456789"))
 }
 
 // cursorKeys are the bindings that move a list's cursor; a zero binding

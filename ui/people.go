@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
@@ -83,19 +84,25 @@ func (p *people) scroll() {
 }
 
 // split divides the pane's h rows between the list and the details of the
-// highlighted person (after a rule). It depends on h only, so the list
-// keeps its height while the cursor moves.
+// highlighted person (after a rule). It depends only on h and on whether
+// anyone's availability is known, so the list keeps its height while the
+// cursor moves.
 func (p *people) split(h int) (listH, detailsH int) {
-	return detailSplit(h, p.w, p.current() != nil)
+	return detailSplit(h, p.w, p.current() != nil, p.need.sched)
 }
 
 // detailSplit divides h rows, w cells wide, between a list and the details
-// of its highlighted person (has: there is one) after a rule.
-func detailSplit(h, w int, has bool) (listH, detailsH int) {
+// of its highlighted person (has: there is one) after a rule; sched: the
+// list's need says someone's availability is known.
+func detailSplit(h, w int, has, sched bool) (listH, detailsH int) {
 	if h < 6 || !has || w-1 <= 0 {
 		return h, 0
 	}
-	dh := min(max(2, (h-1)/2), 6)
+	most := 6
+	if sched {
+		most = 8 // the availability and its sources take a line or two more
+	}
+	dh := min(max(2, (h-1)/2), most)
 	return h - dh - 1, dh
 }
 
@@ -130,6 +137,7 @@ func (p *people) current() *directory.Person {
 type personCols struct {
 	badge, name, position, where, ext, detail int
 	word                                      bool // the badge has its word, not just the glyph
+	sched                                     bool // someone's calendar or workday is known (the details are taller)
 }
 
 // measure finds the widest name, position, extension and presence detail
@@ -147,7 +155,6 @@ func (pp *people) measure(list []*directory.Person) personCols {
 // do not).
 func (c *common) measureRows(list []*directory.Person, headID, dept int, where func(*directory.Person) string) personCols {
 	var need personCols
-	now := c.now()
 	for _, p := range list {
 		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
 		if p.ID == headID {
@@ -163,7 +170,8 @@ func (c *common) measureRows(list []*directory.Person, headID, dept int, where f
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
-		need.detail = max(need.detail, safetext.Width(badgeOf(p, now, c.threshold).detail))
+		need.detail = max(need.detail, safetext.Width(c.badgeFor(p).detail))
+		need.sched = need.sched || c.sched[p.ID] != nil
 	}
 	return need
 }
@@ -183,7 +191,9 @@ func colsFor(w int, need personCols) personCols {
 		c.ext = min(need.ext, 14) + 2
 	}
 	if r-c.ext >= 44 {
-		c.detail = min(need.detail, 24)
+		// Room for "finished for today at 18:02" and "in a meeting until
+		// Fri 15:00" when the name keeps half of what is left; 24 always.
+		c.detail = min(need.detail, max(24, min(28, (r-c.ext)/2)))
 	}
 	rem := r - c.ext - c.detail
 	if need.where > 0 && rem >= 30 {
@@ -228,7 +238,7 @@ func (c *common) headNote(p *directory.Person, dept int) string {
 
 // row draws one person in w cells, or takes the row the last frame drew.
 func (pp *people) row(p *directory.Person, c personCols, selected, focused bool, w int) string {
-	k := personRowKey{person: p, cols: c, badge: badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
+	k := personRowKey{person: p, cols: c, badge: pp.badgeFor(p), head: p.ID == pp.headID,
 		selected: selected, focused: focused, w: w}
 	if c.where > 0 {
 		k.where = pp.where(p)
@@ -385,6 +395,7 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
+	avail := c.availability(p, now)
 	presence := []string{b.glyph + " " + b.word}
 	switch {
 	case b.kind == kindAbsent:
@@ -397,11 +408,32 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	}
 	var out []string
 	out = append(out, c.st.bold.on(cell(title, w)))
-	for _, group := range [][]string{where, contact, presence, c.reportsTo(p)} {
+	for _, group := range [][]string{avail, where, contact, presence, c.reportsTo(p)} {
 		out = append(out, pack(group, w)...)
 	}
 	if line := c.directReports(p, w); line != "" {
 		out = append(out, line)
+	}
+	return out
+}
+
+// availability is what the details say of p's availability when the
+// calendar or the workday was asked: the state and its reason first, then
+// each source ("busy: in a meeting until 15:00 · calendar: … · workday: …");
+// none when neither was.
+func (c *common) availability(p *directory.Person, now time.Time) []string {
+	s := c.sched[p.ID]
+	if s == nil {
+		return nil
+	}
+	a := p.AvailabilityAt(s, now, c.threshold)
+	out := []string{a.State + ": " + a.Reason}
+	// Each source says what the reason has not said already.
+	for _, src := range [][2]string{{"calendar: ", s.CalendarText(now)}, {"workday: ", s.WorkdayText(now)}} {
+		t := strings.TrimPrefix(strings.TrimPrefix(src[1], a.Reason), " · ")
+		if t != "" {
+			out = append(out, src[0]+t)
+		}
 	}
 	return out
 }

@@ -19,7 +19,7 @@ var rebound = map[string][]string{
 	"tab": {"ctrl+t"}, "enter": {"ctrl+j"}, "back": {"ctrl+x"}, "search": {"s"},
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
 	"subtree": {"f2"},
-	"manager": {"M"}, "orgchart": {"O"},
+	"manager": {"M"}, "orgchart": {"O"}, "caller": {"f3"},
 }
 
 // namedKey is the key message whose String is name.
@@ -28,7 +28,7 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 	types := map[string]tea.KeyType{
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
-		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2,
+		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3,
 	}
 	k, ok := tea.KeyMsg{}, false
 	if typ, found := types[name]; found {
@@ -133,7 +133,8 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		text := screenText(v)
 		assert.Contains(t, text, "Help · ctrl+x closes")
 		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
-			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back.")
+			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), "+
+			"f3 on a phone number: the caller's CRM client and its responsible employee, ctrl+x back.")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {
 			assert.Contains(t, text, a.b.Help().Key+" ", "the help shows %s", a.name)

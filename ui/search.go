@@ -69,7 +69,7 @@ func (s *search) setSize(w, h int) {
 // split divides the rows below the query and the status between the
 // results and the details of the highlighted one.
 func (s *search) split() (listH, detailsH int) {
-	return detailSplit(max(0, s.h-searchTop), s.w, s.current() != nil)
+	return detailSplit(max(0, s.h-searchTop), s.w, s.current() != nil, s.need.sched)
 }
 
 // scroll keeps the highlighted result in sight.
@@ -129,6 +129,7 @@ const (
 	searchClose              // back to the browser
 	searchJump               // to the highlighted result
 	searchChanged            // the query changed: search again
+	searchCaller             // look the query up as a caller's number
 	searchCopy               // copy the highlighted result's extension
 	searchCopyMenu           // the copy menu of the highlighted result
 )
@@ -154,6 +155,8 @@ func (s *search) update(k tea.KeyMsg) searchDid {
 		s.list = true
 	case key.Matches(k, sk.Back):
 		return searchClose
+	case key.Matches(k, sk.Caller):
+		return searchCaller
 	case cursor:
 		s.move(d)
 	case key.Matches(k, sk.Jump):
@@ -206,12 +209,11 @@ func (s *search) view(w, h int) []string {
 	}
 	lines := []string{" " + s.input.view(prompt, "name, position, e-mail or extension; online, dept:…", w-1, s.st)}
 	lines = append(lines, s.status(w))
-	listH, dh := detailSplit(max(0, h-searchTop), w, s.current() != nil)
+	listH, dh := detailSplit(max(0, h-searchTop), w, s.current() != nil, s.need.sched)
 	c := colsFor(w-1, s.need)
-	now := s.now()
 	for i := s.off; i < len(s.results) && len(lines) < searchTop+listH; i++ {
 		p := s.results[i]
-		k := personRowKey{person: p, cols: c, badge: badgeOf(p, now, s.threshold), selected: i == s.idx, focused: true, w: w}
+		k := personRowKey{person: p, cols: c, badge: s.badgeFor(p), selected: i == s.idx, focused: true, w: w}
 		if c.where > 1 {
 			k.where = shortPath(s.personPath(p), c.where-1)
 		}

@@ -116,6 +116,20 @@ type Model struct {
 	shownDept  int // the department whose people are on screen
 	wantPerson int // the person to highlight once the next department shows
 
+	// schedAsk is what was asked of the calendars and workdays of the
+	// people on show: the list whose first look asked for everyone
+	// (department, length), when each person was last asked, whether an
+	// ask is under way, and whether the missing scopes were said. rested
+	// is the deptSeq the cursor rested at (armed: the one a timer waits
+	// for).
+	schedAsk struct {
+		pending, noted bool
+		dept, n        int
+		asked          map[int]time.Time
+		rested, armed  int
+		armedSet       bool
+	}
+
 	deptSeq     int  // bumped whenever the highlighted department changes
 	deptWaiting bool // a load of the highlighted department (at deptSeq) is pending
 	treeLoading bool
@@ -153,7 +167,8 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{},
+		sched: map[int]*directory.Schedule{}}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
@@ -168,6 +183,7 @@ func New(o Options) *Model {
 		return afterUnless(ctx, d, msg)
 	}
 	m.waitChange = m.waitForChange
+	m.schedAsk.asked = map[int]time.Time{}
 	if m.nowFn == nil {
 		m.nowFn = time.Now
 	}
@@ -228,7 +244,7 @@ func (m *Model) spinIfBusy() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.settle()
-	return m, tea.Batch(cmd, m.spinIfBusy())
+	return m, tea.Batch(cmd, m.spinIfBusy(), m.schedules())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -314,6 +330,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.runSearch()
 		}
 		return cmd
+	case callerMsg:
+		if m.mode != modeSearch {
+			return nil // the search was left meanwhile
+		}
+		return m.gotCaller(msg)
+	case schedIdleMsg:
+		m.schedAsk.rested = msg.seq
+	case schedulesMsg:
+		m.gotSchedules(msg)
 	case presenceMsg:
 		if msg.err != nil {
 			return nil // the results keep the presence they had; the next search tries again
@@ -396,6 +421,9 @@ func afterUnless(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 	}
 }
 
-func (m *Model) showToast(text string) tea.Cmd {
-	return m.after(toastFor, toastDoneMsg{id: m.status.show(text)})
+func (m *Model) showToast(text string) tea.Cmd { return m.showToastFor(text, toastFor) }
+
+// showToastFor shows text in the status bar for d.
+func (m *Model) showToastFor(text string, d time.Duration) tea.Cmd {
+	return m.after(d, toastDoneMsg{id: m.status.show(text)})
 }

@@ -20,8 +20,8 @@ const DefaultFindLimit = 50
 // FindCmd is `b24org find`.
 func (c *Commands) FindCmd() *cobra.Command {
 	var (
-		asJSON bool
-		limit  int
+		asJSON, verbose bool
+		limit           int
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
@@ -54,6 +54,15 @@ Quote the whole query for the shell: find 'dept:"customer support"'.
 At most --limit people are printed (0 for all); stderr says when some were
 left out.
 
+Each person's availability (STATUS, or "availability", "busy_until" and
+"workday" in --json) combines presence and vacation with the calendar
+(meetings, absences) and the workday (opened, on a break, closed), asked
+for the people printed: two requests or so, reused for a minute. Without
+the calendar or timeman scope it comes from presence and vacation alone;
+--verbose says on stderr which scope would add what, or why the portal
+could not say. An answer from the cache asks the portal nothing, so its
+availability comes from presence and vacation: --refresh adds the rest.
+
 Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
   b24org find johnson anna
@@ -80,11 +89,12 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
 				c.Warn(fmt.Sprintf("the query held control characters; looking for %q", q))
 			}
-			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
+			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit, verbose: verbose})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, "print at most N people (0: all)")
+	cmd.Flags().BoolVar(&verbose, "verbose", false, "say on stderr what the answer lacks (a scope that would add availability)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})
@@ -93,8 +103,8 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 
 // findFlags are the flags of find.
 type findFlags struct {
-	json  bool
-	limit int
+	json, verbose bool
+	limit         int
 }
 
 // cleanQuery joins the query words with their escape sequences and control
@@ -108,6 +118,11 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	r, threshold, err := c.Source.Find(ctx, query, f.limit, c.Warn)
 	if err != nil {
 		return err
+	}
+	if f.verbose && r.ScheduleErr != nil {
+		c.Warn("availability from presence only: " + directory.FailureOf(r.ScheduleErr).Line())
+	} else if f.verbose && r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
 	}
 	width := 0
 	if c.Width != nil {
@@ -127,7 +142,7 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	out := make([]Person, 0, len(r.People))
 	layout := ""
 	for _, fp := range r.People {
-		pj := newPerson(fp.Person, r.Org, now, threshold)
+		pj := newPerson(fp.Person, r.Schedules[fp.Person.ID], r.Org, now, threshold)
 		pj.Match = fp.Match
 		out = append(out, pj)
 		if fp.Layout != "" {
@@ -230,13 +245,16 @@ func department(p *Person) string {
 }
 
 // status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen.
+// presence with what the calendar or the workday says ("online, in a
+// meeting until 15:00"), else with when an offline person was last seen.
 func status(p *Person, now time.Time) string {
 	switch {
 	case !p.Active:
 		return "inactive"
 	case p.AbsentUntil != nil:
 		return "absent until " + *p.AbsentUntil
+	case p.reason != "":
+		return p.Presence + ", " + p.reason
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
 			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"

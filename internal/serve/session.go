@@ -422,7 +422,8 @@ type servedSource struct{ srv *Server }
 func (src servedSource) Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error) {
 	srv := src.srv
 	srv.waitLoaded(ctx, findWait)
-	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge, Threshold: srv.cfg.Threshold})
+	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge,
+		Threshold: srv.cfg.Threshold, Availability: true})
 	if err != nil {
 		return nil, 0, err
 	}
