@@ -27,8 +27,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 	var r *directory.FindResult
 	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, progress func(done, total int)) error {
 		var err error
-		r, err = d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress,
-			PresenceAge: s.presenceAge, Threshold: s.threshold, Availability: true})
+		r, err = d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge, Availability: true, Threshold: s.threshold})
 		return err
 	})
 	if err != nil {

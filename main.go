@@ -201,8 +201,10 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
 		}
 	}
+	favourites := directory.NewStates(s.stateDir, d.StateKey()).For("")
 	browser := func() *ui.Model {
 		return ui.New(ui.Options{
+			Favourites:   favourites,
 			Directory:    d,
 			Keys:         keys,
 			Palette:      palette,

@@ -35,6 +35,7 @@ const reboundConfig = `keys:
   manager: [M]
   orgchart: [O]
   caller: [f3]
+  pin: [P]
 `
 
 // The browser in a real terminal after a config file rebinds every key:
@@ -101,6 +102,11 @@ func TestTUIRebindEveryKey(t *testing.T) {
 	require.NotEmpty(t, name, "a person is highlighted:\n%s", s)
 	x.keys("m", "M")
 	x.waitText(name + " reports to ")
+
+	// f no longer pins (P after it would unpin again); P does.
+	x.keys("f", "P")
+	s = x.waitText("pinned ", " to Favourites (P unpins)", "★ Favourites")
+	assert.NotContains(t, s, "unpinned")
 
 	// Q quits.
 	x.keys("Q")

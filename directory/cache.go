@@ -86,9 +86,13 @@ func (e *CacheError) Error() string {
 }
 
 // cacheFileName returns the cache file name for a cache key: a hash of it.
-func cacheFileName(key string) string {
+func cacheFileName(key string) string { return hashedFileName(key, ".cache") }
+
+// hashedFileName names a file of key by a hash of it, ending in ext: the
+// key never shows in the name.
+func hashedFileName(key, ext string) string {
 	sum := sha256.Sum256([]byte(key))
-	return "b24org-" + hex.EncodeToString(sum[:12]) + ".cache"
+	return "b24org-" + hex.EncodeToString(sum[:12]) + ext
 }
 
 // cacheKey is what names this Directory's cache file and is stored in it:

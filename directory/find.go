@@ -42,15 +42,15 @@ type FindOptions struct {
 	// keeps people by presence (online, absent) first brings everyone's
 	// presence up to this age.
 	PresenceAge time.Duration
-	// Threshold is how recent an activity counts as online (<= 0:
-	// DefaultThreshold), for the online filter.
-	Threshold time.Duration
 	// Availability asks for the calendars and workdays of the people
 	// found (Directory.Schedules, shared and reused for a minute) into
 	// FindResult.Schedules, when the answer asked the portal: an answer
 	// from the cache alone asks it nothing, and one the portal could not
 	// give does not try again.
 	Availability bool
+	// Threshold is how recent an activity counts as online (<= 0:
+	// DefaultThreshold), for the online filter.
+	Threshold time.Duration
 }
 
 // Found is one person of a FindResult and what matched.
@@ -89,10 +89,6 @@ type FindResult struct {
 	// is when the presence they show was current.
 	PresenceErr  error
 	PresenceAsOf time.Time
-	// ByPresence reports whether the query kept people by their presence
-	// (online, absent): then PresenceErr means the choice itself was made
-	// from presence as of PresenceAsOf.
-	ByPresence bool
 	// Schedules are the calendars and workdays of the people found, by ID,
 	// when asked for (FindOptions.Availability) and known; ScheduleErr is
 	// why they could not be asked, ScheduleNote which missing scope would
@@ -100,6 +96,10 @@ type FindResult struct {
 	Schedules    map[int]*Schedule
 	ScheduleErr  error
 	ScheduleNote string
+	// ByPresence reports whether the query kept people by their presence
+	// (online, absent): then PresenceErr means the choice itself was made
+	// from presence as of PresenceAsOf.
+	ByPresence bool
 }
 
 // Find answers a find query with one policy for every front end: complete,
@@ -127,18 +127,15 @@ func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*Fin
 	if err != nil {
 		return r, err
 	}
-	r.ByPresence = q.ByPresence()
-	switch {
-	case o.PresenceAge < 0:
-	case r.ByPresence:
-		d.presenceFirst(ctx, r, &q, o)
-	case len(r.People) > 0:
-		d.freshenPresence(ctx, r, o.PresenceAge)
+	if o.PresenceAge >= 0 {
+		if q.ByPresence() {
+			r.ByPresence = true
+			d.presenceFirst(ctx, r, &q, o)
+		} else if len(r.People) > 0 {
+			d.freshenPresence(ctx, r, o.PresenceAge)
+		}
 	}
-	if len(r.People) == 0 {
-		return r, nil
-	}
-	if o.Availability && !r.FromCache && r.PortalErr == nil {
+	if o.Availability && len(r.People) > 0 && !r.FromCache && r.PortalErr == nil {
 		ids := make([]int, len(r.People))
 		for i, f := range r.People {
 			ids[i] = f.Person.ID

@@ -22,9 +22,10 @@ type common struct {
 	org       *directory.Org
 	// sched are the calendars and workdays asked for the people looked at
 	// (Directory.Schedules), by person ID; nil entries are never stored.
-	sched map[int]*directory.Schedule
-	spin  spinner.Model
-	help  help.Model // the footer's and the help's; each takes a copy to set its width
+	sched  map[int]*directory.Schedule
+	pinned []int // the Favourites: person IDs, in pin order (favourites.go)
+	spin   spinner.Model
+	help   help.Model // the footer's and the help's; each takes a copy to set its width
 
 	// drawn is what the last frame drew, so that a frame draws and
 	// measures only what changed: the one thing View writes, and nothing

@@ -73,6 +73,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		return m.toggleSubtree()
 	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
 		return m.toManager()
+	case key.Matches(k, m.keys.Pin): // enabled with a person highlighted
+		return m.togglePin(m.people.current())
 	case key.Matches(k, m.keys.OrgChart): // enabled with a department highlighted
 		m.mode = modeOrgChart
 		m.chart.open(m.tree.sel)
@@ -154,8 +156,9 @@ func (m *Model) page() int {
 // a background load that stopped.
 func (m *Model) refresh() tea.Cmd {
 	m.treeErr, m.peopleErr = "", ""
+	fav := m.loadFavourites() // another session of the user may have changed them
 	if m.dir == nil {
-		return nil
+		return fav
 	}
 	m.treeLoading = true
 	cmds := []tea.Cmd{m.loadTreeCmd(true)}
@@ -166,7 +169,7 @@ func (m *Model) refresh() tea.Cmd {
 	if m.bgErr != "" {
 		cmds = append(cmds, m.startBackground())
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, fav)...)
 }
 
 // allCopyItems are what the copy menu can offer.
@@ -267,14 +270,23 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	if m.copyNote != "" {
 		toast += " · " + m.copyNote
 	}
-	return m.showToast(toast)
+	return tea.Batch(m.lookedUp(m.copied()), m.showToast(toast))
+}
+
+// copied is the person a copy is from: the highlighted search result in
+// the search, else the people pane's highlighted person.
+func (m *Model) copied() *directory.Person {
+	if m.mode == modeSearch {
+		return m.search.current()
+	}
+	return m.people.current()
 }
 
 func (m *Model) openSearch() tea.Cmd {
 	m.mode = modeSearch
 	s := &m.search
 	s.input.reset()
-	s.results, s.idx, s.off, s.err, s.pending, s.remote, s.list = nil, 0, 0, "", false, false, false
+	s.results, s.idx, s.off, s.err, s.pending, s.remote, s.list = m.recentPeople(), 0, 0, "", false, false, false
 	s.seq++
 	s.scroll()
 	return nil
@@ -287,8 +299,12 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		m.closeSearch()
 	case searchJump:
 		return m.jump(m.search.current())
+	case searchPin:
+		return m.togglePin(m.search.current())
 	case searchChanged:
 		return m.runSearch()
+	case searchCaller:
+		return m.callerCmd(m.search.input.value())
 	case searchCopy:
 		if p := m.search.current(); p != nil {
 			return m.copy("extension", p.Extension)
@@ -297,8 +313,6 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		if p := m.search.current(); p != nil && len(copyItems(p)) > 0 {
 			m.openCopyMenu(modeSearch)
 		}
-	case searchCaller:
-		return m.callerCmd(m.search.input.value())
 	}
 	return nil
 }
@@ -358,7 +372,7 @@ func (m *Model) runSearch() tea.Cmd {
 	s.idx, s.off, s.err, s.pending = 0, 0, "", false
 	q := s.input.value()
 	if q == "" {
-		s.results, s.remote, s.list = nil, false, false
+		s.results, s.remote, s.list = m.recentPeople(), false, false // what the search opened with
 		return nil
 	}
 	pq := directory.ParseQuery(q)
@@ -386,9 +400,9 @@ func (m *Model) jump(p *directory.Person) tea.Cmd {
 	dept := m.firstDept(p)
 	m.closeSearch()
 	if dept == 0 {
-		return m.showToast(p.Name + " is in no known department")
+		return tea.Batch(m.lookedUp(p), m.showToast(p.Name+" is in no known department"))
 	}
-	return m.show(p.ID, dept)
+	return tea.Batch(m.lookedUp(p), m.show(p.ID, dept))
 }
 
 // show highlights person id in department dept, which the tree knows: its

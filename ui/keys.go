@@ -25,12 +25,16 @@ type KeyMap struct {
 	// Caller, in the search view, looks the number typed up among the
 	// portal's CRM clients and jumps to the responsible employee.
 	Caller key.Binding
+	// Pin pins the highlighted person to the Favourites (or unpins them),
+	// in the browser and in search results (favourites.go).
+	Pin key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
 // a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
-// search view: the caller's CRM client).
+// search view: the caller's CRM client); f and alt+f (pin; alt+f in the
+// search, whose field takes letters).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -59,6 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Manager:  b("go to manager", "m"),
 		OrgChart: b("org chart", "o"),
 		Caller:   b("caller's responsible (search)", "ctrl+r"),
+		Pin:      b("pin / unpin (Favourites)", "f", "alt+f"),
 	}
 }
 
@@ -87,6 +92,7 @@ func (k *KeyMap) actions() []action {
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
 		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
+		{"pin", &k.Pin},
 	}
 }
 
@@ -143,7 +149,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Help, k.Quit},
-		{k.Manager, k.OrgChart, k.Caller},
+		{k.Manager, k.OrgChart, k.Caller, k.Pin},
 	}
 }
 
@@ -151,7 +157,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // the keys the query field takes (letters, space, the editing keys), which
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
-	Up, Down, PageUp, PageDown, Jump, Back, Caller key.Binding
+	Up, Down, PageUp, PageDown, Jump, Back, Caller, Pin key.Binding
 	// Tab gives the keys to the results, where the key map's copy keys
 	// act on the highlighted one.
 	Tab key.Binding
@@ -162,10 +168,12 @@ func (k KeyMap) search() searchKeys {
 	s := searchKeys{
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
 		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller), Tab: forField(k.Tab),
+		Pin: forField(k.Pin),
 	}
 	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
 	s.Caller.SetHelp(s.Caller.Help().Key, "caller")
 	s.Tab.SetHelp(s.Tab.Help().Key, "results: copy")
+	s.Pin.SetHelp(s.Pin.Help().Key, "pin")
 	return s
 }
 
@@ -187,7 +195,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Caller, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Caller, s.Back, s.Pin}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or
@@ -265,7 +273,8 @@ func (m *Model) updateKeybindings() {
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && len(copyItems(t)) > 0)
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
-	k.OrgChart.SetEnabled(m.tree.sel != 0)
+	k.OrgChart.SetEnabled(m.tree.sel > 0)
+	k.Pin.SetEnabled(p != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)
@@ -274,6 +283,7 @@ func (m *Model) updateKeybindings() {
 		b.SetEnabled(results)
 	}
 	sk.Caller.SetEnabled(m.dir != nil && len(sk.Caller.Keys()) > 0 && strings.ContainsAny(m.search.input.value(), "0123456789"))
+	sk.Pin.SetEnabled(results && len(sk.Pin.Keys()) > 0)
 }
 
 // cursorKeys are the bindings that move a list's cursor; a zero binding

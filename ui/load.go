@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -82,6 +84,12 @@ func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 	load := dir.LoadDepartmentWithin
 	if m.wholeSubtree(dept) {
 		load = dir.LoadSubtreeWithin
+	}
+	if dept == favouritesID {
+		ids := slices.Clone(m.pinned)
+		load = func(ctx context.Context, _ int, _ time.Duration) (*directory.Org, error) {
+			return dir.LoadPeople(ctx, ids)
+		}
 	}
 	return func() tea.Msg {
 		_, err := load(ctx, dept, maxAge)
@@ -304,6 +312,11 @@ func (m *Model) syncPeople() {
 		m.people.set(0, nil, false, false)
 		return
 	}
+	if m.tree.sel == favouritesID {
+		list, loaded := m.pinnedPeople()
+		m.people.set(favouritesID, list, loaded, true)
+		return
+	}
 	if m.wholeSubtree(m.tree.sel) {
 		list, loaded := m.org.SubtreePeople(m.tree.sel)
 		m.people.set(m.tree.sel, list, loaded, true)
@@ -318,6 +331,9 @@ func (m *Model) syncPeople() {
 // of the shared directory) or fetched whole less than the refresh interval
 // ago.
 func (m *Model) fresh(dept int) bool {
+	if dept == favouritesID {
+		return m.favouritesFresh()
+	}
 	for _, id := range m.shownDepts(dept) {
 		if !m.org.Loaded(id) {
 			return false

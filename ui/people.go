@@ -93,7 +93,7 @@ func (p *people) split(h int) (listH, detailsH int) {
 
 // detailSplit divides h rows, w cells wide, between a list and the details
 // of its highlighted person (has: there is one) after a rule; sched: the
-// list's need says someone's availability is known.
+// availability of someone in the list is known, which takes more lines.
 func detailSplit(h, w int, has, sched bool) (listH, detailsH int) {
 	if h < 6 || !has || w-1 <= 0 {
 		return h, 0
@@ -212,8 +212,15 @@ func colsFor(w int, need personCols) personCols {
 
 // where is the sub-department of p the row of a whole subtree names: the
 // name of p's department below the pane's department (its path is in the
-// details); "" for the department's own members.
+// details); "" for the department's own members. For the favourites it is
+// p's department.
 func (pp *people) where(p *directory.Person) string {
+	if pp.dept == favouritesID {
+		if path := pp.personPath(p); len(path) > 0 {
+			return path[len(path)-1]
+		}
+		return ""
+	}
 	id := pp.org.Within(pp.dept, p)
 	if id == 0 || id == pp.dept {
 		return ""
@@ -309,6 +316,8 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 	if !p.loaded || len(p.list) == 0 {
 		msg := "no people in this department"
 		switch {
+		case p.dept == favouritesID && p.loaded:
+			msg = "no one pinned here is in the directory now (" + keyName(p.keys.Pin) + " pins the highlighted person)"
 		case p.dept == 0:
 			msg = ""
 		case !p.loaded && failure != "":
@@ -547,8 +556,11 @@ func (pp *people) summary() (online, idle, absent, offline int) {
 }
 
 // title is the pane's title, "EMEA · 17 people", or for a whole subtree
-// "Sales · 206 people in all".
+// "Sales · 206 people in all", or "Favourites · 3 people".
 func (p *people) title() string {
+	if p.dept == favouritesID {
+		return "Favourites · " + directory.Count(len(p.list), "person", "people")
+	}
 	d := p.org.Department(p.dept)
 	if d == nil {
 		return "People"

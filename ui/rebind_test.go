@@ -20,6 +20,7 @@ var rebound = map[string][]string{
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
 	"subtree": {"f2"},
 	"manager": {"M"}, "orgchart": {"O"}, "caller": {"f3"},
+	"pin": {"ctrl+y"},
 }
 
 // namedKey is the key message whose String is name.
@@ -29,6 +30,7 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
 		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3,
+		"ctrl+y": tea.KeyCtrlY,
 	}
 	k, ok := tea.KeyMsg{}, false
 	if typ, found := types[name]; found {
@@ -133,8 +135,9 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		text := screenText(v)
 		assert.Contains(t, text, "Help · ctrl+x closes")
 		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
-			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), "+
-			"f3 on a phone number: the caller's CRM client and its responsible employee, ctrl+x back.")
+			"f3 on a phone number: the caller's CRM client and its responsible employee, "+
+			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back, ctrl+y pins or unpins.")
+		assert.Contains(t, text, "Favourites (ctrl+y on a person)")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {
 			assert.Contains(t, text, a.b.Help().Key+" ", "the help shows %s", a.name)
@@ -334,6 +337,27 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		assert.Equal(t, modeNormal, h.m.mode)
 		h.press(t, "O", "O")
 		assert.Equal(t, modeNormal, h.m.mode, "the rebound key closes it too")
+	})
+
+	t.Run("pin", func(t *testing.T) {
+		h := newModel(Options{})
+		toEMEA(h)
+		h.keys("f")
+		assert.Empty(t, h.m.pinned, "f no longer pins")
+		h.press(t, "ctrl+y")
+		require.Equal(t, []int{30}, h.m.pinned, "the rebound key pins Dora")
+		v := h.view()
+		noDefault(t, "a pin", v)
+		assert.Contains(t, v, "ctrl+y unpins")
+		assert.Contains(t, v, "★ Favourites")
+		h.press(t, "s")
+		h.typeText("eve")
+		h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'f'}, Alt: true})
+		assert.Equal(t, []int{30}, h.m.pinned, "the default search pin key no longer pins")
+		h.keys("backspace")
+		noDefault(t, "the search", h.view())
+		h.press(t, "ctrl+y")
+		assert.Equal(t, []int{30, 32}, h.m.pinned, "the rebound key pins a search result")
 	})
 
 	t.Run("moving, paging and quitting", func(t *testing.T) {

@@ -132,6 +132,7 @@ const (
 	searchCaller             // look the query up as a caller's number
 	searchCopy               // copy the highlighted result's extension
 	searchCopyMenu           // the copy menu of the highlighted result
+	searchPin                // pin or unpin the highlighted result
 )
 
 // update handles a key of the search view: its bindings (searchKeys),
@@ -163,6 +164,8 @@ func (s *search) update(k tea.KeyMsg) searchDid {
 		if s.current() != nil {
 			return searchJump
 		}
+	case key.Matches(k, sk.Pin): // enabled with a result highlighted
+		return searchPin
 	default:
 		if s.input.update(k) {
 			return searchChanged
@@ -238,6 +241,8 @@ func (s *search) status(w int) string {
 		return s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
 	case s.pending:
 		return s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
+	case s.input.value() == "" && len(s.results) > 0:
+		return s.st.muted.on(cell(" recent lookups · type to search the whole company", w))
 	case s.input.value() == "":
 		msg := " search the whole company"
 		if !s.org.Complete() {

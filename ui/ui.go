@@ -58,6 +58,9 @@ type Options struct {
 	// Warnings are problems found before the browser started (a config file
 	// others can read): the status bar keeps showing them.
 	Warnings []string
+	// Favourites keeps the user's pinned people and recent lookups between
+	// runs (one per SSH key over serve); nil: for this session only.
+	Favourites *directory.UserState
 }
 
 type pane int
@@ -111,6 +114,7 @@ type Model struct {
 	helpPage   helpScreen
 	chart      orgChart
 	status     statusBar
+	fav        favourites
 	copyIdx    int
 	errOff     int // first line of the error view shown
 	shownDept  int // the department whose people are on screen
@@ -178,6 +182,7 @@ func New(o Options) *Model {
 		background: o.Background,
 		tree:       newTree(c), people: newPeople(c), search: newSearch(c), helpPage: newHelpScreen(c), chart: newOrgChart(c),
 		status: newStatusBar(c, o.Warnings),
+		fav:    favourites{store: o.Favourites},
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return afterUnless(ctx, d, msg)
@@ -211,7 +216,7 @@ func New(o Options) *Model {
 // fresh, revalidated; the tree, then the highlighted department, then (with
 // Background) everyone.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshTick()}
+	cmds := []tea.Cmd{m.refreshTick(), m.loadFavourites()}
 	if m.dir != nil {
 		cmds = append(cmds, m.catchUp()) // the first look: watch, then read the snapshot
 		m.treeLoading = !m.dir.TreeFresh()
@@ -294,9 +299,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.peopleErr = ""
+		if msg.dept == favouritesID {
+			m.fav.fetched = m.now()
+			m.syncPeople() // the pinned people no one knows are gone
+		}
 		return m.catchUp()
+	case favStateMsg:
+		return m.onFavState(msg)
 	case refreshMsg:
-		cmds := []tea.Cmd{m.refreshTick()}
+		// Another session of the user (the same SSH key) may have pinned
+		// someone: the next read brings it.
+		cmds := []tea.Cmd{m.refreshTick(), m.loadFavourites()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
 			// The first session to refresh the department asks the portal;
 			// the others got its answer (dirChangedMsg) and reuse it.

@@ -249,6 +249,9 @@ func (m *Model) topBar(w int) string {
 // breadcrumb is the highlighted department's path in at most w cells,
 // dropping leading names first.
 func (m *Model) breadcrumb(w int) string {
+	if m.tree.sel == favouritesID {
+		return safetext.Truncate("Favourites", w)
+	}
 	path := m.path(m.tree.sel)
 	if len(path) == 0 {
 		return "b24org"
