@@ -227,6 +227,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	if sessionEnv(s.Environ()).Getenv("NO_COLOR") != "" {
 		palette = srv.cfg.Look.Mono
 	}
+	pty, _, _ := s.Pty()
 	m := ui.New(ui.Options{
 		Directory:    srv.dir,
 		Renderer:     bubbletea.MakeRenderer(ss),
@@ -238,6 +239,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 		Background:   false, // the server loads everyone once, for all sessions
 		Context:      ss.ctx,
 		Favourites:   srv.favourites(s),
+		Links:        srv.cfg.Look.Links.On(pty.Term), // this session's terminal decides auto
 	})
 	// The PTY is emulated (no server-side terminal): the session itself is
 	// the terminal, as bubbletea.MakeOptions would say; output goes through
