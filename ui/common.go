@@ -26,6 +26,7 @@ type common struct {
 	pinned []int // the Favourites: person IDs, in pin order (favourites.go)
 	spin   spinner.Model
 	help   help.Model // the footer's and the help's; each takes a copy to set its width
+	plain  bool       // for the plain front end (Plain): presence in words, no glyphs
 
 	// addr builds the addresses of the portal's people (of org's portal);
 	// linksOn draws names, e-mails and phones as links to them (OSC 8).
