@@ -55,7 +55,7 @@ func TestTUIInRussian(t *testing.T) {
 // commands and refusals in Russian.
 func TestSSHSessionLanguages(t *testing.T) {
 	dir := t.TempDir()
-	srv, user := startServeForUser(t, dir)
+	srv, user := startServeForOneKey(t, dir)
 
 	ru := []string{"-o", "SetEnv=LANG=ru_RU.UTF-8"}
 	r := srv.ssh(t, user, append(ru, "127.0.0.1", "find", "oleksandr")...)

@@ -20,8 +20,10 @@ import (
 	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 )
 
@@ -137,9 +139,13 @@ func (a *app) rootCmd() *cobra.Command {
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, a.lang().T("flag.demo-hostile"))
 	f.DurationVar(&a.flags.timeout, "timeout", 0, a.lang().T("flag.timeout"))
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, a.lang().T("flag.retries"))
+	f.StringVar(&a.flags.links, "links", "", a.lang().T("flag.links"))
 	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
+	completeValues(root, "links", strings.Split(ui.LinkModeNames, ", ")...)
 	completeValues(root, "rate", "standard", "enterprise")
 	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, a.lang().T("flag.include-outsiders"))
+
+	root.Flags().BoolVar(&a.flags.plain, "plain", false, a.lang().T("flag.plain"))
 
 	c := a.commands()
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
@@ -190,7 +196,8 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	if !a.stdoutIsTerminal {
+	plain := a.flags.plain || ui.Accessible(a.getenv("ACCESSIBLE"))
+	if !a.stdoutIsTerminal && !plain { // plain lines may go to a pipe or a file; the keys come from the terminal
 		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
 	}
 	s.demoCache = true
@@ -212,8 +219,12 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	favourites := directory.NewStates(s.stateDir, d.StateKey()).For("")
+	var plainOut *ui.PlainOutput
+	if plain {
+		plainOut = ui.NewPlainOutput(a.stdout)
+	}
 	browser := func() *ui.Model {
-		return ui.New(ui.Options{
+		o := ui.Options{
 			Favourites:   favourites,
 			Directory:    d,
 			Language:     a.lang(),
@@ -225,7 +236,16 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Background:   s.background,
 			Warnings:     a.warnings,
 			CopyNote:     tmuxCopyNote(a.lang(), os.Getenv("TMUX")),
-		})
+			Links:        s.links.On(a.getenv("TERM")),
+		}
+		if plain {
+			// No colour, and the copy's OSC52 goes out in its place
+			// among the lines.
+			o.Plain, o.Palette, o.Links = true, ui.Palette{}, false
+			o.Renderer = lipgloss.NewRenderer(plainOut, termenv.WithProfile(termenv.Ascii))
+			o.Copy = termenv.NewOutput(plainOut, termenv.WithProfile(termenv.Ascii)).Copy
+		}
+		return ui.New(o)
 	}
 	var m tea.Model
 	if rest != nil {
@@ -233,9 +253,40 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	} else {
 		m = browser()
 	}
+	if plain {
+		return runPlain(cmd.Context(), ui.NewPlain(m, plainOut), plainOut, &prog)
+	}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
 	prog.Store(p)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// runPlain runs the plain front end. Bubble Tea without its renderer
+// leaves the terminal as it is, so the raw mode that gives single keys is
+// set here (and undone after); the lines end in CR LF for it.
+func runPlain(ctx context.Context, m tea.Model, out *ui.PlainOutput, prog *atomic.Pointer[tea.Program]) error {
+	in := os.Stdin
+	if !term.IsTerminal(in.Fd()) {
+		tty, err := os.Open("/dev/tty")
+		if err != nil {
+			return fmt.Errorf("plain mode reads keys from a terminal: %w", err)
+		}
+		defer tty.Close()
+		in = tty
+	}
+	state, err := term.MakeRaw(in.Fd())
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	defer func() { _ = term.Restore(in.Fd(), state) }()
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithoutRenderer(), tea.WithContext(ctx))
+	prog.Store(p)
+	_, err = p.Run()
+	_ = out.Flush() // what the last update said
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -93,18 +94,37 @@ func (v *helpScreen) lines(w int) []string {
 		}
 	}
 	out = append(out, cell("", w))
-	for _, prose := range []string{
-		v.searchProse(),
-		v.lang.T("query.help"),
-		v.lang.T("help.copymenu", "Key", keyName(v.keys.CopyMenu)),
-		v.lang.T("help.osc52"),
-		v.lang.T("help.favourites", "Key", keyName(v.keys.Pin)),
-	} {
+	for _, prose := range append([]string{v.searchProse()}, v.moreProse()...) {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
 		}
 	}
 	return out
+}
+
+// copyProse is the help's sentence on the copy menu, its letters as the
+// menu has them (copyKeys).
+func (v *helpScreen) copyProse() string {
+	all := v.allCopyItems(&directory.Person{})
+	var parts []string
+	for i, letter := range v.copyKeys(all) {
+		if letter != "" {
+			parts = append(parts, letter+" "+v.copyWord(all[i][0]))
+		}
+	}
+	return v.lang.T("help.copymenu", "Key", keyName(v.keys.CopyMenu), "Items", strings.Join(parts, ", "), "Link", keyName(v.keys.Link))
+}
+
+// moreProse is the help's sentences after the one on the search view's
+// keys (searchProse): the query language, the copy menu, what copying
+// needs, the favourites.
+func (v *helpScreen) moreProse() []string {
+	return []string{
+		strings.Join(strings.Fields(v.lang.T("query.help")), " "),
+		v.copyProse(),
+		v.lang.T("help.osc52"),
+		v.lang.T("help.favourites", "Key", keyName(v.keys.Pin)),
+	}
 }
 
 // searchProse is the help's sentence on the search view's keys.

@@ -29,6 +29,10 @@ type KeyMap struct {
 	// Pin pins the highlighted person to the Favourites (or unpins them),
 	// in the browser and in search results (favourites.go).
 	Pin key.Binding
+	// Link highlights the next of the highlighted person's links in the
+	// details (profile, phones, e-mail, chat); the status bar shows where
+	// it leads.
+	Link key.Binding
 
 	// lang is the language of the help's words (nil: English); Localize
 	// sets it.
@@ -39,7 +43,7 @@ type KeyMap struct {
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
 // a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
 // search view: the caller's CRM client); f and alt+f (pin; alt+f in the
-// search, whose field takes letters).
+// search, whose field takes letters); L (next link).
 func DefaultKeyMap() KeyMap {
 	b := func(keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), ""))
@@ -69,6 +73,7 @@ func DefaultKeyMap() KeyMap {
 		OrgChart: b("o"),
 		Caller:   b("ctrl+r"),
 		Pin:      b("f", "alt+f"),
+		Link:     b("L"),
 	}
 	k.Localize(lang.English())
 	return k
@@ -117,7 +122,7 @@ func (k *KeyMap) actions() []action {
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
 		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
-		{"pin", &k.Pin},
+		{"pin", &k.Pin}, {"link", &k.Link},
 	}
 }
 
@@ -173,7 +178,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
-		{k.Copy, k.CopyMenu, k.Help, k.Quit},
+		{k.Copy, k.CopyMenu, k.Link, k.Help, k.Quit},
 		{k.Manager, k.OrgChart, k.Caller, k.Pin},
 	}
 }
@@ -297,9 +302,13 @@ func (m *Model) updateKeybindings() {
 	p := m.people.current()
 	t := m.copyTarget() // p, or the search's highlighted result
 	k.Copy.SetEnabled(t != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && len(m.copyItems(t)) > 0)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && (m.addr.Known() || len(m.copyItems(t)) > 0))
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
+	// Anyone with a phone or an e-mail has a link, and everyone has a
+	// profile once the portal's address is known (without building them:
+	// this runs on every update).
+	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
 	k.OrgChart.SetEnabled(m.tree.sel > 0)
 	k.Pin.SetEnabled(p != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0

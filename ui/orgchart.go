@@ -117,7 +117,7 @@ func (v *orgChart) chartLabel(id int) string {
 		return "? " + v.unknownPerson(id)
 	}
 	b := v.badgeOf(p, v.now(), v.threshold)
-	parts := []string{v.named(p.Name)}
+	parts := []string{hyperlink(v.profileLink(p), v.named(p.Name))} // a link takes no cells: the tree measures as drawn
 	if v.org.IsHead(id) {
 		parts[0] += " ★"
 	}

@@ -279,11 +279,31 @@ func shortPath(path []string, w int) string {
 
 // statusLine is the status bar, from the Model's facts.
 func (m *Model) statusLine(w int) string {
-	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState}
+	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState, link: m.linkTarget()}
 	if m.mode == modeCopy {
 		f.menu = m.copyMenu
 	}
 	return m.status.view(w, f)
+}
+
+// linkTarget is the address of the link the Link key highlighted in the
+// details, else the profile address of the highlighted person, in the
+// browser or among the search results, when names are links; "" otherwise.
+func (m *Model) linkTarget() string {
+	var p *directory.Person
+	switch m.mode {
+	case modeNormal:
+		if l := m.people.highlightedLink(); l.url != "" {
+			return l.url
+		}
+		p = m.people.current()
+	case modeSearch:
+		p = m.search.current()
+	}
+	if p == nil {
+		return ""
+	}
+	return m.profileLink(p)
 }
 
 // activity says what the spinner is waiting for.
@@ -315,11 +335,15 @@ func (m *Model) copyMenu(w int) string {
 	copyWord := " " + m.lang.T("copy.menu") + ":"
 	b.WriteString(copyWord)
 	used := safetext.Width(copyWord)
+	letters := m.copyLetters(p)
 	for i, it := range m.copyItems(p) {
 		word := m.copyWord(it[0])
-		label := " [" + it[0][:1] + "] " + word + " "
-		if strings.HasPrefix(word, it[0][:1]) { // the letter starts the word: "[e]-mail"
-			label = " [" + it[0][:1] + "]" + word[1:] + " "
+		label := " " + word + " "
+		if letter := letters[it[0]]; letter != "" {
+			label = " [" + letter + "] " + word + " "
+			if at := strings.Index(word, letter); at >= 0 { // the letter is in the word: "[e]-mail", "ch[a]t link"
+				label = " " + word[:at] + "[" + letter + "]" + word[at+len(letter):] + " "
+			}
 		}
 		if used+1+safetext.Width(label) > w {
 			break
@@ -394,14 +418,21 @@ func shownHelp(keys []key.Binding) string {
 
 // searchTitle is the search box's title, with the keys that jump and go back.
 func (m *Model) searchTitle() string {
-	t := m.lang.T("search.title")
+	return strings.Join(append([]string{m.lang.T("search.title")}, m.searchKeysSaid(keyName, "search.title.jump", "search.title.back")...), " · ")
+}
+
+// searchKeysSaid are the search view's jump and back keys, each named by
+// name in the catalog's message jump or back ("{{.Key}} jumps"); a key the
+// field takes is left out.
+func (m *Model) searchKeysSaid(name func(key.Binding) string, jump, back string) []string {
+	var out []string
 	if len(m.skeys.Jump.Keys()) > 0 {
-		t += " · " + m.lang.T("search.title.jump", "Key", keyName(m.skeys.Jump))
+		out = append(out, m.lang.T(jump, "Key", name(m.skeys.Jump)))
 	}
 	if len(m.skeys.Back.Keys()) > 0 {
-		t += " · " + m.lang.T("search.title.back", "Key", keyName(m.skeys.Back))
+		out = append(out, m.lang.T(back, "Key", name(m.skeys.Back)))
 	}
-	return t
+	return out
 }
 
 // onMouse selects with a click and scrolls with the wheel, in the pane under
@@ -474,6 +505,13 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		if in.contains(ev.X, ev.Y) && row < m.people.listH {
 			if i := m.people.off + row; i < len(m.people.list) && m.people.loaded {
 				m.people.move(i - m.people.idx)
+			}
+		}
+		if _, dh := m.people.split(in.h); in.contains(ev.X, ev.Y) && row > m.people.listH && dh > 0 {
+			// A click on a link of the details highlights it, as the Link
+			// key does (a terminal opens it on ctrl- or cmd-click).
+			if lines := m.people.detailLines(in.w-1, dh); row-m.people.listH-1 < len(lines) {
+				m.people.pickLink(linkAt(lines[row-m.people.listH-1], ev.X-in.x-1))
 			}
 		}
 	}
