@@ -89,7 +89,8 @@ func TestCallerColdThenWarm(t *testing.T) {
 	require.Equal(t, 0, warm.code, warm.stderr)
 	assert.Contains(t, warm.stdout, "John Doe (contact 9001): responsible ")
 	assert.Contains(t, warm.stdout, "ext "+owner.Extension)
-	assert.LessOrEqual(t, p.Total()-before, int64(2), "the CRM search, and presence at most")
+	assert.LessOrEqual(t, p.Total()-before, int64(4), "the CRM search, the responsible's calendar and workday, and presence at most")
+	assert.Regexp(t, `ext `+owner.Extension+`, (available|busy|away|off|absent|unknown) \(`, warm.stdout, "the combined availability")
 
 	none := e.run(t, "caller", "+49 89 0000000")
 	assert.Equal(t, 1, none.code)

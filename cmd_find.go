@@ -27,7 +27,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 	var r *directory.FindResult
 	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, progress func(done, total int)) error {
 		var err error
-		r, err = d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge})
+		r, err = d.Find(ctx, query, directory.FindOptions{Limit: limit, Refresh: s.refresh || s.demo, Progress: progress, PresenceAge: s.presenceAge, Availability: true, Threshold: s.threshold})
 		return err
 	})
 	if err != nil {
@@ -44,7 +44,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 			a.warn(line)
 		}
 	}
-	if r.PresenceErr != nil {
+	if r.PresenceErr != nil && !r.ByPresence { // else find's own line says it (PresenceNote)
 		a.warn(fmt.Sprintf("showing presence as of %s ago: %v", directory.RoughAge(time.Since(r.PresenceAsOf)), r.PresenceErr))
 	}
 	return r, s.threshold, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/internal/command"
 	"github.com/stretchr/testify/require"
 )
 
@@ -174,4 +175,84 @@ func TestFindLeavesOutsidersOut(t *testing.T) {
 		require.Equal(t, 0, r.code, "%s: %s", name, r.stderr)
 		require.Len(t, decodePeople(t, r.stdout), 1, name)
 	}
+}
+
+// find takes the query language of the browser's search: presence and
+// fielded filters, combinable with words, the same on the command line.
+func TestFindQueryLanguage(t *testing.T) {
+	e := newRunEnv(t)
+	r := e.run(t, "--demo", "find", "--json", "--limit", "0", "dept:sales online")
+	require.Equal(t, 0, r.code, r.stderr)
+	people := decodePeople(t, r.stdout)
+	require.NotEmpty(t, people)
+	underSales := func(p command.Person) bool {
+		return slices.ContainsFunc(p.Departments, func(d string) bool { return strings.HasPrefix(d, "Acme Corp › Sales") })
+	}
+	for _, p := range people {
+		require.Equal(t, "online", p.Presence, "%s", p.Name)
+		require.True(t, underSales(p), "%s in %v: Sales or below it, not Inside Sales elsewhere", p.Name, p.Departments)
+		require.Equal(t, directory.MatchFilter, p.Match)
+	}
+
+	// The words still rank; the filters only keep.
+	r = e.run(t, "--demo", "find", "--json", "--limit", "0", "dept:sales", "anna")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, p := range decodePeople(t, r.stdout) {
+		require.True(t, underSales(p), "%s", p.Name)
+		require.Contains(t, strings.ToLower(p.Name+p.Email+p.Position), "ann")
+		require.NotEqual(t, directory.MatchFilter, p.Match)
+	}
+
+	// A quoted value holds spaces; the table says "filter".
+	r = e.run(t, "--demo", "find", `dept:"customer support" pos:engineer`)
+	require.Equal(t, 0, r.code, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Greater(t, len(lines), 1, r.stdout)
+	for _, l := range lines[1:] {
+		require.Contains(t, l, "Customer Support", l)
+		require.Contains(t, l, " filter ", l)
+	}
+
+	r = e.run(t, "--demo", "find", "ext:")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "has neither words nor a filter with a value")
+
+	r = e.run(t, "find", "--help")
+	require.Equal(t, 0, r.code, r.stderr)
+	for _, want := range []string{"online and absent", "dept:sales", `dept:"customer support"`, "b24org find 'dept:sales online'"} {
+		require.Contains(t, r.stdout, want)
+	}
+}
+
+// A presence filter brings everyone's presence up to date first; when the
+// portal cannot be asked, the answer comes from the cache with one line
+// saying how old the presence it chose by is.
+func TestFindPresenceFilterIsHonest(t *testing.T) {
+	now := time.Now()
+	org := testOrg(now)
+	p := startPortal(t, org, fakeportal.Options{})
+	e := newRunEnv(t)
+	url := p.WebhookURL()
+	r := e.run(t, "--webhook", url, "export")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	e.writeConfig(t, "presence_age: 1ns\n")
+	p.ResetCounters()
+	r = e.run(t, "--webhook", url, "find", "--json", "--limit", "0", "online")
+	require.Contains(t, []int{0, 1}, r.code, r.stderr)
+	require.NotContains(t, r.stderr, "online/absent chosen", "the portal answered")
+	require.EqualValues(t, 1, p.Requests()["user.online"], "everyone's presence, once")
+	require.Zero(t, p.Requests()["department.get"], "no reload")
+	if r.code == 0 {
+		for _, x := range decodePeople(t, r.stdout) {
+			require.Equal(t, "online", x.Presence)
+		}
+	}
+
+	p.Close()
+	r = e.run(t, "--webhook", url, "find", "--limit", "0", "absent")
+	require.Contains(t, []int{0, 1}, r.code, r.stderr)
+	require.Contains(t, r.stderr, "online/absent chosen by presence as of")
+	require.Contains(t, r.stderr, "could not be refreshed")
+	require.Equal(t, 1, strings.Count(r.stderr, "presence as of"), "one line: %s", r.stderr)
 }

@@ -69,7 +69,7 @@ func (a *app) runServe(ctx context.Context, o serve.Options) error {
 	srv, err := serve.New(ctx, serve.Config{
 		Options: o, Log: log, Look: look,
 		Threshold: s.threshold, RefreshEvery: s.refreshEvery, PresenceAge: s.presenceAge, Background: s.background,
-		Freshness: s.freshness, Release: version,
+		Freshness: s.freshness, Release: version, StateDir: s.stateDir,
 		Open: func() (*directory.Directory, func(), error) {
 			d, closeFn, err := a.open(s)
 			if err != nil {

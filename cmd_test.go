@@ -23,7 +23,7 @@ import (
 var personFields = []string{
 	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
-	"manager_id",
+	"manager_id", "availability", "busy_until", "workday",
 }
 
 // asciiName reports whether s is a plain Latin word.

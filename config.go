@@ -44,6 +44,7 @@ type fileConfig struct {
 	BackgroundLoad   *bool        `yaml:"background_load"`
 	Rate             *rateSetting `yaml:"rate"`
 	CacheDir         string       `yaml:"cache_dir"`
+	StateDir         string       `yaml:"state_dir"`
 	Timeout          *duration    `yaml:"timeout"`
 	Budget           *fileBudget  `yaml:"budget"`
 	// Region reads phone numbers written without a country ("RU"); unset,
@@ -378,6 +379,7 @@ type settings struct {
 	region        string        // phone numbers without a country are read in it; "" guesses
 	background    bool
 	cacheDir      string
+	stateDir      string // favourites and recent lookups (ui/favourites.go)
 	noCache       bool
 	refresh       bool
 	demo          bool
@@ -393,6 +395,11 @@ func defaultConfigPath(getenv func(string) string) string {
 // defaultCacheDir is $XDG_CACHE_HOME/b24org, or ~/.cache/b24org.
 func defaultCacheDir(getenv func(string) string) string {
 	return filepath.Join(xdgDir(getenv, "XDG_CACHE_HOME", ".cache"), "b24org")
+}
+
+// defaultStateDir is $XDG_STATE_HOME/b24org, or ~/.local/state/b24org.
+func defaultStateDir(getenv func(string) string) string {
+	return filepath.Join(xdgDir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state")), "b24org")
 }
 
 // xdgDir returns the XDG directory named by env, or home/fallback.
@@ -525,6 +532,7 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	}
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))
+	s.stateDir = first(expandHome(fc.StateDir, getenv), defaultStateDir(getenv))
 	return s, nil
 }
 

@@ -37,6 +37,7 @@ func TestResolveDefaults(t *testing.T) {
 	require.False(t, s.hasPortal)
 	require.Equal(t, filepath.Join(home, ".config", "b24org", "config.yaml"), s.configPath)
 	require.Equal(t, filepath.Join(home, ".cache", "b24org"), s.cacheDir)
+	require.Equal(t, filepath.Join(home, ".local", "state", "b24org"), s.stateDir)
 	require.Equal(t, "auto", s.theme)
 	require.Equal(t, api.StandardRate(), s.client.Rate)
 	require.Equal(t, defaultThreshold, s.threshold)
@@ -48,6 +49,13 @@ func TestResolveDefaults(t *testing.T) {
 	require.False(t, s.noColor)
 	require.Empty(t, s.region, "unset: guessed from the portal's numbers")
 	require.Equal(t, ui.LinksAuto, s.links)
+
+	s, err = resolve(flagValues{retries: 6}, envMap(map[string]string{"HOME": home, "XDG_STATE_HOME": "/var/state"}), noWarn(t))
+	require.NoError(t, err)
+	require.Equal(t, "/var/state/b24org", s.stateDir)
+	s, err = resolve(flagValues{retries: 6}, envMap(map[string]string{"HOME": home, "XDG_STATE_HOME": "relative"}), noWarn(t))
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(home, ".local", "state", "b24org"), s.stateDir, "a relative XDG path is ignored, as the spec says")
 }
 
 func TestResolveLinks(t *testing.T) {
@@ -81,6 +89,7 @@ full_load_every: 72h
 background_load: false
 rate: {per_second: 3, burst: 90}
 cache_dir: ~/cache-here
+state_dir: ~/state-here
 timeout: 7s
 region: de
 `)
@@ -96,6 +105,7 @@ region: de
 	require.False(t, s.background)
 	require.Equal(t, api.RateProfile{PerSecond: 3, Burst: 90}, s.client.Rate)
 	require.Equal(t, filepath.Join(dir, "cache-here"), s.cacheDir)
+	require.Equal(t, filepath.Join(dir, "state-here"), s.stateDir)
 	require.Equal(t, 7*time.Second, s.client.Timeout)
 	require.Equal(t, "DE", s.region)
 

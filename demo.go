@@ -32,7 +32,7 @@ func (a *app) openDemo(s settings) (*directory.Directory, func(), error) {
 		p.Close()
 		return nil, nil, fmt.Errorf("demo portal: %w", err)
 	}
-	return directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache || !s.demoCache, CacheKey: demoCacheKey(s.demoHostile), IncludeOutsiders: s.outsiders, Region: s.region}), p.Close, nil
+	return directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache || !s.demoCache, CacheKey: demoCacheKey(s.demoHostile), IncludeOutsiders: s.outsiders, Region: s.region, Availability: true}), p.Close, nil
 }
 
 // demoCacheKey keys the demo's cache: the hostile demo has different

@@ -168,7 +168,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
 	}
-	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders, FullLoadEvery: s.fullLoadEvery, Region: s.region})
+	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders, FullLoadEvery: s.fullLoadEvery, Region: s.region, Availability: true})
 	return d, func() {}, nil
 }
 
@@ -203,8 +203,10 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			a.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
 		}
 	}
+	favourites := directory.NewStates(s.stateDir, d.StateKey()).For("")
 	browser := func() *ui.Model {
 		return ui.New(ui.Options{
+			Favourites:   favourites,
 			Directory:    d,
 			Keys:         keys,
 			Palette:      palette,

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -175,6 +176,30 @@ func TestSSHEndToEnd(t *testing.T) {
 		r = srv.ssh(t, user, "127.0.0.1", "export")
 		assert.Equal(t, 2, r.code)
 		assert.Contains(t, r.stderr, "export is not allowed")
+	})
+
+	t.Run("find takes the query language", func(t *testing.T) {
+		r := srv.ssh(t, user, "127.0.0.1", "find", "--json", "--limit", "0", "dept:sales online")
+		require.Equal(t, 0, r.code, r.stderr)
+		var people []command.Person
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &people))
+		require.NotEmpty(t, people)
+		for _, p := range people {
+			assert.Equal(t, "online", p.Presence, p.Name)
+			assert.True(t, slices.ContainsFunc(p.Departments, func(d string) bool { return strings.HasPrefix(d, "Acme Corp › Sales") }),
+				"%s in %v", p.Name, p.Departments)
+		}
+		// ssh joins its arguments and the server splits them as a shell
+		// does: a quoted value keeps its quotes when they are escaped.
+		r = srv.ssh(t, user, "127.0.0.1", "find", "--json", "--limit", "0", `dept:\"customer support\"`)
+		require.Equal(t, 0, r.code, r.stderr)
+		people = nil
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &people))
+		require.NotEmpty(t, people)
+		for _, p := range people {
+			assert.True(t, slices.ContainsFunc(p.Departments, func(d string) bool { return strings.Contains(d, "Customer Support") }),
+				"%s in %v", p.Name, p.Departments)
+		}
 	})
 
 	t.Run("refusals", func(t *testing.T) {

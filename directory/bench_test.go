@@ -43,6 +43,67 @@ func BenchmarkSearch100k(b *testing.B) {
 	searchMedian(b, o, benchQueries)
 }
 
+// BenchmarkSearchFiltered100k runs queries with filters (query.go) over
+// the same 100,000 people, at the generator's clock so that the presence
+// filters keep some: filters with words, filters alone (everyone they
+// keep, in name order), a department by a Cyrillic name, and a field
+// match that needs the folded field of each candidate.
+func BenchmarkSearchFiltered100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	o.Search("warm up: build the index", 1)
+	queries := []string{
+		"dept:sales online anna", "dept:sales online", "online", "absent", "dept:логистика online",
+		"pos:engineer online", "email:ivanov absent", "ext:10 online", `dept:"human resources" online`,
+		"dept:vertrieb anna", "online ivanov", "pos:engineer",
+	}
+	parsed := make([]Query, len(queries))
+	for i, s := range queries {
+		parsed[i] = ParseQuery(s)
+		parsed[i].Now = genNow
+		if ms, _ := o.SearchQuery(&parsed[i], 0); len(ms) == 0 {
+			b.Fatalf("%q finds no one: not a useful benchmark query", s)
+		}
+	}
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		q := ParseQuery(queries[i%len(queries)]) // the parse is part of a search
+		q.Now = genNow
+		o.SearchQuery(&q, searchLimitBench)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkFilterCols100k is the first filtered search's extra cost on a
+// new snapshot of 100,000 people (a presence refresh makes one): each
+// part of the columns the filters read (query.go, filterCols), made when
+// a filter first needs it.
+func BenchmarkFilterCols100k(b *testing.B) {
+	o := NewOrg(genData(100_000, 1500, 7))
+	idx := o.index()
+	for _, part := range []struct {
+		name string
+		make func(fc *filterCols)
+	}{
+		{"presence", (*filterCols).presence},
+		{"departments", (*filterCols).departments},
+		{"positions", (*filterCols).positionIDs},
+	} {
+		b.Run(part.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				next := assemble(o.portal, o.fetchedAt, o.complete, o.st, o.mem, o.people, o.loaded)
+				part.make(next.filterCols(idx))
+			}
+		})
+	}
+}
+
+// searchLimitBench is the most results a filtered benchmark search keeps,
+// as the browser's search does (ui.searchLimit).
+const searchLimitBench = 200
+
 // BenchmarkSearchSlips100k runs queries that find little as typed, so that
 // each is also tried as retyped on the other keyboard layout (one or two
 // more scans): layout slips both ways, a mixed word, spellings met only

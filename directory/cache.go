@@ -86,9 +86,13 @@ func (e *CacheError) Error() string {
 }
 
 // cacheFileName returns the cache file name for a cache key: a hash of it.
-func cacheFileName(key string) string {
+func cacheFileName(key string) string { return hashedFileName(key, ".cache") }
+
+// hashedFileName names a file of key by a hash of it, ending in ext: the
+// key never shows in the name.
+func hashedFileName(key, ext string) string {
 	sum := sha256.Sum256([]byte(key))
-	return "b24org-" + hex.EncodeToString(sum[:12]) + ".cache"
+	return "b24org-" + hex.EncodeToString(sum[:12]) + ext
 }
 
 // cacheKey is what names this Directory's cache file and is stored in it:
@@ -222,12 +226,17 @@ type CacheSearch struct {
 // SearchCache answers Search(query, limit) from the disk cache without
 // loading all of it: it keeps the tree, the parts of the search index the
 // query needs and the people found (see BenchmarkFind30k). It returns nil
-// when the cache is off or there is none, and a *CacheError when the file
-// cannot be used. It does not change the Directory's snapshot.
+// when the cache is off or there is none, or when the query has filters
+// (ParseQuery: they need everyone's records, LoadCache), and a *CacheError
+// when the file cannot be used. It does not change the Directory's snapshot.
 func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
+	q := ParseQuery(query)
+	if q.Filtered() {
+		return nil, nil
+	}
 	var cs *CacheSearch
 	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		cs, reason, err = searchFile(r, size, d.cacheKey(), query, limit)
+		cs, reason, err = searchFile(r, size, d.cacheKey(), q.Text, limit)
 		if reason == "" && err == nil {
 			reason = d.otherRegion(cs.region)
 		}

@@ -428,7 +428,8 @@ func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
 
 // searchFile answers a search from a cache file (see readHead): it reads
 // the parts of the index the query needs and the records of the people
-// found; the rest streams past, summed but not kept.
+// found; the rest streams past, summed but not kept. query is the free
+// words of a Query: filters need everyone's records (LoadCache).
 func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSearch, string, error) {
 	h, s, reason, err := readHead(r, size, key)
 	if s == nil {
@@ -448,7 +449,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		layout string
 	)
 	if s.err == nil {
-		hits, total, layout = idx.search(query, limit)
+		hits, total, layout = idx.search(query, limit, nil)
 	}
 
 	// The records of the hits, in file order.

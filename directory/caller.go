@@ -37,13 +37,21 @@ type Callers struct {
 	// presence; PresenceErr why it could not say it now.
 	PresenceAsOf time.Time
 	PresenceErr  error
+	// Schedules are the responsible people's calendars and workdays, by ID
+	// (Options.Availability); ScheduleErr why they could not be asked,
+	// ScheduleNote which missing scope would add what.
+	Schedules    map[int]*Schedule
+	ScheduleErr  error
+	ScheduleNote string
 }
 
 // Callers looks number up among the portal's CRM clients
 // (telephony.externalCall.searchCrmEntities, one request) and takes their
 // responsible employees from the directory, asking the portal for those it
 // does not know and for presence older than presenceAge (one more
-// request at most; zero: DefaultPresenceAge, negative: as known). Without
+// request at most; zero: DefaultPresenceAge, negative: as known), and for
+// their calendars and workdays (Schedules: two requests, reused for a
+// minute). Without
 // the telephony scope the error says so (MissingScope).
 func (d *Directory) Callers(ctx context.Context, number string, presenceAge time.Duration) (*Callers, error) {
 	if d.client == nil {
@@ -103,6 +111,12 @@ func (d *Directory) Callers(ctx context.Context, number string, presenceAge time
 			out.Org = o
 		}
 	}
+	ids := make([]int, 0, len(people))
+	for id := range people {
+		ids = append(ids, id)
+	}
+	out.Schedules, out.ScheduleErr = d.Schedules(ctx, ids)
+	out.ScheduleNote = d.ScheduleNote()
 	for _, e := range found {
 		out.Clients = append(out.Clients, Client{
 			Type:          strings.ToLower(e.Type),

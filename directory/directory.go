@@ -82,6 +82,13 @@ type Options struct {
 	// Revalidate loads everyone again (0: DefaultFullLoadEvery; negative:
 	// always).
 	FullLoadEvery time.Duration
+	// Availability asks the portal for the calendars and workdays of the
+	// people looked at (Directory.Schedules): a request or two for each
+	// department opened, shared by every caller for ScheduleReuse.
+	Availability bool
+	// Now is the clock the calendar is asked and schedules are dated by
+	// (nil: time.Now); tests fix it.
+	Now func() time.Time
 	// Region is the region (ISO code, "RU") phone numbers written without
 	// a country are read in; "" guesses it from the portal's numbers.
 	Region string

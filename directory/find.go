@@ -20,6 +20,7 @@ const (
 	MatchEmail           = "email"            // the e-mail
 	MatchPosition        = "position"         // the position
 	MatchLayout          = "layout"           // the query retyped on the other keyboard layout (Found.Layout)
+	MatchFilter          = "filter"           // a query of filters alone (ParseQuery) kept the person
 )
 
 // FindOptions configures Find.
@@ -37,8 +38,19 @@ type FindOptions struct {
 	AskOnly bool
 	// PresenceAge is how old the presence of the people found may be
 	// before the portal is asked for theirs (one request); zero:
-	// DefaultPresenceAge, negative: as known, never asked.
+	// DefaultPresenceAge, negative: as known, never asked. A query that
+	// keeps people by presence (online, absent) first brings everyone's
+	// presence up to this age.
 	PresenceAge time.Duration
+	// Availability asks for the calendars and workdays of the people
+	// found (Directory.Schedules, shared and reused for a minute) into
+	// FindResult.Schedules, when the answer asked the portal: an answer
+	// from the cache alone asks it nothing, and one the portal could not
+	// give does not try again.
+	Availability bool
+	// Threshold is how recent an activity counts as online (<= 0:
+	// DefaultThreshold), for the online filter.
+	Threshold time.Duration
 }
 
 // Found is one person of a FindResult and what matched.
@@ -77,6 +89,17 @@ type FindResult struct {
 	// is when the presence they show was current.
 	PresenceErr  error
 	PresenceAsOf time.Time
+	// Schedules are the calendars and workdays of the people found, by ID,
+	// when asked for (FindOptions.Availability) and known; ScheduleErr is
+	// why they could not be asked, ScheduleNote which missing scope would
+	// add what (Directory.ScheduleNote).
+	Schedules    map[int]*Schedule
+	ScheduleErr  error
+	ScheduleNote string
+	// ByPresence reports whether the query kept people by their presence
+	// (online, absent): then PresenceErr means the choice itself was made
+	// from presence as of PresenceAsOf.
+	ByPresence bool
 }
 
 // Find answers a find query with one policy for every front end: complete,
@@ -93,13 +116,63 @@ type FindResult struct {
 //   - When the portal cannot be asked, the answer comes from what is known
 //     (the cache, partial) with Complete false and PortalErr set; with
 //     nothing known it is an error.
+//
+// A query that keeps people by presence (online, absent) brings everyone's
+// presence up to date first (Directory.RefreshPresence), then searches
+// again; when the portal cannot be asked, PresenceErr says so.
 func (d *Directory) Find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
-	r, err := d.find(ctx, query, o)
-	if err != nil || o.PresenceAge < 0 || len(r.People) == 0 {
+	q := ParseQuery(query)
+	q.Threshold = o.Threshold
+	r, err := d.find(ctx, &q, o)
+	if err != nil {
 		return r, err
 	}
-	d.freshenPresence(ctx, r, o.PresenceAge)
+	if o.PresenceAge >= 0 {
+		if q.ByPresence() {
+			r.ByPresence = true
+			d.presenceFirst(ctx, r, &q, o)
+		} else if len(r.People) > 0 {
+			d.freshenPresence(ctx, r, o.PresenceAge)
+		}
+	}
+	if o.Availability && len(r.People) > 0 && !r.FromCache && r.PortalErr == nil {
+		ids := make([]int, len(r.People))
+		for i, f := range r.People {
+			ids[i] = f.Person.ID
+		}
+		r.Schedules, r.ScheduleErr = d.Schedules(ctx, ids)
+		r.ScheduleNote = d.ScheduleNote()
+	}
 	return r, nil
+}
+
+// presenceFirst answers r's presence query again once everyone's presence
+// is no older than o.PresenceAge; when it cannot be, r keeps its answer and
+// says as of when its presence is.
+func (d *Directory) presenceFirst(ctx context.Context, r *FindResult, q *Query, o FindOptions) {
+	asOf := r.Org.FetchedAt()
+	if age, ok := d.PresenceAge(); ok && !r.FromCache {
+		if t := time.Now().Add(-age); t.After(asOf) {
+			asOf = t
+		}
+	}
+	maxAge := o.PresenceAge
+	if maxAge == 0 {
+		maxAge = DefaultPresenceAge
+	}
+	r.PresenceAsOf = asOf
+	if time.Since(asOf) <= maxAge {
+		return
+	}
+	snap, err := d.RefreshPresence(ctx, maxAge, o.Threshold)
+	if err != nil {
+		r.PresenceErr = err
+		return
+	}
+	r.PresenceAsOf = time.Now()
+	q.Now = time.Time{}
+	ms, total := snap.SearchQuery(q, o.Limit)
+	r.Org, r.People, r.Total = snap, found(ms, q), total
 }
 
 // freshenPresence gives the people of r presence no older than maxAge. A
@@ -132,28 +205,44 @@ func (d *Directory) freshenPresence(ctx context.Context, r *FindResult, maxAge t
 }
 
 // find is Find without the presence refresh.
-func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*FindResult, error) {
+func (d *Directory) find(ctx context.Context, q *Query, o FindOptions) (*FindResult, error) {
 	var cacheErr error
 	if snap := d.Snapshot(); !o.Refresh && snap.Complete() {
-		ms, total := snap.SearchCount(query, o.Limit)
+		ms, total := snap.SearchQuery(q, o.Limit)
 		return &FindResult{
-			Org: snap, People: found(ms, query), Total: total, Complete: true,
+			Org: snap, People: found(ms, q), Total: total, Complete: true,
 			Known: snap.PersonCount(), Expected: snap.expectedPeople(),
 		}, nil
 	}
-	if !o.Refresh {
-		cs, err := d.SearchCache(query, o.Limit)
+	cacheRead := false
+	switch {
+	case o.Refresh:
+	case q.Filtered():
+		// Filters need everyone's records: the whole cache, when it holds
+		// the whole directory, answers.
+		cacheRead = true
+		if _, err := d.LoadCache(); err != nil {
+			cacheErr = err
+		} else if snap := d.Snapshot(); snap.Complete() {
+			ms, total := snap.SearchQuery(q, o.Limit)
+			return &FindResult{
+				Org: snap, People: found(ms, q), Total: total, Complete: true, FromCache: true,
+				Age: time.Since(snap.FetchedAt()), Known: snap.PersonCount(), Expected: snap.expectedPeople(),
+			}, nil
+		}
+	default:
+		cs, err := d.SearchCache(q.Text, o.Limit)
 		cacheErr = err
 		if err == nil && cs != nil && cs.Complete {
 			r := &FindResult{
 				Org: cs.Org, Total: cs.Total, Complete: true, FromCache: true,
 				Age: time.Since(cs.Org.FetchedAt()), Known: cs.People, Expected: cs.People,
 			}
-			r.People = found(cs.Matches, query)
+			r.People = found(cs.Matches, q)
 			return r, nil
 		}
 	}
-	if cacheErr == nil {
+	if cacheErr == nil && !cacheRead {
 		// What the cache knows joins the snapshot, so that what the portal
 		// brings is merged into it and written back beside it.
 		if _, err := d.LoadCache(); err != nil {
@@ -166,7 +255,10 @@ func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*Fin
 	case d.client == nil:
 		portalErr = ErrNoClient
 	case (o.Refresh && snap.Complete()) || o.AskOnly:
-		if _, err := d.SearchRemote(ctx, query); err != nil {
+		if q.Text == "" {
+			break // filters alone: nothing to ask the portal's search
+		}
+		if _, err := d.SearchRemote(ctx, q.Text); err != nil {
 			portalErr = err
 		}
 	default:
@@ -175,8 +267,10 @@ func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*Fin
 		} else if d.opts.IncludeOutsiders {
 			// People outside every department (bots, extranet users) are
 			// in no member list: only the portal's search finds them.
-			if _, err := d.SearchRemote(ctx, query); err != nil {
-				portalErr = err
+			if q.Text != "" {
+				if _, err := d.SearchRemote(ctx, q.Text); err != nil {
+					portalErr = err
+				}
 			}
 		}
 	}
@@ -187,9 +281,9 @@ func (d *Directory) find(ctx context.Context, query string, o FindOptions) (*Fin
 	if portalErr != nil && (snap.PersonCount() == 0 || !unreachable(portalErr)) {
 		return nil, portalErr
 	}
-	ms, total := snap.SearchCount(query, o.Limit)
+	ms, total := snap.SearchQuery(q, o.Limit)
 	return &FindResult{
-		Org: snap, People: found(ms, query), Total: total, Complete: snap.Complete(),
+		Org: snap, People: found(ms, q), Total: total, Complete: snap.Complete(),
 		Known: snap.PersonCount(), Expected: snap.expectedPeople(),
 		PortalErr: portalErr, CacheErr: cacheErr,
 	}, nil
@@ -225,6 +319,20 @@ func (r *FindResult) Partial() string {
 		Thousands(r.Known), of, why)
 }
 
+// PresenceNote is the one line that says a presence filter (online,
+// absent) chose from presence that could not be made fresh, "" when it
+// did not.
+func (r *FindResult) PresenceNote() string {
+	if !r.ByPresence || r.PresenceErr == nil {
+		return ""
+	}
+	when := "unknown"
+	if !r.PresenceAsOf.IsZero() {
+		when = "as of " + RoughAge(time.Since(r.PresenceAsOf)) + " ago"
+	}
+	return fmt.Sprintf("online/absent chosen by presence %s (it could not be refreshed: %v)", when, r.PresenceErr)
+}
+
 // expectedPeople is how many distinct people the department tree lists.
 func (o *Org) expectedPeople() int {
 	seen := map[int]bool{}
@@ -236,12 +344,16 @@ func (o *Org) expectedPeople() int {
 	return len(seen)
 }
 
-// found turns matches of query into Found people.
-func found(ms []Match, query string) []Found {
-	toks := queryTokens(query, "")
+// found turns matches of q into Found people.
+func found(ms []Match, q *Query) []Found {
+	toks := queryTokens(q.Text, "")
 	out := make([]Found, len(ms))
 	for i, m := range ms {
-		out[i] = Found{Person: m.Person, Match: MatchKind(m, toks), Layout: m.Layout}
+		kind := MatchFilter
+		if len(toks) > 0 {
+			kind = MatchKind(m, toks)
+		}
+		out[i] = Found{Person: m.Person, Match: kind, Layout: m.Layout}
 	}
 	return out
 }

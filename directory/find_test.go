@@ -99,7 +99,8 @@ func TestFindRanksDigitsAndSaysWhatMatched(t *testing.T) {
 	require.Equal(t, 5, total)
 	var got []int
 	var kinds []string
-	for _, f := range found(ms, "399") {
+	q := ParseQuery("399")
+	for _, f := range found(ms, &q) {
 		got = append(got, f.Person.ID)
 		kinds = append(kinds, f.Match)
 	}
@@ -113,6 +114,7 @@ func TestFindRanksDigitsAndSaysWhatMatched(t *testing.T) {
 	for q, want := range map[string]string{"upton": MatchName, "flo@ex": MatchEmail, "archit": MatchPosition, "rchitec": MatchPosition} {
 		ms, _ = o.SearchCount(q, 0)
 		require.Len(t, ms, 1, q)
-		assert.Equal(t, want, found(ms, q)[0].Match, q)
+		pq := ParseQuery(q)
+		assert.Equal(t, want, found(ms, &pq)[0].Match, q)
 	}
 }

@@ -66,7 +66,8 @@ func TestSearchLayoutComesAfterDirectMatches(t *testing.T) {
 	assert.Equal(t, []int{2, 1}, ids(ms), "the limit counts both")
 	assert.Equal(t, 3, total)
 
-	f := found(o.Search("bdfyjd", 0), "bdfyjd")
+	bq := ParseQuery("bdfyjd")
+	f := found(o.Search("bdfyjd", 0), &bq)
 	assert.Equal(t, []string{MatchName, MatchLayout, MatchLayout}, []string{f[0].Match, f[1].Match, f[2].Match})
 	assert.Equal(t, "иванов", f[1].Layout)
 }

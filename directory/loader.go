@@ -60,6 +60,7 @@ type Directory struct {
 	changed    chan struct{}     // closed at the next replacement of cur (see Changed); nil: nobody waits
 
 	flight singleflight.Group
+	sched  schedules // the calendars and workdays asked, shared by every caller
 
 	writeMu     sync.Mutex  // serializes cache writes
 	cacheFailed atomic.Bool // a cache write failed and was reported
@@ -71,7 +72,8 @@ type Directory struct {
 // New returns a Directory over client. A nil client gives a Directory that
 // only reads the cache (its loads return ErrNoClient).
 func New(client *api.Client, o Options) *Directory {
-	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{}}
+	d := &Directory{client: client, opts: o, peopleAt: map[int]time.Time{},
+		sched: schedules{known: map[int]*Schedule{}, inflight: map[int]*gathering{}, missing: map[string]bool{}}}
 	if client != nil {
 		d.portal = client.Portal()
 	}
@@ -277,11 +279,7 @@ func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.
 	if len(want) == 0 {
 		return d.Snapshot(), nil
 	}
-	key := make([]string, len(want))
-	for i, id := range want {
-		key[i] = strconv.Itoa(id)
-	}
-	return d.shared(ctx, "dept "+strings.Join(key, ","), func(ctx context.Context) (*Org, error) {
+	return d.shared(ctx, flightKey("dept", want), func(ctx context.Context) (*Org, error) {
 		want := stale()
 		if len(want) == 0 {
 			return d.Snapshot(), nil
@@ -616,4 +614,37 @@ func (o *Org) withEveryone(people []*Person, now time.Time) *Org {
 	next := assemble(o.portal, now, true, o.st, newMembership(o.st, members, nil), people, loaded)
 	next.confirmed = Confirmed{Tree: o.confirmed.Tree}
 	return next
+}
+
+// LoadPeople fetches the people ids with presence (im.user.list.get, one
+// request for up to 10,000) and merges them into the snapshot, whatever
+// their departments: the favourites' live badges. Concurrent calls for the
+// same people share one request.
+func (d *Directory) LoadPeople(ctx context.Context, ids []int) (*Org, error) {
+	if d.client == nil {
+		return d.Snapshot(), ErrNoClient
+	}
+	if len(ids) == 0 {
+		return d.Snapshot(), nil
+	}
+	return d.shared(ctx, flightKey("people", ids), func(ctx context.Context) (*Org, error) {
+		users, err := d.client.UsersByID(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("loading %s: %w", Count(len(ids), "favourite", "favourites"), err)
+		}
+		people := convertUsers(users)
+		if len(people) == 0 {
+			return d.Snapshot(), nil
+		}
+		return d.update(func(old *Org) *Org { return old.withPeople(people, nil) }), nil
+	})
+}
+
+// flightKey names a shared load of ids of one kind (Directory.shared).
+func flightKey(kind string, ids []int) string {
+	key := make([]string, len(ids))
+	for i, id := range ids {
+		key[i] = strconv.Itoa(id)
+	}
+	return kind + " " + strings.Join(key, ",")
 }

@@ -36,6 +36,9 @@ type Org struct {
 	idxOnce sync.Once
 	idx     atomic.Pointer[index] // the search index, built on first Search
 
+	fcOnce sync.Once
+	fc     *filterCols // what the query filters read, made on first use (query.go)
+
 	mgrOnce sync.Once
 	mgr     *managers // who reports to whom, computed on first use (managers.go)
 }
@@ -48,6 +51,7 @@ type structure struct {
 	pos    map[int]int32 // department ID -> index in depts
 	parent []int32       // index of the parent, -1 for a root
 	roots  []int
+	folded deptNames // the names folded for dept: (query.go)
 }
 
 // membership is who belongs where, with the head counts it implies. Orgs

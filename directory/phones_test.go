@@ -77,7 +77,8 @@ func TestSearchFindsTheOwnerOfANumberInAnyFormat(t *testing.T) {
 	}})
 	find := func(q string) []Found {
 		ms, _ := o.SearchCount(q, 0)
-		return found(ms, q)
+		pq := ParseQuery(q)
+		return found(ms, &pq)
 	}
 	requireOwnerFirst(t, find, map[string]int{"moscow": 1, "berlin": 3})
 

@@ -259,7 +259,9 @@ func queryTokens(query, region string) []token {
 // best first (see the Score constants), ties by last name, first name and
 // ID. Every query word must match. A query that finds fewer than
 // layoutBelow people is also tried as retyped on the other keyboard layout
-// (layout.go): those matches come after, with Layout set. limit <= 0 means
+// (layout.go): those matches come after, with Layout set. The query may
+// hold filters (online, dept:sales…: ParseQuery); a query of filters alone
+// lists everyone they keep, in name order, at ScoreOther. limit <= 0 means
 // no limit.
 //
 // The first search of a snapshot builds its index (see
@@ -276,11 +278,17 @@ func (o *Org) Search(query string, limit int) []Match {
 // SearchCount is Search that also says how many people match in all,
 // however many limit lets through.
 func (o *Org) SearchCount(query string, limit int) ([]Match, int) {
+	q := ParseQuery(query)
+	return o.SearchQuery(&q, limit)
+}
+
+// SearchQuery is SearchCount of a parsed query.
+func (o *Org) SearchQuery(q *Query, limit int) ([]Match, int) {
 	if len(o.people) == 0 {
 		return nil, 0
 	}
 	idx := o.index()
-	hits, total, layout := idx.search(query, limit)
+	hits, total, layout := idx.search(q.Text, limit, o.newFilter(idx, q))
 	if len(hits) == 0 {
 		return nil, total
 	}
@@ -309,18 +317,26 @@ type hit struct {
 // too: the entries it alone finds come after, best first, and layout is
 // the retyped query. It reads only the index's words and digits, never its
 // people, so that a search of the cache file can decode just the people it
-// finds.
-func (idx *index) search(query string, limit int) (hits []hit, total int, layout string) {
+// finds, unless a filter f (nil: none) keeps only some of the entries.
+// Without words, every entry f keeps matches, at ScoreOther.
+func (idx *index) search(query string, limit int, f *filter) (hits []hit, total int, layout string) {
 	toks := queryTokens(query, idx.region)
-	if len(toks) == 0 || idx.n == 0 {
+	if (len(toks) == 0 && f == nil) || idx.n == 0 {
 		return nil, 0, ""
 	}
 	accP := idx.scratch.Get().(*[]uint8)
 	defer idx.scratch.Put(accP)
 	acc := *accP
-	total = idx.levels(toks, acc)
+	if len(toks) == 0 {
+		for e := range acc {
+			acc[e] = ScoreOther / 100
+		}
+		total = f.apply(acc)
+	} else if total = idx.levels(toks, acc); f != nil {
+		total = f.apply(acc)
+	}
 	var lay []uint8
-	if total < layoutBelow {
+	if total < layoutBelow && len(toks) > 0 {
 		best := 0
 		for _, q := range layoutQueries(query) {
 			lt := queryTokens(q, idx.region)
@@ -331,6 +347,9 @@ func (idx *index) search(query string, limit int) (hits []hit, total int, layout
 			defer idx.scratch.Put(lvP)
 			lv := *lvP
 			idx.levels(lt, lv)
+			if f != nil {
+				f.apply(lv)
+			}
 			n := 0
 			for e, l := range lv {
 				if l > 0 && acc[e] > 0 {
@@ -393,12 +412,38 @@ func (idx *index) levels(toks []token, lv []uint8) int {
 // collect appends to out the entries of lv with a level, best first (ties
 // in entry order, extensions that begin with the query in numeric order),
 // until out holds limit (<= 0: no limit), marked layout.
+//
+// Only the entries that can make it are gathered: with a limit, a count
+// of each level finds the lowest level needed (the floor) and how many of
+// it (room), so that "online" over 100,000 people gathers 200, not 30,000.
 func (idx *index) collect(lv []uint8, limit int, out []hit, layout bool) []hit {
+	floor, room := uint8(1), -1 // room < 0: all of the floor level
+	if limit > 0 {
+		need := limit - len(out)
+		if need <= 0 {
+			return out
+		}
+		var counts [levels]int
+		for _, l := range lv {
+			counts[l]++
+		}
+		for l := levels - 1; l > 0; l-- {
+			if counts[l] >= need {
+				floor, room = uint8(l), need
+				break
+			}
+			need -= counts[l]
+		}
+		if floor == ScoreExtensionPrefix/100 {
+			room = -1 // sorted below before it is cut
+		}
+	}
 	var buckets [levels][]int32
 	for e, l := range lv {
-		if l > 0 {
-			buckets[l] = append(buckets[l], int32(e))
+		if l < floor || (l == floor && room >= 0 && len(buckets[l]) == room) {
+			continue
 		}
+		buckets[l] = append(buckets[l], int32(e))
 	}
 	if b := buckets[ScoreExtensionPrefix/100]; len(b) > 1 {
 		// Numeric order: shorter extensions first, then digit by digit;

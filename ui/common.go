@@ -20,8 +20,12 @@ type common struct {
 	nowFn     func() time.Time
 	threshold time.Duration
 	org       *directory.Org
-	spin      spinner.Model
-	help      help.Model // the footer's and the help's; each takes a copy to set its width
+	// sched are the calendars and workdays asked for the people looked at
+	// (Directory.Schedules), by person ID; nil entries are never stored.
+	sched  map[int]*directory.Schedule
+	pinned []int // the Favourites: person IDs, in pin order (favourites.go)
+	spin   spinner.Model
+	help   help.Model // the footer's and the help's; each takes a copy to set its width
 
 	// addr builds the addresses of the portal's people (of org's portal);
 	// linksOn draws names, e-mails and phones as links to them (OSC 8).
@@ -90,6 +94,28 @@ func (c *common) mailLink(email string) string {
 	return directory.MailtoURL(email)
 }
 
+// badgeFor is p's badge at now with what the calendar or the workday says
+// when they were asked: the glyph and word of presence stay, and the
+// detail becomes the reason ("in a meeting until 15:00", "on a break",
+// "finished for today at 18:02"), except beside a vacation, which says
+// its own.
+func (c *common) badgeFor(p *directory.Person) badge {
+	now := c.now()
+	b := badgeOf(p, now, c.threshold)
+	s := c.sched[p.ID]
+	if s == nil {
+		return b
+	}
+	a := p.AvailabilityAt(s, now, c.threshold)
+	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
+		b.reason = a.Reason
+		if b.kind != kindAbsent {
+			b.detail = a.Reason
+		}
+	}
+	return b
+}
+
 // path returns the department names from the root down to id, each through named.
 func (c *common) path(id int) []string {
 	p := c.org.Path(id)
@@ -100,12 +126,21 @@ func (c *common) path(id int) []string {
 	return out
 }
 
+// firstDept is p's first department the tree knows (0: none): where a
+// jump goes, and what the details of a search result are seen from.
+func (c *common) firstDept(p *directory.Person) int {
+	for _, id := range p.DepartmentIDs {
+		if c.org.Department(id) != nil {
+			return id
+		}
+	}
+	return 0
+}
+
 // personPath is the path of p's first department in the tree.
 func (c *common) personPath(p *directory.Person) []string {
-	for _, id := range p.DepartmentIDs {
-		if path := c.path(id); len(path) > 0 {
-			return path
-		}
+	if id := c.firstDept(p); id != 0 {
+		return c.path(id)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ type badge struct {
 	glyph, word, detail string
 	kind                badgeKind
 	until, presence     string // for the absent: the last day, and the presence beside it
+	reason              string // what the calendar or the workday says (common.badgeFor)
 }
 
 type badgeKind int

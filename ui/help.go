@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"github.com/b24org/b24org/directory"
 	"strings"
 
+	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -96,8 +96,10 @@ func (v *helpScreen) lines(w int) []string {
 	out = append(out, cell("", w))
 	for _, prose := range []string{
 		v.searchProse(),
+		strings.Join(strings.Fields(directory.QueryHelp), " "),
 		v.copyProse(),
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
 	} {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
@@ -132,10 +134,20 @@ func (v *helpScreen) searchProse() string {
 	if len(sk.Jump.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Jump)+" jumps to the person")
 	}
+	if len(sk.Caller.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Caller)+" on a phone number: the caller's CRM client and its responsible employee")
+	}
+	if len(sk.Tab.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Tab)+" gives the keys to the results, where "+keyName(v.keys.Copy)+" copies the extension and "+
+			keyName(v.keys.CopyMenu)+" opens the copy menu without leaving the search ("+keyName(v.keys.Search)+" back to the query)")
+	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Back)+" back")
 	}
-	return "In search: " + strings.Join(parts, ", ") + "."
+	if len(sk.Pin.Keys()) > 0 {
+		parts = append(parts, keyName(sk.Pin)+" pins or unpins")
+	}
+	return "In search: " + strings.Join(parts, ", ") + ". Before you type, it lists your recent lookups."
 }
 
 // shortHelp is the one-line help of keys in at most w cells. The last two

@@ -214,7 +214,7 @@ func keyMsg(k string) tea.KeyMsg {
 		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
 		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "pgup": tea.KeyPgUp,
 		"pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd, "ctrl+c": tea.KeyCtrlC,
-		"backspace": tea.KeyBackspace, "space": tea.KeySpace,
+		"backspace": tea.KeyBackspace, "space": tea.KeySpace, "ctrl+u": tea.KeyCtrlU,
 	}
 	if t, ok := types[k]; ok {
 		return tea.KeyMsg{Type: t}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/charmbracelet/bubbles/key"
@@ -14,7 +15,7 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 	if k.Paste {
 		return m.onPaste(k.Runes)
 	}
-	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && m.mode != modeSearch {
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && (m.mode != modeSearch || m.search.list) {
 		return m.onBurst(k)
 	}
 	if k.String() == "ctrl+c" {
@@ -63,8 +64,7 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 			return m.copy("extension", p.Extension)
 		}
 	case key.Matches(k, m.keys.CopyMenu): // enabled when that person has something to copy
-		m.mode, m.copyIdx = modeCopy, 0
-		m.status.toast = "" // esc must not bring back the last copy's toast
+		m.openCopyMenu(modeNormal)
 	case key.Matches(k, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(k, m.keys.Errors):
@@ -75,6 +75,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.people.nextLink()
 	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
 		return m.toManager()
+	case key.Matches(k, m.keys.Pin): // enabled with a person highlighted
+		return m.togglePin(m.people.current())
 	case key.Matches(k, m.keys.OrgChart): // enabled with a department highlighted
 		m.mode = modeOrgChart
 		m.chart.open(m.tree.sel)
@@ -108,11 +110,12 @@ func (m *Model) toggleSubtree() tea.Cmd {
 
 // onBurst handles several runes that arrived in one read (typeahead, a slow
 // link, an auto-typer): outside a text field each rune is a key of its own;
-// once a key opens the search, the runes after it are its text.
+// once a key opens the search (or gives the keys back to its query), the
+// runes after it are its text.
 func (m *Model) onBurst(k tea.KeyMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for i, r := range k.Runes {
-		if m.mode == modeSearch {
+		if m.mode == modeSearch && !m.search.list {
 			cmds = append(cmds, m.searchKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}))
 			break
 		}
@@ -155,8 +158,9 @@ func (m *Model) page() int {
 // a background load that stopped.
 func (m *Model) refresh() tea.Cmd {
 	m.treeErr, m.peopleErr = "", ""
+	fav := m.loadFavourites() // another session of the user may have changed them
 	if m.dir == nil {
-		return nil
+		return fav
 	}
 	m.treeLoading = true
 	cmds := []tea.Cmd{m.loadTreeCmd(true)}
@@ -167,7 +171,7 @@ func (m *Model) refresh() tea.Cmd {
 	if m.bgErr != "" {
 		cmds = append(cmds, m.startBackground())
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, fav)...)
 }
 
 // allCopyItems are what the copy menu can offer: the contacts, then the
@@ -232,26 +236,44 @@ func (c *common) copyItems(p *directory.Person) [][2]string {
 	return items
 }
 
+// openCopyMenu opens the copy menu of the highlighted person of mode
+// from (the browser's, or the search's highlighted result), to which it
+// goes back.
+func (m *Model) openCopyMenu(from mode) {
+	m.mode, m.copyFrom, m.copyIdx = modeCopy, from, 0
+	m.status.toast = "" // esc must not bring back the last copy's toast
+}
+
+// copyTarget is the person the copy keys act on: the highlighted result
+// in the search (or its copy menu), else the people pane's.
+func (m *Model) copyTarget() *directory.Person {
+	if m.mode == modeSearch || (m.mode == modeCopy && m.copyFrom == modeSearch) {
+		return m.search.current()
+	}
+	return m.people.current()
+}
+
 func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
-	p := m.people.current()
+	p := m.copyTarget()
+	back := m.copyFrom
 	if p == nil {
-		m.mode = modeNormal
+		m.mode = back
 		return nil
 	}
 	items := m.copyItems(p)
 	if len(items) == 0 {
-		m.mode = modeNormal
+		m.mode = back
 		return nil
 	}
 	switch {
 	case key.Matches(k, m.keys.Back, m.keys.CopyMenu):
-		m.mode = modeNormal
+		m.mode = back
 	case key.Matches(k, m.keys.Left, m.keys.Up):
 		m.copyIdx = clamp(m.copyIdx-1, 0, len(items)-1)
 	case key.Matches(k, m.keys.Right, m.keys.Down, m.keys.Tab):
 		m.copyIdx = clamp(m.copyIdx+1, 0, len(items)-1)
 	case key.Matches(k, m.keys.Enter):
-		m.mode = modeNormal
+		m.mode = back
 		it := items[m.copyIdx]
 		return m.copy(it[0], it[1])
 	default:
@@ -259,7 +281,7 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		all := m.allCopyItems(p)
 		for i, letter := range m.copyKeys(all) {
 			if it := all[i]; letter != "" && k.String() == letter {
-				m.mode = modeNormal
+				m.mode = back
 				return m.copy(it[0], it[1])
 			}
 		}
@@ -284,14 +306,23 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	if m.copyNote != "" {
 		toast += " · " + m.copyNote
 	}
-	return m.showToast(toast)
+	return tea.Batch(m.lookedUp(m.copied()), m.showToast(toast))
+}
+
+// copied is the person a copy is from: the highlighted search result in
+// the search, else the people pane's highlighted person.
+func (m *Model) copied() *directory.Person {
+	if m.mode == modeSearch {
+		return m.search.current()
+	}
+	return m.people.current()
 }
 
 func (m *Model) openSearch() tea.Cmd {
 	m.mode = modeSearch
 	s := &m.search
 	s.input.reset()
-	s.results, s.idx, s.off, s.err, s.pending, s.remote = nil, 0, 0, "", false, false
+	s.results, s.idx, s.off, s.err, s.pending, s.remote, s.list = m.recentPeople(), 0, 0, "", false, false, false
 	s.seq++
 	s.scroll()
 	return nil
@@ -304,10 +335,63 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 		m.closeSearch()
 	case searchJump:
 		return m.jump(m.search.current())
+	case searchPin:
+		return m.togglePin(m.search.current())
 	case searchChanged:
 		return m.runSearch()
+	case searchCaller:
+		return m.callerCmd(m.search.input.value())
+	case searchCopy:
+		if p := m.search.current(); p != nil {
+			return m.copy("extension", p.Extension)
+		}
+	case searchCopyMenu:
+		if p := m.search.current(); p != nil && len(m.copyItems(p)) > 0 {
+			m.openCopyMenu(modeSearch)
+		}
 	}
 	return nil
+}
+
+// stalePresence is how old everyone's presence is, and whether that is
+// older than the presence age allows (a presence refresh is then asked
+// for, and a presence filter's answer says so).
+func (m *Model) stalePresence() (time.Duration, bool) {
+	limit := m.presenceAge
+	if limit <= 0 {
+		limit = directory.DefaultPresenceAge
+	}
+	age := m.now().Sub(m.org.FetchedAt())
+	if m.dir != nil {
+		if a, ok := m.dir.PresenceAge(); ok {
+			age = min(age, a)
+		}
+	}
+	return age, age > limit
+}
+
+// researchPresence answers the search again after a presence refresh,
+// when its query keeps people by presence, keeping the highlighted person
+// when they are still found.
+func (m *Model) researchPresence() {
+	s := &m.search
+	sel := 0
+	if p := s.current(); p != nil {
+		sel = p.ID
+	}
+	limit := max(searchLimit, len(s.results))
+	s.searchLocal(m.org, s.query, limit)
+	s.presenceNote = ""
+	if age, stale := m.stalePresence(); stale {
+		s.presenceNote = "presence as of " + directory.RoughAge(age) + " ago"
+	}
+	s.idx = 0
+	for i, p := range s.results {
+		if p.ID == sel {
+			s.idx = i
+		}
+	}
+	s.scroll()
 }
 
 func (m *Model) closeSearch() {
@@ -324,11 +408,22 @@ func (m *Model) runSearch() tea.Cmd {
 	s.idx, s.off, s.err, s.pending = 0, 0, "", false
 	q := s.input.value()
 	if q == "" {
-		s.results, s.remote = nil, false
+		s.results, s.remote, s.list = m.recentPeople(), false, false // what the search opened with
 		return nil
 	}
-	if m.org.Complete() || m.dir == nil {
+	pq := directory.ParseQuery(q)
+	s.partial, s.presenceNote = 0, ""
+	if m.org.Complete() || m.dir == nil || pq.Filtered() {
+		// Filters need everyone's records, which the portal's search does
+		// not return: while the directory loads, the people known so far
+		// answer, and the status says so.
 		s.searchLocal(m.org, q, searchLimit)
+		if !m.org.Complete() && m.dir != nil {
+			s.partial = m.org.PersonCount()
+		}
+		if age, stale := m.stalePresence(); stale && pq.ByPresence() {
+			s.presenceNote = "presence as of " + directory.RoughAge(age) + " ago"
+		}
 		return m.presenceCmd()
 	}
 	s.pending = true
@@ -338,18 +433,12 @@ func (m *Model) runSearch() tea.Cmd {
 // jump shows p in the tree and the people pane: ancestors expanded, the
 // department highlighted, the person highlighted.
 func (m *Model) jump(p *directory.Person) tea.Cmd {
-	dept := 0
-	for _, id := range p.DepartmentIDs {
-		if m.org.Department(id) != nil {
-			dept = id
-			break
-		}
-	}
+	dept := m.firstDept(p)
 	m.closeSearch()
 	if dept == 0 {
-		return m.showToast(p.Name + " is in no known department")
+		return tea.Batch(m.lookedUp(p), m.showToast(p.Name+" is in no known department"))
 	}
-	return m.show(p.ID, dept)
+	return tea.Batch(m.lookedUp(p), m.show(p.ID, dept))
 }
 
 // show highlights person id in department dept, which the tree knows: its

@@ -22,6 +22,12 @@ type KeyMap struct {
 	// The reporting lines (orgchart.go): jump to the highlighted person's
 	// manager; the org chart of the highlighted department.
 	Manager, OrgChart key.Binding
+	// Caller, in the search view, looks the number typed up among the
+	// portal's CRM clients and jumps to the responsible employee.
+	Caller key.Binding
+	// Pin pins the highlighted person to the Favourites (or unpins them),
+	// in the browser and in search results (favourites.go).
+	Pin key.Binding
 	// Link highlights the next of the highlighted person's links in the
 	// details (profile, phones, e-mail, chat); the status bar shows where
 	// it leads.
@@ -30,7 +36,9 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
-// a for the whole subtree; m (manager) and o (org chart); L (next link).
+// a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
+// search view: the caller's CRM client); f and alt+f (pin; alt+f in the
+// search, whose field takes letters); L (next link).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -58,6 +66,8 @@ func DefaultKeyMap() KeyMap {
 		Subtree:  b("whole subtree / own people", "a"),
 		Manager:  b("go to manager", "m"),
 		OrgChart: b("org chart", "o"),
+		Caller:   b("caller's responsible (search)", "ctrl+r"),
+		Pin:      b("pin / unpin (Favourites)", "f", "alt+f"),
 		Link:     b("next link", "L"),
 	}
 }
@@ -65,7 +75,7 @@ func DefaultKeyMap() KeyMap {
 // ActionNames lists the action names Rebind accepts, in help order.
 func ActionNames() []string {
 	var k KeyMap
-	names := make([]string, 0, 19)
+	names := make([]string, 0, 22)
 	for _, a := range k.actions() {
 		names = append(names, a.name)
 	}
@@ -86,8 +96,8 @@ func (k *KeyMap) actions() []action {
 		{"copy", &k.Copy}, {"copymenu", &k.CopyMenu}, {"refresh", &k.Refresh}, {"errors", &k.Errors},
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
-		{"manager", &k.Manager}, {"orgchart", &k.OrgChart},
-		{"link", &k.Link},
+		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
+		{"pin", &k.Pin}, {"link", &k.Link},
 	}
 }
 
@@ -144,7 +154,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
 		{k.Copy, k.CopyMenu, k.Link, k.Help, k.Quit},
-		{k.Manager, k.OrgChart},
+		{k.Manager, k.OrgChart, k.Caller, k.Pin},
 	}
 }
 
@@ -152,16 +162,23 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // the keys the query field takes (letters, space, the editing keys), which
 // type there instead. An action left with no key is disabled.
 type searchKeys struct {
-	Up, Down, PageUp, PageDown, Jump, Back key.Binding
+	Up, Down, PageUp, PageDown, Jump, Back, Caller, Pin key.Binding
+	// Tab gives the keys to the results, where the key map's copy keys
+	// act on the highlighted one.
+	Tab key.Binding
 }
 
 // search derives the search view's bindings from k.
 func (k KeyMap) search() searchKeys {
 	s := searchKeys{
 		Up: forField(k.Up), Down: forField(k.Down), PageUp: forField(k.PageUp), PageDown: forField(k.PageDown),
-		Jump: forField(k.Enter), Back: forField(k.Back),
+		Jump: forField(k.Enter), Back: forField(k.Back), Caller: forField(k.Caller), Tab: forField(k.Tab),
+		Pin: forField(k.Pin),
 	}
 	s.Jump.SetHelp(s.Jump.Help().Key, "jump")
+	s.Caller.SetHelp(s.Caller.Help().Key, "caller")
+	s.Tab.SetHelp(s.Tab.Help().Key, "results: copy")
+	s.Pin.SetHelp(s.Pin.Help().Key, "pin")
 	return s
 }
 
@@ -183,7 +200,7 @@ func forField(b key.Binding) key.Binding {
 
 // searchHelp is the short help while the search view is open.
 func (s searchKeys) searchHelp() []key.Binding {
-	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Back}
+	return []key.Binding{pair(s.Up, s.Down, "move"), s.Jump, s.Tab, s.Caller, s.Back, s.Pin}
 }
 
 // pair joins two bindings into one help entry such as "↑↓ move" (or
@@ -256,22 +273,26 @@ func (m *Model) updateKeybindings() {
 	k, sk := &m.keys, &m.skeys
 	normal := m.mode == modeNormal
 	p := m.people.current()
-	k.Copy.SetEnabled(p != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || p != nil && (m.addr.Known() || len(m.copyItems(p)) > 0))
+	t := m.copyTarget() // p, or the search's highlighted result
+	k.Copy.SetEnabled(t != nil)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && (m.addr.Known() || len(m.copyItems(t)) > 0))
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
+	k.OrgChart.SetEnabled(m.tree.sel > 0)
+	k.Pin.SetEnabled(p != nil)
 	// Anyone with a phone or an e-mail has a link, and everyone has a
 	// profile once the portal's address is known (without building them:
 	// this runs on every update).
 	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
-	k.OrgChart.SetEnabled(m.tree.sel != 0)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)
 	results := len(m.search.results) > 0
-	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump} {
+	for _, b := range []*key.Binding{&sk.Up, &sk.Down, &sk.PageUp, &sk.PageDown, &sk.Jump, &sk.Tab} {
 		b.SetEnabled(results)
 	}
+	sk.Caller.SetEnabled(m.dir != nil && len(sk.Caller.Keys()) > 0 && strings.ContainsAny(m.search.input.value(), "0123456789"))
+	sk.Pin.SetEnabled(results && len(sk.Pin.Keys()) > 0)
 }
 
 // cursorKeys are the bindings that move a list's cursor; a zero binding

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,6 +42,15 @@ type (
 		people []*directory.Person
 		err    error
 	}
+	// schedIdleMsg fires when the tree cursor has rested on the
+	// department of seq long enough to ask for its people's availability.
+	schedIdleMsg struct{ seq int }
+	// schedulesMsg answers Directory.Schedules: the calendars and workdays
+	// found, and which missing scope would add what ("" when none).
+	schedulesMsg struct {
+		got  map[int]*directory.Schedule
+		note string
+	}
 	// presenceMsg answers Directory.RefreshPresence.
 	presenceMsg struct{ err error }
 	// orgMsg is the org a model without a Directory shows (a fixed org,
@@ -73,6 +84,12 @@ func (m *Model) loadPeopleCmd(dept, seq int, maxAge time.Duration) tea.Cmd {
 	load := dir.LoadDepartmentWithin
 	if m.wholeSubtree(dept) {
 		load = dir.LoadSubtreeWithin
+	}
+	if dept == favouritesID {
+		ids := slices.Clone(m.pinned)
+		load = func(ctx context.Context, _ int, _ time.Duration) (*directory.Org, error) {
+			return dir.LoadPeople(ctx, ids)
+		}
 	}
 	return func() tea.Msg {
 		_, err := load(ctx, dept, maxAge)
@@ -295,6 +312,11 @@ func (m *Model) syncPeople() {
 		m.people.set(0, nil, false, false)
 		return
 	}
+	if m.tree.sel == favouritesID {
+		list, loaded := m.pinnedPeople()
+		m.people.set(favouritesID, list, loaded, true)
+		return
+	}
 	if m.wholeSubtree(m.tree.sel) {
 		list, loaded := m.org.SubtreePeople(m.tree.sel)
 		m.people.set(m.tree.sel, list, loaded, true)
@@ -309,6 +331,9 @@ func (m *Model) syncPeople() {
 // of the shared directory) or fetched whole less than the refresh interval
 // ago.
 func (m *Model) fresh(dept int) bool {
+	if dept == favouritesID {
+		return m.favouritesFresh()
+	}
 	for _, id := range m.shownDepts(dept) {
 		if !m.org.Loaded(id) {
 			return false
@@ -366,4 +391,101 @@ func (m *Model) adopt(o *directory.Org) tea.Cmd {
 		return m.scheduleLoad(true)
 	}
 	return nil
+}
+
+// maxScheduleAsk is how many people of the list the first look asks the
+// calendars and workdays of: a department whole, and of a larger list (a
+// whole subtree) the part around the cursor. 500 people cost the portal
+// 11 requests (BENCHMARKS.md).
+const maxScheduleAsk = 500
+
+// schedules asks for the calendars and workdays of the people on show:
+// when a list first shows (once the cursor rests on its department), for
+// the whole list (up to maxScheduleAsk around the cursor); after that, for
+// the rows on screen whose answer is older than directory.ScheduleReuse,
+// so that a session left open costs a screenful a minute, not a
+// department. Nobody is asked twice within ScheduleReuse, whatever the
+// answer; one ask is under way at a time. The Directory shares answers
+// with every session. Without a Directory it does nothing.
+func (m *Model) schedules() tea.Cmd {
+	list := m.people.list
+	if m.dir == nil || !m.people.loaded || len(list) == 0 || m.schedAsk.pending {
+		return nil
+	}
+	a := &m.schedAsk
+	if a.rested != m.deptSeq {
+		// The cursor may only be passing over the department: ask once
+		// it rests, as its people's load does.
+		if a.armed == m.deptSeq && a.armedSet {
+			return nil
+		}
+		a.armed, a.armedSet = m.deptSeq, true
+		return m.after(m.debounce, schedIdleMsg{seq: m.deptSeq})
+	}
+	now := m.now()
+	var part []*directory.Person
+	if a.dept != m.people.dept || a.n != len(list) {
+		from := 0
+		if len(list) > maxScheduleAsk {
+			from = clamp(m.people.idx-maxScheduleAsk/2, 0, len(list)-maxScheduleAsk)
+		}
+		part = list[from:min(len(list), from+maxScheduleAsk)]
+		a.dept, a.n = m.people.dept, len(list)
+	} else {
+		part = list[clamp(m.people.off, 0, len(list)):clamp(m.people.off+m.people.listH, 0, len(list))]
+	}
+	var ids []int
+	for _, p := range part {
+		if s := m.sched[p.ID]; s != nil && now.Sub(s.AsOf) < directory.ScheduleReuse {
+			continue
+		}
+		if t, ok := a.asked[p.ID]; ok && now.Sub(t) < directory.ScheduleReuse {
+			continue
+		}
+		ids = append(ids, p.ID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, id := range ids {
+		a.asked[id] = now
+	}
+	a.pending = true
+	dir, ctx := m.dir, m.ctx
+	return func() tea.Msg {
+		got, _ := dir.Schedules(ctx, ids) // a failure leaves presence alone to speak
+		return schedulesMsg{got: got, note: dir.ScheduleNote()}
+	}
+}
+
+// gotSchedules keeps what Directory.Schedules brought, says once which
+// missing scope would add what, and measures the list again (the reasons
+// widen its detail column).
+func (m *Model) gotSchedules(msg schedulesMsg) {
+	m.schedAsk.pending = false
+	if len(m.sched)+len(m.schedAsk.asked) > 4*maxScheduleAsk {
+		for id, s := range m.sched {
+			if m.now().Sub(s.AsOf) > 2*directory.ScheduleReuse {
+				delete(m.sched, id)
+			}
+		}
+		for id, t := range m.schedAsk.asked {
+			if m.now().Sub(t) > 2*directory.ScheduleReuse {
+				delete(m.schedAsk.asked, id)
+			}
+		}
+	}
+	for id, s := range msg.got {
+		if s != nil {
+			m.sched[id] = s
+		}
+	}
+	if msg.note != "" && !m.schedAsk.noted {
+		m.schedAsk.noted = true
+		m.status.startWarnings = append(m.status.startWarnings, msg.note)
+	}
+	if len(msg.got) > 0 && m.people.loaded {
+		m.people.need = m.people.measure(m.people.list)
+		m.people.scroll()
+	}
 }

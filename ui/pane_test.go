@@ -101,7 +101,7 @@ func TestPaneGolden(t *testing.T) {
 	t.Run("search", func(t *testing.T) {
 		h.keys("/", "a", "n", "down")
 		require.NotEmpty(t, h.m.search.results)
-		h.m.search.setSize(ht)
+		h.m.search.setSize(w, ht)
 		teatest.RequireEqualOutput(t, join(h.m.search.view(w, ht)))
 	})
 }

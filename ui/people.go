@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/safetext"
@@ -86,13 +87,25 @@ func (p *people) scroll() {
 }
 
 // split divides the pane's h rows between the list and the details of the
-// highlighted person (after a rule). It depends on h only, so the list
-// keeps its height while the cursor moves.
+// highlighted person (after a rule). It depends only on h and on whether
+// anyone's availability is known, so the list keeps its height while the
+// cursor moves.
 func (p *people) split(h int) (listH, detailsH int) {
-	if h < 6 || p.current() == nil || p.w-1 <= 0 {
+	return detailSplit(h, p.w, p.current() != nil, p.need.sched)
+}
+
+// detailSplit divides h rows, w cells wide, between a list and the details
+// of its highlighted person (has: there is one) after a rule; sched: the
+// availability of someone in the list is known, which takes more lines.
+func detailSplit(h, w int, has, sched bool) (listH, detailsH int) {
+	if h < 6 || !has || w-1 <= 0 {
 		return h, 0
 	}
-	dh := min(max(2, (h-1)/2), 6)
+	most := 6
+	if sched {
+		most = 8 // the availability and its sources take a line or two more
+	}
+	dh := min(max(2, (h-1)/2), most)
 	return h - dh - 1, dh
 }
 
@@ -127,29 +140,41 @@ func (p *people) current() *directory.Person {
 type personCols struct {
 	badge, name, position, where, ext, detail int
 	word                                      bool // the badge has its word, not just the glyph
+	sched                                     bool // someone's calendar or workday is known (the details are taller)
 }
 
 // measure finds the widest name, position, extension and presence detail
 // of the list, so the columns fit what they hold.
 func (pp *people) measure(list []*directory.Person) personCols {
+	var where func(*directory.Person) string
+	if pp.whole {
+		where = pp.where
+	}
+	return pp.measureRows(list, pp.headID, pp.dept, where)
+}
+
+// measureRows is measure for a list whose head (marked ★) is headID of
+// department dept, and whose rows name where each person is (nil: they
+// do not).
+func (c *common) measureRows(list []*directory.Person, headID, dept int, where func(*directory.Person) string) personCols {
 	var need personCols
-	now := pp.now()
 	for _, p := range list {
 		nw := safetext.Width(named(p.Name)) + 2 // room for " ★"
-		if p.ID == pp.headID {
-			if note := pp.headNote(p, pp.dept); note != "" {
+		if p.ID == headID {
+			if note := c.headNote(p, dept); note != "" {
 				nw += safetext.Width(note) + 3 // " (note)"
 			}
 		}
 		need.name = max(need.name, nw)
 		need.position = max(need.position, safetext.Width(p.Position))
-		if pp.whole {
-			need.where = max(need.where, safetext.Width(pp.where(p)))
+		if where != nil {
+			need.where = max(need.where, safetext.Width(where(p)))
 		}
 		if p.Extension != "" {
 			need.ext = max(need.ext, 4+safetext.Width(p.Extension))
 		}
-		need.detail = max(need.detail, safetext.Width(badgeOf(p, now, pp.threshold).detail))
+		need.detail = max(need.detail, safetext.Width(c.badgeFor(p).detail))
+		need.sched = need.sched || c.sched[p.ID] != nil
 	}
 	return need
 }
@@ -169,7 +194,9 @@ func colsFor(w int, need personCols) personCols {
 		c.ext = min(need.ext, 14) + 2
 	}
 	if r-c.ext >= 44 {
-		c.detail = min(need.detail, 24)
+		// Room for "finished for today at 18:02" and "in a meeting until
+		// Fri 15:00" when the name keeps half of what is left; 24 always.
+		c.detail = min(need.detail, max(24, min(28, (r-c.ext)/2)))
 	}
 	rem := r - c.ext - c.detail
 	if need.where > 0 && rem >= 30 {
@@ -188,8 +215,15 @@ func colsFor(w int, need personCols) personCols {
 
 // where is the sub-department of p the row of a whole subtree names: the
 // name of p's department below the pane's department (its path is in the
-// details); "" for the department's own members.
+// details); "" for the department's own members. For the favourites it is
+// p's department.
 func (pp *people) where(p *directory.Person) string {
+	if pp.dept == favouritesID {
+		if path := pp.personPath(p); len(path) > 0 {
+			return path[len(path)-1]
+		}
+		return ""
+	}
 	id := pp.org.Within(pp.dept, p)
 	if id == 0 || id == pp.dept {
 		return ""
@@ -214,7 +248,7 @@ func (c *common) headNote(p *directory.Person, dept int) string {
 
 // row draws one person in w cells, or takes the row the last frame drew.
 func (pp *people) row(p *directory.Person, c personCols, selected, focused bool, w int) string {
-	k := personRowKey{person: p, cols: c, badge: badgeOf(p, pp.now(), pp.threshold), head: p.ID == pp.headID,
+	k := personRowKey{person: p, cols: c, badge: pp.badgeFor(p), head: p.ID == pp.headID,
 		selected: selected, focused: focused, w: w}
 	if c.where > 0 {
 		k.where = pp.where(p)
@@ -225,8 +259,9 @@ func (pp *people) row(p *directory.Person, c personCols, selected, focused bool,
 	return pp.drawn.personRows.draw(k, pp.drawRow)
 }
 
-// drawRow draws the row of k.
-func (pp *people) drawRow(k personRowKey) string {
+// drawRow draws the row of k: the cursor, the badge (glyph, and word when
+// the columns have room), then the columns.
+func (pp *common) drawRow(k personRowKey) string {
 	p, c, b, selected, focused, w := k.person, k.cols, k.badge, k.selected, k.focused, k.w
 	cursor := " "
 	if selected {
@@ -287,6 +322,8 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 	if !p.loaded || len(p.list) == 0 {
 		msg := "no people in this department"
 		switch {
+		case p.dept == favouritesID && p.loaded:
+			msg = "no one pinned here is in the directory now (" + keyName(p.keys.Pin) + " pins the highlighted person)"
 		case p.dept == 0:
 			msg = ""
 		case !p.loaded && failure != "":
@@ -314,14 +351,20 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 // detailLines are the details of the highlighted person in dh lines of w
 // cells; details that do not fit end in a line saying how many are hidden.
 func (p *people) detailLines(w, dh int) []string {
-	details := p.details(p.current(), p.dept, w, p.highlightedLink())
+	return p.detailBlock(p.current(), p.dept, w, dh, p.highlightedLink())
+}
+
+// detailBlock is details of p seen from dept in dh lines of w cells, the
+// item of link hl highlighted.
+func (c *common) detailBlock(p *directory.Person, dept, w, dh int, hl personLink) []string {
+	details := c.details(p, dept, w, hl)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
 		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
 		if hidden == 1 {
 			more = "… 1 more line (a taller window shows it)"
 		}
-		details = append(details[:dh-1:dh-1], p.st.muted.on(cell(more, w)))
+		details = append(details[:dh-1:dh-1], c.st.muted.on(cell(more, w)))
 	}
 	return fill(details, w, dh)
 }
@@ -450,6 +493,7 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
+	avail := c.availability(p, now)
 	presence := []span{{text: b.glyph + " " + b.word}}
 	switch {
 	case b.kind == kindAbsent:
@@ -462,7 +506,7 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	}
 	var out []string
 	out = append(out, c.st.bold.on(spans(title, w)))
-	for _, group := range [][]span{where, contact, presence} {
+	for _, group := range [][]span{avail, where, contact, presence} {
 		out = append(out, pack(group, w)...)
 	}
 	if line := c.reportsTo(p); len(line) > 0 {
@@ -470,6 +514,27 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	}
 	if line := c.directReports(p, w); line != "" {
 		out = append(out, line)
+	}
+	return out
+}
+
+// availability is what the details say of p's availability when the
+// calendar or the workday was asked: the state and its reason first, then
+// each source ("busy: in a meeting until 15:00 · calendar: … · workday: …");
+// none when neither was.
+func (c *common) availability(p *directory.Person, now time.Time) []span {
+	s := c.sched[p.ID]
+	if s == nil {
+		return nil
+	}
+	a := p.AvailabilityAt(s, now, c.threshold)
+	out := []span{{text: a.State + ": " + a.Reason}}
+	// Each source says what the reason has not said already.
+	for _, src := range [][2]string{{"calendar: ", s.CalendarText(now)}, {"workday: ", s.WorkdayText(now)}} {
+		t := strings.TrimPrefix(strings.TrimPrefix(src[1], a.Reason), " · ")
+		if t != "" {
+			out = append(out, span{text: src[0] + t})
+		}
 	}
 	return out
 }
@@ -594,8 +659,11 @@ func (pp *people) summary() (online, idle, absent, offline int) {
 }
 
 // title is the pane's title, "EMEA · 17 people", or for a whole subtree
-// "Sales · 206 people in all".
+// "Sales · 206 people in all", or "Favourites · 3 people".
 func (p *people) title() string {
+	if p.dept == favouritesID {
+		return "Favourites · " + directory.Count(len(p.list), "person", "people")
+	}
 	d := p.org.Department(p.dept)
 	if d == nil {
 		return "People"

@@ -50,7 +50,7 @@ func TestSearchShowsFreshPresence(t *testing.T) {
 	assert.EqualValues(t, 1, p.Requests()["user.online"], "one refresh for the whole search")
 	assert.EqualValues(t, 2, p.Total(), "user.online and one batch; no reload")
 	assert.Equal(t, directory.Online, h.m.search.results[0].PresenceAt(testNow, directory.DefaultThreshold))
-	assert.Contains(t, h.view(), "›● Dora Müller", "the result shows her online")
+	assert.Contains(t, h.view(), "›● online  Dora Müller", "the result shows her online")
 
 	h.keys("backspace")
 	h.typeText("a")

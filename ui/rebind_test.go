@@ -20,8 +20,8 @@ var rebound = map[string][]string{
 	"tab": {"ctrl+t"}, "enter": {"ctrl+j"}, "back": {"ctrl+x"}, "search": {"s"},
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
 	"subtree": {"f2"},
-	"manager": {"M"}, "orgchart": {"O"},
-	"link": {"f3"},
+	"manager": {"M"}, "orgchart": {"O"}, "caller": {"f3"},
+	"pin": {"ctrl+y"}, "link": {"f4"},
 }
 
 // namedKey is the key message whose String is name.
@@ -31,6 +31,7 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
 		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3,
+		"ctrl+y": tea.KeyCtrlY, "f4": tea.KeyF4,
 	}
 	k, ok := tea.KeyMsg{}, false
 	if typ, found := types[name]; found {
@@ -134,7 +135,10 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		noDefault(t, "the help", v)
 		text := screenText(v)
 		assert.Contains(t, text, "Help · ctrl+x closes")
-		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, ctrl+x back.")
+		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
+			"f3 on a phone number: the caller's CRM client and its responsible employee, "+
+			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back, ctrl+y pins or unpins.")
+		assert.Contains(t, text, "Favourites (ctrl+y on a person)")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {
 			assert.Contains(t, text, a.b.Help().Key+" ", "the help shows %s", a.name)
@@ -263,6 +267,38 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		assert.Len(t, h.copied, 2, "the rebound enter copies")
 	})
 
+	t.Run("copy from a search result", func(t *testing.T) {
+		h := newModel(Options{})
+		h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		h.press(t, "s")
+		h.typeText("dept:emea")
+		require.NotEmpty(t, h.m.search.results)
+		noDefault(t, "the search", h.view())
+		assert.Contains(t, h.view(), "ctrl+t results: copy")
+		h.keys("tab")
+		assert.False(t, h.m.search.list, "tab no longer gives the keys to the results")
+		h.press(t, "ctrl+t")
+		require.True(t, h.m.search.list)
+		v := h.view()
+		noDefault(t, "the results", v)
+		for _, want := range []string{"c copy ext", "C copy…", "s query", "ctrl+x back"} {
+			assert.Contains(t, v, want)
+		}
+		h.keys("y")
+		assert.Empty(t, h.copied, "y no longer copies: it types")
+		assert.Equal(t, "dept:emeay", h.m.search.input.value())
+		h.keys("backspace")
+		h.press(t, "ctrl+t", "c")
+		require.Len(t, h.copied, 1, "the rebound copy copies the result's extension")
+		assert.Equal(t, h.m.search.current().Extension, h.copied[0])
+		h.press(t, "C")
+		require.Equal(t, modeCopy, h.m.mode)
+		h.press(t, "ctrl+x")
+		assert.Equal(t, modeSearch, h.m.mode, "the rebound back leaves the menu for the results")
+		h.press(t, "s")
+		assert.False(t, h.m.search.list, "the rebound search key goes back to the query")
+	})
+
 	t.Run("whole subtree", func(t *testing.T) {
 		h := newModel(Options{})
 		h.press(t, "ctrl+n") // Sales, with EMEA below it
@@ -311,11 +347,32 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		h.press(t, "ctrl+t")
 		h.keys("L")
 		assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "L no longer highlights a link")
-		h.press(t, "f3", "f3")
+		h.press(t, "f4", "f4")
 		assert.Equal(t, "ext", h.m.people.highlightedLink().what, "the rebound key does")
 		v := h.view()
 		noDefault(t, "a highlighted link", v)
 		assert.Contains(t, ansi.Strip(screenText(v)), "→ tel:1042;phone-context=acme.example")
+	})
+
+	t.Run("pin", func(t *testing.T) {
+		h := newModel(Options{})
+		toEMEA(h)
+		h.keys("f")
+		assert.Empty(t, h.m.pinned, "f no longer pins")
+		h.press(t, "ctrl+y")
+		require.Equal(t, []int{30}, h.m.pinned, "the rebound key pins Dora")
+		v := h.view()
+		noDefault(t, "a pin", v)
+		assert.Contains(t, v, "ctrl+y unpins")
+		assert.Contains(t, v, "★ Favourites")
+		h.press(t, "s")
+		h.typeText("eve")
+		h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'f'}, Alt: true})
+		assert.Equal(t, []int{30}, h.m.pinned, "the default search pin key no longer pins")
+		h.keys("backspace")
+		noDefault(t, "the search", h.view())
+		h.press(t, "ctrl+y")
+		assert.Equal(t, []int{30, 32}, h.m.pinned, "the rebound key pins a search result")
 	})
 
 	t.Run("moving, paging and quitting", func(t *testing.T) {

@@ -19,12 +19,16 @@ const searchPageRows = 10
 const searchTop = 2
 
 // search is the company-wide search view: the query field, the results
-// and the highlighted one. Its offset follows the highlight whenever
-// either changes, or its size.
+// (each with its badge, department path and extension, as the people pane
+// draws them) and the details of the highlighted one. Its offset follows
+// the highlight whenever either changes, or its size.
 type search struct {
 	*common
 	input   lineEdit
+	q       directory.Query // the query as parsed (filters: directory/query.go)
+	list    bool            // the results have the keys (the Tab key): copy acts on the highlighted one
 	results []*directory.Person
+	need    personCols // what the columns of results need
 	idx     int
 	off     int
 	seq     int    // the newest query's sequence number
@@ -44,23 +48,41 @@ type search struct {
 	layout  string
 	layoutN int
 
-	h int // the rows of the view's inside
+	// partial is how many people a query with filters was answered among
+	// while the directory is still loading (0: all of them).
+	partial int
+	// presenceNote says how old the presence a presence filter chose by
+	// is, when older than it should be ("": fresh enough).
+	presenceNote string
+
+	w, h int // the view's inside
 }
 
 func newSearch(c *common) search { return search{common: c} }
 
-// setSize gives the view's inside h rows.
-func (s *search) setSize(h int) {
-	s.h = h
+// setSize gives the view's inside w×h cells.
+func (s *search) setSize(w, h int) {
+	s.w, s.h = w, h
 	s.scroll()
 }
 
+// split divides the rows below the query and the status between the
+// results and the details of the highlighted one.
+func (s *search) split() (listH, detailsH int) {
+	return detailSplit(max(0, s.h-searchTop), s.w, s.current() != nil, s.need.sched)
+}
+
 // scroll keeps the highlighted result in sight.
-func (s *search) scroll() { ensureVisible(&s.off, s.idx, s.h-searchTop, len(s.results)) }
+func (s *search) scroll() {
+	listH, _ := s.split()
+	ensureVisible(&s.off, s.idx, listH, len(s.results))
+}
 
 // searchLocal answers q from org, the first limit results.
 func (s *search) searchLocal(org *directory.Org, q string, limit int) {
-	matches, total := org.SearchCount(q, limit)
+	s.q = directory.ParseQuery(q)
+	s.q.Now, s.q.Threshold = s.now(), s.threshold
+	matches, total := org.SearchQuery(&s.q, limit)
 	s.results = make([]*directory.Person, len(matches))
 	s.layout, s.layoutN = "", 0
 	for i, x := range matches {
@@ -71,7 +93,21 @@ func (s *search) searchLocal(org *directory.Org, q string, limit int) {
 		}
 	}
 	s.total, s.index, s.query, s.remote = total, org, q, false
+	s.measure()
 	s.scroll()
+}
+
+// measure fits the columns to the results: no presence detail (the
+// details below have it), the department path where the people pane of a
+// whole subtree has the sub-department.
+func (s *search) measure() {
+	s.need = s.measureRows(s.results, 0, 0, s.pathOf)
+	s.need.detail = 0
+}
+
+// pathOf is the path of p's first department.
+func (s *search) pathOf(p *directory.Person) string {
+	return strings.Join(s.personPath(p), directory.PathSeparator)
 }
 
 func (s *search) move(n int) {
@@ -89,32 +125,75 @@ func (s *search) move(n int) {
 type searchDid int
 
 const (
-	searchStill   searchDid = iota
-	searchClose             // back to the browser
-	searchJump              // to the highlighted result
-	searchChanged           // the query changed: search again
+	searchStill    searchDid = iota
+	searchClose              // back to the browser
+	searchJump               // to the highlighted result
+	searchChanged            // the query changed: search again
+	searchCaller             // look the query up as a caller's number
+	searchCopy               // copy the highlighted result's extension
+	searchCopyMenu           // the copy menu of the highlighted result
+	searchPin                // pin or unpin the highlighted result
 )
 
 // update handles a key of the search view: its bindings (searchKeys),
-// else the query field.
+// else the query field; with the results focused (Tab), the key map's
+// cursor keys, copy keys and Search (back to the query), while any other
+// key goes back to the query and types there.
 func (s *search) update(k tea.KeyMsg) searchDid {
 	sk := &s.skeys
+	if s.list {
+		if did, ok := s.listKey(k); ok {
+			return did
+		}
+		s.list = false
+		if key.Matches(k, s.keys.Search) {
+			return searchStill
+		}
+	}
 	d, cursor := sk.cursor().step(k, searchPageRows, len(s.results))
 	switch {
+	case key.Matches(k, sk.Tab):
+		s.list = true
 	case key.Matches(k, sk.Back):
 		return searchClose
+	case key.Matches(k, sk.Caller):
+		return searchCaller
 	case cursor:
 		s.move(d)
 	case key.Matches(k, sk.Jump):
 		if s.current() != nil {
 			return searchJump
 		}
+	case key.Matches(k, sk.Pin): // enabled with a result highlighted
+		return searchPin
 	default:
 		if s.input.update(k) {
 			return searchChanged
 		}
 	}
 	return searchStill
+}
+
+// listKey handles k with the results focused; ok is false for a key that
+// goes back to the query field.
+func (s *search) listKey(k tea.KeyMsg) (did searchDid, ok bool) {
+	km := &s.keys
+	if d, cursor := km.cursor().step(k, searchPageRows, len(s.results)); cursor {
+		s.move(d)
+		return searchStill, true
+	}
+	switch {
+	case key.Matches(k, km.Copy):
+		return searchCopy, true
+	case key.Matches(k, km.CopyMenu):
+		return searchCopyMenu, true
+	case key.Matches(k, km.Enter):
+		return searchJump, true
+	case key.Matches(k, km.Tab), key.Matches(k, km.Back):
+		s.list = false
+		return searchStill, true
+	}
+	return searchStill, false
 }
 
 func (s *search) current() *directory.Person {
@@ -125,85 +204,77 @@ func (s *search) current() *directory.Person {
 }
 
 // view draws the inside of the search box, w×h: the input, a status line,
-// then the results.
+// then the results and the details of the highlighted one.
 func (s *search) view(w, h int) []string {
-	lines := []string{" " + s.input.view("/ ", "name, position, e-mail or extension", w-1, s.st)}
-	var status string
+	prompt := "/ "
+	if s.list {
+		prompt = "› " // the keys act on the results
+	}
+	lines := []string{" " + s.input.view(prompt, "name, position, e-mail or extension; online, dept:…", w-1, s.st)}
+	lines = append(lines, s.status(w))
+	listH, dh := detailSplit(max(0, h-searchTop), w, s.current() != nil, s.need.sched)
+	c := colsFor(w-1, s.need)
+	for i := s.off; i < len(s.results) && len(lines) < searchTop+listH; i++ {
+		p := s.results[i]
+		k := personRowKey{person: p, cols: c, badge: s.badgeFor(p), selected: i == s.idx, focused: true, w: w}
+		if c.where > 1 {
+			k.where = shortPath(s.personPath(p), c.where-1)
+		}
+		lines = append(lines, s.drawn.personRows.draw(k, s.drawRow))
+	}
+	lines = fill(lines, w, searchTop+listH)
+	if dh > 0 {
+		p := s.current()
+		lines = append(lines, s.st.border.on(strings.Repeat("─", w)))
+		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh, personLink{}) {
+			lines = append(lines, " "+d)
+		}
+	}
+	return fill(lines, w, h)
+}
+
+// status is the line below the query: what the search found, or waits
+// for, and what it could not know.
+func (s *search) status(w int) string {
 	switch {
 	case s.err != "":
-		status = s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
+		return s.st.errp.on(cell(" portal search failed: "+s.err+" (edit the query to retry)", w))
 	case s.pending:
-		status = s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
+		return s.st.muted.on(" "+s.spin.View()) + s.st.muted.on(cell(" searching the portal…", w-2))
+	case s.input.value() == "" && len(s.results) > 0:
+		return s.st.muted.on(cell(" recent lookups · type to search the whole company", w))
 	case s.input.value() == "":
 		msg := " search the whole company"
 		if !s.org.Complete() {
 			msg += " (asks the portal until the directory is loaded)"
 		}
-		status = s.st.muted.on(cell(msg, w))
-	default:
-		n := len(s.results)
-		msg := " " + directory.Count(n, "match", "matches")
-		if n == 0 {
-			msg = " no matches"
-		}
-		if s.remote {
-			msg += " from the portal (the directory is still loading)"
-		} else if s.total > n {
-			msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
-		}
-		if !s.remote && s.layoutN > 0 {
-			// What matched only as retyped on the other keyboard layout
-			// comes last.
-			if s.layoutN < n {
-				msg += ", the last " + directory.Thousands(s.layoutN)
-			}
-			msg += " · layout: " + safetext.Clean(s.layout)
-		}
-		status = s.st.muted.on(cell(msg, w))
+		return s.st.muted.on(cell(msg, w))
 	}
-	lines = append(lines, status)
-	r := w - 1
-	ext, path, pos := 0, 0, 0
-	if r >= 30 {
-		ext = 10
+	n := len(s.results)
+	msg := " " + directory.Count(n, "match", "matches")
+	if n == 0 {
+		msg = " no matches"
 	}
-	rem := r - ext
-	if rem >= 40 {
-		path = rem * 2 / 5
+	if s.remote {
+		msg += " from the portal (the directory is still loading)"
+	} else if s.total > n {
+		msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
 	}
-	if rem-path >= 40 {
-		pos = (rem - path) / 2
+	if !s.remote && s.layoutN > 0 {
+		// What matched only as retyped on the other keyboard layout
+		// comes last.
+		if s.layoutN < n {
+			msg += ", the last " + directory.Thousands(s.layoutN)
+		}
+		msg += " · layout: " + safetext.Clean(s.layout)
 	}
-	name := rem - path - pos - 2 // after the presence glyph
-	now := s.now()
-	for i := s.off; i < len(s.results) && len(lines) < h; i++ {
-		p := s.results[i]
-		e := ""
-		if p.Extension != "" {
-			e = "ext " + p.Extension
-		}
-		b := badgeOf(p, now, s.threshold)
-		row := linkCell(named(p.Name), s.profileLink(p), name-1) + " "
-		if pos > 0 {
-			row += cell(p.Position, pos-1) + " "
-		}
-		if ext > 0 {
-			row += cell(e, ext-1) + " "
-		}
-		if path > 0 {
-			row += cell(strings.Join(s.personPath(p), directory.PathSeparator), path)
-		}
-		// The name may be a link (OSC 8, no cells): rows are cut as drawn.
-		switch {
-		case i == s.idx:
-			lines = append(lines, s.st.selected.on(fitRow("›"+b.glyph+" "+row, w)))
-		case w < 4:
-			lines = append(lines, fitRow(" "+b.glyph+" "+row, w))
-		default:
-			lines = append(lines, " "+s.badgePaint(b.kind).on(cell(b.glyph, 1))+" "+fitRow(row, max(0, w-3)))
-		}
+	if s.partial > 0 {
+		msg += " · partial: among the " + directory.Thousands(s.partial) + " people loaded so far"
 	}
-	return fill(lines, w, h)
+	if s.presenceNote != "" {
+		msg += " · " + s.presenceNote
+	}
+	return s.st.muted.on(cell(msg, w))
 }
 
 // fitANSI cuts or pads a styled string to exactly w cells.

@@ -65,6 +65,9 @@ func (t *tree) rebuild(org *directory.Org) {
 		}
 	}
 	walk(org.Roots(), 0)
+	if len(t.pinned) > 0 && len(t.rows) > 0 {
+		t.rows = append([]treeRow{{id: favouritesID}}, t.rows...)
+	}
 	t.find()
 }
 
@@ -76,6 +79,9 @@ func (t *tree) find() {
 			t.idx = i
 			return
 		}
+	}
+	if t.sel == 0 && len(t.rows) > 1 && t.rows[0].id == favouritesID {
+		t.idx = max(t.idx, 1) // the browser starts on the top department, below the favourites
 	}
 	t.idx = clamp(t.idx, 0, len(t.rows)-1)
 	t.sel = 0
@@ -185,7 +191,11 @@ func (t *tree) view(w, h int, focused, loading bool, failure string) []string {
 // rowView draws one row of the tree in w cells, or takes the row the
 // last frame drew.
 func (t *tree) rowView(r treeRow, selected, focused bool, w int) string {
-	k := treeRowKey{row: r, dept: t.org.Department(r.id), count: t.org.HeadCount(r.id), expanded: t.expanded[r.id],
+	count := t.org.HeadCount(r.id)
+	if r.id == favouritesID {
+		count = len(t.pinned)
+	}
+	k := treeRowKey{row: r, dept: t.org.Department(r.id), count: count, expanded: t.expanded[r.id],
 		selected: selected, focused: focused, w: w}
 	return t.drawn.treeRows.draw(k, t.drawRow)
 }
@@ -196,6 +206,8 @@ func (t *tree) drawRow(k treeRowKey) string {
 	name := ""
 	if d != nil {
 		name = named(d.Name)
+	} else if r.id == favouritesID {
+		name = "★ Favourites"
 	}
 	cursor := " "
 	if selected {

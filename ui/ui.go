@@ -58,6 +58,9 @@ type Options struct {
 	// Warnings are problems found before the browser started (a config file
 	// others can read): the status bar keeps showing them.
 	Warnings []string
+	// Favourites keeps the user's pinned people and recent lookups between
+	// runs (one per SSH key over serve); nil: for this session only.
+	Favourites *directory.UserState
 	// Links draws names, e-mails and phones as hyperlinks (OSC 8) to the
 	// person's profile, mailto: and tel:, and offers a chat link; the
 	// terminal's support decides it (see README, Links).
@@ -93,6 +96,7 @@ type Model struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	r        *lipgloss.Renderer
+	copyFrom mode // the mode the copy menu goes back to
 	copyFn   func(string)
 	copyNote string
 	after    func(d time.Duration, msg tea.Msg) tea.Cmd // a timer; tests replace it
@@ -114,10 +118,25 @@ type Model struct {
 	helpPage   helpScreen
 	chart      orgChart
 	status     statusBar
+	fav        favourites
 	copyIdx    int
 	errOff     int // first line of the error view shown
 	shownDept  int // the department whose people are on screen
 	wantPerson int // the person to highlight once the next department shows
+
+	// schedAsk is what was asked of the calendars and workdays of the
+	// people on show: the list whose first look asked for everyone
+	// (department, length), when each person was last asked, whether an
+	// ask is under way, and whether the missing scopes were said. rested
+	// is the deptSeq the cursor rested at (armed: the one a timer waits
+	// for).
+	schedAsk struct {
+		pending, noted bool
+		dept, n        int
+		asked          map[int]time.Time
+		rested, armed  int
+		armedSet       bool
+	}
 
 	deptSeq     int  // bumped whenever the highlighted department changes
 	deptWaiting bool // a load of the highlighted department (at deptSeq) is pending
@@ -156,7 +175,8 @@ func New(o Options) *Model {
 		attrs.SetColorProfile(termenv.ANSI)
 		st = newStyles(attrs, Palette{})
 	}
-	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{}, linksOn: o.Links}
+	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{},
+		sched: map[int]*directory.Schedule{}, linksOn: o.Links}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
@@ -166,11 +186,13 @@ func New(o Options) *Model {
 		background: o.Background,
 		tree:       newTree(c), people: newPeople(c), search: newSearch(c), helpPage: newHelpScreen(c), chart: newOrgChart(c),
 		status: newStatusBar(c, o.Warnings),
+		fav:    favourites{store: o.Favourites},
 	}
 	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd {
 		return afterUnless(ctx, d, msg)
 	}
 	m.waitChange = m.waitForChange
+	m.schedAsk.asked = map[int]time.Time{}
 	if m.nowFn == nil {
 		m.nowFn = time.Now
 	}
@@ -199,7 +221,7 @@ func New(o Options) *Model {
 // fresh, revalidated; the tree, then the highlighted department, then (with
 // Background) everyone.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.refreshTick()}
+	cmds := []tea.Cmd{m.refreshTick(), m.loadFavourites()}
 	if m.dir != nil {
 		cmds = append(cmds, m.catchUp()) // the first look: watch, then read the snapshot
 		m.treeLoading = !m.dir.TreeFresh()
@@ -232,7 +254,7 @@ func (m *Model) spinIfBusy() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.settle()
-	return m, tea.Batch(cmd, m.spinIfBusy())
+	return m, tea.Batch(cmd, m.spinIfBusy(), m.schedules())
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -282,9 +304,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.peopleErr = ""
+		if msg.dept == favouritesID {
+			m.fav.fetched = m.now()
+			m.syncPeople() // the pinned people no one knows are gone
+		}
 		return m.catchUp()
+	case favStateMsg:
+		return m.onFavState(msg)
 	case refreshMsg:
-		cmds := []tea.Cmd{m.refreshTick()}
+		// Another session of the user (the same SSH key) may have pinned
+		// someone: the next read brings it.
+		cmds := []tea.Cmd{m.refreshTick(), m.loadFavourites()}
 		if m.dir != nil && m.tree.sel != 0 && !m.deptWaiting {
 			// The first session to refresh the department asks the portal;
 			// the others got its answer (dirChangedMsg) and reuse it.
@@ -318,12 +348,25 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.runSearch()
 		}
 		return cmd
+	case callerMsg:
+		if m.mode != modeSearch {
+			return nil // the search was left meanwhile
+		}
+		return m.gotCaller(msg)
+	case schedIdleMsg:
+		m.schedAsk.rested = msg.seq
+	case schedulesMsg:
+		m.gotSchedules(msg)
 	case presenceMsg:
 		if msg.err != nil {
 			return nil // the results keep the presence they had; the next search tries again
 		}
 		cmd := m.catchUp()
-		m.freshResults()
+		if m.mode == modeSearch && m.search.q.ByPresence() && !m.search.remote {
+			m.researchPresence() // who is online has changed
+		} else {
+			m.freshResults()
+		}
 		return cmd
 	case searchIdleMsg:
 		if msg.seq != m.search.seq || m.dir == nil {
@@ -341,6 +384,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.search.err = ""
 		m.search.results, m.search.remote = msg.people, true
+		m.search.measure()
 		m.search.idx, m.search.off = 0, 0
 		m.search.scroll()
 	case toastDoneMsg:
@@ -360,7 +404,7 @@ func (m *Model) settle() {
 	in := L.people.inner()
 	m.people.setSize(in.w, in.h)
 	in = L.main.inner()
-	m.search.setSize(in.h)
+	m.search.setSize(in.w, in.h)
 	if m.mode == modeHelp {
 		m.helpPage.setSize(in.w, in.h)
 	}
@@ -398,6 +442,9 @@ func afterUnless(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 	}
 }
 
-func (m *Model) showToast(text string) tea.Cmd {
-	return m.after(toastFor, toastDoneMsg{id: m.status.show(text)})
+func (m *Model) showToast(text string) tea.Cmd { return m.showToastFor(text, toastFor) }
+
+// showToastFor shows text in the status bar for d.
+func (m *Model) showToastFor(text string, d time.Duration) tea.Cmd {
+	return m.after(d, toastDoneMsg{id: m.status.show(text)})
 }

@@ -24,12 +24,15 @@ import (
 
 func smallOrg() *directory.Org { return directory.NewOrg(orgData(smallPortalOrg())) }
 
-func rowIDs(t *tree) []int {
-	ids := make([]int, len(t.rows))
-	for i, r := range t.rows {
-		ids[i] = r.id
+func rowIDs(t *tree) []int { return idsOf(t.rows, func(r treeRow) int { return r.id }) }
+
+// idsOf is the ID of each of xs, in order.
+func idsOf[T any](xs []T, id func(T) int) []int {
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
 	}
-	return ids
+	return out
 }
 
 func TestTreeNavigation(t *testing.T) {
@@ -230,7 +233,7 @@ func TestSearchLocal(t *testing.T) {
 	assert.False(t, h.m.search.remote)
 	assert.Empty(t, h.timers, "a local search does not wait")
 	v := h.view()
-	assert.Regexp(t, `Борис Иванов +Team Lead +ext 1043 +Acme Corp › Sales`, v)
+	assert.Regexp(t, `◐ idle +Борис Иванов +Acme Corp › Sales +Team Lead +ext 1043`, v, "badge, name, department path, position, extension")
 	h.keys("enter")
 	assert.Equal(t, modeNormal, h.m.mode)
 	assert.Equal(t, 2, h.m.tree.sel)
@@ -256,7 +259,7 @@ func TestSearchLocal(t *testing.T) {
 	h.typeText("zzzz")
 	assert.Contains(t, h.view(), "no matches")
 	h.keys("backspace", "backspace", "backspace", "backspace")
-	assert.Empty(t, h.m.search.results)
+	assert.Equal(t, []int{30, 20}, peopleIDs(h.m.search.results), "an empty query lists the recent lookups")
 	h.keys("esc")
 	assert.Equal(t, modeNormal, h.m.mode)
 	assert.Equal(t, 30, h.m.people.sel, "esc leaves the selection alone")
@@ -484,13 +487,21 @@ func TestSecondSessionAsksNothing(t *testing.T) {
 	assert.Equal(t, before, p.Total(), "%v", p.Requests())
 }
 
-func TestSearchRemote(t *testing.T) {
+// searchWhileLoading is a browser on the small portal whose directory is
+// still loading, its search open, no timer waiting.
+func searchWhileLoading(t *testing.T) *harness {
+	t.Helper()
 	_, dir := startPortal(t, smallPortalOrg())
 	h := newHarness(t, Options{Directory: dir})
 	h.init()
 	require.False(t, h.m.org.Complete())
 	h.timers = nil
 	h.keys("/")
+	return h
+}
+
+func TestSearchRemote(t *testing.T) {
+	h := searchWhileLoading(t)
 	assert.Contains(t, h.view(), "asks the portal")
 	h.typeText("dor")
 	assert.True(t, h.m.search.pending)
@@ -503,6 +514,8 @@ func TestSearchRemote(t *testing.T) {
 	assert.Equal(t, 30, h.m.search.results[0].ID)
 	assert.True(t, h.m.search.remote)
 	assert.Contains(t, h.view(), "from the portal")
+	assert.Regexp(t, `○ offline +Dora Müller +Acme Corp › Sales › EMEA +Account Manager +ext 1042`, h.view(),
+		"a portal result's row has its columns too")
 
 	// An answer to an older query is dropped.
 	h.send(searchResultsMsg{seq: h.m.search.seq - 1, people: nil})
@@ -641,7 +654,7 @@ func TestSearchLayoutSlip(t *testing.T) {
 	assert.Equal(t, 20, h.m.search.results[0].ID)
 	v := h.view()
 	assert.Contains(t, v, "1 match · layout: иванов")
-	assert.Regexp(t, `Борис Иванов +Team Lead`, v)
+	assert.Regexp(t, `Борис Иванов +Acme Corp › Sales +Team Lead`, v)
 	h.keys("enter")
 	assert.Equal(t, 20, h.m.people.sel, "a retyped match jumps like any other")
 

@@ -141,6 +141,10 @@ func (m *Model) mainView(L screen) []string {
 		return m.box(L.main, "Help · "+keyName(m.keys.Back)+" closes", true, m.helpPage.view)
 	case modeSearch:
 		return m.box(L.main, m.searchTitle(), true, m.search.view)
+	case modeCopy:
+		if m.copyFrom == modeSearch { // the menu of a result, over the results
+			return m.box(L.main, m.searchTitle(), true, m.search.view)
+		}
 	case modeErrors:
 		return m.box(L.main, "Errors · "+keyName(m.keys.Back)+" back", true, m.errorsView)
 	case modeOrgChart:
@@ -245,20 +249,32 @@ func (m *Model) topBar(w int) string {
 // breadcrumb is the highlighted department's path in at most w cells,
 // dropping leading names first.
 func (m *Model) breadcrumb(w int) string {
+	if m.tree.sel == favouritesID {
+		return safetext.Truncate("Favourites", w)
+	}
 	path := m.path(m.tree.sel)
 	if len(path) == 0 {
 		return "b24org"
 	}
+	return shortPath(path, w)
+}
+
+// shortPath is path in at most w cells, dropping leading names first.
+// When not even the last name fits after "… › ", it is the last name, cut.
+func shortPath(path []string, w int) string {
 	for i := 0; i < len(path); i++ {
 		s := strings.Join(path[i:], directory.PathSeparator)
 		if i > 0 {
 			s = "…" + directory.PathSeparator + s
 		}
-		if safetext.Width(s) <= w || i == len(path)-1 {
-			return safetext.Truncate(s, w)
+		if safetext.Width(s) <= w {
+			return s
 		}
 	}
-	return ""
+	if len(path) == 0 {
+		return ""
+	}
+	return safetext.Truncate(path[len(path)-1], w)
 }
 
 // statusLine is the status bar, from the Model's facts.
@@ -311,7 +327,7 @@ func (m *Model) firstErr() string {
 
 // copyMenu is the one-line menu of Y: e-mail, work phone, mobile, name, card.
 func (m *Model) copyMenu(w int) string {
-	p := m.people.current()
+	p := m.copyTarget()
 	if p == nil {
 		return cell("", w)
 	}
@@ -351,6 +367,11 @@ func (m *Model) footer(w int) string {
 	switch m.mode {
 	case modeSearch:
 		keys = m.skeys.searchHelp()
+		if m.search.list {
+			query := m.keys.Search
+			query.SetHelp(query.Help().Key, "query")
+			keys = []key.Binding{pair(m.keys.Up, m.keys.Down, "move"), m.skeys.Jump, m.keys.Copy, m.keys.CopyMenu, query, m.keys.Back}
+		}
 	case modeHelp:
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
 	case modeErrors:
@@ -433,7 +454,8 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 			m.search.move(step)
 			return nil
 		}
-		if row := ev.Y - in.y - searchTop; row >= 0 {
+		if listH, _ := m.search.split(); ev.Y-in.y-searchTop < listH && ev.Y-in.y-searchTop >= 0 {
+			row := ev.Y - in.y - searchTop
 			if i := m.search.off + row; i < len(m.search.results) {
 				m.search.idx = i
 				m.search.scroll()

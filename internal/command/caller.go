@@ -32,8 +32,10 @@ func (c *Commands) CallerCmd() *cobra.Command {
 		Short: "Print the CRM client that has a phone number, and the employee responsible for it",
 		Long: `caller asks the portal's CRM which contacts, companies and leads have the phone
 number NUMBER (telephony.externalCall.searchCrmEntities), and prints each
-with the employee responsible for it: name, extension, presence and workday,
-ready to transfer the call to. The first line is the portal's first choice.
+with the employee responsible for it: name, extension and availability
+(available, busy, away, off, absent or unknown, with presence, and the
+meeting, break or closed workday that decides it), ready to transfer the
+call to. The first line is the portal's first choice.
 
 NUMBER may be written as people write it: +7 (495) 123-45-67, 8 495 123 45 67,
 0049 30 1234567; the portal compares the numbers. --json prints one JSON
@@ -78,10 +80,15 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 		c.Warn(fmt.Sprintf("showing presence as of %s ago: %s", directory.RoughAge(time.Since(r.PresenceAsOf)),
 			directory.FailureOf(r.PresenceErr).Line()))
 	}
+	if r.ScheduleErr != nil {
+		c.Warn("availability from presence only: " + directory.FailureOf(r.ScheduleErr).Line())
+	} else if r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
+	}
 	now := time.Now()
 	out := make([]Caller, 0, len(r.Clients))
 	for _, cl := range r.Clients {
-		out = append(out, newCaller(cl, r.Org, now, threshold))
+		out = append(out, newCaller(cl, r.Schedules[cl.ResponsibleID], r.Org, now, threshold))
 	}
 	if asJSON {
 		err = writeJSON(c.Stdout, out)
@@ -100,15 +107,16 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 	return nil
 }
 
-// newCaller describes cl as seen at now.
-func newCaller(cl directory.Client, org *directory.Org, now time.Time, threshold time.Duration) Caller {
+// newCaller describes cl as seen at now, with the schedule s of the
+// responsible employee (nil: not known).
+func newCaller(cl directory.Client, s *directory.Schedule, org *directory.Org, now time.Time, threshold time.Duration) Caller {
 	out := Caller{Type: cl.Type, ID: cl.ID, Name: cl.Name}
 	if cl.ResponsibleID > 0 {
 		id := cl.ResponsibleID
 		out.ResponsibleID = &id
 	}
 	if cl.Responsible != nil {
-		p := newPerson(cl.Responsible, org, now, threshold)
+		p := newPerson(cl.Responsible, s, org, now, threshold)
 		out.Responsible = &p
 	}
 	if cl.Workday != "" {
@@ -145,8 +153,8 @@ func writeCallers(w io.Writer, callers []Caller, now time.Time) error {
 			if p.Extension != "" {
 				parts = append(parts, "ext "+p.Extension)
 			}
-			parts = append(parts, status(p, now))
-			if cl.Workday != nil {
+			parts = append(parts, p.Availability+" ("+status(p, now)+")")
+			if cl.Workday != nil && p.Workday == nil {
 				if words, ok := workdayWords[*cl.Workday]; !ok {
 					parts = append(parts, "workday "+*cl.Workday)
 				} else if words != "" {

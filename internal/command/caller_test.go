@@ -60,7 +60,7 @@ func callerSource(t *testing.T, p *fakeportal.Portal, dir string) portalSource {
 	t.Helper()
 	c, err := api.New(api.Config{WebhookURL: p.WebhookURL(), Rate: api.RateProfile{PerSecond: 1000, Burst: 1000}})
 	require.NoError(t, err)
-	return portalSource{directory.New(c, directory.Options{CacheDir: dir, NoCache: dir == ""})}
+	return portalSource{directory.New(c, directory.Options{CacheDir: dir, NoCache: dir == "", Availability: true})}
 }
 
 // asked counts the calls p answered per method: requests and batch
@@ -83,11 +83,11 @@ func TestCallerFound(t *testing.T) {
 		require.NoError(t, r.err, number)
 		out := lines(r.stdout)
 		require.Len(t, out, 2, "%s: %q", number, r.stdout)
-		assert.True(t, strings.HasPrefix(out[0], "John Doe (contact 651): responsible Dora Müller, ext 1042, offline"), out[0])
-		assert.Contains(t, out[0], "on a break")
+		assert.True(t, strings.HasPrefix(out[0], "John Doe (contact 651): responsible Dora Müller, ext 1042, away (offline"), out[0])
+		assert.Contains(t, out[0], ", on a break)", "the workday says why")
 		assert.Contains(t, out[0], "Acme Corp › Sales › EMEA (+1)")
-		assert.True(t, strings.HasPrefix(out[1], "Daisy LLC (company 643): responsible Борис Иванов, ext 1043, idle"), out[1])
-		assert.Contains(t, out[1], "finished for today")
+		assert.True(t, strings.HasPrefix(out[1], "Daisy LLC (company 643): responsible Борис Иванов, ext 1043, off (idle"), out[1])
+		assert.Contains(t, out[1], ", finished ")
 		assert.Equal(t, ExitOK, ExitCode(r.err))
 	}
 
@@ -110,6 +110,7 @@ func TestCallerFound(t *testing.T) {
 	assert.Equal(t, "Anna Johnson", resp["name"])
 	assert.Equal(t, "1000", resp["extension"])
 	assert.Equal(t, "online", resp["presence"])
+	assert.Equal(t, "available", resp["availability"])
 	for _, f := range contractFields {
 		assert.Contains(t, resp, f, "the responsible is a person as find --json prints one")
 	}
@@ -159,7 +160,8 @@ func TestCallerHostileName(t *testing.T) {
 
 // TestCallerColdAndWarmCache: with no cache the responsible people are
 // asked for (one im.user.list.get) and the tree names their departments;
-// from a cache that knows them, the CRM search is the only request. No IP
+// from a cache that knows them, the CRM search is the only request besides
+// their calendars and workdays (one command each). No IP
 // address or coordinate of a workday appears in any output or cache file.
 func TestCallerColdAndWarmCache(t *testing.T) {
 	p := callerPortal(t, fakeportal.AllScopes())
@@ -192,9 +194,12 @@ func TestCallerColdAndWarmCache(t *testing.T) {
 	require.NoError(t, w.err)
 	after = asked(p)
 	for m, n := range after {
-		if m == "telephony.externalcall.searchcrmentities" {
-			assert.Equal(t, int64(1), n-before[m])
-		} else {
+		switch m {
+		case "telephony.externalcall.searchcrmentities", "calendar.accessibility.get":
+			assert.Equal(t, int64(1), n-before[m], m)
+		case "timeman.status":
+			assert.Equal(t, int64(2), n-before[m], "one per responsible employee")
+		default:
 			assert.Equal(t, before[m], n, "%s asked with a warm cache", m)
 		}
 	}

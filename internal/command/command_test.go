@@ -29,7 +29,7 @@ import (
 var contractFields = []string{
 	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
-	"manager_id",
+	"manager_id", "availability", "busy_until", "workday",
 }
 
 // sidorovs is how many people of the test company share the name Sidorov:

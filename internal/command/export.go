@@ -36,8 +36,10 @@ sorted by id; vcf is one vCard 4.0 (RFC 6350) per person, for phones and
 address books, each with a UID that stays the same from one export to the
 next; mermaid is the org chart as a Mermaid flowchart, for docs: each person
 under the one they report to (the head of their department; for a head, the
-head of the parent department). Progress goes to stderr when stderr is a
-terminal.`,
+head of the parent department). Each person's availability comes from
+presence and vacation only: asking every calendar and workday would cost a
+request per 50 people (find and caller ask them for the people they print).
+Progress goes to stderr when stderr is a terminal.`,
 		Example: `  b24org export > directory.json
   b24org export --format csv > directory.csv
   b24org export --format vcf > directory.vcf
@@ -107,7 +109,7 @@ func exportPeople(org *directory.Org, now time.Time, threshold time.Duration) []
 	data := org.Data()
 	people := make([]Person, 0, len(data.People))
 	for i := range data.People {
-		people = append(people, newPerson(&data.People[i], org, now, threshold))
+		people = append(people, newPerson(&data.People[i], nil, org, now, threshold))
 	}
 	slices.SortFunc(people, func(x, y Person) int { return x.ID - y.ID })
 	return people

@@ -20,12 +20,12 @@ const DefaultFindLimit = 50
 // FindCmd is `b24org find`.
 func (c *Commands) FindCmd() *cobra.Command {
 	var (
-		asJSON bool
-		limit  int
+		asJSON, verbose bool
+		limit           int
 	)
 	cmd := &cobra.Command{
 		Use:   "find [--json] [--limit N] QUERY...",
-		Short: "Print the people matching a name, an extension or an e-mail",
+		Short: "Print the people matching a name, an extension, an e-mail or filters (dept:sales online)",
 		Long: `find prints the people matching QUERY: name words in any order (case- and
 accent-blind, Latin and Cyrillic both ways: fyodorov, fedorov and Фёдоров
 meet, as do the other usual romanizations), a phone extension (exact, then
@@ -45,18 +45,39 @@ into the cache, which keeps everything else. When the portal cannot be
 asked, the answer comes from what the cache holds and stderr says it is
 partial.
 
+` + directory.QueryHelp + `
+A query of filters alone lists everyone they keep (MATCH "filter"). A
+presence filter first brings everyone's presence up to date (a request or
+two); when it cannot, stderr says how old the presence it chose by is.
+Quote the whole query for the shell: find 'dept:"customer support"'.
+
 At most --limit people are printed (0 for all); stderr says when some were
 left out.
+
+Each person's availability (STATUS, or "availability", "busy_until" and
+"workday" in --json) combines presence and vacation with the calendar
+(meetings, absences) and the workday (opened, on a break, closed), asked
+for the people printed: two requests or so, reused for a minute. Without
+the calendar or timeman scope it comes from presence and vacation alone;
+--verbose says on stderr which scope would add what, or why the portal
+could not say. An answer from the cache asks the portal nothing, so its
+availability comes from presence and vacation: --refresh adds the rest.
 
 Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 		Example: `  b24org find anna
   b24org find johnson anna
   b24org find 1042
+  b24org find 'dept:sales online'
+  b24org find 'dept:"customer support" pos:lead'
   b24org find --limit 0 ivanov
   b24org --demo find --json ivan | jq '.[0].extension'`,
 		Args: func(_ *cobra.Command, args []string) error {
-			if cleanQuery(args) == "" {
+			q := cleanQuery(args)
+			if q == "" {
 				return errors.New("find needs a query: a name, an extension or an e-mail (see b24org find --help)")
+			}
+			if pq := directory.ParseQuery(q); pq.Text == "" && !pq.Filtered() {
+				return fmt.Errorf("find needs a query: %q has neither words nor a filter with a value, such as dept:sales (see b24org find --help)", q)
 			}
 			return nil
 		},
@@ -68,11 +89,12 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
 				c.Warn(fmt.Sprintf("the query held control characters; looking for %q", q))
 			}
-			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit})
+			return c.runFind(cmd.Context(), q, findFlags{json: asJSON, limit: limit, verbose: verbose})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of people ([] when none)")
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, "print at most N people (0: all)")
+	cmd.Flags().BoolVar(&verbose, "verbose", false, "say on stderr what the answer lacks (a scope that would add availability)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see b24org find --help)", err)
 	})
@@ -81,8 +103,8 @@ Exit status: 0 when someone matched, 1 when no one did, 2 on an error.`,
 
 // findFlags are the flags of find.
 type findFlags struct {
-	json  bool
-	limit int
+	json, verbose bool
+	limit         int
 }
 
 // cleanQuery joins the query words with their escape sequences and control
@@ -96,6 +118,11 @@ func (c *Commands) runFind(ctx context.Context, query string, f findFlags) error
 	r, threshold, err := c.Source.Find(ctx, query, f.limit, c.Warn)
 	if err != nil {
 		return err
+	}
+	if f.verbose && r.ScheduleErr != nil {
+		c.Warn("availability from presence only: " + directory.FailureOf(r.ScheduleErr).Line())
+	} else if f.verbose && r.ScheduleNote != "" {
+		c.Warn(r.ScheduleNote)
 	}
 	width := 0
 	if c.Width != nil {
@@ -115,7 +142,7 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	out := make([]Person, 0, len(r.People))
 	layout := ""
 	for _, fp := range r.People {
-		pj := newPerson(fp.Person, r.Org, now, threshold)
+		pj := newPerson(fp.Person, r.Schedules[fp.Person.ID], r.Org, now, threshold)
 		pj.Match = fp.Match
 		out = append(out, pj)
 		if fp.Layout != "" {
@@ -130,6 +157,9 @@ func printFound(w io.Writer, warn func(string), query string, r *directory.FindR
 	}
 	if err != nil {
 		return fmt.Errorf("writing the result: %w", err)
+	}
+	if line := r.PresenceNote(); line != "" {
+		warn(line) // also when no one matched: stale presence may be why
 	}
 	if len(out) == 0 {
 		if !f.json {
@@ -182,6 +212,8 @@ func matchLabel(match string) string {
 		return "position"
 	case directory.MatchLayout:
 		return "layout"
+	case directory.MatchFilter:
+		return "filter"
 	}
 	return ""
 }
@@ -213,13 +245,16 @@ func department(p *Person) string {
 }
 
 // status is the badge word of p at now: inactive, absent (until when), or
-// presence, with when an offline person was last seen.
+// presence with what the calendar or the workday says ("online, in a
+// meeting until 15:00"), else with when an offline person was last seen.
 func status(p *Person, now time.Time) string {
 	switch {
 	case !p.Active:
 		return "inactive"
 	case p.AbsentUntil != nil:
 		return "absent until " + *p.AbsentUntil
+	case p.reason != "":
+		return p.Presence + ", " + p.reason
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
 			return "offline, seen " + directory.RoughAge(now.Sub(seen)) + " ago"

@@ -29,6 +29,19 @@ type Person struct {
 	// ManagerID is who the person reports to (directory.Org.Manager): null
 	// for the head of the topmost department, or when the tree is unknown.
 	ManagerID *int `json:"manager_id"`
+	// Availability is the person's availability now (directory.Available
+	// …): presence and vacation, with the calendar and the workday when
+	// the portal was asked for them (find, caller; not export).
+	Availability string `json:"availability"`
+	// BusyUntil is when the meeting or absence now ends (RFC 3339); null
+	// when the person is not busy or absent, or it is not known.
+	BusyUntil *string `json:"busy_until"`
+	// Workday is opened, paused, closed or expired; null when not known.
+	Workday *string `json:"workday"`
+	// reason is the availability in words when the calendar or the
+	// workday decided it ("in a meeting until 15:00"), for the table and
+	// caller's lines; not in the JSON.
+	reason string
 	// Match says what matched a find query (find only; export leaves it out).
 	Match string `json:"match,omitempty"`
 }
@@ -41,10 +54,10 @@ type Department struct {
 	HeadID   *int   `json:"head_id"`
 }
 
-// newPerson describes p as seen at now; org gives the department paths.
-// department_ids and departments run in parallel ("" for a department not in
-// the tree).
-func newPerson(p *directory.Person, org *directory.Org, now time.Time, threshold time.Duration) Person {
+// newPerson describes p as seen at now, with its schedule s (nil: not
+// known); org gives the department paths. department_ids and departments
+// run in parallel ("" for a department not in the tree).
+func newPerson(p *directory.Person, s *directory.Schedule, org *directory.Org, now time.Time, threshold time.Duration) Person {
 	out := Person{
 		ID:            p.ID,
 		Name:          p.Name,
@@ -74,6 +87,19 @@ func newPerson(p *directory.Person, org *directory.Org, now time.Time, threshold
 	if m, ok := org.Manager(p.ID); ok {
 		out.ManagerID = &m
 	}
+	a := p.AvailabilityAt(s, now, threshold)
+	out.Availability = a.State
+	if !a.Until.IsZero() {
+		u := a.Until.Format(time.RFC3339)
+		out.BusyUntil = &u
+	}
+	if a.Workday != "" {
+		w := a.Workday
+		out.Workday = &w
+	}
+	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
+		out.reason = a.Reason
+	}
 	return out
 }
 
@@ -95,7 +121,7 @@ func CSVHeader() []string {
 	return []string{
 		"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 		"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
-		"manager_id",
+		"manager_id", "availability", "busy_until", "workday",
 	}
 }
 
@@ -120,5 +146,6 @@ func (p Person) csvRecord() []string {
 		strconv.Itoa(p.ID), p.Name, p.FirstName, p.LastName, p.Position, p.Email, p.Extension,
 		p.WorkPhone, p.Mobile, strings.Join(ids, ";"), strings.Join(p.Departments, ";"),
 		p.Presence, deref(p.LastSeen), deref(p.AbsentUntil), strconv.FormatBool(p.Active), manager,
+		p.Availability, deref(p.BusyUntil), deref(p.Workday),
 	}
 }

@@ -54,8 +54,24 @@ func TestServeCaller(t *testing.T) {
 
 	r = f.run(t, "help")
 	assert.Contains(t, r.stdout, "caller [--json] NUMBER")
+
+	// find --json over SSH carries the combined availability.
+	fr := f.run(t, "find --json "+owner.LastName)
+	require.Equal(t, 0, fr.code, fr.stderr)
+	var found []struct {
+		ID           int     `json:"id"`
+		Availability string  `json:"availability"`
+		Workday      *string `json:"workday"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(fr.stdout), &found), fr.stdout)
+	require.NotEmpty(t, found)
+	assert.Equal(t, owner.ID, found[0].ID)
+	assert.Equal(t, "away", found[0].Availability, "on a break")
+	require.NotNil(t, found[0].Workday)
+	assert.Equal(t, "paused", *found[0].Workday)
 	for _, s := range []string{"203.0.113.77", "55.751", "37.618"} {
 		assert.NotContains(t, f.log.String(), s, "the server log holds no place")
+		assert.NotContains(t, fr.stdout+fr.stderr+r.stdout, s)
 	}
 }
 

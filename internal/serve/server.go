@@ -102,6 +102,9 @@ type Config struct {
 	Background   bool          // the server loads everyone, for search and export
 	Freshness    time.Duration // how often the server loads the directory again (0: never)
 	Release      string        // the program's version, for the version command
+	// StateDir keeps each SSH key's favourites and recent lookups, a file
+	// per key (directory.States); "": each session keeps its own.
+	StateDir string
 	// Open opens the directory the sessions share; closeFn releases what
 	// it started.
 	Open func() (d *directory.Directory, closeFn func(), err error)
@@ -118,7 +121,8 @@ type Server struct {
 	ctx       context.Context // ends at shutdown
 	dir       *directory.Directory
 	closeDir  func()
-	keys      *authorizedKeys // nil: any key (AllowAnyone)
+	states    *directory.States // nil: no StateDir
+	keys      *authorizedKeys   // nil: any key (AllowAnyone)
 	hostKey   gossh.Signer
 	log       *slog.Logger
 	loaded    chan struct{} // closed when the first load has ended
@@ -155,6 +159,9 @@ func New(ctx context.Context, c Config) (*Server, error) {
 	}
 	if srv.dir, srv.closeDir, err = c.Open(); err != nil {
 		return nil, err // the opener's own words: it knows the portal
+	}
+	if c.StateDir != "" {
+		srv.states = directory.NewStates(c.StateDir, srv.dir.StateKey())
 	}
 	return srv, nil
 }

@@ -90,7 +90,7 @@ func testLook() Look {
 var personFields = []string{
 	"id", "name", "first_name", "last_name", "position", "email", "extension", "work_phone",
 	"mobile", "department_ids", "departments", "presence", "last_seen", "absent_until", "active",
-	"manager_id",
+	"manager_id", "availability", "busy_until", "workday",
 }
 
 // exportOf decodes an export --format json answer and checks it against
@@ -150,7 +150,9 @@ func testServeOptions() Options {
 
 // newServeFixture serves org through a portal started with po; background
 // says whether the server loads everyone (it has, when this returns); each
-// of more changes the server's configuration before it starts.
+// of more changes the server's configuration before it starts. The server
+// asks for availability (calendars, workdays) when po grants the calendar
+// scope, as a server over such a webhook does.
 func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o Options, background bool,
 	more ...func(*Config)) *serveFixture {
 	t.Helper()
@@ -182,7 +184,7 @@ func newServeFixture(t testing.TB, org *fakeportal.Org, po fakeportal.Options, o
 	c := Config{Options: o, Log: slog.New(slog.NewTextHandler(f.log, nil)), Look: testLook(),
 		Threshold: directory.DefaultThreshold, Background: background, Release: testRelease,
 		Open: func() (*directory.Directory, func(), error) {
-			return directory.New(client, directory.Options{NoCache: true}), func() {}, nil
+			return directory.New(client, directory.Options{NoCache: true, Availability: slices.Contains(po.Scopes, "calendar")}), func() {}, nil
 		}}
 	for _, m := range more {
 		m(&c)

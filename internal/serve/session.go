@@ -239,6 +239,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 		Background:   false, // the server loads everyone once, for all sessions
 		Context:      ss.ctx,
 		Links:        srv.cfg.Look.Links.On(pty.Term), // this session's terminal decides auto
+		Favourites:   srv.favourites(s),
 	})
 	// The PTY is emulated (no server-side terminal): the session itself is
 	// the terminal, as bubbletea.MakeOptions would say; output goes through
@@ -248,6 +249,16 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	p := tea.NewProgram(drawnModel{Model: m, frames: frames}, tea.WithInput(ss), tea.WithOutput(out),
 		tea.WithoutRenderer(), tea.WithoutSignalHandler())
 	return p, frames
+}
+
+// favourites is the store of the session's user: one per public key (its
+// SHA256 fingerprint), so no user sees another's favourites, and every
+// session of one key shares them. Nil without a state directory.
+func (srv *Server) favourites(s ssh.Session) *directory.UserState {
+	if srv.states == nil || s.PublicKey() == nil {
+		return nil
+	}
+	return srv.states.For(fingerprint(s.PublicKey()))
 }
 
 // lockedWriter serializes writes.
@@ -424,7 +435,7 @@ type servedSource struct{ srv *Server }
 func (src servedSource) Find(ctx context.Context, query string, limit int, warn func(string)) (*directory.FindResult, time.Duration, error) {
 	srv := src.srv
 	srv.waitLoaded(ctx, findWait)
-	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge})
+	r, err := srv.dir.Find(ctx, query, directory.FindOptions{Limit: limit, AskOnly: true, PresenceAge: srv.cfg.PresenceAge, Availability: true, Threshold: srv.cfg.Threshold})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -1,0 +1,523 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/b24org/b24org/api"
+)
+
+// The availability of a person now, as `find --json` and export name it.
+const (
+	Available = "available" // online, or at work
+	Busy      = "busy"      // in a meeting (the calendar)
+	Away      = "away"      // idle, or on a break (the workday)
+	Off       = "off"       // the workday is closed or was never opened; offline
+	AbsentNow = "absent"    // on vacation, or out of the office (the calendar)
+	Unknown   = "unknown"   // nothing is known: never seen, no calendar, no workday
+)
+
+// The sources an Availability is taken from.
+const (
+	FromPresence = "presence"
+	FromVacation = "vacation"
+	FromCalendar = "calendar"
+	FromWorkday  = "workday"
+)
+
+// ScheduleReuse is how old a person's calendar and workday may be before
+// they are asked again: every session and command shares what was asked.
+const ScheduleReuse = time.Minute
+
+// scheduleTimeout bounds one fetch of schedules that other callers may be
+// waiting for: it runs on when the caller that started it gives up.
+const scheduleTimeout = time.Minute
+
+// maxSchedules is how many schedules the shared cache keeps before it drops
+// the stale ones.
+const maxSchedules = 20000
+
+// Event is a calendar event that keeps a person busy or away. Only its
+// times and kind are kept, never its name.
+type Event struct {
+	From, To time.Time // To is the end (for an all-day event, the end of its last day)
+	AllDay   bool
+	Kind     string // busy, absent, quest (tentative) or free
+}
+
+// Workday is a person's workday as timeman.status says it. Where it was
+// opened (IP address, coordinates) is never known here: the api never
+// decodes it.
+type Workday struct {
+	Status   string // opened, paused, closed or expired (lower case)
+	Started  time.Time
+	Finished time.Time // zero while the day is open
+	Breaks   time.Duration
+}
+
+// Schedule is what the calendar and the workday say of one person, as of
+// AsOf. Calendar is false when the calendar could not be asked (no scope);
+// Workday is nil when the workday could not be.
+type Schedule struct {
+	AsOf     time.Time
+	Calendar bool
+	Events   []Event // by start
+	Workday  *Workday
+}
+
+// Availability is a person's availability at a moment: the state, the
+// reason in words ("in a meeting until 15:00", times in the zone of the
+// moment asked about), until when it lasts when known, the workday status,
+// and which source decided it.
+type Availability struct {
+	State   string // one of Available, Busy, Away, Off, AbsentNow, Unknown
+	Reason  string
+	Until   time.Time // busy until / back at; zero when unknown or not away
+	Workday string    // opened, paused, closed, expired; "" when unknown
+	Source  string    // FromPresence, FromVacation, FromCalendar or FromWorkday
+}
+
+// AvailabilityAt combines p's presence and vacation with s (nil: not known)
+// at now: vacation, then an absence in the calendar, a closed workday, a
+// break, a meeting, and last presence. Times in Reason are in now's zone.
+func (p *Person) AvailabilityAt(s *Schedule, now time.Time, threshold time.Duration) Availability {
+	var a Availability
+	var wd *Workday
+	if s != nil && s.Workday != nil {
+		wd = s.Workday
+		a.Workday = wd.Status
+	}
+	var cur *Event
+	var until time.Time
+	if s != nil && s.Calendar {
+		cur, until = s.current(now)
+	}
+	set := func(state, reason, source string, t time.Time) Availability {
+		a.State, a.Reason, a.Source, a.Until = state, reason, source, t
+		return a
+	}
+	if p.Absent(now) {
+		return set(AbsentNow, "on vacation until "+Day(p.AbsentUntil, now), FromVacation, p.AbsentUntil)
+	}
+	if cur != nil && cur.Kind == "absent" {
+		return set(AbsentNow, "out until "+Day(until.Add(-time.Second), now), FromCalendar, until)
+	}
+	if wd != nil {
+		switch wd.Status {
+		case "closed":
+			if !wd.Finished.IsZero() {
+				return set(Off, finished(wd.Finished, now), FromWorkday, time.Time{})
+			}
+		case "paused":
+			return set(Away, "on a break", FromWorkday, time.Time{})
+		}
+	}
+	if cur != nil {
+		reason := "in a meeting until " + Clock(until, now)
+		if cur.Kind == "quest" {
+			reason = "maybe in a meeting until " + Clock(until, now)
+		}
+		return set(Busy, reason, FromCalendar, until)
+	}
+	switch pr := p.PresenceAt(now, threshold); {
+	case pr == Online:
+		return set(Available, "online", FromPresence, time.Time{})
+	case pr == Idle:
+		return set(Away, "idle "+RoughAge(now.Sub(p.IdleSince)), FromPresence, time.Time{})
+	}
+	if wd != nil {
+		switch wd.Status {
+		case "opened":
+			return set(Available, "at work since "+Clock(wd.Started, now), FromWorkday, time.Time{})
+		case "expired":
+			return set(Off, "workday left open", FromWorkday, time.Time{})
+		case "closed":
+			return set(Off, "workday not started", FromWorkday, time.Time{})
+		}
+	}
+	if p.LastActivity.IsZero() {
+		return set(Unknown, "never seen", FromPresence, time.Time{})
+	}
+	return set(Off, "offline", FromPresence, time.Time{})
+}
+
+// finished is "finished for today at 18:02", or with the day when it was
+// not today.
+func finished(t, now time.Time) string {
+	if sameDay(t, now) {
+		return "finished for today at " + Clock(t, now)
+	}
+	return "finished " + Clock(t, now)
+}
+
+// current is the event keeping the person busy or absent at now (absent
+// first), and when the stretch of such events it begins ends: back-to-back
+// meetings are one stretch.
+func (s *Schedule) current(now time.Time) (*Event, time.Time) {
+	var cur *Event
+	for i := range s.Events {
+		e := &s.Events[i]
+		if e.Kind == "free" || e.From.After(now) || !e.To.After(now) {
+			continue
+		}
+		if cur == nil || (e.Kind == "absent" && cur.Kind != "absent") || (e.Kind == "busy" && cur.Kind == "quest") {
+			cur = e
+		}
+	}
+	if cur == nil {
+		return nil, time.Time{}
+	}
+	until := cur.To
+	for changed := true; changed; {
+		changed = false
+		for _, e := range s.Events {
+			if e.Kind != "free" && (e.Kind == "absent") == (cur.Kind == "absent") && !e.From.After(until) && e.To.After(until) {
+				until, changed = e.To, true
+			}
+		}
+	}
+	return cur, until
+}
+
+// Next is the first busy or absent event that begins after now (nil: none
+// known).
+func (s *Schedule) Next(now time.Time) *Event {
+	if s == nil || !s.Calendar {
+		return nil
+	}
+	for i := range s.Events {
+		if e := &s.Events[i]; e.Kind != "free" && e.From.After(now) {
+			return e
+		}
+	}
+	return nil
+}
+
+// CalendarText says what the calendar says at now: "in a meeting until
+// 15:00 · next 16:00–16:45", "free now · next 16:00–16:45", "free today";
+// "" when the calendar is not known.
+func (s *Schedule) CalendarText(now time.Time) string {
+	if s == nil || !s.Calendar {
+		return ""
+	}
+	var parts []string
+	if cur, until := s.current(now); cur != nil {
+		switch cur.Kind {
+		case "absent":
+			parts = append(parts, "out until "+Day(until.Add(-time.Second), now))
+		case "quest":
+			parts = append(parts, "maybe in a meeting until "+Clock(until, now))
+		default:
+			parts = append(parts, "in a meeting until "+Clock(until, now))
+		}
+	} else {
+		parts = append(parts, "free now")
+	}
+	if n := s.Next(now); n != nil {
+		if n.AllDay {
+			parts = append(parts, "next "+Day(n.From, now)+" (all day)")
+		} else {
+			parts = append(parts, "next "+Clock(n.From, now)+"–"+n.To.In(now.Location()).Format("15:04"))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// WorkdayText says what the workday says at now: "open since 09:12 ·
+// breaks 0:35", "on a break · breaks 0:54", "finished for today at 18:02",
+// "left open since Thu 09:00", "not started"; "" when it is not known.
+func (s *Schedule) WorkdayText(now time.Time) string {
+	if s == nil || s.Workday == nil {
+		return ""
+	}
+	w := s.Workday
+	var parts []string
+	switch w.Status {
+	case "opened":
+		parts = append(parts, "open since "+Clock(w.Started, now))
+	case "paused":
+		parts = append(parts, "on a break")
+	case "closed":
+		if w.Finished.IsZero() {
+			return "not started"
+		}
+		return finished(w.Finished, now)
+	case "expired":
+		return "left open since " + Clock(w.Started, now)
+	default:
+		return ""
+	}
+	if w.Breaks > 0 {
+		parts = append(parts, fmt.Sprintf("breaks %d:%02d", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// Clock is t as a time of day in now's zone, with the weekday when it is
+// not now's day and the date when it is a week or more away: "15:00",
+// "Fri 15:00", "12 Dec 15:00"; "?" for a zero time.
+func Clock(t, now time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	t = t.In(now.Location())
+	if sameDay(t, now) {
+		return t.Format("15:04")
+	}
+	if d := t.Sub(now); d > -6*24*time.Hour && d < 6*24*time.Hour {
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("2 Jan 15:04")
+}
+
+// Day is t's day in now's zone: "today", "Fri" within a week, else "12 Dec"
+// (with the year when it is not now's); "?" for a zero time.
+func Day(t, now time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	t = t.In(now.Location())
+	switch d := t.Sub(now); {
+	case sameDay(t, now):
+		return "today"
+	case d > -6*24*time.Hour && d < 6*24*time.Hour:
+		return t.Format("Mon")
+	case t.Year() != now.In(now.Location()).Year():
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan")
+}
+
+// sameDay reports whether t and now fall on one day in now's zone.
+func sameDay(t, now time.Time) bool {
+	y1, m1, d1 := t.In(now.Location()).Date()
+	y2, m2, d2 := now.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
+}
+
+// schedules is the cache of schedules a Directory shares among its
+// callers: each person's is asked at most once a ScheduleReuse, and a
+// person whose schedule is being asked is waited for, not asked again.
+type schedules struct {
+	mu       sync.Mutex
+	known    map[int]*Schedule
+	inflight map[int]*gathering // the fetch each person being asked waits for
+	// missing are the optional scopes the portal refused: never asked again.
+	missing map[string]bool
+	// next gathers the people callers ask about during GatherWait, for one
+	// fetch (nil: none is gathering).
+	next *gathering
+}
+
+// gathering is one fetch of schedules: the people it asks about, and
+// (once done is closed) why it failed.
+type gathering struct {
+	ids  []int
+	done chan struct{}
+	err  error
+}
+
+// GatherWait is how long a fetch of schedules waits for other callers'
+// people before it asks the portal: sessions opening departments at about
+// the same time share the calendar's requests (100 people a command) and
+// fill the workdays' (50 a request).
+const GatherWait = 50 * time.Millisecond
+
+// ScheduleNote is the line that says which missing scope would add what
+// ("" when nothing is missing, or availability is not asked), short enough
+// for a status bar.
+func (d *Directory) ScheduleNote() string {
+	d.sched.mu.Lock()
+	defer d.sched.mu.Unlock()
+	cal, work := d.sched.missing[api.ScopeCalendar], d.sched.missing[api.ScopeTimeman]
+	switch {
+	case cal && work:
+		return "availability: add the calendar scope for meetings, timeman for workdays"
+	case cal:
+		return "availability: add the calendar scope for meetings and absences"
+	case work:
+		return "availability: add the timeman scope for workdays and breaks"
+	}
+	return ""
+}
+
+// Schedules returns the calendar and workday of each of ids
+// (Options.Availability; without it, or without a client, none). What was
+// asked less than ScheduleReuse ago is reused, people being asked by
+// another caller are waited for, and the rest are asked, together with
+// those other callers ask about within GatherWait: their events
+// of today and tomorrow (calendar.accessibility.get, 100 people a command,
+// 50 commands a request) and their workdays (timeman.status, 50 a
+// request), both at once. A scope the portal refuses is not asked again
+// (ScheduleNote says so) and is no error.
+func (d *Directory) Schedules(ctx context.Context, ids []int) (map[int]*Schedule, error) {
+	out := map[int]*Schedule{}
+	if d.client == nil || !d.opts.Availability || len(ids) == 0 {
+		return out, nil
+	}
+	now := d.clock()
+	s := &d.sched
+	s.mu.Lock()
+	if s.missing[api.ScopeCalendar] && s.missing[api.ScopeTimeman] {
+		s.mu.Unlock()
+		return out, nil // nothing to ask: presence and vacation speak alone
+	}
+	var wait []*gathering
+	var mine *gathering
+	seen := map[int]bool{}
+	for _, id := range ids {
+		if id <= 0 || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if k := s.known[id]; k != nil && now.Sub(k.AsOf) < ScheduleReuse {
+			continue
+		}
+		if g, ok := s.inflight[id]; ok {
+			wait = append(wait, g)
+			continue
+		}
+		if s.next == nil {
+			s.next = &gathering{done: make(chan struct{})}
+			// The fetch goes on when this caller gives up: others wait for it.
+			go d.gatherAndFetch(context.WithoutCancel(ctx))
+		}
+		mine = s.next
+		mine.ids = append(mine.ids, id)
+		s.inflight[id] = mine
+	}
+	if mine != nil {
+		wait = append(wait, mine)
+	}
+	s.mu.Unlock()
+
+	var err error
+	for _, g := range wait {
+		select {
+		case <-g.done:
+			if g == mine && g.err != nil {
+				err = g.err
+			}
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id := range seen {
+		if k := s.known[id]; k != nil {
+			out[id] = k
+		}
+	}
+	return out, err
+}
+
+// gatherAndFetch waits GatherWait for more people, then takes the
+// gathering and asks the portal about its people, at most
+// scheduleTimeout.
+func (d *Directory) gatherAndFetch(ctx context.Context) {
+	t := time.NewTimer(GatherWait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	s := &d.sched
+	s.mu.Lock()
+	g := s.next
+	s.next = nil
+	s.mu.Unlock()
+	fctx, cancel := context.WithTimeout(ctx, scheduleTimeout)
+	defer cancel()
+	g.err = d.fetchSchedules(fctx, g.ids)
+	close(g.done)
+}
+
+// fetchSchedules asks the portal about ids and stores what it said.
+func (d *Directory) fetchSchedules(ctx context.Context, ids []int) error {
+	s := &d.sched
+	s.mu.Lock()
+	askCal, askWork := !s.missing[api.ScopeCalendar], !s.missing[api.ScopeTimeman]
+	s.mu.Unlock()
+	began := d.clock()
+	var (
+		wg              sync.WaitGroup
+		events          map[int][]api.Event
+		days            map[int]api.Workday
+		calErr, workErr error
+	)
+	if askCal {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			events, calErr = d.client.Accessibility(ctx, ids, began, began.Add(24*time.Hour))
+		}()
+	}
+	if askWork {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			days, workErr = d.client.Workdays(ctx, ids)
+		}()
+	}
+	wg.Wait()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		delete(s.inflight, id)
+	}
+	calOK, workOK := askCal && calErr == nil, askWork && workErr == nil
+	for _, e := range []error{calErr, workErr} {
+		var se *api.ScopeError
+		if errors.As(e, &se) {
+			s.missing[se.Scope] = true
+		}
+	}
+	if !calOK && !workOK && (askCal || askWork) {
+		// Nothing new: keep what was known, and say why unless a scope.
+		return scheduleErr(calErr, workErr)
+	}
+	if len(s.known) > maxSchedules {
+		for id, k := range s.known {
+			if began.Sub(k.AsOf) >= ScheduleReuse {
+				delete(s.known, id)
+			}
+		}
+	}
+	for _, id := range ids {
+		sc := &Schedule{AsOf: began, Calendar: calOK}
+		for _, e := range events[id] {
+			sc.Events = append(sc.Events, Event{From: e.From, To: e.To, AllDay: e.AllDay, Kind: e.Accessibility})
+		}
+		slices.SortStableFunc(sc.Events, func(a, b Event) int { return a.From.Compare(b.From) })
+		if w, ok := days[id]; ok && workOK {
+			sc.Workday = &Workday{Status: strings.ToLower(w.Status), Started: w.Started, Finished: w.Finished, Breaks: w.Breaks}
+		}
+		s.known[id] = sc
+	}
+	return scheduleErr(calErr, workErr)
+}
+
+// clock is the Directory's time (Options.Now).
+func (d *Directory) clock() time.Time {
+	if d.opts.Now != nil {
+		return d.opts.Now()
+	}
+	return time.Now()
+}
+
+// scheduleErr is the first of errs that is not a missing scope.
+func scheduleErr(errs ...error) error {
+	for _, e := range errs {
+		if _, ok := api.MissingScope(e); e != nil && !ok {
+			return fmt.Errorf("asking for calendars and workdays: %w", e)
+		}
+	}
+	return nil
+}
