@@ -358,6 +358,7 @@ type flagValues struct {
 	retries     int
 	outsiders   bool
 	links       string
+	plain       bool
 }
 
 // settings is everything the commands need, after flags, env and file are merged.

@@ -116,7 +116,7 @@ func TestTUILinksInTmux(t *testing.T) {
 	t.Run("links off", func(t *testing.T) {
 		cfg := filepath.Join(t.TempDir(), "config.yaml")
 		require.NoError(t, os.WriteFile(cfg, []byte("links: off\n"), 0o600))
-		x, raw := recordedTmux(t, 120, 40, testBinaryPath+" --demo --config "+cfg+"; echo BROWSER-DONE")
+		x, raw := recordedTmux(t, 120, 40, testBinaryPath+" --demo --config "+cfg+"; echo BROWSER-DONE-$((6*7))")
 		x.waitText("Departments", "? help")
 		x.keys("Tab")
 		s := x.waitText("┏ Acme Corp", "@acme.example")
@@ -125,7 +125,9 @@ func TestTUILinksInTmux(t *testing.T) {
 		x.waitScreen("results", func(s string) bool { return strings.Contains(s, " match") })
 		x.keys("Escape")
 		x.keys("q")
-		out := waitRaw(t, raw, "BROWSER-DONE")
+		// The typed command line is in the recording too: wait for what
+		// only the shell's arithmetic prints, once the browser has exited.
+		out := waitRaw(t, raw, "BROWSER-DONE-42")
 		assert.Contains(t, out, "\x1b[?1049h", "the browser did draw")
 		assert.NotContains(t, out, "\x1b]8;", "links: off writes no OSC 8")
 	})

@@ -87,6 +87,16 @@ func BenchmarkCursorMove30k(b *testing.B) {
 		m.tree.expanded[d.ID] = true
 	}
 	m.tree.rebuild(org)
+	treeMoves(b, m, func(k tea.KeyMsg) {
+		m.Update(k)
+		_ = m.View()
+	})
+}
+
+// treeMoves times move, a cursor move down the tree of m (home from the
+// last row), each loop, and reports the median and the 99th percentile.
+func treeMoves(b *testing.B, m *Model, move func(tea.KeyMsg)) {
+	b.Helper()
 	down, home := keyMsg("down"), keyMsg("home")
 	var times []time.Duration
 	b.ReportAllocs()
@@ -97,8 +107,7 @@ func BenchmarkCursorMove30k(b *testing.B) {
 		if m.tree.idx == len(m.tree.rows)-1 {
 			key = home
 		}
-		m.Update(key)
-		_ = m.View()
+		move(key)
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
@@ -156,4 +165,25 @@ func BenchmarkOrgChart30k(b *testing.B) {
 			b.Fatalf("%d lines", len(lines))
 		}
 	}
+}
+
+// BenchmarkPlainCursorMove30k is BenchmarkCursorMove30k through the plain
+// front end: the Update, the line it says, and its write (to io.Discard),
+// in place of the frame.
+func BenchmarkPlainCursorMove30k(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30000, Seed: 7, Now: testNow})))
+	m := New(Options{Renderer: lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii)), Now: fixedNow, Plain: true})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	out := NewPlainOutput(io.Discard)
+	p := NewPlain(m, out)
+	p.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p.Update(orgMsg{org: org})
+	for _, d := range org.Departments() {
+		m.tree.expanded[d.ID] = true
+	}
+	m.tree.rebuild(org)
+	treeMoves(b, m, func(k tea.KeyMsg) {
+		p.Update(k)
+		_ = out.Flush()
+	})
 }

@@ -26,6 +26,7 @@ type common struct {
 	pinned []int // the Favourites: person IDs, in pin order (favourites.go)
 	spin   spinner.Model
 	help   help.Model // the footer's and the help's; each takes a copy to set its width
+	plain  bool       // for the plain front end (Plain): presence in words, no glyphs
 
 	// addr builds the addresses of the portal's people (of org's portal);
 	// linksOn draws names, e-mails and phones as links to them (OSC 8).
@@ -50,6 +51,28 @@ type drawCache struct {
 }
 
 func (c *common) now() time.Time { return c.nowFn() }
+
+// badgeFor is p's badge at now with what the calendar or the workday says
+// when they were asked: the glyph and word of presence stay, and the
+// detail becomes the reason ("in a meeting until 15:00", "on a break",
+// "finished for today at 18:02"), except beside a vacation, which says
+// its own.
+func (c *common) badgeFor(p *directory.Person) badge {
+	now := c.now()
+	b := badgeOf(p, now, c.threshold)
+	s := c.sched[p.ID]
+	if s == nil {
+		return b
+	}
+	a := p.AvailabilityAt(s, now, c.threshold)
+	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
+		b.reason = a.Reason
+		if b.kind != kindAbsent {
+			b.detail = a.Reason
+		}
+	}
+	return b
+}
 
 // The addresses drawn items link to: "" when links are not drawn (the
 // text stays plain), and then nothing is built.
@@ -92,28 +115,6 @@ func (c *common) mailLink(email string) string {
 		return ""
 	}
 	return directory.MailtoURL(email)
-}
-
-// badgeFor is p's badge at now with what the calendar or the workday says
-// when they were asked: the glyph and word of presence stay, and the
-// detail becomes the reason ("in a meeting until 15:00", "on a break",
-// "finished for today at 18:02"), except beside a vacation, which says
-// its own.
-func (c *common) badgeFor(p *directory.Person) badge {
-	now := c.now()
-	b := badgeOf(p, now, c.threshold)
-	s := c.sched[p.ID]
-	if s == nil {
-		return b
-	}
-	a := p.AvailabilityAt(s, now, c.threshold)
-	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
-		b.reason = a.Reason
-		if b.kind != kindAbsent {
-			b.detail = a.Reason
-		}
-	}
-	return b
 }
 
 // path returns the department names from the root down to id, each through named.

@@ -49,6 +49,15 @@ func badgeOf(p *directory.Person, now time.Time, threshold time.Duration) badge 
 	return b
 }
 
+// mark puts the glyph of b before text, "● online"; the plain front end
+// names presence in words and leaves the glyph out.
+func (c *common) mark(b badge, text string) string {
+	if c.plain {
+		return text
+	}
+	return b.glyph + " " + text
+}
+
 // seen is "seen 3h ago", or "never seen".
 func seen(t, now time.Time) string {
 	if t.IsZero() {

@@ -346,7 +346,7 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 			return m.copy("extension", p.Extension)
 		}
 	case searchCopyMenu:
-		if p := m.search.current(); p != nil && len(m.copyItems(p)) > 0 {
+		if p := m.search.current(); p != nil && (m.addr.Known() || len(m.copyItems(p)) > 0) {
 			m.openCopyMenu(modeSearch)
 		}
 	}

@@ -278,12 +278,12 @@ func (m *Model) updateKeybindings() {
 	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && (m.addr.Known() || len(m.copyItems(t)) > 0))
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
-	k.OrgChart.SetEnabled(m.tree.sel > 0)
-	k.Pin.SetEnabled(p != nil)
 	// Anyone with a phone or an e-mail has a link, and everyone has a
 	// profile once the portal's address is known (without building them:
 	// this runs on every update).
 	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
+	k.OrgChart.SetEnabled(m.tree.sel > 0)
+	k.Pin.SetEnabled(p != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)

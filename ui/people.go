@@ -354,8 +354,8 @@ func (p *people) detailLines(w, dh int) []string {
 	return p.detailBlock(p.current(), p.dept, w, dh, p.highlightedLink())
 }
 
-// detailBlock is details of p seen from dept in dh lines of w cells, the
-// item of link hl highlighted.
+// detailBlock is the details of p seen from dept in dh lines of w cells,
+// with the link hl highlighted.
 func (c *common) detailBlock(p *directory.Person, dept, w, dh int, hl personLink) []string {
 	details := c.details(p, dept, w, hl)
 	if len(details) > dh {
@@ -468,7 +468,11 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	}
 	title := []span{item("profile", named(p.Name), c.profileLink(p))}
 	if len(head) > 0 {
-		title = append(title, span{text: " ★ head of " + strings.Join(head, ", ")})
+		star := " ★"
+		if c.plain {
+			star = "," // a screen reader says "black star"
+		}
+		title = append(title, span{text: star + " head of " + strings.Join(head, ", ")})
 	}
 	var where []span
 	if p.Position != "" {
@@ -494,10 +498,10 @@ func (c *common) details(p *directory.Person, dept, w int, hl personLink) []stri
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
 	avail := c.availability(p, now)
-	presence := []span{{text: b.glyph + " " + b.word}}
+	presence := []span{{text: c.mark(b, b.word)}}
 	switch {
 	case b.kind == kindAbsent:
-		presence = []span{{text: b.glyph + " absent until " + b.until}, {text: b.presence}}
+		presence = []span{{text: c.mark(b, "absent until "+b.until)}, {text: b.presence}}
 	case b.detail != "":
 		presence = append(presence, span{text: b.detail})
 	}
@@ -581,15 +585,19 @@ func (c *common) directReports(p *directory.Person, w int) string {
 	used := safetext.Width(head)
 	shown := 0
 	for _, id := range ids {
-		glyph, name, url := "?", c.personName(id), ""
+		pre, name, post, url := "? ", c.personName(id), "", ""
 		if r := c.org.Person(id); r != nil {
-			glyph, url = badgeOf(r, now, c.threshold).glyph, c.profileLink(r)
+			rb := badgeOf(r, now, c.threshold)
+			pre, url = c.mark(rb, ""), c.profileLink(r)
+			if c.plain {
+				post = " (" + rb.word + ")"
+			}
 		}
 		sep := " · "
 		if shown == 0 {
 			sep = " "
 		}
-		iw := safetext.Width(sep+glyph+" ") + safetext.Width(name)
+		iw := safetext.Width(sep+pre) + safetext.Width(name) + safetext.Width(post)
 		need := used + iw
 		if rest := len(ids) - shown - 1; rest > 0 {
 			need += 3 + safetext.Width(more(rest))
@@ -597,7 +605,7 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if need > w {
 			break
 		}
-		parts = append(parts, span{text: sep + glyph + " "}, span{text: name, url: url})
+		parts = append(parts, span{text: sep + pre}, span{text: name, url: url}, span{text: post})
 		used += iw
 		shown++
 	}

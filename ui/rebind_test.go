@@ -30,8 +30,8 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 	types := map[string]tea.KeyType{
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
-		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3,
-		"ctrl+y": tea.KeyCtrlY, "f4": tea.KeyF4,
+		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4,
+		"ctrl+y": tea.KeyCtrlY,
 	}
 	k, ok := tea.KeyMsg{}, false
 	if typ, found := types[name]; found {
@@ -340,20 +340,6 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		assert.Equal(t, modeNormal, h.m.mode, "the rebound key closes it too")
 	})
 
-	t.Run("next link", func(t *testing.T) {
-		h := newHarness(t, Options{Keys: keys, Links: true})
-		h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
-		toEMEA(h)
-		h.press(t, "ctrl+t")
-		h.keys("L")
-		assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "L no longer highlights a link")
-		h.press(t, "f4", "f4")
-		assert.Equal(t, "ext", h.m.people.highlightedLink().what, "the rebound key does")
-		v := h.view()
-		noDefault(t, "a highlighted link", v)
-		assert.Contains(t, ansi.Strip(screenText(v)), "→ tel:1042;phone-context=acme.example")
-	})
-
 	t.Run("pin", func(t *testing.T) {
 		h := newModel(Options{})
 		toEMEA(h)
@@ -373,6 +359,20 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		noDefault(t, "the search", h.view())
 		h.press(t, "ctrl+y")
 		assert.Equal(t, []int{30, 32}, h.m.pinned, "the rebound key pins a search result")
+	})
+
+	t.Run("next link", func(t *testing.T) {
+		h := newHarness(t, Options{Keys: keys, Links: true})
+		h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+		toEMEA(h)
+		h.press(t, "ctrl+t")
+		h.keys("L")
+		assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "L no longer highlights a link")
+		h.press(t, "f4", "f4")
+		assert.Equal(t, "ext", h.m.people.highlightedLink().what, "the rebound key does")
+		v := h.view()
+		noDefault(t, "a highlighted link", v)
+		assert.Contains(t, ansi.Strip(screenText(v)), "→ tel:1042;phone-context=acme.example")
 	})
 
 	t.Run("moving, paging and quitting", func(t *testing.T) {

@@ -250,15 +250,23 @@ func (s *search) status(w int) string {
 		}
 		return s.st.muted.on(cell(msg, w))
 	}
+	return s.st.muted.on(cell(" "+s.counted(), w))
+}
+
+// counted says how many results the query has: "3 matches", "no matches",
+// "200 of 1,234 matches (move past the last for more)", where they came
+// from, the keyboard layout of the ones that matched only retyped, and
+// what the answer could not know (a partial directory, old presence).
+func (s *search) counted() string {
 	n := len(s.results)
-	msg := " " + directory.Count(n, "match", "matches")
+	msg := directory.Count(n, "match", "matches")
 	if n == 0 {
-		msg = " no matches"
+		msg = "no matches"
 	}
 	if s.remote {
 		msg += " from the portal (the directory is still loading)"
 	} else if s.total > n {
-		msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
+		msg = directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
 	}
 	if !s.remote && s.layoutN > 0 {
 		// What matched only as retyped on the other keyboard layout
@@ -274,7 +282,7 @@ func (s *search) status(w int) string {
 	if s.presenceNote != "" {
 		msg += " · " + s.presenceNote
 	}
-	return s.st.muted.on(cell(msg, w))
+	return msg
 }
 
 // fitANSI cuts or pads a styled string to exactly w cells.

@@ -65,6 +65,9 @@ type Options struct {
 	// person's profile, mailto: and tel:, and offers a chat link; the
 	// terminal's support decides it (see README, Links).
 	Links bool
+	// Plain makes the model's text for the plain front end (NewPlain):
+	// presence in words, no glyphs.
+	Plain bool
 }
 
 type pane int
@@ -176,7 +179,7 @@ func New(o Options) *Model {
 		st = newStyles(attrs, Palette{})
 	}
 	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{},
-		sched: map[int]*directory.Schedule{}, linksOn: o.Links}
+		sched: map[int]*directory.Schedule{}, linksOn: o.Links, plain: o.Plain}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,

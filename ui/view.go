@@ -414,14 +414,20 @@ func shownHelp(keys []key.Binding) string {
 
 // searchTitle is the search box's title, with the keys that jump and go back.
 func (m *Model) searchTitle() string {
-	t := "Search the whole company"
+	return strings.Join(append([]string{"Search the whole company"}, m.searchKeysSaid(keyName, " jumps", " back")...), " · ")
+}
+
+// searchKeysSaid are the search view's jump and back keys, each named by
+// name and followed by what it does; a key the field takes is left out.
+func (m *Model) searchKeysSaid(name func(key.Binding) string, jumps, back string) []string {
+	var out []string
 	if len(m.skeys.Jump.Keys()) > 0 {
-		t += " · " + keyName(m.skeys.Jump) + " jumps"
+		out = append(out, name(m.skeys.Jump)+jumps)
 	}
 	if len(m.skeys.Back.Keys()) > 0 {
-		t += " · " + keyName(m.skeys.Back) + " back"
+		out = append(out, name(m.skeys.Back)+back)
 	}
-	return t
+	return out
 }
 
 // onMouse selects with a click and scrolls with the wheel, in the pane under

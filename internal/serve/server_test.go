@@ -244,6 +244,10 @@ func TestServeCommands(t *testing.T) {
 	requireOneLine(t, r, 2)
 	assert.Contains(t, r.stderr, `unknown command "frobnicate"`)
 
+	r = f.run(t, "--plain") // without a terminal: no browser, plain or not
+	requireOneLine(t, r, 2)
+	assert.Contains(t, r.stderr, "the plain browser needs a terminal: ssh -t HOST -- --plain")
+
 	r = f.run(t, "export")
 	requireOneLine(t, r, 2)
 	assert.Contains(t, r.stderr, "export is not allowed")
