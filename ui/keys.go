@@ -274,7 +274,7 @@ func (m *Model) updateKeybindings() {
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
 	k.OrgChart.SetEnabled(m.tree.sel > 0)
-	k.Pin.SetEnabled(p != nil)
+	k.Pin.SetEnabled(t != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)
