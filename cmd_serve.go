@@ -27,10 +27,14 @@ again when it changes); passwords, port, agent and X11 forwarding and
 subsystems (sftp) are refused. The host key is created when missing.
 
 Commands over SSH: find [--json] QUERY..., caller [--json] NUMBER, export
-[--format json|csv|vcf|mermaid] (only with --allow-export), help, version.`,
+[--format json|csv|vcf|mermaid] (only with --allow-export), help, version.
+A terminal session gets the browser as plain lines, for screen readers and
+logs, when the client sends ACCESSIBLE=1 (ssh -o SetEnv=ACCESSIBLE=1 -t) or
+runs the command --plain (ssh -t HOST -- --plain).`,
 		Example: `  b24org serve --authorized-keys ~/.ssh/authorized_keys
   b24org --demo serve --listen 127.0.0.1:2222 --allow-anyone
   ssh -p 2222 localhost            # the browser
+  ssh -t -p 2222 localhost -- --plain  # the browser as plain lines
   ssh -p 2222 localhost find 1042  # one answer`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -19,8 +19,10 @@ import (
 	"github.com/b24org/b24org/internal/command"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 )
 
@@ -132,9 +134,14 @@ beat the config file.`,
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+	f.StringVar(&a.flags.links, "links", "", "names, e-mails and phones as terminal hyperlinks: auto, on or off (default auto: on unless TERM is dumb, linux or vt*)")
 	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
+	completeValues(root, "links", strings.Split(ui.LinkModeNames, ", ")...)
 	completeValues(root, "rate", "standard", "enterprise")
 	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
+
+	root.Flags().BoolVar(&a.flags.plain, "plain", false,
+		"plain text for screen readers and logs: one line for each change, no boxes, no colour (also ACCESSIBLE=1)")
 
 	c := a.commands()
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
@@ -180,7 +187,8 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	if !a.stdoutIsTerminal {
+	plain := a.flags.plain || ui.Accessible(a.getenv("ACCESSIBLE"))
+	if !a.stdoutIsTerminal && !plain { // plain lines may go to a pipe or a file; the keys come from the terminal
 		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
 	}
 	s.demoCache = true
@@ -202,8 +210,12 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	favourites := directory.NewStates(s.stateDir, d.StateKey()).For("")
+	var plainOut *ui.PlainOutput
+	if plain {
+		plainOut = ui.NewPlainOutput(a.stdout)
+	}
 	browser := func() *ui.Model {
-		return ui.New(ui.Options{
+		o := ui.Options{
 			Favourites:   favourites,
 			Directory:    d,
 			Keys:         keys,
@@ -214,7 +226,16 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Background:   s.background,
 			Warnings:     a.warnings,
 			CopyNote:     tmuxCopyNote(os.Getenv("TMUX")),
-		})
+			Links:        s.links.On(a.getenv("TERM")),
+		}
+		if plain {
+			// No colour, and the copy's OSC52 goes out in its place
+			// among the lines.
+			o.Plain, o.Palette, o.Links = true, ui.Palette{}, false
+			o.Renderer = lipgloss.NewRenderer(plainOut, termenv.WithProfile(termenv.Ascii))
+			o.Copy = termenv.NewOutput(plainOut, termenv.WithProfile(termenv.Ascii)).Copy
+		}
+		return ui.New(o)
 	}
 	var m tea.Model
 	if rest != nil {
@@ -222,9 +243,40 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	} else {
 		m = browser()
 	}
+	if plain {
+		return runPlain(cmd.Context(), ui.NewPlain(m, plainOut), plainOut, &prog)
+	}
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
 	prog.Store(p)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// runPlain runs the plain front end. Bubble Tea without its renderer
+// leaves the terminal as it is, so the raw mode that gives single keys is
+// set here (and undone after); the lines end in CR LF for it.
+func runPlain(ctx context.Context, m tea.Model, out *ui.PlainOutput, prog *atomic.Pointer[tea.Program]) error {
+	in := os.Stdin
+	if !term.IsTerminal(in.Fd()) {
+		tty, err := os.Open("/dev/tty")
+		if err != nil {
+			return fmt.Errorf("plain mode reads keys from a terminal: %w", err)
+		}
+		defer tty.Close()
+		in = tty
+	}
+	state, err := term.MakeRaw(in.Fd())
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	defer func() { _ = term.Restore(in.Fd(), state) }()
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithoutRenderer(), tea.WithContext(ctx))
+	prog.Store(p)
+	_, err = p.Run()
+	_ = out.Flush() // what the last update said
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package ui
 import (
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,8 +33,15 @@ func benchModel(b *testing.B, org *directory.Org, w, h int) *Model {
 
 // BenchmarkView200x60 draws a 200×60 frame with a 2,000-department tree
 // (fully expanded) and a 500-person department open, a person highlighted.
-func BenchmarkView200x60(b *testing.B) {
+func BenchmarkView200x60(b *testing.B) { benchView200x60(b, false) }
+
+// BenchmarkView200x60Links is BenchmarkView200x60 with names, e-mails and
+// phones drawn as links (OSC 8).
+func BenchmarkView200x60Links(b *testing.B) { benchView200x60(b, true) }
+
+func benchView200x60(b *testing.B, links bool) {
 	data := orgData(fakeportal.Generate(fakeportal.GenOptions{People: 6000, Departments: 2000, Seed: 7, Now: testNow}))
+	data.Portal = "https://acme.example/rest/1/••••/"
 	big := data.Departments[len(data.Departments)/2].ID
 	for i := 0; i < 500; i++ {
 		data.People[i].DepartmentIDs = append(data.People[i].DepartmentIDs, big)
@@ -43,6 +51,7 @@ func BenchmarkView200x60(b *testing.B) {
 		b.Fatalf("only %d departments", n)
 	}
 	m := benchModel(b, org, 200, 60)
+	m.linksOn = links
 	for _, d := range org.Departments() {
 		m.tree.expanded[d.ID] = true
 	}
@@ -54,6 +63,9 @@ func BenchmarkView200x60(b *testing.B) {
 	m.people.move(250)
 	if n := len(m.people.list); n < 500 {
 		b.Fatalf("the open department has %d people", n)
+	}
+	if v := m.View(); links != strings.Contains(v, "\x1b]8;;https://acme.example/company/personal/user/") {
+		b.Fatalf("links %v, yet the frame says otherwise", links)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -75,6 +87,16 @@ func BenchmarkCursorMove30k(b *testing.B) {
 		m.tree.expanded[d.ID] = true
 	}
 	m.tree.rebuild(org)
+	treeMoves(b, m, func(k tea.KeyMsg) {
+		m.Update(k)
+		_ = m.View()
+	})
+}
+
+// treeMoves times move, a cursor move down the tree of m (home from the
+// last row), each loop, and reports the median and the 99th percentile.
+func treeMoves(b *testing.B, m *Model, move func(tea.KeyMsg)) {
+	b.Helper()
 	down, home := keyMsg("down"), keyMsg("home")
 	var times []time.Duration
 	b.ReportAllocs()
@@ -85,8 +107,7 @@ func BenchmarkCursorMove30k(b *testing.B) {
 		if m.tree.idx == len(m.tree.rows)-1 {
 			key = home
 		}
-		m.Update(key)
-		_ = m.View()
+		move(key)
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
@@ -144,4 +165,25 @@ func BenchmarkOrgChart30k(b *testing.B) {
 			b.Fatalf("%d lines", len(lines))
 		}
 	}
+}
+
+// BenchmarkPlainCursorMove30k is BenchmarkCursorMove30k through the plain
+// front end: the Update, the line it says, and its write (to io.Discard),
+// in place of the frame.
+func BenchmarkPlainCursorMove30k(b *testing.B) {
+	org := directory.NewOrg(orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30000, Seed: 7, Now: testNow})))
+	m := New(Options{Renderer: lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii)), Now: fixedNow, Plain: true})
+	m.after = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+	out := NewPlainOutput(io.Discard)
+	p := NewPlain(m, out)
+	p.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	p.Update(orgMsg{org: org})
+	for _, d := range org.Departments() {
+		m.tree.expanded[d.ID] = true
+	}
+	m.tree.rebuild(org)
+	treeMoves(b, m, func(k tea.KeyMsg) {
+		p.Update(k)
+		_ = out.Flush()
+	})
 }

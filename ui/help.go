@@ -94,19 +94,40 @@ func (v *helpScreen) lines(w int) []string {
 		}
 	}
 	out = append(out, cell("", w))
-	for _, prose := range []string{
-		v.searchProse(),
-		strings.Join(strings.Fields(directory.QueryHelp), " "),
-		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
-			"c card: name, position, extension, mobile and e-mail on one line.",
-		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
-		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
-	} {
+	for _, prose := range append([]string{v.searchProse()}, v.moreProse()...) {
 		for _, l := range wrap(prose, w-2) { // the help scrolls, so a narrow screen gets more lines, not cut ones
 			out = append(out, v.st.muted.on(cell(" "+l, w)))
 		}
 	}
 	return out
+}
+
+// copyProse is the help's sentence on the copy menu, its letters as the
+// menu has them (copyKeys).
+func (v *helpScreen) copyProse() string {
+	all := v.allCopyItems(&directory.Person{})
+	var parts []string
+	for i, letter := range v.copyKeys(all) {
+		if letter != "" {
+			parts = append(parts, letter+" "+all[i][0])
+		}
+	}
+	return "Copy menu (" + keyName(v.keys.CopyMenu) + "): " + strings.Join(parts, ", ") + " (what the person has). " +
+		"The card is name, position, extension, mobile and e-mail on one line. " +
+		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config); " +
+		keyName(v.keys.Link) + " highlights each link of the details in turn, and the status bar shows where it leads."
+}
+
+// moreProse is the help's sentences after the one on the search view's
+// keys (searchProse): the query language, the copy menu, what copying
+// needs, the favourites.
+func (v *helpScreen) moreProse() []string {
+	return []string{
+		strings.Join(strings.Fields(directory.QueryHelp), " "),
+		v.copyProse(),
+		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
+	}
 }
 
 // searchProse is the help's sentence on the search view's keys.

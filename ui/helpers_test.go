@@ -114,6 +114,19 @@ type harness struct {
 	// watching is the Directory.Changed channel the model waits on (the
 	// wait is held, like the timers, until changes delivers it).
 	watching <-chan struct{}
+	// top is the model the messages go to, when not m: a front end over
+	// it (Plain).
+	top tea.Model
+}
+
+// update hands msg to the top model.
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	if h.top != nil {
+		_, cmd := h.top.Update(msg)
+		return cmd
+	}
+	_, cmd := h.m.Update(msg)
+	return cmd
 }
 
 func newHarness(t testing.TB, o Options) *harness {
@@ -161,8 +174,7 @@ func loaded(t testing.TB, org *directory.Org) *harness {
 func (h *harness) init() { h.run(h.m.Init()) }
 
 func (h *harness) send(msg tea.Msg) {
-	_, cmd := h.m.Update(msg)
-	h.run(cmd)
+	h.run(h.update(msg))
 }
 
 // run executes cmd and feeds what it returns back into Update.
@@ -181,8 +193,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		case tea.QuitMsg:
 			h.quit = true
 		default:
-			_, next := h.m.Update(msg)
-			queue = append(queue, next)
+			queue = append(queue, h.update(msg))
 		}
 	}
 }

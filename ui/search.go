@@ -228,7 +228,7 @@ func (s *search) view(w, h int) []string {
 	if dh > 0 {
 		p := s.current()
 		lines = append(lines, s.st.border.on(strings.Repeat("─", w)))
-		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh) {
+		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh, personLink{}) {
 			lines = append(lines, " "+d)
 		}
 	}
@@ -252,15 +252,23 @@ func (s *search) status(w int) string {
 		}
 		return s.st.muted.on(cell(msg, w))
 	}
+	return s.st.muted.on(cell(" "+s.counted(), w))
+}
+
+// counted says how many results the query has: "3 matches", "no matches",
+// "200 of 1,234 matches (move past the last for more)", where they came
+// from, the keyboard layout of the ones that matched only retyped, and
+// what the answer could not know (a partial directory, old presence).
+func (s *search) counted() string {
 	n := len(s.results)
-	msg := " " + directory.Count(n, "match", "matches")
+	msg := directory.Count(n, "match", "matches")
 	if n == 0 {
-		msg = " no matches"
+		msg = "no matches"
 	}
 	if s.remote {
 		msg += " from the portal (the directory is still loading)"
 	} else if s.total > n {
-		msg = " " + directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
+		msg = directory.Thousands(n) + " of " + directory.Thousands(s.total) + " matches (move past the last for more)"
 	}
 	if !s.remote && s.layoutN > 0 {
 		// What matched only as retyped on the other keyboard layout
@@ -276,7 +284,7 @@ func (s *search) status(w int) string {
 	if s.presenceNote != "" {
 		msg += " · " + s.presenceNote
 	}
-	return s.st.muted.on(cell(msg, w))
+	return msg
 }
 
 // fitANSI cuts or pads a styled string to exactly w cells.

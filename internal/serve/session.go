@@ -15,6 +15,7 @@ import (
 	"github.com/b24org/b24org/safetext"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
@@ -73,10 +74,22 @@ func (c limitedContext) Done() <-chan struct{} { return c.done.Done() }
 // Err is the limiting context's.
 func (c limitedContext) Err() error { return c.done.Err() }
 
-// wantsTUI reports whether a session gets the browser: a PTY and no command.
+// wantsTUI reports whether a session gets the browser: a PTY and no
+// command, or the command --plain (ssh -t HOST -- --plain).
 func wantsTUI(s ssh.Session) bool {
 	_, _, pty := s.Pty()
-	return pty && len(s.Command()) == 0
+	return pty && (len(s.Command()) == 0 || plainCommand(s.Command()))
+}
+
+// plainCommand reports whether a session's command asks for the plain
+// browser.
+func plainCommand(args []string) bool { return len(args) == 1 && args[0] == "--plain" }
+
+// wantsPlain reports whether a browser session asks for the plain front
+// end: the command --plain, or ACCESSIBLE in the environment the client
+// sent (ssh -o SetEnv=ACCESSIBLE=1, or SendEnv ACCESSIBLE).
+func wantsPlain(s ssh.Session) bool {
+	return plainCommand(s.Command()) || ui.Accessible(sessionEnv(s.Environ()).Getenv("ACCESSIBLE"))
 }
 
 // sessionMiddleware runs first for every session: the session limit, the
@@ -189,8 +202,13 @@ func (srv *Server) refuseSession(s ssh.Session, why string) {
 func (srv *Server) browserMiddleware(next ssh.Handler) ssh.Handler {
 	return func(s ssh.Session) {
 		ss, ok := s.(*servedSession)
-		p, frames := srv.program(s)
+		p, frames, plain := srv.program(s)
 		if !ok || p == nil {
+			next(s)
+			return
+		}
+		if plain != nil {
+			srv.runPlain(ss, p, plain)
 			next(s)
 			return
 		}
@@ -214,22 +232,39 @@ func (srv *Server) browserMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// runPlain runs the plain browser of a session (no alternate screen, no
+// frames: lines, see ui.NewPlain) and writes its last lines.
+func (srv *Server) runPlain(ss *servedSession, p *tea.Program, out *ui.PlainOutput) {
+	done, fed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(fed)
+		ss.feedSizes(p, done)
+	}()
+	_, _ = p.Run() // its end is the session's: sessionMiddleware says why
+	p.Kill()
+	close(done)
+	<-fed
+	_ = out.Flush()
+}
+
 // program builds the browser of a PTY session: its own model, styled by a
 // renderer made from the session (the client's TERM, colour profile,
 // background and NO_COLOR), drawing and copying (OSC52) to that session only.
-func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
+// A session that asks for the plain front end (wantsPlain) gets it, writing
+// to the returned PlainOutput, and no frames.
+func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter, *ui.PlainOutput) {
 	ss, ok := s.(*servedSession)
 	if !ok || !wantsTUI(s) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	out := &lockedWriter{w: ss}
 	palette := srv.cfg.Look.Palette
 	if sessionEnv(s.Environ()).Getenv("NO_COLOR") != "" {
 		palette = srv.cfg.Look.Mono
 	}
-	m := ui.New(ui.Options{
+	pty, _, _ := s.Pty()
+	o := ui.Options{
 		Directory:    srv.dir,
-		Renderer:     bubbletea.MakeRenderer(ss),
 		Keys:         srv.cfg.Look.Keys,
 		Palette:      palette,
 		Copy:         clipboard(out, s),
@@ -238,7 +273,22 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 		Background:   false, // the server loads everyone once, for all sessions
 		Context:      ss.ctx,
 		Favourites:   srv.favourites(s),
-	})
+		Links:        srv.cfg.Look.Links.On(pty.Term), // this session's terminal decides auto
+	}
+	if wantsPlain(s) {
+		// The client's terminal is in raw mode (ssh -t): the lines end
+		// in CR LF, and the copy's OSC52 goes out in its place among them.
+		// No colour: a renderer of its own, which asks the terminal
+		// nothing (the session's would ask for its background).
+		plain := ui.NewPlainOutput(out)
+		o.Plain, o.Palette, o.Copy, o.Links = true, ui.Palette{}, clipboard(plain, s), false
+		o.Renderer = lipgloss.NewRenderer(plain, termenv.WithProfile(termenv.Ascii), termenv.WithEnvironment(sessionEnv(s.Environ())))
+		p := tea.NewProgram(ui.NewPlain(ui.New(o), plain), tea.WithInput(ss), tea.WithOutput(out),
+			tea.WithoutRenderer(), tea.WithoutSignalHandler())
+		return p, nil, plain
+	}
+	o.Renderer = bubbletea.MakeRenderer(ss)
+	m := ui.New(o)
 	// The PTY is emulated (no server-side terminal): the session itself is
 	// the terminal, as bubbletea.MakeOptions would say; output goes through
 	// one lock so an OSC52 copy never lands inside a frame. The frames are
@@ -246,7 +296,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter) {
 	frames := newFrameWriter(out)
 	p := tea.NewProgram(drawnModel{Model: m, frames: frames}, tea.WithInput(ss), tea.WithOutput(out),
 		tea.WithoutRenderer(), tea.WithoutSignalHandler())
-	return p, frames
+	return p, frames, nil
 }
 
 // favourites is the store of the session's user: one per public key (its
@@ -322,6 +372,9 @@ func (srv *Server) runCommand(s *servedSession) int {
 	if args[0] == "export" && !srv.cfg.AllowExport {
 		srv.logRefusal(s.Context(), "export not allowed")
 		return s.fail("export is not allowed on this server")
+	}
+	if plainCommand(args) {
+		return s.fail("the plain browser needs a terminal: ssh -t HOST -- --plain")
 	}
 	switch args[0] {
 	case "find", "export", "caller", "version", "help", "--help", "-h", "--version":

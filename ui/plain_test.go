@@ -1,0 +1,305 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/b24org/b24org/directory"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// plainHarness drives the plain front end over a Model as tea.Program
+// would, and reads the lines it wrote.
+type plainHarness struct {
+	*harness
+	p   *Plain
+	buf *bytes.Buffer
+	at  int // how much of buf the test has read
+}
+
+func newPlainHarness(t *testing.T, o Options) *plainHarness {
+	t.Helper()
+	o.Plain = true
+	h := newHarness(t, o)
+	buf := &bytes.Buffer{}
+	ph := &plainHarness{harness: h, buf: buf}
+	ph.p = NewPlain(h.m, NewPlainOutput(buf))
+	h.top = ph.p
+	return ph
+}
+
+// plainOver is the plain front end over org (no Directory: nothing loads),
+// started; the lines of the start are read.
+func plainOver(t *testing.T, org *directory.Org) *plainHarness {
+	t.Helper()
+	ph := newPlainHarness(t, Options{})
+	ph.init()
+	ph.send(orgMsg{org: org})
+	ph.lines()
+	return ph
+}
+
+// lines are the lines written since the last call, each checked: ending in
+// CR LF, no escape sequence, no box drawing.
+func (ph *plainHarness) lines() []string {
+	ph.t.Helper()
+	require.NoError(ph.t, ph.p.out.Flush())
+	out := ph.buf.String()[ph.at:]
+	ph.at = ph.buf.Len()
+	if out == "" {
+		return nil
+	}
+	require.True(ph.t, strings.HasSuffix(out, "\r\n"), "lines end in CR LF: %q", out)
+	lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+	for _, l := range lines {
+		require.NotContains(ph.t, l, "\x1b", "no escape sequence: %q", l)
+		require.NotContains(ph.t, l, "\n", "one line: %q", l)
+		for _, r := range l {
+			require.False(ph.t, r >= 0x2500 && r <= 0x257f, "no box drawing: %q", l)
+		}
+	}
+	return lines
+}
+
+func (ph *plainHarness) init() { ph.run(ph.p.Init()) }
+
+func TestPlainTreeSaysEachMove(t *testing.T) {
+	ph := newPlainHarness(t, Options{})
+	ph.init()
+	start := ph.lines()
+	require.NotEmpty(t, start)
+	assert.Contains(t, start[0], "?: the keys, q or ctrl+c: quit")
+
+	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+	assert.Equal(t, []string{"Acme Corp, 6 people, 1 of 4, expanded"}, ph.lines())
+
+	ph.keys("down")
+	assert.Equal(t, []string{"Acme Corp › Sales, 5 people, 2 of 4, collapsed"}, ph.lines())
+	ph.keys("right")
+	assert.Equal(t, []string{"Acme Corp › Sales, 5 people, 2 of 5, expanded"}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"Acme Corp › Sales › EMEA, 4 people, 3 of 5"}, ph.lines())
+	ph.keys("down") // the cursor moves over the portal's rows only
+	assert.Equal(t, []string{"Acme Corp › R&D, 1 person, 4 of 5"}, ph.lines())
+	ph.keys("k")
+	assert.Equal(t, []string{"Acme Corp › Sales › EMEA, 4 people, 3 of 5"}, ph.lines())
+	ph.keys("x") // no key of the browser: nothing changes, nothing is said
+	assert.Empty(t, ph.lines())
+}
+
+func TestPlainPeopleAndDetails(t *testing.T) {
+	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
+	ph.selectDept("EMEA")
+	ph.lines()
+	ph.keys("tab")
+	assert.Equal(t, []string{
+		"4 people in EMEA: 1 online, 1 absent, 2 offline",
+		"1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline",
+	}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"2 of 4: Eve Adams, Sales Rep, ext 1045, online"}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"3 of 4: Frank Zeller, Engineer, ext 2001, offline"}, ph.lines())
+	ph.keys("up", "up", "enter") // enter reads out the details
+	lines := ph.lines()
+	require.GreaterOrEqual(t, len(lines), 5, "%q", lines)
+	assert.Equal(t, "2 of 4: Eve Adams, Sales Rep, ext 1045, online", lines[0])
+	assert.Equal(t, "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline", lines[1])
+	assert.Equal(t, []string{
+		"Dora Müller, head of EMEA",
+		"Account Manager · Acme Corp › Sales › EMEA",
+		"ext 1042 · work +1 555 0199 · mobile +1 555 0100 · dora@acme.example",
+		"offline · seen 3h ago · last activity 2 Jun 07:00",
+		"reports to Борис Иванов › Anna Johnson",
+	}, lines[2:7])
+	assert.Contains(t, strings.Join(lines[7:], "\n"), "2 direct reports: Eve Adams (online) · 伟 陈 (absent)")
+
+	// The whole subtree and back: the list says so.
+	ph.keys("tab")
+	ph.keys("home")
+	ph.lines()
+	ph.selectDept("Sales")
+	ph.lines()
+	ph.keys("a")
+	assert.Equal(t, []string{"5 people in Sales and below: 1 online, 1 idle, 1 absent, 2 offline"}, ph.lines())
+	ph.keys("tab")
+	assert.Equal(t, []string{"5 people in Sales and below: 1 online, 1 idle, 1 absent, 2 offline", "1 of 5: Борис Иванов, head of Sales, Team Lead, ext 1043, idle"}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"2 of 5: Eve Adams, in EMEA, Sales Rep, ext 1045, online"}, ph.lines())
+}
+
+func TestPlainSearchSaysCountAndResult(t *testing.T) {
+	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
+	ph.keys("/")
+	assert.Equal(t, []string{"search the whole company: type a name, position, e-mail or extension; up or down: the previous or next result; enter: go to the person; esc: back"}, ph.lines())
+	ph.typeText("10")
+	assert.Equal(t, []string{
+		"search “1”: 6 matches",
+		"1 of 6: Anna Johnson, CEO, ext 1000, online, Acme Corp",
+		"search “10”: 5 matches", // the same first result: not said again
+	}, ph.lines())
+	ph.keys("down")
+	assert.Equal(t, []string{"2 of 5: Dora Müller, Account Manager, ext 1042, offline, Acme Corp › Sales › EMEA"}, ph.lines())
+	ph.keys("up")
+	assert.Equal(t, []string{"1 of 5: Anna Johnson, CEO, ext 1000, online, Acme Corp"}, ph.lines())
+	ph.typeText("42")
+	assert.Equal(t, []string{
+		"search “104”: 4 matches",
+		"1 of 4: Dora Müller, Account Manager, ext 1042, offline, Acme Corp › Sales › EMEA",
+		"search “1042”: 1 match",
+	}, ph.lines())
+	ph.typeText("9")
+	assert.Equal(t, []string{"search “10429”: no matches"}, ph.lines())
+	ph.keys("backspace")
+	ph.lines()
+
+	// Enter jumps: where the person is, then their details.
+	ph.keys("enter")
+	lines := ph.lines()
+	require.GreaterOrEqual(t, len(lines), 3, "%q", lines)
+	assert.Equal(t, "4 people in EMEA: 1 online, 1 absent, 2 offline", lines[0])
+	assert.Equal(t, "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline", lines[1])
+	assert.Equal(t, "Dora Müller, head of EMEA", lines[2])
+}
+
+func TestPlainCopyHelpAndViews(t *testing.T) {
+	keys := DefaultKeyMap()
+	require.NoError(t, keys.Rebind(map[string][]string{"copy": {"c"}, "help": {"f1"}}))
+	ph := newPlainHarness(t, Options{Keys: keys})
+	ph.init()
+	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+	ph.selectDept("EMEA")
+	ph.keys("tab")
+	ph.lines()
+
+	ph.keys("y") // not the copy key any more
+	assert.Empty(t, ph.lines())
+	ph.keys("c")
+	assert.Equal(t, []string{"sent extension 1042 to the clipboard (OSC52)"}, ph.lines())
+	assert.Equal(t, []string{"1042"}, ph.copied)
+	ph.keys("c") // the same again is said again
+	assert.Equal(t, []string{"sent extension 1042 to the clipboard (OSC52)"}, ph.lines())
+
+	ph.keys("Y")
+	assert.Equal(t, []string{
+		"copy what of Dora Müller? e: e-mail, w: work phone, m: mobile, n: name, c: card; enter: copy the one said, esc: cancel",
+		"copy e-mail: dora@acme.example",
+	}, ph.lines())
+	ph.keys("right")
+	assert.Equal(t, []string{"copy work phone: +1 555 0199"}, ph.lines())
+	ph.keys("enter")
+	assert.Equal(t, []string{"sent work phone +1 555 0199 to the clipboard (OSC52)"}, ph.lines())
+
+	ph.send(tea.KeyMsg{Type: tea.KeyF1})
+	help := ph.lines()
+	assert.Equal(t, "help: the keys", help[0])
+	assert.Contains(t, help, "up or k: up")
+	assert.Contains(t, help, "c: copy ext", "the help follows the key map")
+	assert.Contains(t, help, "f1: help")
+	assert.Equal(t, "esc or f1: close the help", help[len(help)-1])
+	ph.keys("esc") // back: where the cursor is
+	assert.Equal(t, []string{"4 people in EMEA: 1 online, 1 absent, 2 offline", "1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline"}, ph.lines())
+
+	ph.keys("o")
+	chart := ph.lines()
+	assert.Equal(t, []string{
+		"org chart of EMEA:",
+		"Dora Müller, Account Manager, ext 1042, offline, 2 reports:",
+		"  Eve Adams, Sales Rep, ext 1045, online",
+	}, chart[:3])
+	assert.Equal(t, "esc: back", chart[len(chart)-1])
+	ph.keys("esc")
+	ph.lines()
+
+	ph.keys("e")
+	assert.Equal(t, []string{"no errors", "r: retry, esc: back"}, ph.lines())
+}
+
+func TestPlainSaysLoadsAndFailures(t *testing.T) {
+	_, d := startPortal(t, smallPortalOrg())
+	ph := newPlainHarness(t, Options{Directory: d})
+	ph.init()
+	ph.fire() // the department's load waits for the cursor to rest
+	lines := ph.lines()
+	assert.Contains(t, lines, "loading departments…")
+	assert.Contains(t, lines, "loaded 5 departments")
+	assert.Contains(t, lines, "Acme Corp, 6 people, 1 of 4, expanded")
+	assert.Contains(t, lines, "loading people of Acme Corp…")
+	assert.Contains(t, lines, "1 person in Acme Corp: 1 online")
+
+	bad := newPlainHarness(t, Options{Directory: wrongCodeDirectory(t)})
+	bad.init()
+	lines = bad.lines()
+	require.NotEmpty(t, lines)
+	failure := lines[len(lines)-1]
+	assert.True(t, strings.HasPrefix(failure, "error: the department tree did not load: "), failure)
+	assert.Contains(t, failure, "INVALID_CREDENTIALS")
+	assert.Contains(t, failure, "To fix: check the webhook URL")
+	assert.True(t, strings.HasSuffix(failure, "e: details, r: retry."), failure)
+}
+
+func TestPlainOutputKeepsOrderAndStripsSequences(t *testing.T) {
+	var buf bytes.Buffer
+	o := NewPlainOutput(&buf)
+	o.line("  indented \x1b[31mred\x1b[0m \x1b[2J\x1b[1;1Hmoved\x07")
+	_, _ = o.Write([]byte("\x1b]52;c;MTA0Mg==\x07"))
+	o.line("after")
+	require.NoError(t, o.Flush())
+	assert.Equal(t, "  indented red moved\r\n\x1b]52;c;MTA0Mg==\x07after\r\n", buf.String())
+}
+
+func TestAccessibleIsSetAndNotZero(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "1": true, "yes": true, "true": true} {
+		assert.Equal(t, want, Accessible(v), "ACCESSIBLE=%q", v)
+	}
+}
+
+func TestPlainKeepsARealSize(t *testing.T) {
+	ph := newPlainHarness(t, Options{})
+	ph.send(tea.WindowSizeMsg{Width: 70, Height: 20}) // over SSH, the client's
+	ph.init()
+	assert.Equal(t, [2]int{70, 20}, [2]int{ph.m.width, ph.m.height})
+
+	local := newPlainHarness(t, Options{})
+	local.init() // no size comes: the default one
+	assert.Equal(t, [2]int{plainWidth, plainHeight}, [2]int{local.m.width, local.m.height})
+}
+
+func TestPlainDetailsFollowTheEnterBinding(t *testing.T) {
+	keys := DefaultKeyMap()
+	require.NoError(t, keys.Rebind(map[string][]string{"enter": {"ctrl+o"}}))
+	ph := newPlainHarness(t, Options{Keys: keys})
+	ph.init()
+	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+	ph.selectDept("EMEA")
+	ph.keys("tab")
+	ph.lines()
+	ph.keys("enter") // not enter any more: nothing is said
+	assert.Empty(t, ph.lines())
+	ph.send(tea.KeyMsg{Type: tea.KeyCtrlO})
+	lines := ph.lines()
+	require.NotEmpty(t, lines)
+	assert.Equal(t, "Dora Müller, head of EMEA", lines[0])
+}
+
+func TestPlainManagerJump(t *testing.T) {
+	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
+	ph.selectDept("EMEA")
+	ph.keys("tab", "down")
+	ph.lines()
+	ph.keys("m")
+	assert.Equal(t, []string{
+		"Eve Adams reports to Dora Müller",
+		"1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline",
+	}, ph.lines())
+	ph.keys("m") // the head of EMEA reports to the head of Sales, in Sales
+	assert.Equal(t, []string{
+		"Dora Müller reports to Борис Иванов",
+		"1 person in Sales: 1 idle", // the focus stays on the people: their list says where
+
+		"1 of 1: Борис Иванов, head of Sales, Team Lead, ext 1043, idle",
+	}, ph.lines())
+}
