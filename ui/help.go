@@ -144,8 +144,12 @@ func (v *helpScreen) searchProse() string {
 		parts = append(parts, keyName(sk.Caller)+" on a phone number: the caller's CRM client and its responsible employee")
 	}
 	if len(sk.Tab.Keys()) > 0 {
+		pin := "" // the results' pin key, when the query's is another
+		if keyName(v.keys.Pin) != keyName(sk.Pin) {
+			pin = ", " + keyName(v.keys.Pin) + " pins"
+		}
 		parts = append(parts, keyName(sk.Tab)+" gives the keys to the results, where "+keyName(v.keys.Copy)+" copies the extension and "+
-			keyName(v.keys.CopyMenu)+" opens the copy menu without leaving the search ("+keyName(v.keys.Search)+" back to the query)")
+			keyName(v.keys.CopyMenu)+" opens the copy menu"+pin+" without leaving the search ("+keyName(v.keys.Search)+" back to the query)")
 	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, keyName(sk.Back)+" back")
