@@ -50,6 +50,21 @@ type fileConfig struct {
 	// Region reads phone numbers written without a country ("RU"); unset,
 	// it is guessed from the portal's numbers.
 	Region string `yaml:"region"`
+	// Links draws names, e-mails and phones as hyperlinks: auto, on or off.
+	Links *linkSetting `yaml:"links"`
+}
+
+// linkSetting is the links setting of the file: auto, on or off.
+type linkSetting struct{ mode ui.LinkMode }
+
+// UnmarshalYAML accepts auto, on or off.
+func (l *linkSetting) UnmarshalYAML(n *yaml.Node) error {
+	m, err := ui.ParseLinkMode(n.Value)
+	if n.Kind != yaml.ScalarNode || n.Value == "" || err != nil {
+		return fmt.Errorf("line %d: links must be auto, on or off", n.Line)
+	}
+	l.mode = m
+	return nil
 }
 
 // fileBudget is the budget section: how much of the portal's server time
@@ -342,6 +357,7 @@ type flagValues struct {
 	timeout     time.Duration
 	retries     int
 	outsiders   bool
+	links       string
 	plain       bool
 }
 
@@ -353,6 +369,7 @@ type settings struct {
 	configPath    string
 	theme         string
 	noColor       bool
+	links         ui.LinkMode // hyperlinks: decided per terminal (LinkMode.On)
 	keys          map[string][]string
 	threshold     time.Duration
 	refreshEvery  time.Duration
@@ -490,6 +507,15 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	s.theme = first(fl.theme, fc.Theme, "auto")
 	if _, err := themePalette(s.theme, false); err != nil {
 		return s, fmt.Errorf("--theme: %w", err) // the file's theme was checked with its line
+	}
+	s.links = ui.LinksAuto
+	if fc.Links != nil {
+		s.links = fc.Links.mode
+	}
+	if fl.links != "" {
+		if s.links, err = ui.ParseLinkMode(fl.links); err != nil {
+			return s, fmt.Errorf("--links %w", err)
+		}
 	}
 	s.keys = fc.Keys
 	s.threshold = durationOr(fc.OnlineThreshold, defaultThreshold)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/ui"
 	"github.com/stretchr/testify/require"
 )
 
@@ -54,6 +55,25 @@ func TestResolveDefaults(t *testing.T) {
 	s, err = resolve(flagValues{retries: 6}, envMap(map[string]string{"HOME": home, "XDG_STATE_HOME": "relative"}), noWarn(t))
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(home, ".local", "state", "b24org"), s.stateDir, "a relative XDG path is ignored, as the spec says")
+	require.Equal(t, ui.LinksAuto, s.links)
+}
+
+func TestResolveLinks(t *testing.T) {
+	dir := t.TempDir()
+	for text, want := range map[string]ui.LinkMode{"links: off\n": ui.LinksOff, "links: on\n": ui.LinksOn, "links: AUTO\n": ui.LinksAuto, "theme: mono\n": ui.LinksAuto} {
+		path := writeFile(t, dir, "c.yaml", text)
+		s, err := resolve(flagValues{config: path}, envMap(nil), noWarn(t))
+		require.NoError(t, err, text)
+		require.Equal(t, want, s.links, text)
+		s, err = resolve(flagValues{config: path, links: "on"}, envMap(nil), noWarn(t))
+		require.NoError(t, err, text)
+		require.Equal(t, ui.LinksOn, s.links, "the flag beats the file")
+	}
+	path := writeFile(t, dir, "c.yaml", "links: sometimes\n")
+	_, err := resolve(flagValues{config: path}, envMap(nil), noWarn(t))
+	require.EqualError(t, err, "config file "+path+": line 1: links must be auto, on or off")
+	_, err = resolve(flagValues{links: "yes"}, envMap(map[string]string{"HOME": dir}), noWarn(t))
+	require.EqualError(t, err, `--links must be auto, on or off, not "yes"`)
 }
 
 func TestResolveFileValues(t *testing.T) {
@@ -172,6 +192,8 @@ func TestParseConfigRejects(t *testing.T) {
 		"background_load: maybe\n",
 		"keys: {quit: q}\n",
 		"webhook: [a]\n",
+		"links: maybe\n",
+		"links: [on]\n",
 	} {
 		_, err := parseConfig([]byte(text))
 		require.Error(t, err, text)

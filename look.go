@@ -130,5 +130,5 @@ func newSessionLook(s settings) (serve.Look, error) {
 	if err != nil {
 		return serve.Look{}, err
 	}
-	return serve.Look{Keys: keys, Palette: palette, Mono: mono}, nil
+	return serve.Look{Keys: keys, Palette: palette, Mono: mono, Links: s.links}, nil
 }

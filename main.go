@@ -134,7 +134,9 @@ beat the config file.`,
 	f.BoolVar(&a.flags.demoHostile, "demo-hostile", false, "the demo portal, with hostile strings in names and fields")
 	f.DurationVar(&a.flags.timeout, "timeout", 0, "how long one request may take before it is retried (default 30s)")
 	f.IntVar(&a.flags.retries, "retries", api.DefaultMaxRetries, "how many times a failed request is retried")
+	f.StringVar(&a.flags.links, "links", "", "names, e-mails and phones as terminal hyperlinks: auto, on or off (default auto: on unless TERM is dumb, linux or vt*)")
 	completeValues(root, "theme", strings.Split(themeNames, ", ")...)
+	completeValues(root, "links", strings.Split(ui.LinkModeNames, ", ")...)
 	completeValues(root, "rate", "standard", "enterprise")
 	f.BoolVar(&a.flags.outsiders, "include-outsiders", false, "keep extranet users, bots and users without a department in search results")
 
@@ -224,11 +226,12 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Background:   s.background,
 			Warnings:     a.warnings,
 			CopyNote:     tmuxCopyNote(os.Getenv("TMUX")),
+			Links:        s.links.On(a.getenv("TERM")),
 		}
 		if plain {
-			// No colour, and the copy's OSC52 goes out in its place
-			// among the lines.
-			o.Plain, o.Palette = true, ui.Palette{}
+			// No colour, no links, and the copy's OSC52 goes out in its
+			// place among the lines.
+			o.Plain, o.Palette, o.Links = true, ui.Palette{}, false
 			o.Renderer = lipgloss.NewRenderer(plainOut, termenv.WithProfile(termenv.Ascii))
 			o.Copy = termenv.NewOutput(plainOut, termenv.WithProfile(termenv.Ascii)).Copy
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -36,6 +37,7 @@ const reboundConfig = `keys:
   orgchart: [O]
   caller: [f3]
   pin: [P]
+  link: [f4]
 `
 
 // The browser in a real terminal after a config file rebinds every key:
@@ -107,6 +109,12 @@ func TestTUIRebindEveryKey(t *testing.T) {
 	x.keys("f", "P")
 	s = x.waitText("pinned ", " to Favourites (P unpins)", "★ Favourites")
 	assert.NotContains(t, s, "unpinned")
+	// F4 walks the highlighted person's links: the profile, then a phone
+	// or the e-mail, which the status bar names.
+	x.keys("F4", "F4")
+	x.waitScreen("the second link in the status bar", func(s string) bool {
+		return regexp.MustCompile(`→ (tel|mailto):`).MatchString(s)
+	})
 
 	// Q quits.
 	x.keys("Q")

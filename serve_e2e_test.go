@@ -247,6 +247,8 @@ func TestSSHEndToEnd(t *testing.T) {
 		login := "exec ssh -t " + strings.Join(srv.sshArgs(user, "127.0.0.1"), " ")
 		x.must("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "100", "-y", "30", login)
 		t.Cleanup(func() { _, _ = x.run("kill-server") })
+		raw := filepath.Join(dir, "raw")
+		x.must("pipe-pane", "-O", "-t", "tui", "cat >> "+raw) // what the session writes, from here on
 		s := x.waitText("Departments", "Acme Corp", " people ", "? help")
 		first, _, _ := strings.Cut(s, "\n")
 		require.NotContains(t, first, "›", "the root is highlighted")
@@ -257,6 +259,12 @@ func TestSSHEndToEnd(t *testing.T) {
 			first, _, _ := strings.Cut(s, "\n")
 			return strings.Contains(first, "Acme Corp ›")
 		})
+		// The division's people came over ssh with their names as links
+		// (TERM inside tmux: links auto is on), and the rows are still
+		// exactly the window's width.
+		waitRaw(t, raw, "\x1b]8;;http://127.0.0.1:", "/company/personal/user/")
+		x.settle()
+		checkRows(t, x, 100, 30, "links over ssh")
 		// A window change re-lays the screen: one pane, as wide as the window.
 		x.must("resize-window", "-t", "tui", "-x", "50", "-y", "20")
 		x.waitScreen("one pane 50 columns wide", func(s string) bool {

@@ -331,16 +331,31 @@ func Truncate(s string, w int) string {
 	if w == 1 {
 		return "…"
 	}
+	return cut(s, w-1) + "…"
+}
+
+// Cut returns the longest start of s, as Display draws it, that is at
+// most w cells, without an ellipsis. It never splits a wide character, and
+// a base keeps its combining marks.
+func Cut(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return cut(Display(s), w)
+}
+
+// cut is Cut of s as drawn.
+func cut(s string, w int) string {
 	used, end := 0, 0
 	for i, r := range s {
 		rw := RuneWidth(r)
-		if rw > 0 && used+rw > w-1 {
+		if rw > 0 && used+rw > w {
 			break
 		}
 		used += rw
 		end = i + utf8.RuneLen(r)
 	}
-	return s[:end] + "…"
+	return s[:end]
 }
 
 // Pad returns s truncated to w cells and padded with spaces to exactly w cells.

@@ -3,6 +3,7 @@ package ui
 import (
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,8 +33,15 @@ func benchModel(b *testing.B, org *directory.Org, w, h int) *Model {
 
 // BenchmarkView200x60 draws a 200×60 frame with a 2,000-department tree
 // (fully expanded) and a 500-person department open, a person highlighted.
-func BenchmarkView200x60(b *testing.B) {
+func BenchmarkView200x60(b *testing.B) { benchView200x60(b, false) }
+
+// BenchmarkView200x60Links is BenchmarkView200x60 with names, e-mails and
+// phones drawn as links (OSC 8).
+func BenchmarkView200x60Links(b *testing.B) { benchView200x60(b, true) }
+
+func benchView200x60(b *testing.B, links bool) {
 	data := orgData(fakeportal.Generate(fakeportal.GenOptions{People: 6000, Departments: 2000, Seed: 7, Now: testNow}))
+	data.Portal = "https://acme.example/rest/1/••••/"
 	big := data.Departments[len(data.Departments)/2].ID
 	for i := 0; i < 500; i++ {
 		data.People[i].DepartmentIDs = append(data.People[i].DepartmentIDs, big)
@@ -43,6 +51,7 @@ func BenchmarkView200x60(b *testing.B) {
 		b.Fatalf("only %d departments", n)
 	}
 	m := benchModel(b, org, 200, 60)
+	m.linksOn = links
 	for _, d := range org.Departments() {
 		m.tree.expanded[d.ID] = true
 	}
@@ -54,6 +63,9 @@ func BenchmarkView200x60(b *testing.B) {
 	m.people.move(250)
 	if n := len(m.people.list); n < 500 {
 		b.Fatalf("the open department has %d people", n)
+	}
+	if v := m.View(); links != strings.Contains(v, "\x1b]8;;https://acme.example/company/personal/user/") {
+		b.Fatalf("links %v, yet the frame says otherwise", links)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -28,6 +28,11 @@ type common struct {
 	help   help.Model // the footer's and the help's; each takes a copy to set its width
 	plain  bool       // for the plain front end (Plain): presence in words, no glyphs
 
+	// addr builds the addresses of the portal's people (of org's portal);
+	// linksOn draws names, e-mails and phones as links to them (OSC 8).
+	addr    directory.Links
+	linksOn bool
+
 	// drawn is what the last frame drew, so that a frame draws and
 	// measures only what changed: the one thing View writes, and nothing
 	// it draws depends on it (a frame drawn without it is the same).
@@ -67,6 +72,49 @@ func (c *common) badgeFor(p *directory.Person) badge {
 		}
 	}
 	return b
+}
+
+// The addresses drawn items link to: "" when links are not drawn (the
+// text stays plain), and then nothing is built.
+
+// profileLink is what p's name links to.
+func (c *common) profileLink(p *directory.Person) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Profile(p)
+}
+
+// chatLink is what the chat item of p links to.
+func (c *common) chatLink(p *directory.Person) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Chat(p)
+}
+
+// telLink is what a phone number links to.
+func (c *common) telLink(phone string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return c.addr.Tel(phone)
+}
+
+// statusLink is what the status bar's address links to: itself.
+func (c *common) statusLink(url string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return url
+}
+
+// mailLink is what an e-mail address links to.
+func (c *common) mailLink(email string) string {
+	if !c.linksOn {
+		return ""
+	}
+	return directory.MailtoURL(email)
 }
 
 // path returns the department names from the root down to id, each through named.

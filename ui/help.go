@@ -108,11 +108,26 @@ func (v *helpScreen) lines(w int) []string {
 func (v *helpScreen) moreProse() []string {
 	return []string{
 		strings.Join(strings.Fields(directory.QueryHelp), " "),
-		"Copy menu (" + keyName(v.keys.CopyMenu) + "): e e-mail, w work phone, m mobile, n name (what the person has). " +
-			"c card: name, position, extension, mobile and e-mail on one line.",
+		v.copyProse(),
 		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
 		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
 	}
+}
+
+// copyProse is the help's sentence on the copy menu, its letters as the
+// menu has them (copyKeys).
+func (v *helpScreen) copyProse() string {
+	all := v.allCopyItems(&directory.Person{})
+	var parts []string
+	for i, letter := range v.copyKeys(all) {
+		if letter != "" {
+			parts = append(parts, letter+" "+all[i][0])
+		}
+	}
+	return "Copy menu (" + keyName(v.keys.CopyMenu) + "): " + strings.Join(parts, ", ") + " (what the person has). " +
+		"The card is name, position, extension, mobile and e-mail on one line. " +
+		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config); " +
+		keyName(v.keys.Link) + " highlights each link of the details in turn, and the status bar shows where it leads."
 }
 
 // searchProse is the help's sentence on the search view's keys.

@@ -23,7 +23,7 @@ func TestHelpProseWrapsAtEightyColumns(t *testing.T) {
 		text.WriteString(strings.TrimSpace(plain) + " ")
 	}
 	joined := strings.Join(strings.Fields(text.String()), " ")
-	assert.Contains(t, joined, "n name (what the person has).")
+	assert.Contains(t, joined, "n name, c card, p profile link, a chat link (what the person has).")
 	assert.Contains(t, joined, "in tmux it needs: set -g set-clipboard on")
 }
 

@@ -71,6 +71,8 @@ func (m *Model) onKey(k tea.KeyMsg) tea.Cmd {
 		m.mode, m.errOff = modeErrors, 0
 	case key.Matches(k, m.keys.Subtree): // enabled on a department with departments below it
 		return m.toggleSubtree()
+	case key.Matches(k, m.keys.Link): // enabled with a person who has links highlighted
+		m.people.nextLink()
 	case key.Matches(k, m.keys.Manager): // enabled with a person highlighted
 		return m.toManager()
 	case key.Matches(k, m.keys.Pin): // enabled with a person highlighted
@@ -172,9 +174,41 @@ func (m *Model) refresh() tea.Cmd {
 	return tea.Batch(append(cmds, fav)...)
 }
 
-// allCopyItems are what the copy menu can offer.
-func allCopyItems(p *directory.Person) [][2]string {
-	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}, {"card", card(p)}}
+// allCopyItems are what the copy menu can offer: the contacts, then the
+// addresses the name and the chat item link to (copied whether or not
+// links are drawn: some terminals open no link).
+func (c *common) allCopyItems(p *directory.Person) [][2]string {
+	return [][2]string{{"e-mail", p.Email}, {"work phone", p.WorkPhone}, {"mobile", p.Mobile}, {"name", p.Name}, {"card", card(p)},
+		{"profile link", c.addr.Profile(p)}, {"chat link", c.addr.Chat(p)}}
+}
+
+// copyKeys are the letters that choose the entries of items (allCopyItems):
+// each entry's first letter that no entry before it took and no key of the
+// open menu moves with ("ch[a]t link": the card has c, and h moves left).
+func (c *common) copyKeys(items [][2]string) []string {
+	keys := make([]string, len(items))
+	taken := map[rune]bool{}
+	for i, it := range items {
+		for _, r := range it[0] {
+			if r < 'a' || r > 'z' || taken[r] ||
+				key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}, c.keys.Back, c.keys.CopyMenu, c.keys.Left, c.keys.Up, c.keys.Right, c.keys.Down, c.keys.Tab, c.keys.Enter) {
+				continue
+			}
+			keys[i], taken[r] = string(r), true
+			break
+		}
+	}
+	return keys
+}
+
+// copyLetters is the letter of each entry of p's copy menu, by name (copyKeys).
+func (c *common) copyLetters(p *directory.Person) map[string]string {
+	all := c.allCopyItems(p)
+	letters := make(map[string]string, len(all))
+	for i, letter := range c.copyKeys(all) {
+		letters[all[i][0]] = letter
+	}
+	return letters
 }
 
 // card is p as one line to paste into a chat or a ticket: name, position,
@@ -190,10 +224,11 @@ func card(p *directory.Person) string {
 }
 
 // copyItems are the entries of the copy menu: what p has of e-mail, work
-// phone, mobile, name and card. Each is chosen by its first letter.
-func copyItems(p *directory.Person) [][2]string {
+// phone, mobile, name, card, profile link and chat link. Each is chosen by
+// its letter (copyKeys).
+func (c *common) copyItems(p *directory.Person) [][2]string {
 	var items [][2]string
-	for _, it := range allCopyItems(p) {
+	for _, it := range c.allCopyItems(p) {
 		if it[1] != "" {
 			items = append(items, it)
 		}
@@ -225,7 +260,7 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		m.mode = back
 		return nil
 	}
-	items := copyItems(p)
+	items := m.copyItems(p)
 	if len(items) == 0 {
 		m.mode = back
 		return nil
@@ -243,8 +278,9 @@ func (m *Model) copyMenuKey(k tea.KeyMsg) tea.Cmd {
 		return m.copy(it[0], it[1])
 	default:
 		// Every entry's letter works; one the person lacks says so.
-		for _, it := range allCopyItems(p) {
-			if k.String() == it[0][:1] {
+		all := m.allCopyItems(p)
+		for i, letter := range m.copyKeys(all) {
+			if it := all[i]; letter != "" && k.String() == letter {
 				m.mode = back
 				return m.copy(it[0], it[1])
 			}
@@ -310,7 +346,7 @@ func (m *Model) searchKey(k tea.KeyMsg) tea.Cmd {
 			return m.copy("extension", p.Extension)
 		}
 	case searchCopyMenu:
-		if p := m.search.current(); p != nil && len(copyItems(p)) > 0 {
+		if p := m.search.current(); p != nil && (m.addr.Known() || len(m.copyItems(p)) > 0) {
 			m.openCopyMenu(modeSearch)
 		}
 	}

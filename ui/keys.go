@@ -28,13 +28,17 @@ type KeyMap struct {
 	// Pin pins the highlighted person to the Favourites (or unpins them),
 	// in the browser and in search results (favourites.go).
 	Pin key.Binding
+	// Link highlights the next of the highlighted person's links in the
+	// details (profile, phones, e-mail, chat); the status bar shows where
+	// it leads.
+	Link key.Binding
 }
 
 // DefaultKeyMap returns the default bindings: arrows and vim keys, page
 // up/down, home/end (g/G), tab, enter, esc, /, y, Y, r, e, ?, q and ctrl+c;
 // a for the whole subtree; m (manager) and o (org chart); ctrl+r (in the
 // search view: the caller's CRM client); f and alt+f (pin; alt+f in the
-// search, whose field takes letters).
+// search, whose field takes letters); L (next link).
 func DefaultKeyMap() KeyMap {
 	b := func(desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
@@ -64,6 +68,7 @@ func DefaultKeyMap() KeyMap {
 		OrgChart: b("org chart", "o"),
 		Caller:   b("caller's responsible (search)", "ctrl+r"),
 		Pin:      b("pin / unpin (Favourites)", "f", "alt+f"),
+		Link:     b("next link", "L"),
 	}
 }
 
@@ -92,7 +97,7 @@ func (k *KeyMap) actions() []action {
 		{"help", &k.Help}, {"quit", &k.Quit},
 		{"subtree", &k.Subtree},
 		{"manager", &k.Manager}, {"orgchart", &k.OrgChart}, {"caller", &k.Caller},
-		{"pin", &k.Pin},
+		{"pin", &k.Pin}, {"link", &k.Link},
 	}
 }
 
@@ -148,7 +153,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Tab, k.Enter, k.Back, k.Search, k.Refresh, k.Errors, k.Subtree},
-		{k.Copy, k.CopyMenu, k.Help, k.Quit},
+		{k.Copy, k.CopyMenu, k.Link, k.Help, k.Quit},
 		{k.Manager, k.OrgChart, k.Caller, k.Pin},
 	}
 }
@@ -270,9 +275,13 @@ func (m *Model) updateKeybindings() {
 	p := m.people.current()
 	t := m.copyTarget() // p, or the search's highlighted result
 	k.Copy.SetEnabled(t != nil)
-	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && len(copyItems(t)) > 0)
+	k.CopyMenu.SetEnabled(m.mode == modeCopy || t != nil && (m.addr.Known() || len(m.copyItems(t)) > 0))
 	k.Subtree.SetEnabled(m.org.Department(m.tree.sel) != nil)
 	k.Manager.SetEnabled(p != nil)
+	// Anyone with a phone or an e-mail has a link, and everyone has a
+	// profile once the portal's address is known (without building them:
+	// this runs on every update).
+	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
 	k.OrgChart.SetEnabled(m.tree.sel > 0)
 	k.Pin.SetEnabled(p != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0

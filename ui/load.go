@@ -372,6 +372,9 @@ func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	if o == nil {
 		return nil
 	}
+	if o.Portal() != m.org.Portal() {
+		m.addr = directory.LinksOf(o.Portal())
+	}
 	m.org = o
 	if m.shownDept == 0 {
 		for _, id := range o.Roots() {

@@ -52,7 +52,9 @@ type treeRowKey struct {
 	w                           int
 }
 
-// personRowKey is what a row of the people list is drawn from.
+// personRowKey is what a row of the people list is drawn from (with the
+// Model's links setting and its portal's address, which do not change: a
+// Directory serves one portal).
 type personRowKey struct {
 	person                  *directory.Person // immutable: new data is another one
 	cols                    personCols

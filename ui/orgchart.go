@@ -117,7 +117,7 @@ func (v *orgChart) chartLabel(id int) string {
 		return "? " + v.unknownPerson(id)
 	}
 	b := badgeOf(p, v.now(), v.threshold)
-	parts := []string{named(p.Name)}
+	parts := []string{hyperlink(v.profileLink(p), named(p.Name))} // a link takes no cells: the tree measures as drawn
 	if v.org.IsHead(id) {
 		parts[0] += " ★"
 	}

@@ -63,15 +63,15 @@ func TestDetailsShowTheChainAndDirectReports(t *testing.T) {
 	assert.Contains(t, text, "reports to no one (the top of the tree)")
 	assert.Contains(t, text, "2 direct reports: ◐ Борис Иванов · ○ Frank Zeller")
 
-	d := h.m.details(h.m.org.Person(10), 1, 40)
+	d := h.m.details(h.m.org.Person(10), 1, 40, personLink{})
 	last := d[len(d)-1]
 	assert.Equal(t, 40, safetext.Width(last), "a line of exactly the width")
 	assert.Equal(t, "2 direct reports: +2 more (o: org chart)", last, "what does not fit is counted, with the key that shows it")
-	d = h.m.details(h.m.org.Person(10), 1, 45)
+	d = h.m.details(h.m.org.Person(10), 1, 45, personLink{})
 	assert.Equal(t, "2 direct reports: ◐ Борис Иванов · +1 more   ", d[len(d)-1], "as many as fit")
-	d = h.m.details(h.m.org.Person(10), 1, 30)
+	d = h.m.details(h.m.org.Person(10), 1, 30, personLink{})
 	assert.Equal(t, "2 direct reports: +2 more     ", d[len(d)-1], "no name fits: only how many")
-	d = h.m.details(h.m.org.Person(10), 1, 60)
+	d = h.m.details(h.m.org.Person(10), 1, 60, personLink{})
 	assert.Equal(t, "2 direct reports: ◐ Борис Иванов · ○ Frank Zeller           ", d[len(d)-1], "all that fit")
 }
 

@@ -29,6 +29,9 @@ type people struct {
 	off     int
 	w, h    int // the pane's inside
 	listH   int // the rows of the list; the details have the rest
+	// linkOf's link number linkIdx (personLinks) is highlighted in the
+	// details (the Link key), while linkOf is the highlighted person.
+	linkOf, linkIdx int
 }
 
 func newPeople(c *common) people { return people{common: c} }
@@ -272,39 +275,42 @@ func (pp *common) drawRow(k personRowKey) string {
 	if p.Extension != "" {
 		ext = "ext " + p.Extension
 	}
-	name := named(p.Name)
+	name := []span{{text: named(p.Name), url: pp.profileLink(p)}}
 	if k.head {
-		name += " ★"
+		mark := " ★"
 		if k.headNote != "" {
-			name += " (" + k.headNote + ")"
+			mark += " (" + k.headNote + ")"
 		}
+		name = append(name, span{text: mark})
 	}
 	cols := []struct {
-		text string
+		text []span
 		w    int
-	}{{name, c.name}, {k.where, c.where}, {p.Position, c.position}, {ext, c.ext}, {b.detail, c.detail}}
+	}{{name, c.name}, {[]span{{text: k.where}}, c.where}, {[]span{{text: p.Position}}, c.position},
+		{[]span{{text: ext}}, c.ext}, {[]span{{text: b.detail}}, c.detail}}
 	var sb strings.Builder
 	for i, col := range cols {
 		if col.w <= 0 {
 			continue
 		}
 		if i == len(cols)-1 || col.w < 2 {
-			sb.WriteString(cell(col.text, col.w))
+			sb.WriteString(spans(col.text, col.w))
 		} else {
-			sb.WriteString(cell(col.text, col.w-1) + " ")
+			sb.WriteString(spans(col.text, col.w-1) + " ")
 		}
 	}
-	rest := cell(sb.String(), max(0, w-1-c.badge))
+	// The columns may hold links (OSC 8, no cells): cut and padded as drawn.
+	rest := fitRow(sb.String(), max(0, w-1-c.badge))
 	head := cursor + cell(bt, c.badge)
 	switch {
 	case selected && focused:
-		return pp.st.selected.on(cell(head+rest, w))
+		return pp.st.selected.on(fitRow(head+rest, w))
 	case selected:
-		return pp.st.selectedBlur.on(cell(head+rest, w))
+		return pp.st.selectedBlur.on(fitRow(head+rest, w))
 	}
 	line := cursor + pp.badgePaint(b.kind).on(cell(bt, c.badge)) + rest
-	if pad := w - 1 - c.badge - safetext.Width(rest); pad > 0 {
-		line += strings.Repeat(" ", pad)
+	if w < 1+c.badge {
+		return fitANSI(line, w) // a pane too narrow for the badge
 	}
 	return line
 }
@@ -345,12 +351,13 @@ func (p *people) view(w, h int, focused bool, failure string) []string {
 // detailLines are the details of the highlighted person in dh lines of w
 // cells; details that do not fit end in a line saying how many are hidden.
 func (p *people) detailLines(w, dh int) []string {
-	return p.detailBlock(p.current(), p.dept, w, dh)
+	return p.detailBlock(p.current(), p.dept, w, dh, p.highlightedLink())
 }
 
-// detailBlock is details of p seen from dept in dh lines of w cells.
-func (c *common) detailBlock(p *directory.Person, dept, w, dh int) []string {
-	details := c.details(p, dept, w)
+// detailBlock is the details of p seen from dept in dh lines of w cells,
+// with the link hl highlighted.
+func (c *common) detailBlock(p *directory.Person, dept, w, dh int, hl personLink) []string {
+	details := c.details(p, dept, w, hl)
 	if len(details) > dh {
 		hidden := len(details) - dh + 1
 		more := "… " + directory.Count(hidden, "more line", "more lines") + " (a taller window shows them)"
@@ -362,10 +369,77 @@ func (c *common) detailBlock(p *directory.Person, dept, w, dh int) []string {
 	return fill(details, w, dh)
 }
 
+// personLink is one of a person's links: what it is (the item of the
+// details it is on) and where it leads.
+type personLink struct{ what, url string }
+
+// personLinks are p's links in the order of the details: the profile (the
+// name), ext, work, mobile, e-mail, and the chat when links are drawn.
+func (c *common) personLinks(p *directory.Person) []personLink {
+	all := []personLink{{"profile", c.addr.Profile(p)}, {"ext", c.addr.Tel(p.Extension)}, {"work", c.addr.Tel(p.WorkPhone)},
+		{"mobile", c.addr.Tel(p.Mobile)}, {"e-mail", directory.MailtoURL(p.Email)}}
+	if c.linksOn {
+		all = append(all, personLink{"chat", c.addr.Chat(p)})
+	}
+	var out []personLink
+	for _, l := range all {
+		if l.url != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// highlightedLink is the link of the highlighted person the Link key
+// highlighted, or none.
+func (p *people) highlightedLink() personLink {
+	cur := p.current()
+	if cur == nil || p.linkOf != cur.ID {
+		return personLink{}
+	}
+	links := p.personLinks(cur)
+	if p.linkIdx < 0 || p.linkIdx >= len(links) {
+		return personLink{}
+	}
+	return links[p.linkIdx]
+}
+
+// nextLink highlights the highlighted person's next link; after the last,
+// none.
+func (p *people) nextLink() {
+	cur := p.current()
+	if cur == nil {
+		return
+	}
+	i := -1
+	if p.linkOf == cur.ID {
+		i = p.linkIdx
+	}
+	i++
+	if i >= len(p.personLinks(cur)) {
+		i = -1
+	}
+	p.linkOf, p.linkIdx = cur.ID, i
+}
+
+// pickLink highlights the highlighted person's link to url, if they have one.
+func (p *people) pickLink(url string) {
+	cur := p.current()
+	if cur == nil || url == "" {
+		return
+	}
+	for i, l := range p.personLinks(cur) {
+		if l.url == url {
+			p.linkOf, p.linkIdx = cur.ID, i
+			return
+		}
+	}
+}
+
 // details are the lines describing p, seen from department dept, each
 // exactly w cells: the name and the head-of marker, position and
-// departments, contacts, presence.
-func (c *common) details(p *directory.Person, dept, w int) []string {
+// departments, contacts, presence; the item of link hl is highlighted.
+func (c *common) details(p *directory.Person, dept, w int, hl personLink) []string {
 	if p == nil || w <= 0 {
 		return nil
 	}
@@ -383,46 +457,64 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 	if note != "" {
 		head = append(head, named(sel.Name)+" ("+note+")")
 	}
-	title := named(p.Name)
+	// item is the span of a linked item of the details, highlighted when
+	// it is hl.
+	item := func(what, text, url string) span {
+		s := span{text: text, url: url}
+		if hl.what == what {
+			s.paint = c.st.selected
+		}
+		return s
+	}
+	title := []span{item("profile", named(p.Name), c.profileLink(p))}
 	if len(head) > 0 {
 		star := " ★"
 		if c.plain {
 			star = "," // a screen reader says "black star"
 		}
-		title += star + " head of " + strings.Join(head, ", ")
+		title = append(title, span{text: star + " head of " + strings.Join(head, ", ")})
 	}
-	var where []string
+	var where []span
 	if p.Position != "" {
-		where = append(where, p.Position)
+		where = append(where, span{text: p.Position})
 	}
 	for _, id := range p.DepartmentIDs {
 		if path := c.path(id); len(path) > 0 {
-			where = append(where, strings.Join(path, directory.PathSeparator))
+			where = append(where, span{text: strings.Join(path, directory.PathSeparator)})
 		}
 	}
-	var contact []string
-	for _, c := range [][2]string{{"ext ", p.Extension}, {"work ", p.WorkPhone}, {"mobile ", p.Mobile}, {"", p.Email}} {
-		if c[1] != "" {
-			contact = append(contact, c[0]+c[1])
+	var contact []span
+	for _, f := range [][2]string{{"ext", p.Extension}, {"work", p.WorkPhone}, {"mobile", p.Mobile}} {
+		if f[1] != "" {
+			contact = append(contact, item(f[0], f[0]+" "+f[1], c.telLink(f[1])))
 		}
+	}
+	if p.Email != "" {
+		contact = append(contact, item("e-mail", p.Email, c.mailLink(p.Email)))
+	}
+	if chat := c.chatLink(p); chat != "" {
+		contact = append(contact, item("chat", "chat", chat))
 	}
 	now := c.now()
 	b := badgeOf(p, now, c.threshold)
 	avail := c.availability(p, now)
-	presence := []string{c.mark(b, b.word)}
+	presence := []span{{text: c.mark(b, b.word)}}
 	switch {
 	case b.kind == kindAbsent:
-		presence = []string{c.mark(b, "absent until "+b.until), b.presence}
+		presence = []span{{text: c.mark(b, "absent until "+b.until)}, {text: b.presence}}
 	case b.detail != "":
-		presence = append(presence, b.detail)
+		presence = append(presence, span{text: b.detail})
 	}
 	if !p.LastActivity.IsZero() {
-		presence = append(presence, "last activity "+p.LastActivity.In(now.Location()).Format("2 Jan 15:04"))
+		presence = append(presence, span{text: "last activity " + p.LastActivity.In(now.Location()).Format("2 Jan 15:04")})
 	}
 	var out []string
-	out = append(out, c.st.bold.on(cell(title, w)))
-	for _, group := range [][]string{avail, where, contact, presence, c.reportsTo(p)} {
+	out = append(out, c.st.bold.on(spans(title, w)))
+	for _, group := range [][]span{avail, where, contact, presence} {
 		out = append(out, pack(group, w)...)
+	}
+	if line := c.reportsTo(p); len(line) > 0 {
+		out = append(out, spans(line, w)) // one line, cut when it is wider
 	}
 	if line := c.directReports(p, w); line != "" {
 		out = append(out, line)
@@ -434,45 +526,53 @@ func (c *common) details(p *directory.Person, dept, w int) []string {
 // calendar or the workday was asked: the state and its reason first, then
 // each source ("busy: in a meeting until 15:00 · calendar: … · workday: …");
 // none when neither was.
-func (c *common) availability(p *directory.Person, now time.Time) []string {
+func (c *common) availability(p *directory.Person, now time.Time) []span {
 	s := c.sched[p.ID]
 	if s == nil {
 		return nil
 	}
 	a := p.AvailabilityAt(s, now, c.threshold)
-	out := []string{a.State + ": " + a.Reason}
+	out := []span{{text: a.State + ": " + a.Reason}}
 	// Each source says what the reason has not said already.
 	for _, src := range [][2]string{{"calendar: ", s.CalendarText(now)}, {"workday: ", s.WorkdayText(now)}} {
 		t := strings.TrimPrefix(strings.TrimPrefix(src[1], a.Reason), " · ")
 		if t != "" {
-			out = append(out, src[0]+t)
+			out = append(out, span{text: src[0] + t})
 		}
 	}
 	return out
 }
 
 // reportsTo is the "reports to" line of p: the managers up the tree,
-// nearest first; the head of the top says so.
-func (c *common) reportsTo(p *directory.Person) []string {
+// nearest first, each name linked to the profile; the head of the top
+// says so.
+func (c *common) reportsTo(p *directory.Person) []span {
 	chain := c.org.Chain(p.ID)
 	if len(chain) == 0 {
 		if c.org.IsHead(p.ID) {
-			return []string{"reports to no one (the top of the tree)"}
+			return []span{{text: "reports to no one (the top of the tree)"}}
 		}
 		return nil
 	}
-	names := make([]string, len(chain))
+	line := []span{{text: "reports to "}}
 	for i, id := range chain {
-		names[i] = c.personName(id)
+		if i > 0 {
+			line = append(line, span{text: directory.PathSeparator})
+		}
+		url := ""
+		if r := c.org.Person(id); r != nil {
+			url = c.profileLink(r)
+		}
+		line = append(line, span{text: c.personName(id), url: url})
 	}
-	return []string{"reports to " + strings.Join(names, directory.PathSeparator)}
+	return line
 }
 
 // directReports is the line of a head's direct reports in w cells, each
 // with the glyph of their badge, as many as fit and then how many more
 // (the org chart shows them all); "" for someone without reports. It
 // measures each name once, so a wide screen costs no more than the names
-// it shows.
+// it shows. Each name links to the profile, as in the list.
 func (c *common) directReports(p *directory.Person, w int) string {
 	ids := c.org.DirectReports(p.ID)
 	if len(ids) == 0 {
@@ -480,24 +580,28 @@ func (c *common) directReports(p *directory.Person, w int) string {
 	}
 	now := c.now()
 	more := func(n int) string { return "+" + directory.Thousands(n) + " more" }
-	var b strings.Builder
-	b.WriteString(directory.Count(len(ids), "direct report", "direct reports") + ":")
-	used := safetext.Width(b.String())
+	head := directory.Count(len(ids), "direct report", "direct reports") + ":"
+	parts := []span{{text: head}}
+	used := safetext.Width(head)
 	shown := 0
 	for _, id := range ids {
-		item := "? " + c.personName(id)
+		glyph, name, url := "?", c.personName(id), ""
 		if r := c.org.Person(id); r != nil {
 			rb := badgeOf(r, now, c.threshold)
-			item = c.mark(rb, named(r.Name))
-			if c.plain {
-				item += " (" + rb.word + ")"
+			glyph, url = rb.glyph, c.profileLink(r)
+			if c.plain { // presence in words, after the name
+				glyph, name = "", name+" ("+rb.word+")"
 			}
 		}
 		sep := " · "
 		if shown == 0 {
 			sep = " "
 		}
-		iw := safetext.Width(sep) + safetext.Width(item)
+		lead := sep
+		if glyph != "" {
+			lead += glyph + " "
+		}
+		iw := safetext.Width(lead) + safetext.Width(name)
 		need := used + iw
 		if rest := len(ids) - shown - 1; rest > 0 {
 			need += 3 + safetext.Width(more(rest))
@@ -505,7 +609,7 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if need > w {
 			break
 		}
-		b.WriteString(sep + item)
+		parts = append(parts, span{text: lead}, span{text: name, url: url})
 		used += iw
 		shown++
 	}
@@ -514,33 +618,36 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if shown == 0 {
 			sep = " "
 		}
-		b.WriteString(sep + more(rest))
-		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; safetext.Width(b.String()+hint) <= w {
-			b.WriteString(hint)
+		parts = append(parts, span{text: sep + more(rest)})
+		used += safetext.Width(sep + more(rest))
+		if hint := " (" + keyName(c.keys.OrgChart) + ": org chart)"; used+safetext.Width(hint) <= w {
+			parts = append(parts, span{text: hint})
 		}
 	}
-	return cell(b.String(), w)
+	return spans(parts, w)
 }
 
 // pack joins items with " · " into lines of exactly w cells, starting a new
-// line when the next item does not fit; an item wider than w is cut.
-func pack(items []string, w int) []string {
+// line when the next item does not fit; an item wider than w is cut. An
+// item with an address is linked to it (spans).
+func pack(items []span, w int) []string {
 	var out []string
-	line, lw := "", 0
+	var line []span
+	lw := 0
 	for _, it := range items {
-		iw := safetext.Width(it)
+		iw := safetext.Width(it.text)
 		if lw > 0 && lw+3+iw <= w {
-			line += " · " + it
+			line = append(line, span{text: " · "}, it)
 			lw += 3 + iw
 			continue
 		}
 		if lw > 0 {
-			out = append(out, cell(line, w))
+			out = append(out, spans(line, w))
 		}
-		line, lw = it, iw
+		line, lw = []span{it}, iw
 	}
 	if lw > 0 {
-		out = append(out, cell(line, w))
+		out = append(out, spans(line, w))
 	}
 	return out
 }

@@ -213,8 +213,8 @@ func factsOf(m *Model) plainFacts {
 		}
 	}
 	if m.mode == modeCopy {
-		if cur := m.people.current(); cur != nil {
-			if items := copyItems(cur); m.copyIdx < len(items) {
+		if cur := m.copyTarget(); cur != nil {
+			if items := m.copyItems(cur); m.copyIdx < len(items) {
 				f.copyItem = "copy " + items[m.copyIdx][0] + ": " + items[m.copyIdx][1]
 			}
 		}
@@ -266,8 +266,9 @@ func (p *Plain) note() {
 		say(m.status.toast)
 	}
 
-	// A view opened, or the browser again.
-	opened := first || f.mode != w.mode
+	// A view opened, or the browser again (not after the copy menu, a
+	// line of the status bar, which leaves where the cursor was).
+	opened := first || (f.mode != w.mode && w.mode != modeCopy)
 	if opened {
 		switch f.mode {
 		case modeHelp:
@@ -284,7 +285,7 @@ func (p *Plain) note() {
 	}
 	switch f.mode {
 	case modeNormal:
-		p.noteBrowser(m, f, w, opened && w.mode != modeCopy)
+		p.noteBrowser(m, f, w, opened)
 	case modeSearch:
 		if f.query != w.query && f.query != "" {
 			say(f.query)
@@ -337,7 +338,7 @@ func (p *Plain) noteBrowser(m *Model, f, w plainFacts, again bool) {
 	switch {
 	case p.details == 0 || !m.people.loaded:
 	case cur != nil && cur.ID == p.details:
-		p.sayAll(m.details(cur, m.people.dept, MaxWidth))
+		p.sayAll(m.details(cur, m.people.dept, MaxWidth, personLink{}))
 		p.details = 0
 	default:
 		p.details = 0 // the cursor went elsewhere
@@ -542,13 +543,16 @@ func (m *Model) plainSearchIntro() string {
 
 // plainCopyIntro is said when the copy menu opens: what it offers.
 func (m *Model) plainCopyIntro() string {
-	cur := m.people.current()
+	cur := m.copyTarget()
 	if cur == nil {
 		return "nothing to copy"
 	}
+	letters := m.copyLetters(cur)
 	var items []string
-	for _, it := range copyItems(cur) {
-		items = append(items, it[0][:1]+": "+it[0])
+	for _, it := range m.copyItems(cur) {
+		if l := letters[it[0]]; l != "" {
+			items = append(items, l+": "+it[0])
+		}
 	}
 	return "copy what of " + named(cur.Name) + "? " + strings.Join(items, ", ") + "; " +
 		plainKeys(m.keys.Enter) + ": copy the one said, " + plainKeys(m.keys.Back) + ": cancel"

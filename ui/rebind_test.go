@@ -7,6 +7,7 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,7 +21,7 @@ var rebound = map[string][]string{
 	"copy": {"c"}, "copymenu": {"C"}, "refresh": {"f5"}, "errors": {"x"}, "help": {"f1"}, "quit": {"Q"},
 	"subtree": {"f2"},
 	"manager": {"M"}, "orgchart": {"O"}, "caller": {"f3"},
-	"pin": {"ctrl+y"},
+	"pin": {"ctrl+y"}, "link": {"f4"},
 }
 
 // namedKey is the key message whose String is name.
@@ -29,7 +30,7 @@ func namedKey(t *testing.T, name string) tea.KeyMsg {
 	types := map[string]tea.KeyType{
 		"ctrl+p": tea.KeyCtrlP, "ctrl+n": tea.KeyCtrlN, "ctrl+o": tea.KeyCtrlO, "ctrl+l": tea.KeyCtrlL,
 		"f7": tea.KeyF7, "f8": tea.KeyF8, "f9": tea.KeyF9, "f10": tea.KeyF10, "ctrl+t": tea.KeyCtrlT,
-		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3,
+		"ctrl+j": tea.KeyCtrlJ, "ctrl+x": tea.KeyCtrlX, "f5": tea.KeyF5, "f1": tea.KeyF1, "f2": tea.KeyF2, "f3": tea.KeyF3, "f4": tea.KeyF4,
 		"ctrl+y": tea.KeyCtrlY,
 	}
 	k, ok := tea.KeyMsg{}, false
@@ -358,6 +359,20 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		noDefault(t, "the search", h.view())
 		h.press(t, "ctrl+y")
 		assert.Equal(t, []int{30, 32}, h.m.pinned, "the rebound key pins a search result")
+	})
+
+	t.Run("next link", func(t *testing.T) {
+		h := newHarness(t, Options{Keys: keys, Links: true})
+		h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
+		toEMEA(h)
+		h.press(t, "ctrl+t")
+		h.keys("L")
+		assert.Equal(t, personLink{}, h.m.people.highlightedLink(), "L no longer highlights a link")
+		h.press(t, "f4", "f4")
+		assert.Equal(t, "ext", h.m.people.highlightedLink().what, "the rebound key does")
+		v := h.view()
+		noDefault(t, "a highlighted link", v)
+		assert.Contains(t, ansi.Strip(screenText(v)), "→ tel:1042;phone-context=acme.example")
 	})
 
 	t.Run("moving, paging and quitting", func(t *testing.T) {

@@ -170,7 +170,7 @@ func TestCopyMenuCard(t *testing.T) {
 	require.Equal(t, 32, h.m.people.sel)
 	h.keys("Y")
 	// The menu walks to the card with the arrows too, and enter copies it.
-	items := copyItems(h.m.people.current())
+	items := h.m.copyItems(h.m.people.current())
 	require.Equal(t, [][2]string{{"name", "Eve Adams"}, {"card", "Eve Adams — Sales Rep — ext 1045"}}, items,
 		"Eve has no e-mail and no phones")
 	h.keys("right", "enter")

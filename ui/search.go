@@ -226,7 +226,7 @@ func (s *search) view(w, h int) []string {
 	if dh > 0 {
 		p := s.current()
 		lines = append(lines, s.st.border.on(strings.Repeat("─", w)))
-		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh) {
+		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh, personLink{}) {
 			lines = append(lines, " "+d)
 		}
 	}

@@ -47,6 +47,7 @@ type statusFacts struct {
 	busy     bool
 	activity string // what the spinner waits for
 	bg       bgState
+	link     string // the address the highlighted name links to ("" for none)
 }
 
 // bgState is the background load as the status bar shows it.
@@ -89,6 +90,10 @@ func (b *statusBar) view(w int, f statusFacts) string {
 		left = " " + b.spin.View() + cell(" "+f.activity, max(0, lw-2))
 	case len(b.warnings()) > 0:
 		left = b.st.warn.on(cell(b.warningBar(lw), lw))
+	case f.link != "":
+		// Where the highlighted name leads, as a browser's status bar
+		// shows it: the address is printable ASCII (directory's builder).
+		left = b.st.muted.on(spans([]span{{text: " → "}, {text: f.link, url: b.statusLink(f.link)}}, lw))
 	default:
 		left = cell("", lw)
 	}

@@ -61,6 +61,10 @@ type Options struct {
 	// Favourites keeps the user's pinned people and recent lookups between
 	// runs (one per SSH key over serve); nil: for this session only.
 	Favourites *directory.UserState
+	// Links draws names, e-mails and phones as hyperlinks (OSC 8) to the
+	// person's profile, mailto: and tel:, and offers a chat link; the
+	// terminal's support decides it (see README, Links).
+	Links bool
 	// Plain makes the model's text for the plain front end (NewPlain):
 	// presence in words, no glyphs.
 	Plain bool
@@ -175,7 +179,7 @@ func New(o Options) *Model {
 		st = newStyles(attrs, Palette{})
 	}
 	c := &common{st: st, keys: keys, skeys: keys.search(), nowFn: o.Now, threshold: o.Threshold, drawn: &drawCache{},
-		sched: map[int]*directory.Schedule{}, plain: o.Plain}
+		sched: map[int]*directory.Schedule{}, linksOn: o.Links, plain: o.Plain}
 	m := &Model{
 		common: c,
 		dir:    o.Directory, ctx: ctx, cancel: cancel, r: r,
@@ -207,6 +211,7 @@ func New(o Options) *Model {
 	} else {
 		m.org = directory.NewOrg(directory.Data{})
 	}
+	m.addr = directory.LinksOf(m.org.Portal())
 	m.help = help.New()
 	m.help.Styles = m.st.help
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.spin))
@@ -411,6 +416,9 @@ func (m *Model) settle() {
 	}
 	if m.mode == modeOrgChart {
 		m.chart.setSize(in.w, in.h)
+	}
+	if cur := m.people.current(); cur == nil || cur.ID != m.people.linkOf {
+		m.people.linkOf = 0 // another person: their links start unhighlighted
 	}
 	m.updateKeybindings()
 }

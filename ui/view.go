@@ -279,11 +279,31 @@ func shortPath(path []string, w int) string {
 
 // statusLine is the status bar, from the Model's facts.
 func (m *Model) statusLine(w int) string {
-	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState}
+	f := statusFacts{failure: m.firstErr(), busy: m.busy(), activity: m.activity(), bg: m.bg.bgState, link: m.linkTarget()}
 	if m.mode == modeCopy {
 		f.menu = m.copyMenu
 	}
 	return m.status.view(w, f)
+}
+
+// linkTarget is the address of the link the Link key highlighted in the
+// details, else the profile address of the highlighted person, in the
+// browser or among the search results, when names are links; "" otherwise.
+func (m *Model) linkTarget() string {
+	var p *directory.Person
+	switch m.mode {
+	case modeNormal:
+		if l := m.people.highlightedLink(); l.url != "" {
+			return l.url
+		}
+		p = m.people.current()
+	case modeSearch:
+		p = m.search.current()
+	}
+	if p == nil {
+		return ""
+	}
+	return m.profileLink(p)
 }
 
 // activity says what the spinner is waiting for.
@@ -314,8 +334,13 @@ func (m *Model) copyMenu(w int) string {
 	var b strings.Builder
 	b.WriteString(" copy:")
 	used := 6
-	for i, it := range copyItems(p) {
-		label := " [" + it[0][:1] + "]" + it[0][1:] + " "
+	letters := m.copyLetters(p)
+	for i, it := range m.copyItems(p) {
+		label := " " + it[0] + " "
+		if letter := letters[it[0]]; letter != "" {
+			at := strings.Index(it[0], letter)
+			label = " " + it[0][:at] + "[" + letter + "]" + it[0][at+1:] + " "
+		}
 		if used+1+len(label) > w {
 			break
 		}
@@ -475,6 +500,13 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 		if in.contains(ev.X, ev.Y) && row < m.people.listH {
 			if i := m.people.off + row; i < len(m.people.list) && m.people.loaded {
 				m.people.move(i - m.people.idx)
+			}
+		}
+		if _, dh := m.people.split(in.h); in.contains(ev.X, ev.Y) && row > m.people.listH && dh > 0 {
+			// A click on a link of the details highlights it, as the Link
+			// key does (a terminal opens it on ctrl- or cmd-click).
+			if lines := m.people.detailLines(in.w-1, dh); row-m.people.listH-1 < len(lines) {
+				m.people.pickLink(linkAt(lines[row-m.people.listH-1], ev.X-in.x-1))
 			}
 		}
 	}

@@ -397,7 +397,8 @@ func jsonReply(status int, v any) reply {
 	return reply{status: status, body: encodeJSON(v), contentType: "application/json; charset=utf-8"}
 }
 
-// ServeHTTP answers one request: REST under /rest/, tokens at /oauth/token/.
+// ServeHTTP answers one request: REST under /rest/, tokens at /oauth/token/,
+// and the profile and chat pages the browser links to (pages.go).
 func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -413,6 +414,7 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveToken(w, r)
 	case strings.HasPrefix(path, "/rest/"):
 		p.serveREST(w, r)
+	case r.Method == http.MethodGet && p.servePage(w, r):
 	default:
 		writeReply(w, jsonReply(http.StatusNotFound, errBody("NOT_FOUND", "Not found")))
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,8 +22,8 @@ const vcfLine = 75
 // derived from the portal's host and the person's id, so that importing a
 // later export updates the cards instead of doubling them.
 func writeVCF(w io.Writer, org *directory.Org) error {
-	host := portalHost(org.Portal())
-	local := phoneContext(host)
+	host := directory.PortalHost(org.Portal())
+	local := directory.PhoneContext(host)
 	out := bufio.NewWriter(w)
 	for _, p := range org.AllPeople() {
 		for _, line := range cardLines(p, org, host, local) {
@@ -71,8 +70,8 @@ func cardLines(p *directory.Person, org *directory.Org, host, local string) []st
 	if p.Position != "" {
 		lines = append(lines, "TITLE:"+vcfText(p.Position))
 	}
-	ext := digits(p.Extension)
-	if work := telURI(p.WorkPhone, local); work != "" {
+	ext := directory.Digits(p.Extension)
+	if work := directory.TelURI(p.WorkPhone, local); work != "" {
 		if ext != "" {
 			work += ";ext=" + ext
 		}
@@ -81,7 +80,7 @@ func cardLines(p *directory.Person, org *directory.Org, host, local string) []st
 		// Only an extension: a number local to the portal's exchange.
 		lines = append(lines, `TEL;VALUE=uri;TYPE="work,voice":tel:`+ext+";phone-context="+local)
 	}
-	if cell := telURI(p.Mobile, local); cell != "" {
+	if cell := directory.TelURI(p.Mobile, local); cell != "" {
 		lines = append(lines, `TEL;VALUE=uri;TYPE="cell,voice":`+cell)
 	}
 	if p.Email != "" {
@@ -136,58 +135,6 @@ func writeFolded(w *bufio.Writer, line string) {
 	w.WriteString("\r\n")
 }
 
-// telURI is phone as a tel: URI (RFC 3966): a number beginning with "+" is
-// global, any other is local to the phone context local; "" when phone
-// holds no digits.
-func telURI(phone, local string) string {
-	d := digits(phone)
-	if d == "" {
-		return ""
-	}
-	if strings.HasPrefix(strings.TrimSpace(phone), "+") {
-		return "tel:+" + d
-	}
-	return "tel:" + d + ";phone-context=" + local
-}
-
-// digits is the ASCII digits of s.
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// portalHost is the lower-case host name of portal, without port or path
-// ("" when it has none).
-func portalHost(portal string) string {
-	u, err := url.Parse(portal)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
-}
-
-// phoneContext is the phone-context of a number local to host (RFC 3966
-// §5.1.5): host when it is a domain name, else "portal.invalid" (an IP
-// address is no phone context, and ".invalid" names no one's domain).
-func phoneContext(host string) string {
-	labels := strings.Split(host, ".")
-	top := labels[len(labels)-1]
-	if top == "" || top[0] < 'a' || top[0] > 'z' {
-		return "portal.invalid"
-	}
-	for _, l := range labels {
-		if l == "" || l[0] == '-' || l[len(l)-1] == '-' || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-			return "portal.invalid"
-		}
-	}
-	return host
-}
-
 // cardUID is a name-based UUID (RFC 9562 version 5, URL namespace) of the
 // person's profile address on host: the same person of the same portal
 // always has the same UID.
@@ -196,7 +143,7 @@ func cardUID(host string, id int) string {
 	ns := [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
 	h := sha1.New()
 	h.Write(ns[:])
-	fmt.Fprintf(h, "https://%s/company/personal/user/%d/", host, id)
+	h.Write([]byte(directory.ProfileURL("https://"+host, id)))
 	var u [16]byte
 	copy(u[:], h.Sum(nil))
 	u[6] = u[6]&0x0f | 0x50

@@ -73,7 +73,7 @@ func TestExportVCF(t *testing.T) {
 
 	org, _, err := src.Org(t.Context())
 	require.NoError(t, err)
-	host := portalHost(org.Portal())
+	host := directory.PortalHost(org.Portal())
 	by := cardsByUID(t, cards)
 	dora, ok := by[cardUID(host, 30)]
 	require.True(t, ok, "Dora's card has the UID of her portal and id")
@@ -103,7 +103,7 @@ func TestExportVCF(t *testing.T) {
 	// Boris has an extension and no phone: a number local to the portal.
 	boris := by[cardUID(host, 20)]
 	require.Len(t, boris[vcard.FieldTelephone], 1)
-	assert.Equal(t, "tel:1043;phone-context="+phoneContext(host), boris.Value(vcard.FieldTelephone))
+	assert.Equal(t, "tel:1043;phone-context="+directory.PhoneContext(host), boris.Value(vcard.FieldTelephone))
 	assert.Equal(t, []string{vcard.TypeWork, "voice"}, boris[vcard.FieldTelephone][0].Params.Types())
 	assert.Empty(t, boris.Value(vcard.FieldEmail), "no e-mail, no EMAIL")
 
@@ -134,7 +134,7 @@ func TestExportVCFDemo(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, cards, org.PersonCount(), "one card per person")
 			by := cardsByUID(t, cards)
-			host := portalHost(org.Portal())
+			host := directory.PortalHost(org.Portal())
 			withExt := 0
 			for _, person := range org.AllPeople() {
 				card, ok := by[cardUID(host, person.ID)]
@@ -146,7 +146,7 @@ func TestExportVCFDemo(t *testing.T) {
 				}
 				if person.Extension != "" {
 					withExt++
-					assert.Contains(t, card.Value(vcard.FieldTelephone), digits(person.Extension), "person %d", person.ID)
+					assert.Contains(t, card.Value(vcard.FieldTelephone), directory.Digits(person.Extension), "person %d", person.ID)
 				}
 				var orgs []string
 				for _, f := range card[vcard.FieldOrganization] {
@@ -206,7 +206,7 @@ func TestCardUID(t *testing.T) {
 	assert.Equal(t, a, cardUID("acme.example", 30))
 	assert.NotEqual(t, a, cardUID("acme.example", 31))
 	assert.NotEqual(t, a, cardUID("other.example", 30))
-	assert.Equal(t, "acme.example", portalHost("https://ACME.example:8443/rest/1/••••/"))
-	assert.Equal(t, "portal.invalid", phoneContext("127.0.0.1"))
-	assert.Equal(t, "acme.bitrix24.ru", phoneContext("acme.bitrix24.ru"))
+	assert.Equal(t, "acme.example", directory.PortalHost("https://ACME.example:8443/rest/1/••••/"))
+	assert.Equal(t, "portal.invalid", directory.PhoneContext("127.0.0.1"))
+	assert.Equal(t, "acme.bitrix24.ru", directory.PhoneContext("acme.bitrix24.ru"))
 }

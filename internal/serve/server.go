@@ -86,6 +86,9 @@ type Look struct {
 	Keys    ui.KeyMap
 	Palette ui.Palette // for a session whose client does not set NO_COLOR
 	Mono    ui.Palette // for one that does
+	// Links is the links setting, decided for each session by the
+	// client's TERM (the zero value is auto).
+	Links ui.LinkMode
 }
 
 // Config is what a Server is built from.

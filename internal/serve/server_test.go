@@ -351,8 +351,14 @@ type ptyClient struct {
 	done   chan error
 }
 
-// openPTY starts the browser in a w×h PTY with env set first.
+// openPTY starts the browser in a w×h xterm-256color PTY with env set first.
 func (f *serveFixture) openPTY(t testing.TB, w, h int, env ...string) *ptyClient {
+	t.Helper()
+	return f.openTerm(t, "xterm-256color", w, h, env...)
+}
+
+// openTerm starts the browser in a w×h PTY whose TERM is term, with env set first.
+func (f *serveFixture) openTerm(t testing.TB, term string, w, h int, env ...string) *ptyClient {
 	t.Helper()
 	c := &ptyClient{t: t, done: make(chan error, 1)}
 	c.client, c.s = f.session(t)
@@ -368,7 +374,7 @@ func (f *serveFixture) openPTY(t testing.TB, w, h int, env ...string) *ptyClient
 		return c.out.Write(p)
 	})
 	c.s.Stderr = &c.stderr
-	require.NoError(t, c.s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}))
+	require.NoError(t, c.s.RequestPty(term, h, w, gossh.TerminalModes{}))
 	require.NoError(t, c.s.Shell())
 	_, err = in.Write([]byte(servetest.TerminalAnswer))
 	require.NoError(t, err)
@@ -487,6 +493,36 @@ func TestServeNoColorSession(t *testing.T) {
 	assert.Empty(t, colours(s), "NO_COLOR from the client: no colour")
 	c.keys("q")
 	require.Equal(t, 0, c.exit())
+}
+
+// TestServeLinksPerSession: with links on auto, each session's TERM
+// decides: an xterm gets its names as links to the portal's profile pages,
+// the Linux console gets none; with links off, no session gets any.
+func TestServeLinksPerSession(t *testing.T) {
+	// browse opens the people pane of c, moves down, waits for the
+	// details and quits: what the session drew.
+	browse := func(c *ptyClient, parts ...string) string {
+		t.Helper()
+		c.waitOutput("Departments", "? help")
+		c.keys("\t")
+		c.keys("j")
+		s := c.waitOutput(append([]string{" people", "reports to"}, parts...)...)
+		c.keys("q")
+		require.Equal(t, 0, c.exit())
+		return s
+	}
+	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true)
+	profile := directory.PortalOrigin(f.webhook) + "/company/personal/user/"
+	require.True(t, strings.HasPrefix(profile, "http://127.0.0.1:"), profile)
+
+	s := browse(f.openPTY(t, 100, 30), "\x1b]8;;"+profile, "→ "+profile)
+	assert.NotContains(t, s, testCode, "the webhook's code is in no link")
+	s = browse(f.openTerm(t, "linux", 100, 30))
+	assert.NotContains(t, s, "\x1b]8;", "the Linux console draws no links")
+
+	off := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, testServeOptions(), true, func(c *Config) { c.Look.Links = ui.LinksOff })
+	s = browse(off.openPTY(t, 100, 30))
+	assert.NotContains(t, s, "\x1b]8;", "links: off")
 }
 
 func TestServeSessionLimits(t *testing.T) {

@@ -262,6 +262,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter, *ui.Plain
 	if sessionEnv(s.Environ()).Getenv("NO_COLOR") != "" {
 		palette = srv.cfg.Look.Mono
 	}
+	pty, _, _ := s.Pty()
 	o := ui.Options{
 		Directory:    srv.dir,
 		Keys:         srv.cfg.Look.Keys,
@@ -272,6 +273,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter, *ui.Plain
 		Background:   false, // the server loads everyone once, for all sessions
 		Context:      ss.ctx,
 		Favourites:   srv.favourites(s),
+		Links:        srv.cfg.Look.Links.On(pty.Term), // this session's terminal decides auto
 	}
 	if wantsPlain(s) {
 		// The client's terminal is in raw mode (ssh -t): the lines end
@@ -279,7 +281,7 @@ func (srv *Server) program(s ssh.Session) (*tea.Program, *frameWriter, *ui.Plain
 		// No colour: a renderer of its own, which asks the terminal
 		// nothing (the session's would ask for its background).
 		plain := ui.NewPlainOutput(out)
-		o.Plain, o.Palette, o.Copy = true, ui.Palette{}, clipboard(plain, s)
+		o.Plain, o.Palette, o.Copy, o.Links = true, ui.Palette{}, clipboard(plain, s), false
 		o.Renderer = lipgloss.NewRenderer(plain, termenv.WithProfile(termenv.Ascii), termenv.WithEnvironment(sessionEnv(s.Environ())))
 		p := tea.NewProgram(ui.NewPlain(ui.New(o), plain), tea.WithInput(ss), tea.WithOutput(out),
 			tea.WithoutRenderer(), tea.WithoutSignalHandler())
