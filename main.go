@@ -229,8 +229,8 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 			Links:        s.links.On(a.getenv("TERM")),
 		}
 		if plain {
-			// No colour, no links, and the copy's OSC52 goes out in its
-			// place among the lines.
+			// No colour, and the copy's OSC52 goes out in its place
+			// among the lines.
 			o.Plain, o.Palette, o.Links = true, ui.Palette{}, false
 			o.Renderer = lipgloss.NewRenderer(plainOut, termenv.WithProfile(termenv.Ascii))
 			o.Copy = termenv.NewOutput(plainOut, termenv.WithProfile(termenv.Ascii)).Copy

@@ -174,7 +174,11 @@ func TestTUIManagerKeyAndOrgChart(t *testing.T) {
 	// The org chart of the head's department is the mermaid chart under them.
 	jumpTo(byID[head])
 	x.keys("o")
-	s := x.waitText("Org chart · "+deptName+" · esc back", "scroll")
+	// The chart names who is not loaded yet while the background load
+	// runs; it is drawn again when they are.
+	s := x.waitScreen("the whole chart of "+deptName, func(s string) bool {
+		return strings.Contains(s, "Org chart · "+deptName+" · esc back") && strings.Contains(s, "scroll") && !strings.Contains(s, "not loaded yet")
+	})
 	assert.Equal(t, want, chartOnScreen(s), "the view and export --format mermaid show the same tree:\n%s", s)
 	x.keys("Escape")
 	x.waitText("Departments", "? help")

@@ -102,18 +102,6 @@ func (v *helpScreen) lines(w int) []string {
 	return out
 }
 
-// moreProse is the help's sentences after the one on the search view's
-// keys (searchProse): the query language, the copy menu, what copying
-// needs, the favourites.
-func (v *helpScreen) moreProse() []string {
-	return []string{
-		strings.Join(strings.Fields(directory.QueryHelp), " "),
-		v.copyProse(),
-		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
-		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
-	}
-}
-
 // copyProse is the help's sentence on the copy menu, its letters as the
 // menu has them (copyKeys).
 func (v *helpScreen) copyProse() string {
@@ -128,6 +116,18 @@ func (v *helpScreen) copyProse() string {
 		"The card is name, position, extension, mobile and e-mail on one line. " +
 		"Names, e-mails and phones are links to the portal's profile, mailto: and tel: where the terminal has links (links: in the config); " +
 		keyName(v.keys.Link) + " highlights each link of the details in turn, and the status bar shows where it leads."
+}
+
+// moreProse is the help's sentences after the one on the search view's
+// keys (searchProse): the query language, the copy menu, what copying
+// needs, the favourites.
+func (v *helpScreen) moreProse() []string {
+	return []string{
+		strings.Join(strings.Fields(directory.QueryHelp), " "),
+		v.copyProse(),
+		"Copying sends OSC52 to the terminal; in tmux it needs: set -g set-clipboard on",
+		"Favourites (" + keyName(v.keys.Pin) + " on a person): the people you pin, above the departments, with their presence.",
+	}
 }
 
 // searchProse is the help's sentence on the search view's keys.

@@ -585,23 +585,19 @@ func (c *common) directReports(p *directory.Person, w int) string {
 	used := safetext.Width(head)
 	shown := 0
 	for _, id := range ids {
-		glyph, name, url := "?", c.personName(id), ""
+		pre, name, post, url := "? ", c.personName(id), "", ""
 		if r := c.org.Person(id); r != nil {
 			rb := badgeOf(r, now, c.threshold)
-			glyph, url = rb.glyph, c.profileLink(r)
-			if c.plain { // presence in words, after the name
-				glyph, name = "", name+" ("+rb.word+")"
+			pre, url = c.mark(rb, ""), c.profileLink(r)
+			if c.plain {
+				post = " (" + rb.word + ")"
 			}
 		}
 		sep := " · "
 		if shown == 0 {
 			sep = " "
 		}
-		lead := sep
-		if glyph != "" {
-			lead += glyph + " "
-		}
-		iw := safetext.Width(lead) + safetext.Width(name)
+		iw := safetext.Width(sep+pre) + safetext.Width(name) + safetext.Width(post)
 		need := used + iw
 		if rest := len(ids) - shown - 1; rest > 0 {
 			need += 3 + safetext.Width(more(rest))
@@ -609,7 +605,7 @@ func (c *common) directReports(p *directory.Person, w int) string {
 		if need > w {
 			break
 		}
-		parts = append(parts, span{text: lead}, span{text: name, url: url})
+		parts = append(parts, span{text: sep + pre}, span{text: name, url: url}, span{text: post})
 		used += iw
 		shown++
 	}

@@ -201,7 +201,7 @@ func factsOf(m *Model) plainFacts {
 		f.person = directory.Thousands(m.people.idx+1) + " of " + directory.Thousands(len(m.people.list)) + ": " +
 			m.personText(cur, m.people.dept, m.people.whole)
 	}
-	if m.mode == modeSearch {
+	if m.mode == modeSearch || m.mode == modeCopy && m.copyFrom == modeSearch { // the menu keeps the search's
 		f.query, f.resultKeys = m.plainQuery(), m.search.list
 		if r := m.search.current(); r != nil {
 			f.resultID, f.resultIdx = r.ID, m.search.idx
