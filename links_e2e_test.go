@@ -108,6 +108,8 @@ func TestTUILinksInTmux(t *testing.T) {
 			x.settle()
 			checkRows(t, x, w, h, "links, search")
 			x.keys("Escape")
+			// q apart from the Escape: together they read as alt+q.
+			x.waitScreen("the search closed", func(s string) bool { return !strings.Contains(s, "Search the whole company") })
 			x.keys("q")
 			x.waitScreen("the shell again", func(s string) bool { return !strings.Contains(s, "? help") && strings.Contains(s, "READY>") })
 		})
@@ -124,6 +126,8 @@ func TestTUILinksInTmux(t *testing.T) {
 		x.keys("-l", "j/anna")
 		x.waitScreen("results", func(s string) bool { return strings.Contains(s, " match") })
 		x.keys("Escape")
+		// q apart from the Escape: together they read as alt+q.
+		x.waitScreen("the search closed", func(s string) bool { return !strings.Contains(s, "Search the whole company") })
 		x.keys("q")
 		// The typed command line is in the recording too: wait for what
 		// only the shell's arithmetic prints, once the browser has exited.

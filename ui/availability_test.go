@@ -199,3 +199,15 @@ func TestCallerKeyJumpsToTheResponsible(t *testing.T) {
 		assert.Contains(t, h.view(), `no CRM client has the number "+49 89 0000000"`)
 	}
 }
+
+// The missing-scope line waits behind a start-up warning that matters
+// more (the bar shows one, the latest); the error view lists both.
+func TestAvailabilityNoteWaitsBehindWarnings(t *testing.T) {
+	_, dir := availPortal(t, nil)
+	warn := "others can read the config file, and it holds a secret"
+	h := openDept(t, Options{Directory: dir, Warnings: []string{warn}}, "EMEA")
+	v := h.view()
+	assert.Contains(t, v, "! "+warn, "the start-up warning keeps the bar")
+	assert.NotContains(t, v, "availability: add the calendar scope")
+	assert.Equal(t, []string{"availability: add the calendar scope for meetings, timeman for workdays", warn}, h.m.status.warnings())
+}

@@ -482,7 +482,10 @@ func (m *Model) gotSchedules(msg schedulesMsg) {
 	}
 	if msg.note != "" && !m.schedAsk.noted {
 		m.schedAsk.noted = true
-		m.status.startWarnings = append(m.status.startWarnings, msg.note)
+		// Before the other warnings: the bar shows the latest, and a
+		// missing scope is news that can wait behind, say, a config file
+		// others can read (the error view lists both).
+		m.status.startWarnings = append([]string{msg.note}, m.status.startWarnings...)
 	}
 	if len(msg.got) > 0 && m.people.loaded {
 		m.people.need = m.people.measure(m.people.list)
