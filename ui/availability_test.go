@@ -211,3 +211,32 @@ func TestAvailabilityNoteWaitsBehindWarnings(t *testing.T) {
 	assert.NotContains(t, v, "availability: add the calendar scope")
 	assert.Equal(t, []string{"availability: add the calendar scope for meetings, timeman for workdays", warn}, h.m.status.warnings())
 }
+
+// The search's results say why someone is busy as the browser's rows do:
+// once the query rests, the results on screen are asked about (typing
+// alone asks nothing), and the highlighted result's details show the
+// sources.
+func TestAvailabilityOfSearchResults(t *testing.T) {
+	p, dir := availPortal(t, fakeportal.AllScopes())
+	h := newHarness(t, Options{Directory: dir, Background: true})
+	h.init()
+	for range 3 {
+		h.fire() // the tree, everyone (for search) in the background
+	}
+	require.True(t, h.m.org.Complete(), "everyone is loaded")
+	before := p.Commands()["timeman.status"]
+	h.keys("/")
+	h.typeText("eve")
+	assert.Equal(t, before, p.Commands()["timeman.status"], "typing asks nothing")
+	require.NotNil(t, h.m.search.current())
+	require.Equal(t, 32, h.m.search.current().ID, "Eve is the result")
+	h.fire() // the query rests
+	assert.Greater(t, p.Commands()["timeman.status"], before, "the results on screen are asked about")
+	v := h.view()
+	assert.Contains(t, v, "busy: in a meeting until 10:50", "the result's details")
+	assert.Contains(t, v, "workday: open since 08:00")
+	asked := p.Commands()["timeman.status"]
+	h.keys("down", "up")
+	h.fire()
+	assert.Equal(t, asked, p.Commands()["timeman.status"], "nobody is asked twice within a minute")
+}
