@@ -347,6 +347,18 @@ func (d *Directory) ScheduleNote() string {
 	return ""
 }
 
+// AsksAvailability reports whether Schedules may ask the portal anything:
+// the Directory has a portal and was opened with Options.Availability,
+// and the portal has not refused both the calendar and the workday.
+func (d *Directory) AsksAvailability() bool {
+	if d.client == nil || !d.opts.Availability {
+		return false
+	}
+	d.sched.mu.Lock()
+	defer d.sched.mu.Unlock()
+	return !d.sched.missing[api.ScopeCalendar] || !d.sched.missing[api.ScopeTimeman]
+}
+
 // Schedules returns the calendar and workday of each of ids
 // (Options.Availability; without it, or without a client, none). What was
 // asked less than ScheduleReuse ago is reused, people being asked by

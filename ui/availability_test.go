@@ -199,3 +199,44 @@ func TestCallerKeyJumpsToTheResponsible(t *testing.T) {
 		assert.Contains(t, h.view(), `no CRM client has the number "+49 89 0000000"`)
 	}
 }
+
+// The missing-scope line waits behind a start-up warning that matters
+// more (the bar shows one, the latest); the error view lists both.
+func TestAvailabilityNoteWaitsBehindWarnings(t *testing.T) {
+	_, dir := availPortal(t, nil)
+	warn := "others can read the config file, and it holds a secret"
+	h := openDept(t, Options{Directory: dir, Warnings: []string{warn}}, "EMEA")
+	v := h.view()
+	assert.Contains(t, v, "! "+warn, "the start-up warning keeps the bar")
+	assert.NotContains(t, v, "availability: add the calendar scope")
+	assert.Equal(t, []string{"availability: add the calendar scope for meetings, timeman for workdays", warn}, h.m.status.warnings())
+}
+
+// The search's results say why someone is busy as the browser's rows do:
+// once the query rests, the results on screen are asked about (typing
+// alone asks nothing), and the highlighted result's details show the
+// sources.
+func TestAvailabilityOfSearchResults(t *testing.T) {
+	p, dir := availPortal(t, fakeportal.AllScopes())
+	h := newHarness(t, Options{Directory: dir, Background: true})
+	h.init()
+	for range 3 {
+		h.fire() // the tree, everyone (for search) in the background
+	}
+	require.True(t, h.m.org.Complete(), "everyone is loaded")
+	before := p.Commands()["timeman.status"]
+	h.keys("/")
+	h.typeText("eve")
+	assert.Equal(t, before, p.Commands()["timeman.status"], "typing asks nothing")
+	require.NotNil(t, h.m.search.current())
+	require.Equal(t, 32, h.m.search.current().ID, "Eve is the result")
+	h.fire() // the query rests
+	assert.Greater(t, p.Commands()["timeman.status"], before, "the results on screen are asked about")
+	v := h.view()
+	assert.Contains(t, v, "busy: in a meeting until 10:50", "the result's details")
+	assert.Contains(t, v, "workday: open since 08:00")
+	asked := p.Commands()["timeman.status"]
+	h.keys("down", "up")
+	h.fire()
+	assert.Equal(t, asked, p.Commands()["timeman.status"], "nobody is asked twice within a minute")
+}

@@ -89,6 +89,11 @@ func TestPinFromASearchResult(t *testing.T) {
 	assert.Contains(t, h.view(), "alt+f pin", "the search footer offers it")
 	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'f'}, Alt: true})
 	assert.Empty(t, h.m.pinned, "and unpins it")
+
+	h.keys("tab", "f") // the results have the keys: f pins, as y copies
+	assert.Equal(t, []int{32}, h.m.pinned)
+	assert.Equal(t, "eve", h.m.search.input.value(), "f did not type")
+	assert.Equal(t, modeSearch, h.m.mode)
 }
 
 func TestSearchOpensWithTheRecentLookups(t *testing.T) {

@@ -142,8 +142,12 @@ func (v *helpScreen) searchProse() string {
 		parts = append(parts, l.T("help.search.caller", "Key", keyName(sk.Caller)))
 	}
 	if len(sk.Tab.Keys()) > 0 {
+		pin := "" // the results' pin key, when the query's is another
+		if keyName(v.keys.Pin) != keyName(sk.Pin) {
+			pin = ", " + l.T("help.search.results.pin", "Key", keyName(v.keys.Pin))
+		}
 		parts = append(parts, l.T("help.search.results", "Tab", keyName(sk.Tab), "Copy", keyName(v.keys.Copy),
-			"Menu", keyName(v.keys.CopyMenu), "Search", keyName(v.keys.Search)))
+			"Menu", keyName(v.keys.CopyMenu), "Pin", pin, "Search", keyName(v.keys.Search)))
 	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, l.T("search.title.back", "Key", keyName(sk.Back)))

@@ -317,16 +317,7 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	if m.copyNote != "" {
 		toast += " · " + m.copyNote
 	}
-	return tea.Batch(m.lookedUp(m.copied()), m.showToast(toast))
-}
-
-// copied is the person a copy is from: the highlighted search result in
-// the search, else the people pane's highlighted person.
-func (m *Model) copied() *directory.Person {
-	if m.mode == modeSearch {
-		return m.search.current()
-	}
-	return m.people.current()
+	return tea.Batch(m.lookedUp(m.copyTarget()), m.showToast(toast))
 }
 
 func (m *Model) openSearch() tea.Cmd {

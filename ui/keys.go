@@ -310,7 +310,7 @@ func (m *Model) updateKeybindings() {
 	// this runs on every update).
 	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
 	k.OrgChart.SetEnabled(m.tree.sel > 0)
-	k.Pin.SetEnabled(p != nil)
+	k.Pin.SetEnabled(t != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0
 	k.Right.SetEnabled(!normal || inTree)
 	k.Enter.SetEnabled(!normal || inTree)

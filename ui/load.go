@@ -42,6 +42,9 @@ type (
 		people []*directory.Person
 		err    error
 	}
+	// searchSchedIdleMsg fires when the search query of seq has rested,
+	// for the availability of its results.
+	searchSchedIdleMsg struct{ seq int }
 	// schedIdleMsg fires when the tree cursor has rested on the
 	// department of seq long enough to ask for its people's availability.
 	schedIdleMsg struct{ seq int }
@@ -408,8 +411,14 @@ const maxScheduleAsk = 500
 // answer; one ask is under way at a time. The Directory shares answers
 // with every session. Without a Directory it does nothing.
 func (m *Model) schedules() tea.Cmd {
+	if m.dir == nil || m.schedAsk.pending {
+		return nil
+	}
+	if m.mode == modeSearch {
+		return m.searchSchedules()
+	}
 	list := m.people.list
-	if m.dir == nil || !m.people.loaded || len(list) == 0 || m.schedAsk.pending {
+	if !m.people.loaded || len(list) == 0 {
 		return nil
 	}
 	a := &m.schedAsk
@@ -422,7 +431,6 @@ func (m *Model) schedules() tea.Cmd {
 		a.armed, a.armedSet = m.deptSeq, true
 		return m.after(m.debounce, schedIdleMsg{seq: m.deptSeq})
 	}
-	now := m.now()
 	var part []*directory.Person
 	if a.dept != m.people.dept || a.n != len(list) {
 		from := 0
@@ -434,6 +442,35 @@ func (m *Model) schedules() tea.Cmd {
 	} else {
 		part = list[clamp(m.people.off, 0, len(list)):clamp(m.people.off+m.people.listH, 0, len(list))]
 	}
+	return m.askSchedules(part)
+}
+
+// searchSchedules asks for the calendars and workdays of the search's
+// results on screen once the query has rested (typing asks nothing), so
+// that a result's badge and details say why someone is busy as the
+// browser's do. Nobody is asked twice within ScheduleReuse.
+func (m *Model) searchSchedules() tea.Cmd {
+	s := &m.search
+	if len(s.results) == 0 || !m.dir.AsksAvailability() {
+		return nil
+	}
+	a := &m.schedAsk
+	if a.searchRested != s.seq {
+		if a.searchArmed == s.seq && a.searchArmedSet {
+			return nil
+		}
+		a.searchArmed, a.searchArmedSet = s.seq, true
+		return m.after(m.debounce, searchSchedIdleMsg{seq: s.seq})
+	}
+	n := len(s.results)
+	return m.askSchedules(s.results[clamp(s.off, 0, n):clamp(s.off+max(1, s.h-searchTop), 0, n)])
+}
+
+// askSchedules asks for the calendars and workdays of those of part not
+// known or asked within directory.ScheduleReuse.
+func (m *Model) askSchedules(part []*directory.Person) tea.Cmd {
+	a := &m.schedAsk
+	now := m.now()
 	var ids []int
 	for _, p := range part {
 		if s := m.sched[p.ID]; s != nil && now.Sub(s.AsOf) < directory.ScheduleReuse {
@@ -482,10 +519,16 @@ func (m *Model) gotSchedules(msg schedulesMsg) {
 	}
 	if msg.note != "" && !m.schedAsk.noted {
 		m.schedAsk.noted = true
-		m.status.startWarnings = append(m.status.startWarnings, msg.note)
+		// Before the other warnings: the bar shows the latest, and a
+		// missing scope is news that can wait behind, say, a config file
+		// others can read (the error view lists both).
+		m.status.startWarnings = append([]string{msg.note}, m.status.startWarnings...)
 	}
 	if len(msg.got) > 0 && m.people.loaded {
 		m.people.need = m.people.measure(m.people.list)
 		m.people.scroll()
+	}
+	if len(msg.got) > 0 && len(m.search.results) > 0 {
+		m.search.measure() // the details of a result may take more lines
 	}
 }

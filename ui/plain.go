@@ -201,7 +201,7 @@ func factsOf(m *Model) plainFacts {
 		f.person = m.lang.Thousands(m.people.idx+1) + " of " + m.lang.Thousands(len(m.people.list)) + ": " +
 			m.personText(cur, m.people.dept, m.people.whole)
 	}
-	if m.mode == modeSearch {
+	if m.mode == modeSearch || m.mode == modeCopy && m.copyFrom == modeSearch { // the menu keeps the search's
 		f.query, f.resultKeys = m.plainQuery(), m.search.list
 		if r := m.search.current(); r != nil {
 			f.resultID, f.resultIdx = r.ID, m.search.idx
@@ -266,8 +266,9 @@ func (p *Plain) note() {
 		say(m.status.toast)
 	}
 
-	// A view opened, or the browser again.
-	opened := first || f.mode != w.mode
+	// A view opened, or the browser again (not after the copy menu, a
+	// line of the status bar, which leaves where the cursor was).
+	opened := first || (f.mode != w.mode && w.mode != modeCopy)
 	if opened {
 		switch f.mode {
 		case modeHelp:
@@ -284,7 +285,7 @@ func (p *Plain) note() {
 	}
 	switch f.mode {
 	case modeNormal:
-		p.noteBrowser(m, f, w, opened && w.mode != modeCopy)
+		p.noteBrowser(m, f, w, opened)
 	case modeSearch:
 		if f.query != w.query && f.query != "" {
 			say(f.query)

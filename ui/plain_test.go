@@ -303,3 +303,21 @@ func TestPlainManagerJump(t *testing.T) {
 		"1 of 1: Борис Иванов, head of Sales, Team Lead, ext 1043, idle",
 	}, ph.lines())
 }
+
+func TestPlainCopyMenuFromASearchResult(t *testing.T) {
+	ph := plainOver(t, directory.NewOrg(orgData(smallPortalOrg())))
+	ph.keys("/")
+	ph.typeText("1042")
+	ph.lines()
+	ph.keys("tab")
+	assert.Equal(t, []string{"the results have the keys: y: copy the extension, Y: copy…, /: back to the query"}, ph.lines())
+	ph.keys("Y")
+	assert.Equal(t, []string{
+		"copy what of Dora Müller? e: e-mail, w: work phone, m: mobile, n: name, c: card; enter: copy the one said, esc: cancel",
+		"copy e-mail: dora@acme.example",
+	}, ph.lines())
+	ph.keys("esc") // back to the search, which says nothing again
+	assert.Empty(t, ph.lines())
+	ph.keys("y")
+	assert.Equal(t, []string{"sent extension 1042 to the clipboard (OSC52)"}, ph.lines())
+}

@@ -187,6 +187,8 @@ func (s *search) listKey(k tea.KeyMsg) (did searchDid, ok bool) {
 		return searchCopy, true
 	case key.Matches(k, km.CopyMenu):
 		return searchCopyMenu, true
+	case key.Matches(k, km.Pin):
+		return searchPin, true
 	case key.Matches(k, km.Enter):
 		return searchJump, true
 	case key.Matches(k, km.Tab), key.Matches(k, km.Back):

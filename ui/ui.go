@@ -141,6 +141,9 @@ type Model struct {
 		asked          map[int]time.Time
 		rested, armed  int
 		armedSet       bool
+		// the same for the search's query (its seq)
+		searchRested, searchArmed int
+		searchArmedSet            bool
 	}
 
 	deptSeq     int  // bumped whenever the highlighted department changes
@@ -365,6 +368,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.gotCaller(msg)
 	case schedIdleMsg:
 		m.schedAsk.rested = msg.seq
+	case searchSchedIdleMsg:
+		m.schedAsk.searchRested = msg.seq
 	case schedulesMsg:
 		m.gotSchedules(msg)
 	case presenceMsg:

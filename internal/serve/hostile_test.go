@@ -399,7 +399,10 @@ func TestServeHostileClients(t *testing.T) {
 
 func TestServeClosesIdleConnections(t *testing.T) {
 	o := testServeOptions()
-	o.IdleTimeout = time.Second
+	// 2 s, not less: the browser below must start before a loaded
+	// machine's race-detected client has been idle that long, or the
+	// connection ends as one with no session.
+	o.IdleTimeout = 2 * time.Second
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false)
 	fp := "fp=" + gossh.FingerprintSHA256(f.user.PublicKey())
 	goroutines := runtime.NumGoroutine()
@@ -408,7 +411,7 @@ func TestServeClosesIdleConnections(t *testing.T) {
 	client, err := gossh.Dial("tcp", f.addr, servetest.ClientConfig(f.user))
 	require.NoError(t, err)
 	require.Error(t, client.Wait(), "the server closes the connection")
-	f.log.WaitLog(t, "msg=closed", `reason="no session for the idle timeout (1s)"`, fp, "addr=127.0.0.1:")
+	f.log.WaitLog(t, "msg=closed", `reason="no session for the idle timeout (2s)"`, fp, "addr=127.0.0.1:")
 
 	// A session channel that never asks for a shell or a command.
 	client, ch := f.rawSession(t)
