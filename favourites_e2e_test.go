@@ -102,6 +102,9 @@ func TestTUIFavouritesSurviveARestart(t *testing.T) {
 		s = x.waitText("recent lookups")
 		assert.Contains(t, s, looked, "the search opens with the last lookup")
 		x.keys("Escape")
+		// q apart from the Escape: together they read as alt+q, which
+		// the search field takes.
+		x.waitScreen("the search closed", func(s string) bool { return !strings.Contains(s, "Search the whole company") })
 		quitAndWait(x)
 	}
 }
