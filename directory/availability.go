@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,13 +72,35 @@ type Schedule struct {
 	Workday  *Workday
 }
 
+// The kinds of reason an Availability gives: Availability.Say puts each
+// in words.
+const (
+	WhyVacation   = "vacation"   // on vacation until At's day
+	WhyOut        = "out"        // out (the calendar) until At's day
+	WhyFinished   = "finished"   // the workday was closed at At
+	WhyBreak      = "break"      // the workday is paused
+	WhyMeeting    = "meeting"    // in a meeting until At
+	WhyMaybe      = "maybe"      // in a tentative meeting until At
+	WhyOnline     = "online"     // presence says online
+	WhyIdle       = "idle"       // idle since At
+	WhyAtWork     = "atwork"     // the workday was opened at At
+	WhyLeftOpen   = "leftopen"   // the workday was left open (expired)
+	WhyNotStarted = "notstarted" // the workday is closed, never opened
+	WhyNeverSeen  = "never"      // never seen
+	WhyOffline    = "offline"    // offline
+)
+
 // Availability is a person's availability at a moment: the state, the
-// reason in words ("in a meeting until 15:00", times in the zone of the
-// moment asked about), until when it lasts when known, the workday status,
+// reason in English words ("in a meeting until 15:00", times in the zone
+// of the moment asked about) and as a kind with its time (Say puts them in
+// another language), until when it lasts when known, the workday status,
 // and which source decided it.
 type Availability struct {
 	State   string // one of Available, Busy, Away, Off, AbsentNow, Unknown
-	Reason  string
+	Reason  string // Say(lang.English()): what find --json and export write
+	Why     string // the reason's kind: one of the Why constants
+	At      time.Time
+	Now     time.Time // the moment asked about: At is said relative to it
 	Until   time.Time // busy until / back at; zero when unknown or not away
 	Workday string    // opened, paused, closed, expired; "" when unknown
 	Source  string    // FromPresence, FromVacation, FromCalendar or FromWorkday
@@ -98,62 +121,94 @@ func (p *Person) AvailabilityAt(s *Schedule, now time.Time, threshold time.Durat
 	if s != nil && s.Calendar {
 		cur, until = s.current(now)
 	}
-	set := func(state, reason, source string, t time.Time) Availability {
-		a.State, a.Reason, a.Source, a.Until = state, reason, source, t
+	a.Now = now
+	set := func(state, why string, at time.Time, source string, t time.Time) Availability {
+		a.State, a.Why, a.At, a.Source, a.Until = state, why, at, source, t
+		a.Reason = a.Say(lang.English())
 		return a
 	}
 	if p.Absent(now) {
-		return set(AbsentNow, "on vacation until "+Day(p.AbsentUntil, now), FromVacation, p.AbsentUntil)
+		return set(AbsentNow, WhyVacation, p.AbsentUntil, FromVacation, p.AbsentUntil)
 	}
 	if cur != nil && cur.Kind == "absent" {
-		return set(AbsentNow, "out until "+Day(until.Add(-time.Second), now), FromCalendar, until)
+		return set(AbsentNow, WhyOut, until.Add(-time.Second), FromCalendar, until)
 	}
 	if wd != nil {
 		switch wd.Status {
 		case "closed":
 			if !wd.Finished.IsZero() {
-				return set(Off, finished(wd.Finished, now), FromWorkday, time.Time{})
+				return set(Off, WhyFinished, wd.Finished, FromWorkday, time.Time{})
 			}
 		case "paused":
-			return set(Away, "on a break", FromWorkday, time.Time{})
+			return set(Away, WhyBreak, time.Time{}, FromWorkday, time.Time{})
 		}
 	}
 	if cur != nil {
-		reason := "in a meeting until " + Clock(until, now)
+		why := WhyMeeting
 		if cur.Kind == "quest" {
-			reason = "maybe in a meeting until " + Clock(until, now)
+			why = WhyMaybe
 		}
-		return set(Busy, reason, FromCalendar, until)
+		return set(Busy, why, until, FromCalendar, until)
 	}
 	switch pr := p.PresenceAt(now, threshold); {
 	case pr == Online:
-		return set(Available, "online", FromPresence, time.Time{})
+		return set(Available, WhyOnline, time.Time{}, FromPresence, time.Time{})
 	case pr == Idle:
-		return set(Away, "idle "+lang.English().RoughAge(now.Sub(p.IdleSince)), FromPresence, time.Time{})
+		return set(Away, WhyIdle, p.IdleSince, FromPresence, time.Time{})
 	}
 	if wd != nil {
 		switch wd.Status {
 		case "opened":
-			return set(Available, "at work since "+Clock(wd.Started, now), FromWorkday, time.Time{})
+			return set(Available, WhyAtWork, wd.Started, FromWorkday, time.Time{})
 		case "expired":
-			return set(Off, "workday left open", FromWorkday, time.Time{})
+			return set(Off, WhyLeftOpen, time.Time{}, FromWorkday, time.Time{})
 		case "closed":
-			return set(Off, "workday not started", FromWorkday, time.Time{})
+			return set(Off, WhyNotStarted, time.Time{}, FromWorkday, time.Time{})
 		}
 	}
 	if p.LastActivity.IsZero() {
-		return set(Unknown, "never seen", FromPresence, time.Time{})
+		return set(Unknown, WhyNeverSeen, time.Time{}, FromPresence, time.Time{})
 	}
-	return set(Off, "offline", FromPresence, time.Time{})
+	return set(Off, WhyOffline, time.Time{}, FromPresence, time.Time{})
+}
+
+// Say is a's reason in the words of l, times in the zone of the moment
+// asked about: "in a meeting until 15:00", "на встрече до 15:00".
+func (a Availability) Say(l *lang.Language) string {
+	switch a.Why {
+	case WhyVacation:
+		return l.T("why.vacation", "Day", DayIn(l, a.At, a.Now))
+	case WhyOut:
+		return l.T("why.out", "Day", DayIn(l, a.At, a.Now))
+	case WhyFinished:
+		return finished(l, a.At, a.Now)
+	case WhyMeeting, WhyMaybe, WhyAtWork:
+		return l.T("why."+a.Why, "Time", ClockIn(l, a.At, a.Now))
+	case WhyIdle:
+		return l.T("why.idle", "Age", l.RoughAge(a.Now.Sub(a.At)))
+	case WhyBreak, WhyOnline, WhyLeftOpen, WhyNotStarted, WhyNeverSeen, WhyOffline:
+		return l.T("why." + a.Why)
+	}
+	return ""
+}
+
+// StateIn is the word of the state s (Available, Busy ...) in l: "busy",
+// "занят(а)".
+func StateIn(l *lang.Language, s string) string {
+	switch s {
+	case Available, Busy, Away, Off, AbsentNow, Unknown:
+		return l.T("state." + s)
+	}
+	return s
 }
 
 // finished is "finished for today at 18:02", or with the day when it was
-// not today.
-func finished(t, now time.Time) string {
+// not today, in l.
+func finished(l *lang.Language, t, now time.Time) string {
 	if sameDay(t, now) {
-		return "finished for today at " + Clock(t, now)
+		return l.T("why.finished", "Time", ClockIn(l, t, now))
 	}
-	return "finished " + Clock(t, now)
+	return l.T("why.finishedon", "Time", ClockIn(l, t, now))
 }
 
 // current is the event keeping the person busy or absent at now (absent
@@ -203,6 +258,11 @@ func (s *Schedule) Next(now time.Time) *Event {
 // 15:00 · next 16:00–16:45", "free now · next 16:00–16:45", "free today";
 // "" when the calendar is not known.
 func (s *Schedule) CalendarText(now time.Time) string {
+	return s.CalendarTextIn(lang.English(), now)
+}
+
+// CalendarTextIn is CalendarText in the words of l.
+func (s *Schedule) CalendarTextIn(l *lang.Language, now time.Time) string {
 	if s == nil || !s.Calendar {
 		return ""
 	}
@@ -210,20 +270,20 @@ func (s *Schedule) CalendarText(now time.Time) string {
 	if cur, until := s.current(now); cur != nil {
 		switch cur.Kind {
 		case "absent":
-			parts = append(parts, "out until "+Day(until.Add(-time.Second), now))
+			parts = append(parts, l.T("why.out", "Day", DayIn(l, until.Add(-time.Second), now)))
 		case "quest":
-			parts = append(parts, "maybe in a meeting until "+Clock(until, now))
+			parts = append(parts, l.T("why.maybe", "Time", ClockIn(l, until, now)))
 		default:
-			parts = append(parts, "in a meeting until "+Clock(until, now))
+			parts = append(parts, l.T("why.meeting", "Time", ClockIn(l, until, now)))
 		}
 	} else {
-		parts = append(parts, "free now")
+		parts = append(parts, l.T("cal.free"))
 	}
 	if n := s.Next(now); n != nil {
 		if n.AllDay {
-			parts = append(parts, "next "+Day(n.From, now)+" (all day)")
+			parts = append(parts, l.T("cal.nextallday", "Day", DayIn(l, n.From, now)))
 		} else {
-			parts = append(parts, "next "+Clock(n.From, now)+"–"+n.To.In(now.Location()).Format("15:04"))
+			parts = append(parts, l.T("cal.next", "Time", ClockIn(l, n.From, now), "End", n.To.In(now.Location()).Format("15:04")))
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -233,6 +293,11 @@ func (s *Schedule) CalendarText(now time.Time) string {
 // breaks 0:35", "on a break · breaks 0:54", "finished for today at 18:02",
 // "left open since Thu 09:00", "not started"; "" when it is not known.
 func (s *Schedule) WorkdayText(now time.Time) string {
+	return s.WorkdayTextIn(lang.English(), now)
+}
+
+// WorkdayTextIn is WorkdayText in the words of l.
+func (s *Schedule) WorkdayTextIn(l *lang.Language, now time.Time) string {
 	if s == nil || s.Workday == nil {
 		return ""
 	}
@@ -240,21 +305,21 @@ func (s *Schedule) WorkdayText(now time.Time) string {
 	var parts []string
 	switch w.Status {
 	case "opened":
-		parts = append(parts, "open since "+Clock(w.Started, now))
+		parts = append(parts, l.T("wd.open", "Time", ClockIn(l, w.Started, now)))
 	case "paused":
-		parts = append(parts, "on a break")
+		parts = append(parts, l.T("why.break"))
 	case "closed":
 		if w.Finished.IsZero() {
-			return "not started"
+			return l.T("wd.notstarted")
 		}
-		return finished(w.Finished, now)
+		return finished(l, w.Finished, now)
 	case "expired":
-		return "left open since " + Clock(w.Started, now)
+		return l.T("wd.leftopen", "Time", ClockIn(l, w.Started, now))
 	default:
 		return ""
 	}
 	if w.Breaks > 0 {
-		parts = append(parts, fmt.Sprintf("breaks %d:%02d", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60))
+		parts = append(parts, l.T("wd.breaks", "Time", fmt.Sprintf("%d:%02d", int(w.Breaks.Hours()), int(w.Breaks.Minutes())%60)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -262,7 +327,10 @@ func (s *Schedule) WorkdayText(now time.Time) string {
 // Clock is t as a time of day in now's zone, with the weekday when it is
 // not now's day and the date when it is a week or more away: "15:00",
 // "Fri 15:00", "12 Dec 15:00"; "?" for a zero time.
-func Clock(t, now time.Time) string {
+func Clock(t, now time.Time) string { return ClockIn(lang.English(), t, now) }
+
+// ClockIn is Clock in the words of l: "15:00", "пт 15:00", "12 дек. 15:00".
+func ClockIn(l *lang.Language, t, now time.Time) string {
 	if t.IsZero() {
 		return "?"
 	}
@@ -271,27 +339,33 @@ func Clock(t, now time.Time) string {
 		return t.Format("15:04")
 	}
 	if d := t.Sub(now); d > -6*24*time.Hour && d < 6*24*time.Hour {
-		return t.Format("Mon 15:04")
+		return weekday(l, t) + " " + t.Format("15:04")
 	}
-	return t.Format("2 Jan 15:04")
+	return l.DayTime(t, now)
+}
+
+// weekday is t's weekday, short, in l: "Fri", "пт".
+func weekday(l *lang.Language, t time.Time) string {
+	return l.T("weekday." + strconv.Itoa(int(t.Weekday())))
 }
 
 // Day is t's day in now's zone: "today", "Fri" within a week, else "12 Dec"
 // (with the year when it is not now's); "?" for a zero time.
-func Day(t, now time.Time) string {
+func Day(t, now time.Time) string { return DayIn(lang.English(), t, now) }
+
+// DayIn is Day in the words of l: "сегодня", "пт", "12 дек.".
+func DayIn(l *lang.Language, t, now time.Time) string {
 	if t.IsZero() {
 		return "?"
 	}
 	t = t.In(now.Location())
 	switch d := t.Sub(now); {
 	case sameDay(t, now):
-		return "today"
+		return l.T("day.today")
 	case d > -6*24*time.Hour && d < 6*24*time.Hour:
-		return t.Format("Mon")
-	case t.Year() != now.In(now.Location()).Year():
-		return t.Format("2 Jan 2006")
+		return weekday(l, t)
 	}
-	return t.Format("2 Jan")
+	return l.Day(t, now.In(now.Location()))
 }
 
 // sameDay reports whether t and now fall on one day in now's zone.

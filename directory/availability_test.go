@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/lang"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -225,4 +226,41 @@ func TestAvailabilityAt(t *testing.T) {
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(s.CalendarText(now.In(tokyo)), "in a meeting until 22:00"), "the viewer's zone")
+}
+
+// Say puts each reason in the language asked, dates and times in its form
+// (24-hour clock, "пт", "20 дек."); Reason stays English for --json.
+func TestAvailabilitySaysRussian(t *testing.T) {
+	ru := lang.Russian()
+	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC) // a Wednesday
+	seen := &Person{LastActivity: now.Add(-3 * time.Hour)}
+	for _, c := range []struct {
+		p        *Person
+		s        *Schedule
+		en, want string
+	}{
+		{&Person{AbsentUntil: time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)}, nil, "on vacation until 20 Dec", "в отпуске до 20 дек."},
+		{seen, &Schedule{Calendar: true, Events: []Event{{From: now.Add(-time.Hour), To: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), Kind: "absent"}}}, "out until Fri", "отсутствует до пт"},
+		{seen, &Schedule{Calendar: true, Events: []Event{{From: now.Add(-time.Hour), To: now.Add(time.Hour), Kind: "quest"}}}, "maybe in a meeting until 15:00", "возможно, на встрече до 15:00"},
+		{seen, &Schedule{Workday: &Workday{Status: "closed", Started: now.Add(-30 * time.Hour), Finished: now.Add(-20 * time.Hour)}}, "finished Tue 18:00", "рабочий день окончен вт 18:00"},
+		{seen, &Schedule{Workday: &Workday{Status: "paused"}}, "on a break", "на перерыве"},
+		{seen, &Schedule{Workday: &Workday{Status: "opened", Started: now.Add(-5 * time.Hour)}}, "at work since 09:00", "на работе с 09:00"},
+		{seen, &Schedule{Workday: &Workday{Status: "expired"}}, "workday left open", "рабочий день не закрыт"},
+		{seen, nil, "offline", "не в сети"},
+		{&Person{}, nil, "never seen", "ни разу не заходил(а)"},
+	} {
+		a := c.p.AvailabilityAt(c.s, now, 0)
+		assert.Equal(t, c.en, a.Reason)
+		assert.Equal(t, c.en, a.Say(lang.English()))
+		assert.Equal(t, c.want, a.Say(ru), c.en)
+	}
+	s := &Schedule{Calendar: true, Events: []Event{{From: now.Add(24 * time.Hour), To: now.Add(48 * time.Hour), AllDay: true, Kind: "busy"}}, Workday: &Workday{Status: "opened", Started: now.Add(-5 * time.Hour), Breaks: 35 * time.Minute}}
+	assert.Equal(t, "free now · next Thu (all day)", s.CalendarText(now))
+	assert.Equal(t, "сейчас свободен(на) · далее чт (весь день)", s.CalendarTextIn(ru, now))
+	assert.Equal(t, "open since 09:00 · breaks 0:35", s.WorkdayText(now))
+	assert.Equal(t, "открыт с 09:00 · перерывы 0:35", s.WorkdayTextIn(ru, now))
+	assert.Equal(t, "занят(а)", StateIn(ru, Busy))
+	assert.Equal(t, "пт 15:00", ClockIn(ru, time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC), now))
+	assert.Equal(t, "12 дек. 15:00", ClockIn(ru, time.Date(2026, 12, 12, 15, 0, 0, 0, time.UTC), now))
+	assert.Equal(t, "12 Dec 15:00", Clock(time.Date(2026, 12, 12, 15, 0, 0, 0, time.UTC), now))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
@@ -105,6 +106,31 @@ func TestAvailabilityInTheList(t *testing.T) {
 	other := openDept(t, Options{Directory: dir}, "EMEA")
 	assert.Contains(t, rowOf(t, other.view(), "Eve Adams"), "in a meeting until 10:50")
 	assert.Equal(t, before, p.Total(), "%v", p.Requests())
+}
+
+// A Russian session says the reasons, the states and what each source says
+// in Russian, on the 24-hour clock, in the people rows and the details,
+// at 120×40 and 80×24.
+func TestAvailabilityInRussian(t *testing.T) {
+	_, dir := availPortal(t, fakeportal.AllScopes())
+	h := openDept(t, Options{Directory: dir, Language: lang.Russian()}, "EMEA")
+	v := h.view()
+	assert.Contains(t, rowOf(t, v, "Eve Adams"), "на встрече до 10:50")
+	assert.Contains(t, rowOf(t, v, "Dora Müller"), "на перерыве")
+	assert.Contains(t, rowOf(t, v, "Frank Zeller"), "рабочий день окончен в 09:00")
+	assert.NotContains(t, v, "in a meeting")
+
+	h.keys("tab")
+	for h.m.people.current() != nil && h.m.people.current().ID != 32 {
+		h.keys("down")
+	}
+	v = h.view()
+	assert.Contains(t, v, "занят(а): на встрече до 10:50 · календарь: далее 13:00–13:30")
+	assert.Contains(t, v, "рабочий день: открыт с 08:00")
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		checkWidths(t, h.view(), size[0], size[1], fmt.Sprintf("%dx%d", size[0], size[1]))
+	}
 }
 
 // Without the calendar and timeman scopes the status bar says once which

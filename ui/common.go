@@ -68,9 +68,9 @@ func (c *common) badgeFor(p *directory.Person) badge {
 	}
 	a := p.AvailabilityAt(s, now, c.threshold)
 	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
-		b.reason = a.Reason
+		b.reason = a.Say(c.lang)
 		if b.kind != kindAbsent {
-			b.detail = a.Reason
+			b.detail = b.reason
 		}
 	}
 	return b

@@ -532,10 +532,11 @@ func (c *common) availability(p *directory.Person, now time.Time) []span {
 		return nil
 	}
 	a := p.AvailabilityAt(s, now, c.threshold)
-	out := []span{{text: a.State + ": " + a.Reason}}
+	reason := a.Say(c.lang)
+	out := []span{{text: directory.StateIn(c.lang, a.State) + ": " + reason}}
 	// Each source says what the reason has not said already.
-	for _, src := range [][2]string{{c.lang.T("avail.calendar") + ": ", s.CalendarText(now)}, {c.lang.T("avail.workday") + ": ", s.WorkdayText(now)}} {
-		t := strings.TrimPrefix(strings.TrimPrefix(src[1], a.Reason), " · ")
+	for _, src := range [][2]string{{c.lang.T("avail.calendar") + ": ", s.CalendarTextIn(c.lang, now)}, {c.lang.T("avail.workday") + ": ", s.WorkdayTextIn(c.lang, now)}} {
+		t := strings.TrimPrefix(strings.TrimPrefix(src[1], reason), " · ")
 		if t != "" {
 			out = append(out, span{text: src[0] + t})
 		}

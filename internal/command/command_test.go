@@ -502,3 +502,21 @@ func TestFindLayoutSlip(t *testing.T) {
 	require.NoError(t, r.err)
 	assert.Empty(t, r.warnings, "found as typed: no retyping said")
 }
+
+// find's table and caller's lines say the reason the calendar or the
+// workday gives in the session's language; the JSON keeps the English
+// state only.
+func TestStatusSaysTheReasonInTheLanguage(t *testing.T) {
+	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
+	pp := &directory.Person{ID: 7, Active: true, LastActivity: now.Add(-time.Hour)}
+	s := &directory.Schedule{Calendar: true, Events: []directory.Event{{From: now.Add(-time.Hour), To: now.Add(time.Hour), Kind: "busy"}}}
+	a := pp.AvailabilityAt(s, now, 0)
+	p := &Person{Active: true, Presence: "offline", Availability: a.State, reason: &a}
+	assert.Equal(t, "offline, in a meeting until 15:00", status(lang.English(), p, now))
+	ru := status(lang.Russian(), p, now)
+	assert.True(t, strings.HasSuffix(ru, ", на встрече до 15:00"), ru)
+	data, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "встрече")
+	assert.Contains(t, string(data), `"availability":"busy"`)
+}

@@ -211,8 +211,8 @@ func status(l *lang.Language, p *Person, now time.Time) string {
 			until = l.Day(t, now)
 		}
 		return l.T("details.absentuntil", "Day", until)
-	case p.reason != "":
-		return presenceWord(l, p.Presence) + ", " + p.reason
+	case p.reason != nil:
+		return presenceWord(l, p.Presence) + ", " + p.reason.Say(l)
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
 			return l.T("status.offline.seen", "Age", l.RoughAge(now.Sub(seen)))

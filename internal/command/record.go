@@ -38,10 +38,10 @@ type Person struct {
 	BusyUntil *string `json:"busy_until"`
 	// Workday is opened, paused, closed or expired; null when not known.
 	Workday *string `json:"workday"`
-	// reason is the availability in words when the calendar or the
-	// workday decided it ("in a meeting until 15:00"), for the table and
-	// caller's lines; not in the JSON.
-	reason string
+	// reason is the availability when the calendar or the workday decided
+	// it (nil otherwise), said in the session's language ("in a meeting
+	// until 15:00") by the table and caller's lines; not in the JSON.
+	reason *directory.Availability
 	// Match says what matched a find query (find only; export leaves it out).
 	Match string `json:"match,omitempty"`
 }
@@ -98,7 +98,7 @@ func newPerson(p *directory.Person, s *directory.Schedule, org *directory.Org, n
 		out.Workday = &w
 	}
 	if a.Source == directory.FromCalendar || a.Source == directory.FromWorkday {
-		out.reason = a.Reason
+		out.reason = &a
 	}
 	return out
 }
