@@ -38,9 +38,11 @@ func TestExportPausesForTheTimeBudget(t *testing.T) {
 		vars[k] = v
 	}
 	var stdout, stderr bytes.Buffer
+	start := time.Now()
 	code := run([]string{"--webhook", p.WebhookURL(), "--no-cache", "export"}, &env{
 		stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }, stderrIsTerminal: true,
 	})
+	elapsed := time.Since(start)
 	require.Equal(t, command.ExitOK, code, "stderr: %s", stderr.String())
 	x := exportOf(t, stdout.String())
 	active := 0
@@ -50,7 +52,13 @@ func TestExportPausesForTheTimeBudget(t *testing.T) {
 		}
 	}
 	assert.Len(t, x.Employees, active, "everyone, after the pauses")
-	assert.Contains(t, stderr.String(), "waiting for the portal's time budget: ")
+	// 300 ms of cost at 100 ms a window needs two windows more than the
+	// first: within them the export must pause and say so; a machine so
+	// loaded that the requests alone spread it over them needs no pause
+	// (the share below holds either way).
+	if !strings.Contains(stderr.String(), "waiting for the portal's time budget: ") {
+		assert.GreaterOrEqual(t, elapsed, 2*1500*time.Millisecond, "no pause is shown: only an export slow enough to need none may do without")
+	}
 	assert.Contains(t, stderr.String(), "indexing ")
 	assert.Regexp(t, `about \d+(\.\d+)?m?s left`, stderr.String(), "an estimate of the time left")
 	assert.Zero(t, p.OperatingRefusals(), "no 429")

@@ -220,7 +220,9 @@ func TestCostedLoadPausesForTheBudget(t *testing.T) {
 		paces = append(paces, pc)
 		mu.Unlock()
 	})
+	start := time.Now()
 	got, err := c.AllEmployees(pctx, allDeptIDs(org), nil)
+	elapsed := time.Since(start)
 	require.NoError(t, err)
 	assert.Equal(t, want, got, "complete after the windows free")
 	assert.Zero(t, p.OperatingRefusals(), "no 429")
@@ -239,6 +241,13 @@ func TestCostedLoadPausesForTheBudget(t *testing.T) {
 			estimates++
 		}
 	}
-	assert.Positive(t, waits, "the pause is reported")
-	assert.Positive(t, estimates, "and the time left")
+	// The load costs 2.5 shares, so it needs two windows more than its
+	// first. Within them it must pause and say so; a machine so loaded that
+	// the requests alone spread it over them (the race detector beside
+	// other tests) needs no pause, and the share above held either way.
+	if waits == 0 {
+		assert.GreaterOrEqual(t, elapsed, 2*window, "no pause is reported: only a load slow enough to need none may do without")
+	} else {
+		assert.Positive(t, estimates, "the pause comes with the time left")
+	}
 }
