@@ -432,9 +432,9 @@ func (m *Model) plainPresence() string {
 	for _, x := range []struct {
 		n    int
 		word string
-	}{{on, "online"}, {idle, "idle"}, {away, "absent"}, {off, "offline"}} {
+	}{{on, "summary.online"}, {idle, "summary.idle"}, {away, "summary.absent"}, {off, "summary.offline"}} {
 		if x.n > 0 {
-			parts = append(parts, m.lang.Thousands(x.n)+" "+x.word)
+			parts = append(parts, m.lang.N(x.word, x.n))
 		}
 	}
 	return ": " + strings.Join(parts, ", ")

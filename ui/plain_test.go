@@ -334,6 +334,7 @@ func TestPlainSentencesInRussian(t *testing.T) {
 	lines := ph.lines()
 	require.Len(t, lines, 2, "%q", lines)
 	assert.True(t, strings.HasPrefix(lines[0], "EMEA: 4 "), lines[0])
+	assert.NotContains(t, lines[0], "online", "the presence counts too")
 	assert.True(t, strings.HasPrefix(lines[1], "1 из 4: Dora Müller"), lines[1])
 	assert.NotContains(t, lines[1], " of ")
 	ph.send(NoticeMsg{Text: "x"})
