@@ -146,7 +146,7 @@ func (d *Directory) LoadCacheStaged() (rest func() error, err error) {
 	return func() error {
 		org, err := d.cachedOrg(readOrg)
 		if err != nil {
-			d.warn(fmt.Sprintf("ignoring the directory cache: %v", err))
+			d.warn("cache.ignored", err)
 		}
 		if org != nil {
 			d.install(org, first)
@@ -315,7 +315,7 @@ func (d *Directory) SaveCache() error {
 // warning, later ones are not repeated.
 func (d *Directory) saveQuietly() {
 	if err := d.SaveCache(); err != nil && d.cacheFailed.CompareAndSwap(false, true) {
-		d.warn(fmt.Sprintf("working without the directory cache: %v", err))
+		d.warn("cache.unwritable", err)
 	}
 }
 

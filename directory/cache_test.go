@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/lang"
 )
 
 const testPortal = "https://acme.example/rest/1/••••/"
@@ -384,6 +385,10 @@ func TestCacheUnwritableDirWarnsOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, d.Warnings(), 1, "said once")
 	assert.Contains(t, d.Warnings()[0], "without the directory cache")
+	ru := d.WarningsIn(lang.Russian())
+	require.Len(t, ru, 1)
+	assert.True(t, strings.HasPrefix(ru[0], "работаю без кэша справочника: "), "a Russian session reads it in Russian: %q", ru[0])
+	assert.True(t, strings.HasSuffix(ru[0], strings.TrimPrefix(d.Warnings()[0], "working without the directory cache: ")), "with the same cause")
 	assert.Error(t, d.SaveCache())
 	ok, err := d.LoadCache()
 	assert.False(t, ok)

@@ -67,7 +67,7 @@ type Directory struct {
 	cacheFailed atomic.Bool // a cache write failed and was reported
 
 	warnMu   sync.Mutex
-	warnings []string
+	warnings []warning
 }
 
 // New returns a Directory over client. A nil client gives a Directory that
@@ -87,20 +87,35 @@ func New(client *api.Client, o Options) *Directory {
 // Snapshot returns the current Org (never nil; empty before anything loads).
 func (d *Directory) Snapshot() *Org { return d.cur.Load() }
 
+// warning is a problem that did not stop the program: the catalog id of its
+// sentence and the text of its cause, said in each reader's language when
+// read (one Directory serves sessions of several languages).
+type warning struct{ id, err string }
+
 // Warnings returns the problems that did not stop the program (a cache that
-// cannot be written), each once, oldest first.
-func (d *Directory) Warnings() []string {
+// cannot be written), each once, oldest first, in English.
+func (d *Directory) Warnings() []string { return d.WarningsIn(lang.English()) }
+
+// WarningsIn is Warnings said in l; the causes (the errors' own text) stay
+// as they are.
+func (d *Directory) WarningsIn(l *lang.Language) []string {
 	d.warnMu.Lock()
 	defer d.warnMu.Unlock()
-	return slices.Clone(d.warnings)
+	out := make([]string, len(d.warnings))
+	for i, w := range d.warnings {
+		out[i] = l.T(w.id, "Err", w.err)
+	}
+	return out
 }
 
-// warn records msg unless it is already recorded.
-func (d *Directory) warn(msg string) {
+// warn records the warning id with the cause err unless it is already
+// recorded.
+func (d *Directory) warn(id string, err error) {
 	d.warnMu.Lock()
 	defer d.warnMu.Unlock()
-	if !slices.Contains(d.warnings, msg) {
-		d.warnings = append(d.warnings, msg)
+	w := warning{id, err.Error()}
+	if !slices.Contains(d.warnings, w) {
+		d.warnings = append(d.warnings, w)
 	}
 }
 

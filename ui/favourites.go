@@ -69,10 +69,13 @@ func (m *Model) onFavState(msg favStateMsg) tea.Cmd {
 	var cmd tea.Cmd
 	switch {
 	case errors.Is(msg.err, directory.ErrTooManyPinned):
-		cmd = m.showToast(msg.err.Error())
+		cmd = m.showToast(m.lang.T("fav.toomany", "N", directory.MaxPinned))
 	case msg.err != nil && !m.fav.warned:
 		m.fav.warned = true
 		text := msg.err.Error()
+		if bad != nil {
+			text = m.lang.T("fav.badfile", "Path", bad.Path, "Reason", bad.Reason)
+		}
 		if !usable {
 			text = m.lang.T("fav.notsaved", "Why", text)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -240,4 +241,18 @@ func TestPinnedPeopleNoLongerKnown(t *testing.T) {
 	assert.Contains(t, v, "Favourites · 0 people")
 	assert.Contains(t, v, "no one pinned here is in the directory now")
 	assert.False(t, h.m.keys.Pin.Enabled(), "nobody highlighted to pin")
+}
+
+func TestFavouritesWarningsInRussian(t *testing.T) {
+	u := userState(t)
+	require.NoError(t, os.MkdirAll(filepath.Dir(u.Path()), 0o700))
+	require.NoError(t, os.WriteFile(u.Path(), []byte("{not json"), 0o600))
+	h := newHarness(t, Options{Favourites: u, Language: lang.Russian()})
+	h.init()
+	h.send(orgMsg{org: smallOrg()})
+	assert.Contains(t, h.m.status.warning, "файл избранного ", "a Russian session reads the bad file's warning in Russian")
+	assert.NotContains(t, h.m.status.warning, "starting with no favourites")
+
+	h.send(favStateMsg{seq: h.m.fav.seq, err: directory.ErrTooManyPinned})
+	assert.Contains(t, h.view(), "закрепить можно не больше 500 сотрудников", "and the refused pin's toast")
 }

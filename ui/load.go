@@ -368,7 +368,7 @@ func (m *Model) scheduleLoad(now bool) tea.Cmd {
 // person by ID.
 func (m *Model) adopt(o *directory.Org) tea.Cmd {
 	if m.dir != nil {
-		if w := m.dir.Warnings(); len(w) > 0 {
+		if w := m.dir.WarningsIn(m.lang); len(w) > 0 {
 			m.status.warning = safetext.Clean(w[len(w)-1])
 		}
 	}

@@ -198,14 +198,14 @@ func factsOf(m *Model) plainFacts {
 		f.warning = ws[len(ws)-1]
 	}
 	if cur := m.people.current(); cur != nil {
-		f.person = m.lang.Thousands(m.people.idx+1) + " of " + m.lang.Thousands(len(m.people.list)) + ": " +
+		f.person = m.lang.T("plain.of", "I", m.lang.Thousands(m.people.idx+1), "N", m.lang.Thousands(len(m.people.list))) + ": " +
 			m.personText(cur, m.people.dept, m.people.whole)
 	}
 	if m.mode == modeSearch || m.mode == modeCopy && m.copyFrom == modeSearch { // the menu keeps the search's
 		f.query, f.resultKeys = m.plainQuery(), m.search.list
 		if r := m.search.current(); r != nil {
 			f.resultID, f.resultIdx = r.ID, m.search.idx
-			f.result = m.lang.Thousands(m.search.idx+1) + " of " + m.lang.Thousands(len(m.search.results)) + ": " +
+			f.result = m.lang.T("plain.of", "I", m.lang.Thousands(m.search.idx+1), "N", m.lang.Thousands(len(m.search.results))) + ": " +
 				m.personText(r, 0, false)
 			if path := m.personPath(r); len(path) > 0 {
 				f.result += ", " + strings.Join(path, directory.PathSeparator)
@@ -235,19 +235,19 @@ func (p *Plain) note() {
 	// Loads, failures and the status line.
 	switch {
 	case f.treeLoading && (first || !w.treeLoading):
-		say("loading departments…")
+		say(m.lang.T("plain.loadingtree"))
 	case !first && !f.treeLoading && w.treeLoading && m.treeErr == "":
-		say("loaded " + m.lang.N("count.departments", len(m.org.Departments())))
+		say(m.lang.T("plain.loaded", "What", m.lang.N("count.departments", len(m.org.Departments()))))
 	}
 	switch {
 	case f.bg.running && !w.bg.running:
-		say("loading everyone, for search…")
+		say(m.lang.T("plain.loadingall"))
 	case !f.bg.running && w.bg.running && m.bgErr == "":
 		n := 0 // as the tree counts them: the members, not a head who left
 		for _, id := range m.org.Roots() {
 			n += m.org.HeadCount(id)
 		}
-		say("loaded " + m.lang.N("people.count", n))
+		say(m.lang.T("plain.loaded", "What", m.lang.N("people.count", n)))
 	case f.bg.wait > 0 && w.bg.wait == 0:
 		say(m.status.progress(f.bg, 0))
 	case f.bg.running && quarter(f.bg) > quarter(w.bg) && quarter(f.bg) < 4:
@@ -257,7 +257,7 @@ func (p *Plain) note() {
 		say(m.plainFailure(f.failure))
 	}
 	if f.warning != "" && f.warning != w.warning {
-		say("warning: " + f.warning)
+		say(m.lang.T("plain.warning", "Text", f.warning))
 	}
 	if f.retry != nil && f.retry != w.retry {
 		say(f.retry.ev.Method + ": " + m.status.retryText())
@@ -376,12 +376,12 @@ func (m *Model) plainTree() string {
 		name, count = "Favourites", len(m.pinned)
 	}
 	s := name + ", " + m.lang.N("people.count", count) + ", " +
-		m.lang.Thousands(t.idx+1) + " of " + m.lang.Thousands(len(t.rows))
+		m.lang.T("plain.of", "I", m.lang.Thousands(t.idx+1), "N", m.lang.Thousands(len(t.rows)))
 	if r.children {
 		if t.expanded[r.id] {
-			s += ", expanded"
+			s += ", " + m.lang.T("plain.expanded")
 		} else {
-			s += ", collapsed"
+			s += ", " + m.lang.T("plain.collapsed")
 		}
 	}
 	return s
@@ -405,18 +405,18 @@ func (m *Model) plainList() string {
 	default:
 		name = m.named(d.Name)
 		if pp.whole {
-			below = " and below"
+			below = m.lang.T("plain.below")
 		}
 	}
 	switch {
 	case !pp.loaded && m.peopleErr != "":
 		return ""
 	case !pp.loaded:
-		return "loading people of " + name + below + "…"
+		return m.lang.T("plain.loadingpeople", "Name", name, "Below", below)
 	case len(pp.list) == 0:
-		return "no people in " + name + below
+		return m.lang.T("plain.nopeople", "Name", name, "Below", below)
 	}
-	return m.lang.N("people.count", len(pp.list)) + " in " + name + below
+	return m.lang.T("plain.peoplein", "People", m.lang.N("people.count", len(pp.list)), "Name", name, "Below", below)
 }
 
 // plainPresence is what the list line adds once the people are in: how many
@@ -432,9 +432,9 @@ func (m *Model) plainPresence() string {
 	for _, x := range []struct {
 		n    int
 		word string
-	}{{on, "online"}, {idle, "idle"}, {away, "absent"}, {off, "offline"}} {
+	}{{on, "summary.online"}, {idle, "summary.idle"}, {away, "summary.absent"}, {off, "summary.offline"}} {
 		if x.n > 0 {
-			parts = append(parts, m.lang.Thousands(x.n)+" "+x.word)
+			parts = append(parts, m.lang.N(x.word, x.n))
 		}
 	}
 	return ": " + strings.Join(parts, ", ")
@@ -447,7 +447,7 @@ func (m *Model) plainPresence() string {
 func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 	parts := []string{c.named(p.Name)}
 	if d := c.org.Department(dept); d != nil && d.HeadID == p.ID {
-		head := "head of " + c.named(d.Name)
+		head := c.lang.T("details.headof", "Departments", c.named(d.Name))
 		if note := c.headNote(p, dept); note != "" {
 			head += " (" + note + ")"
 		}
@@ -456,7 +456,7 @@ func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 	if whole {
 		if id := c.org.Within(dept, p); id != 0 && id != dept {
 			if d := c.org.Department(id); d != nil {
-				parts = append(parts, "in "+c.named(d.Name))
+				parts = append(parts, c.lang.T("plain.in", "Name", c.named(d.Name)))
 			}
 		}
 	}
@@ -464,11 +464,11 @@ func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 		parts = append(parts, p.Position)
 	}
 	if p.Extension != "" {
-		parts = append(parts, "ext "+p.Extension)
+		parts = append(parts, c.lang.T("contact.ext", "Value", p.Extension))
 	}
 	b := c.badgeOf(p, c.now(), c.threshold)
 	if b.kind == kindAbsent {
-		parts = append(parts, "absent until "+b.until)
+		parts = append(parts, c.lang.T("details.absentuntil", "Day", b.until))
 	} else {
 		parts = append(parts, b.word)
 	}
@@ -569,7 +569,7 @@ func (m *Model) plainErrors() []string {
 		out = append(out, r.ev.Method+": "+m.status.retryText())
 	}
 	for _, w := range m.status.warnings() {
-		out = append(out, "warning: "+w)
+		out = append(out, m.lang.T("plain.warning", "Text", w))
 	}
 	if len(out) == 0 {
 		out = append(out, "no errors")

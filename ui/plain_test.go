@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -320,4 +321,22 @@ func TestPlainCopyMenuFromASearchResult(t *testing.T) {
 	assert.Empty(t, ph.lines())
 	ph.keys("y")
 	assert.Equal(t, []string{"sent extension 1042 to the clipboard (OSC52)"}, ph.lines())
+}
+
+func TestPlainSentencesInRussian(t *testing.T) {
+	ph := newPlainHarness(t, Options{Language: lang.Russian()})
+	ph.init()
+	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+	ph.lines()
+	ph.selectDept("EMEA")
+	ph.lines()
+	ph.keys("tab")
+	lines := ph.lines()
+	require.Len(t, lines, 2, "%q", lines)
+	assert.True(t, strings.HasPrefix(lines[0], "EMEA: 4 "), lines[0])
+	assert.NotContains(t, lines[0], "online", "the presence counts too")
+	assert.True(t, strings.HasPrefix(lines[1], "1 из 4: Dora Müller"), lines[1])
+	assert.NotContains(t, lines[1], " of ")
+	ph.send(NoticeMsg{Text: "x"})
+	assert.Contains(t, ph.lines(), "предупреждение: x")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,8 +64,8 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 		return err
 	}
 	if r.PresenceErr != nil {
-		c.Warn(fmt.Sprintf("showing presence as of %s ago: %s", c.lang().RoughAge(time.Since(r.PresenceAsOf)),
-			directory.FailureOf(c.lang(), r.PresenceErr).Line()))
+		c.Warn(c.lang().T("find.presenceage", "Age", c.lang().RoughAge(time.Since(r.PresenceAsOf)),
+			"Err", directory.FailureOf(c.lang(), r.PresenceErr).Line()))
 	}
 	if r.ScheduleErr != nil {
 		c.Warn(c.lang().T("avail.presenceonly", "Why", directory.FailureOf(c.lang(), r.ScheduleErr).Line()))
@@ -86,7 +87,7 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 	}
 	if len(out) == 0 {
 		if !asJSON {
-			c.Warn(fmt.Sprintf("no CRM client has the number %q", safetext.Clean(number)))
+			c.Warn(c.lang().T("caller.none", "Number", strconv.Quote(safetext.Clean(number))))
 		}
 		return ErrNoMatch
 	}
@@ -112,14 +113,22 @@ func newCaller(cl directory.Client, s *directory.Schedule, org *directory.Org, n
 	return out
 }
 
-// workdayWords say a workday status in words.
+// workdayWords are the catalog ids of the words of a workday status; ""
+// says nothing.
 var workdayWords = map[string]string{
-	"opened":        "at work",
-	"paused":        "on a break",
-	"closed":        "finished for today",
-	"expired":       "workday not closed",
+	"opened":        "caller.workday.opened",
+	"paused":        "caller.workday.paused",
+	"closed":        "caller.workday.closed",
+	"expired":       "caller.workday.expired",
 	"unavailable":   "",
 	"not_installed": "",
+}
+
+// clientTypes are the catalog ids of the CRM client types.
+var clientTypes = map[string]string{
+	"contact": "caller.type.contact",
+	"company": "caller.type.company",
+	"lead":    "caller.type.lead",
 }
 
 // writeCallers prints one line per client: its name and type, then the
@@ -129,32 +138,36 @@ func writeCallers(w io.Writer, l *lang.Language, callers []Caller, now time.Time
 	for _, cl := range callers {
 		name := cl.Name
 		if name == "" {
-			name = "(no name)"
+			name = l.T("name.none")
 		}
-		fmt.Fprintf(&b, "%s (%s %d)", name, cl.Type, cl.ID)
+		typ := cl.Type
+		if id, ok := clientTypes[typ]; ok {
+			typ = l.T(id)
+		}
+		fmt.Fprintf(&b, "%s (%s %d)", name, typ, cl.ID)
 		switch {
 		case cl.Responsible != nil:
 			p := cl.Responsible
 			parts := []string{p.Name}
 			if p.Extension != "" {
-				parts = append(parts, "ext "+p.Extension)
+				parts = append(parts, l.T("contact.ext", "Value", p.Extension))
 			}
-			parts = append(parts, p.Availability+" ("+status(l, p, now)+")")
+			parts = append(parts, directory.StateIn(l, p.Availability)+" ("+status(l, p, now)+")")
 			if cl.Workday != nil && p.Workday == nil {
-				if words, ok := workdayWords[*cl.Workday]; !ok {
-					parts = append(parts, "workday "+*cl.Workday)
-				} else if words != "" {
-					parts = append(parts, words)
+				if id, ok := workdayWords[*cl.Workday]; !ok {
+					parts = append(parts, l.T("caller.workday.other", "Status", *cl.Workday))
+				} else if id != "" {
+					parts = append(parts, l.T(id))
 				}
 			}
 			if d := department(p); d != "" {
 				parts = append(parts, d)
 			}
-			b.WriteString(": responsible " + strings.Join(parts, ", "))
+			b.WriteString(l.T("caller.responsible", "Who", strings.Join(parts, ", ")))
 		case cl.ResponsibleID != nil:
-			fmt.Fprintf(&b, ": responsible user %d (not in the directory)", *cl.ResponsibleID)
+			b.WriteString(l.T("caller.responsible.unknown", "ID", *cl.ResponsibleID))
 		default:
-			b.WriteString(": no responsible employee")
+			b.WriteString(l.T("caller.responsible.none"))
 		}
 		b.WriteByte('\n')
 	}

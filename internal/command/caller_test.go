@@ -234,3 +234,27 @@ func TestCallerHelpHasExamples(t *testing.T) {
 func (s failingSource) Callers(context.Context, string, func(string)) (*directory.Callers, time.Duration, error) {
 	return nil, 0, s.err
 }
+
+func TestCallerLinesInRussian(t *testing.T) {
+	id := 77
+	closed := "closed"
+	callers := []Caller{
+		{Type: "contact", ID: 1, Responsible: &Person{Name: "Анна", Extension: "101", Availability: directory.Busy}, Workday: &closed},
+		{Type: "company", ID: 2, Name: "Ромашка", ResponsibleID: &id},
+		{Type: "lead", ID: 3, Name: "Klaus"},
+	}
+	var ru, en strings.Builder
+	require.NoError(t, writeCallers(&ru, lang.Russian(), callers, time.Now()))
+	require.NoError(t, writeCallers(&en, lang.English(), callers, time.Now()))
+	out := lines(ru.String())
+	require.Len(t, out, 3)
+	assert.True(t, strings.HasPrefix(out[0], "(без имени) (контакт 1): ответственный Анна, доб. "), out[0])
+	assert.Contains(t, out[0], "рабочий день закончен")
+	assert.Equal(t, "Ромашка (компания 2): ответственный — пользователь 77 (его нет в справочнике)", out[1])
+	assert.Equal(t, "Klaus (лид 3): ответственного нет", out[2])
+	e := lines(en.String())
+	assert.True(t, strings.HasPrefix(e[0], "(no name) (contact 1): responsible Анна, ext 101, busy ("), e[0])
+	assert.Contains(t, e[0], "finished for today")
+	assert.Equal(t, "Ромашка (company 2): responsible user 77 (not in the directory)", e[1])
+	assert.Equal(t, "Klaus (lead 3): no responsible employee", e[2])
+}
