@@ -422,14 +422,10 @@ func (m *Model) schedules() tea.Cmd {
 		return nil
 	}
 	a := &m.schedAsk
-	if a.rested != m.deptSeq {
-		// The cursor may only be passing over the department: ask once
-		// it rests, as its people's load does.
-		if a.armed == m.deptSeq && a.armedSet {
-			return nil
-		}
-		a.armed, a.armedSet = m.deptSeq, true
-		return m.after(m.debounce, schedIdleMsg{seq: m.deptSeq})
+	// The cursor may only be passing over the department: ask once it
+	// rests, as its people's load does.
+	if wait, waiting := a.cursor.wait(m, m.deptSeq, schedIdleMsg{seq: m.deptSeq}); waiting {
+		return wait
 	}
 	var part []*directory.Person
 	if a.dept != m.people.dept || a.n != len(list) {
@@ -454,16 +450,32 @@ func (m *Model) searchSchedules() tea.Cmd {
 	if len(s.results) == 0 || !m.dir.AsksAvailability() {
 		return nil
 	}
-	a := &m.schedAsk
-	if a.searchRested != s.seq {
-		if a.searchArmed == s.seq && a.searchArmedSet {
-			return nil
-		}
-		a.searchArmed, a.searchArmedSet = s.seq, true
-		return m.after(m.debounce, searchSchedIdleMsg{seq: s.seq})
+	if wait, waiting := m.schedAsk.query.wait(m, s.seq, searchSchedIdleMsg{seq: s.seq}); waiting {
+		return wait
 	}
 	n := len(s.results)
 	return m.askSchedules(s.results[clamp(s.off, 0, n):clamp(s.off+max(1, s.h-searchTop), 0, n)])
+}
+
+// rest is whether a sequence number (the tree cursor's department, the
+// search's query) has rested for the debounce interval: rested is the one
+// whose timer fired, armed the one a timer runs for.
+type rest struct {
+	rested, armed int
+	armedSet      bool
+}
+
+// wait reports whether seq has yet to rest, with the timer that says when
+// it has (msg after the debounce; nil while one already runs for seq).
+func (r *rest) wait(m *Model, seq int, msg tea.Msg) (tea.Cmd, bool) {
+	if r.rested == seq {
+		return nil, false
+	}
+	if r.armed == seq && r.armedSet {
+		return nil, true
+	}
+	r.armed, r.armedSet = seq, true
+	return m.after(m.debounce, msg), true
 }
 
 // askSchedules asks for the calendars and workdays of those of part not

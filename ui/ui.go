@@ -132,18 +132,13 @@ type Model struct {
 	// schedAsk is what was asked of the calendars and workdays of the
 	// people on show: the list whose first look asked for everyone
 	// (department, length), when each person was last asked, whether an
-	// ask is under way, and whether the missing scopes were said. rested
-	// is the deptSeq the cursor rested at (armed: the one a timer waits
-	// for).
+	// ask is under way, and whether the missing scopes were said; when the
+	// tree cursor (deptSeq) and the search's query (its seq) rested.
 	schedAsk struct {
 		pending, noted bool
 		dept, n        int
 		asked          map[int]time.Time
-		rested, armed  int
-		armedSet       bool
-		// the same for the search's query (its seq)
-		searchRested, searchArmed int
-		searchArmedSet            bool
+		cursor, query  rest
 	}
 
 	deptSeq     int  // bumped whenever the highlighted department changes
@@ -367,9 +362,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.gotCaller(msg)
 	case schedIdleMsg:
-		m.schedAsk.rested = msg.seq
+		m.schedAsk.cursor.rested = msg.seq
 	case searchSchedIdleMsg:
-		m.schedAsk.searchRested = msg.seq
+		m.schedAsk.query.rested = msg.seq
 	case schedulesMsg:
 		m.gotSchedules(msg)
 	case presenceMsg:
