@@ -34,7 +34,7 @@ func FailureOf(l *lang.Language, err error) Failure {
 	if errors.Is(err, context.Canceled) {
 		return Failure{Cause: l.T("fail.interrupted")}
 	}
-	f := Failure{Cause: safetext.Clean(err.Error())}
+	f := Failure{Cause: safetext.Clean(lang.Say(l, err))}
 	if errors.Is(err, api.ErrConfig) {
 		return f
 	}

@@ -28,7 +28,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed messages/*.yaml
+//go:embed messages/*/*.yaml
 var files embed.FS
 
 // Language is one interface language. It is safe for concurrent use.
@@ -80,19 +80,37 @@ func load() (en, ru *Language) {
 	return en, ru
 }
 
-// parseCatalog reads the catalog of the language code with go-i18n's
-// reader of message files (plain texts, or the CLDR plural forms by name).
+// parseCatalog reads the catalog of the language code, the files of
+// messages/CODE/ in name order, with go-i18n's reader of message files
+// (plain texts, or the CLDR plural forms by name). An id said by two files
+// is an error.
 func parseCatalog(code string) ([]*i18n.Message, error) {
-	name := code + ".yaml"
-	buf, err := files.ReadFile(path.Join("messages", name))
+	dir := path.Join("messages", code)
+	entries, err := files.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	f, err := i18n.ParseMessageFileBytes(buf, name, map[string]i18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
-	if err != nil {
-		return nil, err
+	var out []*i18n.Message
+	from := map[string]string{}
+	for _, e := range entries {
+		buf, err := files.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		// go-i18n takes the language from the file's name.
+		f, err := i18n.ParseMessageFileBytes(buf, code+".yaml", map[string]i18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		for _, m := range f.Messages {
+			if other, ok := from[m.ID]; ok {
+				return nil, fmt.Errorf("%s: %s is said in %s too", e.Name(), m.ID, other)
+			}
+			from[m.ID] = e.Name()
+		}
+		out = append(out, f.Messages...)
 	}
-	return f.Messages, nil
+	return out, nil
 }
 
 // Code is the language's code: "en" or "ru".
@@ -156,14 +174,14 @@ func FromEnv(getenv func(string) string) (*Language, error) {
 }
 
 // T says the message id with its named values (pairs of a name and a
-// value: "Name", "Ann"). A message missing from the language's catalog,
+// value: "Name", "Ann"; an error value is said in l, as Say says it). A message missing from the language's catalog,
 // which the catalog test forbids, is said in English, or as its id.
 func (l *Language) T(id string, kv ...any) string {
 	m := l.message(id)
 	if m == nil {
 		return id
 	}
-	return m.forms[plural.Other].render("", kv)
+	return m.forms[plural.Other].render("", l.values(kv))
 }
 
 // N says the message id in the language's CLDR plural form for n, with n
@@ -182,7 +200,7 @@ func (l *Language) N(id string, n int, kv ...any) string {
 	if t == nil {
 		t = m.forms[plural.Other]
 	}
-	return t.render(l.Thousands(n), kv)
+	return t.render(l.Thousands(n), l.values(kv))
 }
 
 // message is the compiled message id of l, or of English when l lacks it.
