@@ -120,8 +120,7 @@ func (p *Plain) browser() *Model {
 func (p *Plain) Init() tea.Cmd {
 	cmd := p.inner.Init()
 	if m := p.browser(); m != nil {
-		p.out.line("b24org, plain text: one line for each change. " +
-			plainKeys(m.keys.Help) + ": the keys, " + plainKeys(m.keys.Quit) + ": quit.")
+		p.out.line(m.lang.T("plain.start", "Help", m.plainKeys(m.keys.Help), "Quit", m.plainKeys(m.keys.Quit)))
 	}
 	p.note()
 	size := func() tea.Msg { return plainSizeMsg{} }
@@ -215,7 +214,7 @@ func factsOf(m *Model) plainFacts {
 	if m.mode == modeCopy {
 		if cur := m.copyTarget(); cur != nil {
 			if items := m.copyItems(cur); m.copyIdx < len(items) {
-				f.copyItem = "copy " + items[m.copyIdx][0] + ": " + items[m.copyIdx][1]
+				f.copyItem = m.lang.T("plain.copy.item", "What", m.copyWord(items[m.copyIdx][0]), "Value", items[m.copyIdx][1])
 			}
 		}
 	}
@@ -292,10 +291,10 @@ func (p *Plain) note() {
 		}
 		switch {
 		case f.resultKeys && !w.resultKeys:
-			say("the results have the keys: " + plainKeys(m.keys.Copy) + ": copy the extension, " +
-				plainKeys(m.keys.CopyMenu) + ": copy…, " + plainKeys(m.keys.Search) + ": back to the query")
+			say(m.lang.T("plain.search.results", "Copy", m.plainKeys(m.keys.Copy),
+				"Menu", m.plainKeys(m.keys.CopyMenu), "Search", m.plainKeys(m.keys.Search)))
 		case !f.resultKeys && w.resultKeys && !opened:
-			say("the query has the keys")
+			say(m.lang.T("plain.search.query"))
 		}
 		// The highlighted result, when the cursor or the query puts
 		// another one there (not when only the count changed: the
@@ -368,12 +367,12 @@ func (m *Model) plainTree() string {
 		if m.treeLoading || m.treeErr != "" {
 			return ""
 		}
-		return "no departments"
+		return m.lang.T("tree.none")
 	}
 	r := t.rows[t.idx]
 	name, count := strings.Join(m.path(r.id), directory.PathSeparator), m.org.HeadCount(r.id)
 	if r.id == favouritesID {
-		name, count = "Favourites", len(m.pinned)
+		name, count = m.lang.T("fav.short"), len(m.pinned)
 	}
 	s := name + ", " + m.lang.N("people.count", count) + ", " +
 		m.lang.T("plain.of", "I", m.lang.Thousands(t.idx+1), "N", m.lang.Thousands(len(t.rows)))
@@ -396,9 +395,9 @@ func (m *Model) plainList() string {
 	name, below := "", ""
 	switch {
 	case pp.dept == favouritesID:
-		name = "Favourites"
+		name = m.lang.T("fav.short")
 		if pp.loaded && len(pp.list) == 0 {
-			return "no one pinned is in the directory now (" + plainKeys(m.keys.Pin) + " pins the highlighted person)"
+			return m.lang.T("plain.fav.none", "Key", m.plainKeys(m.keys.Pin))
 		}
 	case d == nil:
 		return ""
@@ -481,81 +480,82 @@ func (m *Model) plainQuery() string {
 	q := s.input.value()
 	switch {
 	case q == "" && len(s.results) > 0:
-		return "recent lookups: " + m.lang.N("people.count", len(s.results)) + "; type to search"
+		return m.lang.T("plain.search.recent", "People", m.lang.N("people.count", len(s.results)))
 	case q == "":
 		return ""
-	case s.err != "":
-		return "search " + quoted(q) + ": the portal search failed: " + s.err + " (edit the query to retry)"
-	case s.pending:
-		return "search " + quoted(q) + ": searching the portal…"
 	}
-	return "search " + quoted(q) + ": " + s.counted()
+	result := s.counted()
+	switch {
+	case s.err != "":
+		result = m.lang.T("plain.search.failed", "Cause", s.err)
+	case s.pending:
+		result = m.lang.T("search.portal.busy")
+	}
+	return m.lang.T("plain.search.said", "Query", q, "Result", result)
 }
 
-func quoted(s string) string { return "\u201c" + s + "\u201d" }
-
-// plainKeys names b's keys for reading: "up or k".
-func plainKeys(b key.Binding) string {
+// plainKeys names b's keys for reading: "up or k" ("up или k").
+func (c *common) plainKeys(b key.Binding) string {
 	keys := slices.Clone(b.Keys())
 	for i, k := range keys {
 		if k == " " {
-			keys[i] = "space"
+			keys[i] = c.lang.T("plain.key.space")
 		}
 	}
-	return strings.Join(keys, " or ")
+	return strings.Join(keys, c.lang.T("plain.key.or"))
 }
 
 // plainFailure is a failure as one line: what failed, why, the fix and
 // the keys for the details and for retrying.
 func (m *Model) plainFailure(failure string) string {
 	what, cause, fix := failureParts(failure)
-	s := "error: " + what + ": " + cause + "."
+	s := m.lang.T("plain.error", "What", what, "Cause", cause)
 	if fix != "" {
-		s += " To fix: " + fix + "."
+		s += " " + m.lang.T("errors.tofix", "Fix", fix) + "."
 	}
-	return s + " " + plainKeys(m.keys.Errors) + ": details, " + plainKeys(m.keys.Refresh) + ": retry."
+	return s + " " + m.lang.T("plain.error.keys", "Details", m.plainKeys(m.keys.Errors), "Retry", m.plainKeys(m.keys.Refresh))
 }
 
 // plainHelp is the help as lines: every key of the key map, then what the
 // help says of the search and the copy menu.
 func (m *Model) plainHelp() []string {
-	out := []string{"help: the keys"}
+	out := []string{m.lang.T("plain.help")}
 	for _, group := range m.keys.FullHelp() {
 		for _, b := range group {
 			if len(b.Keys()) > 0 {
-				out = append(out, plainKeys(b)+": "+b.Help().Desc)
+				out = append(out, m.plainKeys(b)+": "+b.Help().Desc)
 			}
 		}
 	}
 	out = append(out, m.plainSearchIntro())
 	out = append(out, m.helpPage.moreProse()...)
-	return append(out, plainKeys(m.keys.Back)+" or "+plainKeys(m.keys.Help)+": close the help")
+	return append(out, m.lang.T("plain.help.close", "Keys", m.plainKeys(m.keys.Back)+m.lang.T("plain.key.or")+m.plainKeys(m.keys.Help)))
 }
 
 // plainSearchIntro is said when the search opens.
 func (m *Model) plainSearchIntro() string {
-	parts := []string{"search the whole company: type a name, position, e-mail or extension"}
+	parts := []string{m.lang.T("plain.search.intro")}
 	if move := pair(m.keys.search().Up, m.keys.search().Down, ""); move.Enabled() { // as when there are results
-		parts = append(parts, plainKeys(move)+": the previous or next result")
+		parts = append(parts, m.lang.T("plain.search.move", "Keys", m.plainKeys(move)))
 	}
-	return strings.Join(append(parts, m.searchKeysSaid(plainKeys, "plain.search.jump", "plain.search.back")...), "; ")
+	return strings.Join(append(parts, m.searchKeysSaid(m.plainKeys, "plain.search.jump", "plain.search.back")...), "; ")
 }
 
 // plainCopyIntro is said when the copy menu opens: what it offers.
 func (m *Model) plainCopyIntro() string {
 	cur := m.copyTarget()
 	if cur == nil {
-		return "nothing to copy"
+		return m.lang.T("plain.copy.nothing")
 	}
 	letters := m.copyLetters(cur)
 	var items []string
 	for _, it := range m.copyItems(cur) {
 		if l := letters[it[0]]; l != "" {
-			items = append(items, l+": "+it[0])
+			items = append(items, l+": "+m.copyWord(it[0])) // the letter is the English word's
 		}
 	}
-	return "copy what of " + m.named(cur.Name) + "? " + strings.Join(items, ", ") + "; " +
-		plainKeys(m.keys.Enter) + ": copy the one said, " + plainKeys(m.keys.Back) + ": cancel"
+	return m.lang.T("plain.copy.intro", "Name", m.named(cur.Name), "Items", strings.Join(items, ", "),
+		"Enter", m.plainKeys(m.keys.Enter), "Back", m.plainKeys(m.keys.Back))
 }
 
 // plainErrors is the error view as lines: every failure with its cause and
@@ -572,19 +572,19 @@ func (m *Model) plainErrors() []string {
 		out = append(out, m.lang.T("plain.warning", "Text", w))
 	}
 	if len(out) == 0 {
-		out = append(out, "no errors")
+		out = append(out, m.lang.T("plain.errors.none"))
 	}
-	return append(out, plainKeys(m.keys.Refresh)+": retry, "+plainKeys(m.keys.Back)+": back")
+	return append(out, m.lang.T("plain.errors.keys", "Retry", m.plainKeys(m.keys.Refresh), "Back", m.plainKeys(m.keys.Back)))
 }
 
 // plainChart is the org chart of the highlighted department as lines: each
 // person, then the people who report to them, indented.
 func (m *Model) plainChart() []string {
-	name := "this department"
+	title := m.lang.T("plain.chart.this")
 	if d := m.org.Department(m.chart.dept); d != nil {
-		name = m.named(d.Name)
+		title = m.lang.T("plain.chart.of", "Name", m.named(d.Name))
 	}
-	out := []string{"org chart of " + name + ":"}
+	out := []string{title}
 	var walk func(nodes []directory.ChartNode, depth int)
 	walk = func(nodes []directory.ChartNode, depth int) {
 		for _, n := range nodes {
@@ -604,7 +604,7 @@ func (m *Model) plainChart() []string {
 	chart := m.org.OrgChart(m.chart.dept)
 	walk(chart, 0)
 	if len(chart) == 0 {
-		out = append(out, "no one is placed in this department yet")
+		out = append(out, m.lang.T("chart.none"))
 	}
-	return append(out, plainKeys(m.keys.Back)+": back")
+	return append(out, m.lang.T("plain.search.back", "Key", m.plainKeys(m.keys.Back)))
 }
