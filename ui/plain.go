@@ -441,8 +441,9 @@ func (m *Model) plainPresence() string {
 
 // personText is one person in words: the name (and, seen from department
 // dept, that they head it), the sub-department when whole, the position,
-// the extension and the presence: "Dora Müller, Account Manager, ext 1042,
-// offline".
+// the extension and the presence, with what the calendar or the workday
+// says when they were asked, as the rows say it (badgeFor): "Dora Müller,
+// Account Manager, ext 1042, offline, on a break".
 func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 	parts := []string{c.named(p.Name)}
 	if d := c.org.Department(dept); d != nil && d.HeadID == p.ID {
@@ -465,10 +466,13 @@ func (c *common) personText(p *directory.Person, dept int, whole bool) string {
 	if p.Extension != "" {
 		parts = append(parts, c.lang.T("contact.ext", "Value", p.Extension))
 	}
-	b := c.badgeOf(p, c.now(), c.threshold)
-	if b.kind == kindAbsent {
+	b := c.badgeFor(p)
+	switch {
+	case b.kind == kindAbsent: // a vacation says its own
 		parts = append(parts, c.lang.T("details.absentuntil", "Day", b.until))
-	} else {
+	case b.reason != "":
+		parts = append(parts, b.word, b.reason)
+	default:
 		parts = append(parts, b.word)
 	}
 	return strings.Join(parts, ", ")

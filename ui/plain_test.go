@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/lang"
 	tea "github.com/charmbracelet/bubbletea"
@@ -339,4 +340,46 @@ func TestPlainSentencesInRussian(t *testing.T) {
 	assert.NotContains(t, lines[1], " of ")
 	ph.send(NoticeMsg{Text: "x"})
 	assert.Contains(t, ph.lines(), "предупреждение: x")
+}
+
+// The person line says what the calendar or the workday says, as the rows
+// do (in a meeting, on a break, finished for today), in the session's
+// language; someone absent is said as before.
+func TestPlainSaysAvailability(t *testing.T) {
+	for _, tc := range []struct {
+		l     *lang.Language
+		lines [4]string
+	}{
+		{lang.English(), [4]string{
+			"1 of 4: Dora Müller, head of EMEA, Account Manager, ext 1042, offline, on a break",
+			"2 of 4: Eve Adams, Sales Rep, ext 1045, online, in a meeting until 10:50",
+			"3 of 4: Frank Zeller, Engineer, ext 2001, offline, finished for today at 09:00",
+			"4 of 4: 伟 陈, Analyst, ext 1044, absent until 21 Jun",
+		}},
+		{lang.Russian(), [4]string{
+			"1 из 4: Dora Müller, руководитель: EMEA, Account Manager, доб. 1042, не в сети, на перерыве",
+			"2 из 4: Eve Adams, Sales Rep, доб. 1045, в сети, на встрече до 10:50",
+			"3 из 4: Frank Zeller, Engineer, доб. 2001, не в сети, рабочий день окончен в 09:00",
+			"4 из 4: 伟 陈, Analyst, доб. 1044, отсутствует до 21 июн.",
+		}},
+	} {
+		t.Run(tc.l.Code(), func(t *testing.T) {
+			_, dir := availPortal(t, fakeportal.AllScopes())
+			ph := newPlainHarness(t, Options{Directory: dir, Language: tc.l})
+			ph.init()
+			ph.selectDept("EMEA")
+			ph.fire() // the people load, once the cursor rests
+			ph.fire() // their availability, once the cursor rested on them
+			require.True(t, ph.m.people.loaded)
+			ph.lines()
+			ph.keys("tab")
+			lines := ph.lines()
+			require.Len(t, lines, 2, "%q", lines)
+			assert.Equal(t, tc.lines[0], lines[1])
+			for _, want := range tc.lines[1:] {
+				ph.keys("down")
+				assert.Equal(t, []string{want}, ph.lines())
+			}
+		})
+	}
 }
