@@ -2,8 +2,11 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
@@ -327,6 +330,10 @@ func TestPlainCopyMenuFromASearchResult(t *testing.T) {
 func TestPlainSentencesInRussian(t *testing.T) {
 	ph := newPlainHarness(t, Options{Language: lang.Russian()})
 	ph.init()
+	assert.Equal(t, []string{
+		"b24org, простой текст: по строке на каждое изменение. ?: клавиши, q или ctrl+c: выход.",
+		"нет подразделений", // nothing loaded yet
+	}, ph.lines())
 	ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
 	ph.lines()
 	ph.selectDept("EMEA")
@@ -338,8 +345,167 @@ func TestPlainSentencesInRussian(t *testing.T) {
 	assert.NotContains(t, lines[0], "online", "the presence counts too")
 	assert.True(t, strings.HasPrefix(lines[1], "1 из 4: Dora Müller"), lines[1])
 	assert.NotContains(t, lines[1], " of ")
+
+	// The help: its own lines, and the key map's, with " или " between keys.
+	ph.keys("?")
+	help := ph.lines()
+	assert.Equal(t, "справка: клавиши", help[0])
+	assert.Contains(t, help, "up или k: вверх")
+	assert.Contains(t, help, "q или ctrl+c: выход")
+	assert.Equal(t, "esc или ?: закрыть справку", help[len(help)-1])
+	ph.keys("esc")
+	ph.lines()
+
+	// The copy menu: the items in Russian, chosen by the same letters.
+	ph.keys("Y")
+	assert.Equal(t, []string{
+		"что копировать у Dora Müller? e: эл. почта, w: рабочий телефон, m: мобильный, n: имя, c: визитка; enter: копировать названное, esc: отмена",
+		"копировать — эл. почта: dora@acme.example",
+	}, ph.lines())
+	ph.keys("right")
+	assert.Equal(t, []string{"копировать — рабочий телефон: +1 555 0199"}, ph.lines())
+	ph.keys("m") // the letter of "mobile"
+	assert.Equal(t, []string{"+1 555 0100"}, ph.copied[len(ph.copied)-1:])
+	ph.lines()
+
+	// The search: the intro, the recent lookups (the copy made one), the
+	// query, the keys of the results and back.
+	ph.keys("/")
+	lines = ph.lines()
+	require.Len(t, lines, 3, "%q", lines)
+	assert.Equal(t, "поиск по всей компании: введите имя, должность, эл. почту или добавочный; "+
+		"up или down: предыдущий или следующий результат; enter: перейти к сотруднику; esc: назад", lines[0])
+	assert.Equal(t, "недавние поиски: 1 сотрудник; введите запрос для поиска", lines[1])
+	assert.Equal(t, "1 из 1: Dora Müller, Account Manager, доб. 1042, не в сети, Acme Corp › Sales › EMEA", lines[2])
+	ph.typeText("1042")
+	assert.Contains(t, ph.lines(), "поиск «1042»: 1 совпадение")
+	ph.keys("tab")
+	assert.Equal(t, []string{"клавиши переданы результатам: y: копировать добавочный, Y: копировать…, /: обратно к запросу"}, ph.lines())
+	ph.keys("/")
+	assert.Equal(t, []string{"клавиши снова у запроса"}, ph.lines())
+	ph.keys("esc")
+	ph.lines()
+
+	// The error view without errors, the org chart, one of an empty
+	// department.
+	ph.keys("e")
+	assert.Equal(t, []string{"ошибок нет", "r: повторить, esc: назад"}, ph.lines())
+	ph.keys("esc")
+	ph.lines()
 	ph.send(NoticeMsg{Text: "x"})
-	assert.Contains(t, ph.lines(), "предупреждение: x")
+	assert.Equal(t, []string{"предупреждение: x"}, ph.lines())
+	ph.keys("e")
+	assert.Equal(t, []string{"предупреждение: x", "r: повторить, esc: назад"}, ph.lines())
+	ph.keys("esc")
+	ph.lines()
+	ph.keys("o")
+	chart := ph.lines()
+	assert.Equal(t, []string{
+		"оргсхема подразделения «EMEA»:",
+		"Dora Müller, Account Manager, доб. 1042, не в сети, 2 подчинённых:",
+		"  Eve Adams, Sales Rep, доб. 1045, в сети",
+	}, chart[:3])
+	assert.Equal(t, "esc: назад", chart[len(chart)-1])
+	ph.keys("esc", "tab")
+	ph.selectDept("Empty")
+	ph.lines()
+	ph.keys("o")
+	assert.Equal(t, []string{"оргсхема подразделения «Empty»:", "в подразделении пока никого нет", "esc: назад"}, ph.lines())
+}
+
+// A failure, its line and the error view, and a failed portal search say
+// their own words in the session's language (the cause is what the portal
+// answered); English stays as it was.
+func TestPlainFailuresInEachLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		l                                     *lang.Language
+		failure, fix, keys, errKeys           string
+		busy, searchFailed, searchFailedRetry string
+	}{
+		{lang.English(), "error: the department tree did not load: ", " To fix: check the webhook URL", ". e: details, r: retry.", "r: retry, esc: back",
+			"search “%s”: searching the portal…", "search “dor”: the portal search failed: ", " (edit the query to retry)"},
+		{lang.Russian(), "ошибка: дерево подразделений не загрузилось: ", " Что сделать: проверьте адрес вебхука", ". e: подробнее, r: повторить.", "r: повторить, esc: назад",
+			"поиск «%s»: поиск на портале…", "поиск «dor»: поиск на портале не удался: ", " (измените запрос, чтобы повторить)"},
+	} {
+		t.Run(tc.l.Code(), func(t *testing.T) {
+			ph := newPlainHarness(t, Options{Directory: wrongCodeDirectory(t), Language: tc.l})
+			ph.init()
+			lines := ph.lines()
+			require.NotEmpty(t, lines)
+			failure := lines[len(lines)-1]
+			assert.True(t, strings.HasPrefix(failure, tc.failure), failure)
+			assert.Contains(t, failure, "INVALID_CREDENTIALS")
+			assert.Contains(t, failure, tc.fix)
+			assert.True(t, strings.HasSuffix(failure, tc.keys), failure)
+
+			ph.keys("e")
+			assert.Equal(t, []string{failure, tc.errKeys}, ph.lines())
+			ph.keys("esc")
+			ph.lines()
+
+			ph.keys("/") // nothing loaded: the portal is asked, and fails
+			ph.lines()
+			ph.typeText("dor")
+			assert.Equal(t, []string{fmt.Sprintf(tc.busy, "d"), fmt.Sprintf(tc.busy, "do"), fmt.Sprintf(tc.busy, "dor")}, ph.lines())
+			ph.fire()
+			lines = ph.lines()
+			require.Len(t, lines, 1)
+			assert.True(t, strings.HasPrefix(lines[0], tc.searchFailed), lines[0])
+			assert.Contains(t, lines[0], "INVALID_CREDENTIALS")
+			assert.True(t, strings.HasSuffix(lines[0], tc.searchFailedRetry), lines[0])
+		})
+	}
+}
+
+// The favourites are said in the session's language: their row, their
+// list, and the sentence when no one pinned is in the directory; an empty
+// department's org chart says so.
+func TestPlainFavouritesInEachLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		l                       *lang.Language
+		list, person, row, none string
+		chart                   []string
+	}{
+		{lang.English(), "1 person in Favourites: 1 offline", "1 of 1: Dora Müller, Account Manager, ext 1042, offline",
+			"Favourites, 1 person, 1 of 5", "no one pinned is in the directory now (f or alt+f pins the highlighted person)",
+			[]string{"org chart of Empty:", "no one is placed in this department yet", "esc: back"}},
+		{lang.Russian(), "Избранное: 1 сотрудник: 1 не в сети", "1 из 1: Dora Müller, Account Manager, доб. 1042, не в сети",
+			"Избранное, 1 сотрудник, 1 из 5", "никого из закреплённых сейчас нет в справочнике (f или alt+f закрепляет выбранного сотрудника)",
+			[]string{"оргсхема подразделения «Empty»:", "в подразделении пока никого нет", "esc: назад"}},
+	} {
+		t.Run(tc.l.Code(), func(t *testing.T) {
+			u := userState(t)
+			_, err := u.SetPinned(30, true)
+			require.NoError(t, err)
+			ph := newPlainHarness(t, Options{Favourites: u, Language: tc.l})
+			ph.init()
+			ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+			ph.lines()
+			ph.keys("home")
+			ph.lines()
+			require.Equal(t, favouritesID, ph.m.tree.sel)
+			ph.keys("tab")
+			assert.Equal(t, []string{tc.list, tc.person}, ph.lines())
+			ph.keys("tab")
+			assert.Equal(t, []string{tc.row}, ph.lines())
+			ph.selectDept("Empty")
+			ph.lines()
+			ph.keys("o")
+			assert.Equal(t, tc.chart, ph.lines())
+
+			gone := userState(t)
+			_, err = gone.SetPinned(999, true) // someone deleted since
+			require.NoError(t, err)
+			ph = newPlainHarness(t, Options{Favourites: gone, Language: tc.l})
+			ph.init()
+			ph.send(orgMsg{org: directory.NewOrg(orgData(smallPortalOrg()))})
+			ph.lines()
+			ph.keys("home", "tab")
+			lines := ph.lines()
+			require.NotEmpty(t, lines)
+			assert.Equal(t, tc.none, lines[len(lines)-1])
+		})
+	}
 }
 
 // The person line says what the calendar or the workday says, as the rows
@@ -381,5 +547,110 @@ func TestPlainSaysAvailability(t *testing.T) {
 				assert.Equal(t, []string{want}, ph.lines())
 			}
 		})
+	}
+}
+
+// englishLeft is what of text reads as English: each run of three or more
+// Latin letters that is not in allowed (lower case), once the literals
+// that stay as they are in any language are taken out: e-mails, the
+// portal's methods (department.get), the search's filters (dept:sales,
+// dept:"customer support") and literal (each of literal's strings).
+func englishLeft(text string, literal []string, allowed map[string]bool) []string {
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`\S+@\S+`),                        // e-mails
+		regexp.MustCompile(`\b[a-z]+(\.[a-zA-Z]+)+\b`),       // methods: im.search.user.list
+		regexp.MustCompile(`\b[a-z]+:("[^"]*"|[^\s,;.)"]+)`), // filters: dept:sales, ext:10
+		regexp.MustCompile(`\b(mailto|tel|links):`),          // link schemes, the config's key
+	} {
+		text = re.ReplaceAllString(text, " ")
+	}
+	for _, s := range literal {
+		text = strings.ReplaceAll(text, s, " ")
+	}
+	var out []string
+	latin := regexp.MustCompile(`[A-Za-z]{3,}`)
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if latin.MatchString(w) && !allowed[strings.ToLower(w)] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// A Russian session says nothing in English over a walk through everything
+// the plain front end says: the start and the loads, the help, a
+// department's people with their availability and details, the copy menu,
+// a pin, the search with its results' keys and copy menu, the error view,
+// the org chart, the favourites, then a portal that refuses the webhook
+// (the failure, the error view, a failed search). What stays Latin is
+// what is the same in every language: key names, the program's name,
+// literal commands and settings, e-mails, the portal's method names and
+// its own error text, and the names and positions of the test portal's
+// people and departments.
+func TestPlainSaysNoEnglishInRussian(t *testing.T) {
+	allowed := map[string]bool{"b24org": true, "osc52": true, "crm": true, "online": true, "absent": true}
+	for _, b := range DefaultKeyMap().FullHelp() { // key names: up, pgdown, ctrl+c
+		for _, k := range b {
+			for _, name := range k.Keys() {
+				for _, part := range strings.Split(name, "+") {
+					allowed[strings.ToLower(part)] = true
+				}
+			}
+		}
+	}
+	org := smallPortalOrg()
+	for _, d := range org.Departments {
+		for _, w := range strings.Fields(d.Name) {
+			allowed[strings.ToLower(w)] = true
+		}
+	}
+	for _, u := range org.Users {
+		for _, w := range strings.Fields(u.FirstName + " " + u.LastName + " " + u.Position) {
+			allowed[strings.ToLower(w)] = true
+		}
+	}
+	literal := []string{
+		"set -g set-clipboard on", "tmux", // a command to type
+		"INVALID_CREDENTIALS: Invalid request credentials", // the portal's own words
+		// The loader's wrappers (directory/loader.go) are said in English
+		// until they are errors of the catalogs; they are not this
+		// front end's sentences.
+		"loading the department tree", "searching the portal",
+	}
+
+	var said []string
+	_, dir := availPortal(t, fakeportal.AllScopes())
+	u := userState(t)
+	ph := newPlainHarness(t, Options{Directory: dir, Favourites: u, Background: true, Language: lang.Russian()})
+	ph.init()
+	for range 3 {
+		ph.fire() // the tree, the first department, everyone in the background
+	}
+	walk := [][]string{
+		{"?"}, {"esc"}, {"down", "right", "down"}, {"tab"}, {"down"}, {"enter"}, {"f"}, {"Y"}, {"right"}, {"esc"}, {"y"},
+		{"/"}, {"e", "v", "e"}, {"tab"}, {"Y"}, {"esc"}, {"/"}, {"enter"},
+		{"e"}, {"esc"}, {"o"}, {"esc"}, {"tab", "home"}, {"tab"}, {"/"},
+	}
+	for _, keys := range walk {
+		ph.keys(keys...)
+		ph.fire() // what waits for the cursor or the query to rest
+		said = append(said, ph.lines()...)
+	}
+	bad := newPlainHarness(t, Options{Directory: wrongCodeDirectory(t), Language: lang.Russian()})
+	bad.init()
+	for _, keys := range [][]string{{"e"}, {"esc"}, {"/"}, {"e", "v", "e"}} {
+		bad.keys(keys...)
+		bad.fire()
+	}
+	said = append(said, bad.lines()...)
+
+	text := strings.Join(said, "\n")
+	for _, want := range []string{"справка: клавиши", "на встрече до 10:50", "копировать — визитка", "поиск «eve»: 1 совпадение",
+		"клавиши переданы результатам", "ошибок нет", "оргсхема подразделения «EMEA»:", "Избранное, 1 сотрудник",
+		"ошибка: дерево подразделений не загрузилось", "поиск на портале не удался"} {
+		assert.Contains(t, text, want, "the walk went there")
+	}
+	for _, l := range said {
+		assert.Empty(t, englishLeft(l, literal, allowed), "English in %q", l)
 	}
 }
