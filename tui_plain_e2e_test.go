@@ -89,9 +89,16 @@ func TestPlainOverSSH(t *testing.T) {
 }
 
 // startPiped runs command in a new tmux server, its output piped (raw) to
-// a file from its start; after it, the shell says its exit status and
-// echoes a line it reads.
+// a file from its start, until the demo's English opening and tree are on
+// the screen; after it, the shell says its exit status and echoes a line
+// it reads.
 func startPiped(t *testing.T, w, h int, command string) (*tmux, string) {
+	t.Helper()
+	return startPipedUntil(t, w, h, command, "one line for each change", "Acme Corp, 1,162 people, 1 of 9, expanded")
+}
+
+// startPipedUntil is startPiped waiting for ready (texts on the screen).
+func startPipedUntil(t *testing.T, w, h int, command string, ready ...string) (*tmux, string) {
 	t.Helper()
 	dir := t.TempDir()
 	raw := filepath.Join(dir, "raw")
@@ -103,8 +110,48 @@ func startPiped(t *testing.T, w, h int, command string) (*tmux, string) {
 	x.must("set-option", "-g", "set-clipboard", "on")
 	x.must("pipe-pane", "-o", "-t", "tui", "cat >> "+raw)
 	x.keys("Enter")
-	x.waitText("one line for each change", "Acme Corp, 1,162 people, 1 of 9, expanded")
+	x.waitText(ready...)
 	return x, raw
+}
+
+// readPiped closes the pipe of x once the shell has said that the program
+// ended (EXITED), and returns what the program wrote to it.
+func readPiped(t *testing.T, x *tmux, raw string) string {
+	t.Helper()
+	x.waitText("EXITED 0")
+	x.must("pipe-pane", "-t", "tui")
+	var b []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
+		if b, _ = os.ReadFile(raw); strings.Contains(string(b), "EXITED") {
+			break
+		}
+	}
+	plain, _, found := strings.Cut(string(b), "EXITED")
+	require.True(t, found, "the program ended: %q", b)
+	return plain
+}
+
+// TestPlainInTmuxInRussian runs the demo with --plain under LANG=ru_RU.UTF-8
+// in tmux: the opening line, the help's lines, the search's and the
+// tree's are Russian, and nothing but lines reaches the terminal.
+func TestPlainInTmuxInRussian(t *testing.T) {
+	x, raw := startPipedUntil(t, 100, 30, "env -u LC_ALL -u LC_MESSAGES LANG=ru_RU.UTF-8 "+testBinaryPath+" --demo --plain",
+		"b24org, простой текст: по строке на каждое изменение. ?: клавиши, q или ctrl+c: выход.", "Acme Corp, ", "1 из 9, раскрыт")
+	x.keys("?")
+	x.waitText("esc или ?: закрыть справку")
+	x.keys("?")
+	x.keys("/")
+	x.waitText("поиск по всей компании: введите имя, должность, эл. почту или добавочный; up или down")
+	x.keys("Escape")
+	x.keys("q")
+	text := checkPlainBytes(t, readPiped(t, x, raw))
+	for _, want := range []string{"\nсправка: клавиши\n", "\nup или k: вверх\n", "\n?: справка\n", "\nq или ctrl+c: выход\n", "\nesc или ?: закрыть справку\n",
+		"\nпоиск по всей компании: введите имя, должность, эл. почту или добавочный; up или down: предыдущий или следующий результат; enter: перейти к сотруднику; esc: назад\n"} {
+		assert.Contains(t, text, want)
+	}
+	for _, english := range []string{"one line for each change", "help: the keys", "close the help", "search the whole company", " people"} {
+		assert.NotContains(t, text, english)
+	}
 }
 
 // drivePlain searches an extension, goes to its person, copies the
@@ -184,17 +231,7 @@ func TestPlainHostileInTmux(t *testing.T) {
 	}
 	x.keys("y")
 	x.keys("q")
-	x.waitText("EXITED 0")
-	x.must("pipe-pane", "-t", "tui")
-	var b []byte
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(40 * time.Millisecond) {
-		if b, _ = os.ReadFile(raw); strings.Contains(string(b), "EXITED") {
-			break
-		}
-	}
-	plain, _, found := strings.Cut(string(b), "EXITED")
-	require.True(t, found, "the program ended: %q", b)
-	text := checkPlainBytes(t, plain)
+	text := checkPlainBytes(t, readPiped(t, x, raw))
 	assert.Contains(t, text, "search “zalgo”: ")
 	assert.NotRegexp(t, "[\u200e\u200f\u202a-\u202e\u2066-\u2069]", text, "no bidi controls")
 }
