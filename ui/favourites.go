@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -72,7 +73,7 @@ func (m *Model) onFavState(msg favStateMsg) tea.Cmd {
 		cmd = m.showToast(m.lang.T("fav.toomany", "N", directory.MaxPinned))
 	case msg.err != nil && !m.fav.warned:
 		m.fav.warned = true
-		text := msg.err.Error()
+		text := lang.Say(m.lang, msg.err)
 		if bad != nil {
 			text = m.lang.T("fav.badfile", "Path", bad.Path, "Reason", bad.Reason)
 		}

@@ -389,7 +389,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.search.pending = false
 		if msg.err != nil {
-			m.search.err = safetext.Clean(msg.err.Error())
+			m.search.err = safetext.Clean(lang.Say(m.lang, msg.err))
 			return nil
 		}
 		m.search.err = ""
