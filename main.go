@@ -150,6 +150,12 @@ func (a *app) rootCmd() *cobra.Command {
 
 	c := a.commands()
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
+	for _, sub := range root.Commands() {
+		// A command's own FlagErrorFunc (find's, caller's) is handed
+		// pflag's error as one that says itself in the language too.
+		say := sub.FlagErrorFunc()
+		sub.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return say(c, command.FlagError(err)) })
+	}
 	command.LocalizeHelp(root, a.lang())
 	return root
 }

@@ -215,8 +215,8 @@ func zeroText(typ string) (string, bool) {
 // language (a value of the wrong kind says what kind is wanted), any other
 // keeps pflag's words. errors.As still finds pflag's error within.
 func FlagError(err error) error {
-	if err == nil {
-		return nil
+	if _, ok := err.(flagError); ok || err == nil {
+		return err
 	}
 	return flagError{err}
 }
