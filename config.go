@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -65,7 +65,7 @@ type linkSetting struct{ mode ui.LinkMode }
 func (l *linkSetting) UnmarshalYAML(n *yaml.Node) error {
 	m, err := ui.ParseLinkMode(n.Value)
 	if n.Kind != yaml.ScalarNode || n.Value == "" || err != nil {
-		return fmt.Errorf("line %d: links must be auto, on or off", n.Line)
+		return lineError(n.Line, lang.NewError("cli.config.links"))
 	}
 	l.mode = m
 	return nil
@@ -88,7 +88,7 @@ func (b *fileBudget) costPolicy() (api.CostPolicy, error) {
 	}
 	if b.Share != nil {
 		if !(*b.Share > 0 && *b.Share <= 1) {
-			return p, errors.New("budget.share must be above 0 and at most 1")
+			return p, lang.NewError("cli.config.budget.share")
 		}
 		p.Share = *b.Share
 	}
@@ -113,7 +113,7 @@ type duration time.Duration
 func (d *duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 {
-		return fmt.Errorf("line %d: expected a positive duration such as 10m or 90s", n.Line)
+		return lineError(n.Line, lang.NewError("cli.config.duration"))
 	}
 	*d = duration(v)
 	return nil
@@ -131,7 +131,7 @@ func (r *rateSetting) UnmarshalYAML(n *yaml.Node) error {
 	case yaml.ScalarNode:
 		p, err := rateByName(n.Value)
 		if err != nil {
-			return fmt.Errorf("line %d: %w", n.Line, err)
+			return lineError(n.Line, err)
 		}
 		r.profile = p
 		return nil
@@ -145,18 +145,23 @@ func (r *rateSetting) UnmarshalYAML(n *yaml.Node) error {
 			case "burst":
 				err = v.Decode(&r.profile.Burst)
 			default:
-				return fmt.Errorf("line %d: rate: unknown setting %q (per_second, burst)", k.Line, k.Value)
+				return lineError(k.Line, lang.NewError("cli.config.rate.setting", "Name", strconv.Quote(k.Value)))
 			}
 			if err != nil {
-				return fmt.Errorf("line %d: rate: %s must be a number", v.Line, k.Value)
+				return lineError(v.Line, lang.NewError("cli.config.rate.number", "Name", k.Value))
 			}
 		}
 		if r.profile.PerSecond <= 0 || r.profile.Burst < 1 {
-			return fmt.Errorf("line %d: rate needs per_second > 0 and burst >= 1", n.Line)
+			return lineError(n.Line, lang.NewError("cli.config.rate.needs"))
 		}
 		return nil
 	}
-	return fmt.Errorf("line %d: rate must be standard, enterprise or {per_second, burst}", n.Line)
+	return lineError(n.Line, lang.NewError("cli.config.rate.must"))
+}
+
+// lineError is err at a line of the config file: "line 3: …".
+func lineError(line int, err error) error {
+	return lang.NewError("cli.config.line", "Line", line, "Err", err)
 }
 
 // rateByName returns the rate profile called name.
@@ -167,7 +172,7 @@ func rateByName(name string) (api.RateProfile, error) {
 	case "enterprise":
 		return api.EnterpriseRate(), nil
 	}
-	return api.RateProfile{}, fmt.Errorf("unknown rate profile %q (standard or enterprise)", name)
+	return api.RateProfile{}, lang.NewError("cli.rate.unknown", "Name", strconv.Quote(name))
 }
 
 // hasSecret reports whether the file holds a webhook code, a token or a secret.
@@ -180,36 +185,37 @@ func (f *fileConfig) hasSecret() bool {
 }
 
 // readConfig reads and strictly decodes the config file at path. A missing
-// file is no error unless required; warn receives the permission warning.
-func readConfig(path string, required bool, warn func(string)) (*fileConfig, error) {
+// file is no error unless required; warn receives the permission warning,
+// to be said once the language of the run is known.
+func readConfig(path string, required bool, warn func(*lang.Error)) (*fileConfig, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) && !required {
 		return &fileConfig{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("config file: %w", err)
+		return nil, lang.NewError("cli.config.read", "Err", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("config file: %w", err)
+		return nil, lang.NewError("cli.config.read", "Err", err)
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("config file %s is a directory", path)
+		return nil, lang.NewError("cli.config.dir", "Path", path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("config file: %w", err)
+		return nil, lang.NewError("cli.config.read", "Err", err)
 	}
 	if len(data) > maxConfigSize {
-		return nil, fmt.Errorf("config file %s is larger than 1 MiB", path)
+		return nil, lang.NewError("cli.config.large", "Path", path)
 	}
 	cfg, err := parseConfig(data)
 	if err != nil {
-		return nil, fmt.Errorf("config file %s: %w", path, err)
+		return nil, lang.NewError("cli.config.file", "Path", path, "Err", err)
 	}
 	if cfg.hasSecret() && st.Mode().Perm()&0o044 != 0 {
-		warn(fmt.Sprintf("warning: others can read the config file, and it holds a secret; run: chmod 600 %s", path))
+		warn(lang.NewError("cli.warn.perm", "Path", path))
 	}
 	return cfg, nil
 }
@@ -222,11 +228,15 @@ func parseConfig(data []byte) (*fileConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, errors.New(yamlMessage(err, data))
+		var own *lang.Error // a setting's own check (UnmarshalYAML) says its line
+		if errors.As(err, &own) {
+			return nil, own
+		}
+		return nil, yamlMessage(err, data)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, errors.New(yamlMessage(err, data))
+		return nil, yamlMessage(err, data)
 	}
 	if len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
 		if err := checkLook(doc.Content[0]); err != nil {
@@ -244,18 +254,18 @@ func checkLook(top *yaml.Node) error {
 		switch k.Value {
 		case "theme":
 			if _, err := themePalette(v.Value, false); err != nil {
-				return fmt.Errorf("line %d: theme: %w", v.Line, err)
+				return lineError(v.Line, lang.NewError("cli.config.theme", "Err", err))
 			}
 		case "keys":
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				name, list := v.Content[j], v.Content[j+1]
 				var keys []string
 				if err := list.Decode(&keys); err != nil {
-					return fmt.Errorf("line %d: keys: %s: expected a list of keys such as [q, ctrl+c]", list.Line, name.Value)
+					return lineError(list.Line, lang.NewError("cli.config.keys.list", "Name", name.Value))
 				}
 				probe := ui.DefaultKeyMap()
 				if err := probe.Rebind(map[string][]string{name.Value: keys}); err != nil {
-					return fmt.Errorf("line %d: keys: %w", name.Line, err)
+					return lineError(name.Line, lang.NewError("cli.config.keys", "Err", err))
 				}
 			}
 		}
@@ -266,14 +276,19 @@ func checkLook(top *yaml.Node) error {
 var (
 	yamlQuoted    = regexp.MustCompile("`[^`]*` ")
 	yamlUnknown   = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	yamlSetting   = regexp.MustCompile(`^unknown setting (\S+)$`)
+	yamlLine      = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlCannot    = regexp.MustCompile(`^cannot unmarshal (!!\w+) (here|into string|into \[\]string|into bool|into int|into float64)$`)
 	yamlGoTypeRef = regexp.MustCompile(`into (\[\])?(map\[string\]\[\]string|main\.\w+|\*main\.\w+)`)
 )
 
-// yamlMessage turns a yaml.v3 error on data into one line that says where,
-// without echoing values (a misplaced token must not reach the terminal) or
-// Go type names. Where yaml.v3 names the wrong line (an unclosed [ or {) or
-// says nothing useful (a tab), the line is found in data.
-func yamlMessage(err error, data []byte) string {
+// yamlMessage turns a yaml.v3 error on data into an error that says where,
+// line by line, without echoing values (a misplaced token must not reach
+// the terminal) or Go type names. Where yaml.v3 names the wrong line (an
+// unclosed [ or {) or says nothing useful (a tab), the line is found in
+// data. yaml.v3's common complaints are said in the reader's language; the
+// rest keep yaml.v3's words.
+func yamlMessage(err error, data []byte) error {
 	var lines []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -281,23 +296,88 @@ func yamlMessage(err error, data []byte) string {
 	} else {
 		lines = []string{err.Error()}
 	}
-	for i, l := range lines {
+	var out errorList
+	for _, l := range lines {
 		l = strings.TrimPrefix(l, "yaml: ")
 		l = yamlQuoted.ReplaceAllString(l, "")
 		l = yamlUnknown.ReplaceAllString(l, "unknown setting $1")
 		l = yamlGoTypeRef.ReplaceAllString(l, "here")
-		if !strings.HasPrefix(l, "line ") {
-			l = "line 1: " + l // yaml.v3 leaves the line out for the first line
+		line, rest := 1, l // yaml.v3 leaves the line out for the first line
+		if m := yamlLine.FindStringSubmatch(l); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			rest = m[2]
 		}
-		if n, open := unclosedBracket(data); n > 0 && strings.Contains(l, "did not find expected ',' or") {
-			l = fmt.Sprintf("line %d: this %c is never closed", n, open)
-		} else if n := tabLine(data); n > 0 && (strings.Contains(l, "tab") || strings.Contains(l, "cannot start any token")) {
-			l = fmt.Sprintf("line %d: a tab where YAML expects spaces: indent with spaces only", n)
+		var says error
+		if n, open := unclosedBracket(data); n > 0 && strings.Contains(rest, "did not find expected ',' or") {
+			line, says = n, lang.NewError("cli.yaml.unclosed", "Bracket", string(open))
+		} else if n := tabLine(data); n > 0 && (strings.Contains(rest, "tab") || strings.Contains(rest, "cannot start any token")) {
+			line, says = n, lang.NewError("cli.yaml.tab")
+		} else if m := yamlSetting.FindStringSubmatch(rest); m != nil {
+			says = lang.NewError("cli.yaml.unknown", "Name", m[1])
+		} else if m := yamlCannot.FindStringSubmatch(rest); m != nil {
+			says = lang.NewError(yamlInto(m[2]), "Tag", m[1])
+		} else if id := yamlSaying(rest); id != "" {
+			says = lang.NewError(id)
+		} else {
+			says = errors.New(rest)
 		}
-		lines[i] = l
+		out = append(out, lineError(line, says))
 	}
-	return strings.Join(lines, "; ")
+	if len(out) == 1 {
+		return out[0]
+	}
+	return out
 }
+
+// yamlInto is the catalog's id of yaml.v3's "cannot unmarshal !!tag
+// into", by what follows the tag.
+func yamlInto(into string) string {
+	switch into {
+	case "into string":
+		return "cli.yaml.into.string"
+	case "into []string":
+		return "cli.yaml.into.strings"
+	case "into bool":
+		return "cli.yaml.into.bool"
+	case "into int", "into float64":
+		return "cli.yaml.into." + strings.TrimPrefix(into, "into ")
+	}
+	return "cli.yaml.here"
+}
+
+// yamlSaying is the catalog's id of the yaml.v3 message text, or "".
+func yamlSaying(text string) string {
+	switch text {
+	case "mapping values are not allowed in this context":
+		return "cli.yaml.mapping"
+	case "did not find expected key":
+		return "cli.yaml.key"
+	case "did not find expected '-' indicator":
+		return "cli.yaml.block"
+	case "did not find expected node content":
+		return "cli.yaml.node"
+	}
+	return ""
+}
+
+// errorList is errors said one after another, "…; …", each in the
+// reader's language.
+type errorList []error
+
+// Error is the English text.
+func (e errorList) Error() string { return e.In(lang.English()) }
+
+// In is the text in l.
+func (e errorList) In(l *lang.Language) string {
+	s := make([]string, len(e))
+	for i, err := range e {
+		s[i] = lang.Say(l, err)
+	}
+	return strings.Join(s, "; ")
+}
+
+// Unwrap returns the errors.
+func (e errorList) Unwrap() []error { return e }
 
 // unclosedBracket returns the line and the bracket of the last [ or { in
 // data that is never closed (0 when all are), skipping quoted text and comments.
@@ -434,7 +514,9 @@ func first(s ...string) string {
 
 // resolve merges flags, environment and config file: flags beat env beat file.
 // The layer that names a portal first decides whether it is a webhook or OAuth;
-// the OAuth fields themselves come from env, else the file.
+// the OAuth fields themselves come from env, else the file. warn is told
+// the warnings in the language of the run: the config's language: once it
+// is read, else the locale's.
 func resolve(fl flagValues, getenv func(string) string, warn func(string)) (settings, error) {
 	s := settings{
 		configPath:  first(fl.config, defaultConfigPath(getenv)),
@@ -444,9 +526,33 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 		demoHostile: fl.demoHostile,
 		noColor:     getenv("NO_COLOR") != "",
 	}
-	fc, err := readConfig(s.configPath, fl.config != "", warn)
+	speaks := func() *lang.Language {
+		if s.language != nil {
+			return s.language
+		}
+		l, _ := lang.FromEnv(getenv)
+		return l
+	}
+	// The file's warnings come before its language: is read: they wait
+	// for it.
+	var held []*lang.Error
+	defer func() {
+		for _, w := range held {
+			warn(w.In(speaks()))
+		}
+	}()
+	fc, err := readConfig(s.configPath, fl.config != "", func(w *lang.Error) { held = append(held, w) })
 	if err != nil {
 		return s, err
+	}
+	// First the language, which the warnings and the errors below speak.
+	if fc.Language != "" {
+		l, err := lang.Parse(fc.Language)
+		if err != nil {
+			return s, lang.NewError("cli.config.language", "Path", s.configPath, "Value", strconv.Quote(fc.Language),
+				"Valid", strings.Join(lang.Codes(), ", "), "Err", err) // Err: what it wraps, said by the text
+		}
+		s.language = l
 	}
 
 	fo := fc.OAuth
@@ -473,7 +579,7 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 			TokenURL:     first(getenv("B24_OAUTH_URL"), fo.TokenURL),
 		}
 		if getenv("B24_ACCESS_TOKEN") == "" && getenv("B24_REFRESH_TOKEN") == "" && fo.RefreshToken != "" {
-			s.client.OAuth.OnRefresh = tokenSaver(s.configPath, warn)
+			s.client.OAuth.OnRefresh = tokenSaver(s.configPath, func(w *lang.Error) { warn(w.In(speaks())) })
 		}
 	case fc.Webhook != "":
 		s.client.WebhookURL, s.portalSource = fc.Webhook, s.configPath
@@ -486,19 +592,19 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	}
 	if fl.rate != "" {
 		if s.client.Rate, err = rateByName(fl.rate); err != nil {
-			return s, fmt.Errorf("--rate: %w", err)
+			return s, lang.NewError("cli.flag.rate", "Err", err)
 		}
 	}
 	s.client.Timeout = durationOr(fc.Timeout, defaultRequestLimit)
 	if fl.timeout != 0 {
 		if fl.timeout < 0 {
-			return s, errors.New("--timeout must be positive")
+			return s, lang.NewError("cli.flag.timeout")
 		}
 		s.client.Timeout = fl.timeout
 	}
 	switch {
 	case fl.retries < 0:
-		return s, errors.New("--retries must not be negative")
+		return s, lang.NewError("cli.flag.retries")
 	case fl.retries == 0:
 		s.client.MaxRetries = -1 // none
 	default:
@@ -506,12 +612,12 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	}
 	s.client.UserAgent = "b24org/" + version
 	if s.client.Cost, err = fc.Budget.costPolicy(); err != nil {
-		return s, fmt.Errorf("%s: %w", s.configPath, err)
+		return s, lang.NewError("cli.config.at", "Path", s.configPath, "Err", err)
 	}
 
 	s.theme = first(fl.theme, fc.Theme, "auto")
 	if _, err := themePalette(s.theme, false); err != nil {
-		return s, fmt.Errorf("--theme: %w", err) // the file's theme was checked with its line
+		return s, lang.NewError("cli.flag.theme", "Err", err) // the file's theme was checked with its line
 	}
 	s.links = ui.LinksAuto
 	if fc.Links != nil {
@@ -519,7 +625,7 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	}
 	if fl.links != "" {
 		if s.links, err = ui.ParseLinkMode(fl.links); err != nil {
-			return s, fmt.Errorf("--links %w", err)
+			return s, lang.NewError("cli.flag.links", "Err", err)
 		}
 	}
 	s.keys = fc.Keys
@@ -532,16 +638,9 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 	if fc.Region != "" {
 		r, ok := directory.ValidRegion(fc.Region)
 		if !ok {
-			return s, fmt.Errorf("%s: region %q is not a region code such as RU or DE", s.configPath, fc.Region)
+			return s, lang.NewError("cli.config.region", "Path", s.configPath, "Region", strconv.Quote(fc.Region))
 		}
 		s.region = r
-	}
-	if fc.Language != "" {
-		l, err := lang.Parse(fc.Language)
-		if err != nil {
-			return s, fmt.Errorf("%s: language: %w", s.configPath, err)
-		}
-		s.language = l
 	}
 	s.background = fc.BackgroundLoad == nil || *fc.BackgroundLoad
 	s.cacheDir = first(fl.cacheDir, expandHome(fc.CacheDir, getenv), defaultCacheDir(getenv))
@@ -567,20 +666,19 @@ func expandHome(p string, getenv func(string) string) string {
 
 // errNoPortal says how to configure a portal.
 func errNoPortal(configPath string) error {
-	return fmt.Errorf("no portal configured: pass --webhook https://your.bitrix24.com/rest/1/CODE/, "+
-		"set B24_WEBHOOK_URL (or B24_PORTAL_URL and the OAuth variables), "+
-		"or write \"webhook: https://…\" in %s; or try --demo", configPath)
+	return lang.NewError("cli.config.noportal", "Path", configPath)
 }
 
 // tokenSaver returns an OnRefresh callback that writes a refreshed OAuth pair
-// back into the config file the old pair came from, so the next run can use it.
-func tokenSaver(path string, warn func(string)) func(access, refresh string) {
+// back into the config file the old pair came from, so the next run can use
+// it; warn is told when it cannot.
+func tokenSaver(path string, warn func(*lang.Error)) func(access, refresh string) {
 	var mu sync.Mutex
 	return func(access, refresh string) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err := saveTokens(path, access, refresh); err != nil {
-			warn(fmt.Sprintf("warning: could not save the refreshed OAuth tokens to %s: %v", path, err))
+			warn(lang.NewError("cli.warn.tokens", "Path", path, "Err", err))
 		}
 	}
 }
@@ -594,14 +692,14 @@ func saveTokens(path, access, refresh string) error {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return errors.New(yamlMessage(err, data))
+		return yamlMessage(err, data)
 	}
 	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return errors.New("the file is not a mapping")
+		return lang.NewError("cli.tokens.notmapping")
 	}
 	oauth := mappingValue(doc.Content[0], "oauth")
 	if oauth == nil || oauth.Kind != yaml.MappingNode {
-		return errors.New("no oauth section")
+		return lang.NewError("cli.tokens.nooauth")
 	}
 	setScalar(oauth, "access_token", access)
 	setScalar(oauth, "refresh_token", refresh)

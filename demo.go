@@ -1,12 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/api/fakeportal"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 )
 
 // demoRate paces the demo portal and its client: fast enough to feel instant,
@@ -23,14 +23,14 @@ func (a *app) openDemo(s settings) (*directory.Directory, func(), error) {
 	rate := demoRate()
 	p, err := fakeportal.Start(fakeportal.Demo(time.Now(), s.demoHostile), fakeportal.Options{Rate: rate.PerSecond, Burst: rate.Burst, Scopes: fakeportal.AllScopes()})
 	if err != nil {
-		return nil, nil, fmt.Errorf("demo portal: %w", err)
+		return nil, nil, lang.NewError("cli.demo", "Err", err)
 	}
 	cfg := s.client
 	cfg.WebhookURL, cfg.OAuth, cfg.Rate = p.WebhookURL(), nil, rate
 	client, err := api.New(cfg)
 	if err != nil {
 		p.Close()
-		return nil, nil, fmt.Errorf("demo portal: %w", err)
+		return nil, nil, lang.NewError("cli.demo", "Err", err)
 	}
 	return directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache || !s.demoCache, CacheKey: demoCacheKey(s.demoHostile), IncludeOutsiders: s.outsiders, Region: s.region, Availability: true}), p.Close, nil
 }

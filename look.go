@@ -1,10 +1,11 @@
 package main
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/b24org/b24org/internal/serve"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -92,7 +93,7 @@ func themePalette(name string, noColor bool) (ui.Palette, error) {
 	case "mono":
 		return ui.Palette{}, nil
 	default:
-		return ui.Palette{}, fmt.Errorf("unknown theme %q (valid: %s)", name, themeNames)
+		return ui.Palette{}, lang.NewError("cli.theme.unknown", "Name", strconv.Quote(name), "Valid", themeNames)
 	}
 	if noColor {
 		return ui.Palette{}, nil
@@ -107,11 +108,11 @@ func themePalette(name string, noColor bool) (ui.Palette, error) {
 func lookFor(s settings) (ui.KeyMap, ui.Palette, error) {
 	keys := ui.DefaultKeyMap()
 	if err := keys.Rebind(s.keys); err != nil {
-		return ui.KeyMap{}, ui.Palette{}, fmt.Errorf("config file %s: keys: %w", s.configPath, err)
+		return ui.KeyMap{}, ui.Palette{}, lang.NewError("cli.config.file", "Path", s.configPath, "Err", lang.NewError("cli.config.keys", "Err", err))
 	}
 	palette, err := themePalette(s.theme, s.noColor)
 	if err != nil {
-		return ui.KeyMap{}, ui.Palette{}, fmt.Errorf("theme: %w", err)
+		return ui.KeyMap{}, ui.Palette{}, lang.NewError("cli.config.theme", "Err", err)
 	}
 	return keys, palette, nil
 }

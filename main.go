@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -111,7 +112,7 @@ func (a *app) rootCmd() *cobra.Command {
   b24org --config ./team.yaml --refresh`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q (see b24org --help)", args[0])
+				return lang.NewError("cli.command.unknown", "Name", strconv.Quote(args[0]))
 			}
 			return nil
 		},
@@ -122,7 +123,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see %s --help)", err, c.CommandPath())
+		return lang.NewError("cli.flag.error", "Err", command.FlagError(err), "Command", c.CommandPath())
 	})
 	root.Version = version
 	root.SetVersionTemplate(strings.ReplaceAll(command.VersionText(version), "{{", "{{`{{`}}"))
@@ -149,6 +150,12 @@ func (a *app) rootCmd() *cobra.Command {
 
 	c := a.commands()
 	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd(), a.serveCmd())
+	for _, sub := range root.Commands() {
+		// A command's own FlagErrorFunc (find's, caller's) is handed
+		// pflag's error as one that says itself in the language too.
+		say := sub.FlagErrorFunc()
+		sub.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return say(c, command.FlagError(err)) })
+	}
 	command.LocalizeHelp(root, a.lang())
 	return root
 }
@@ -162,7 +169,7 @@ func completeValues(cmd *cobra.Command, name string, values ...string) {
 // settings merges flags, environment and config file.
 func (a *app) settings() (settings, error) {
 	s, err := resolve(a.flags, a.getenv, a.warn)
-	if err == nil && s.language != nil {
+	if s.language != nil { // its errors too speak the config's language:
 		a.language = s.language
 	}
 	return s, err
@@ -180,7 +187,7 @@ func (a *app) open(s settings) (d *directory.Directory, closeFn func(), err erro
 	s.client.OnRetry = a.onRetry
 	client, err := api.New(s.client)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w (set by %s)", err, s.portalSource)
+		return nil, nil, lang.NewError("cli.setby", "Err", err, "Source", s.portalSource)
 	}
 	d = directory.New(client, directory.Options{CacheDir: s.cacheDir, NoCache: s.noCache, IncludeOutsiders: s.outsiders, FullLoadEvery: s.fullLoadEvery, Region: s.region, Availability: true})
 	return d, func() {}, nil
@@ -198,7 +205,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	}
 	plain := a.flags.plain || ui.Accessible(a.getenv("ACCESSIBLE"))
 	if !a.stdoutIsTerminal && !plain { // plain lines may go to a pipe or a file; the keys come from the terminal
-		return errors.New("the browser needs a terminal; in scripts use b24org find or b24org export")
+		return lang.NewError("cli.needsterminal")
 	}
 	s.demoCache = true
 	var prog atomic.Pointer[tea.Program]
@@ -259,7 +266,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(cmd.Context()))
 	prog.Store(p)
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return fmt.Errorf("terminal: %w", err)
+		return lang.NewError("cli.terminal", "Err", err)
 	}
 	return nil
 }
@@ -272,14 +279,14 @@ func runPlain(ctx context.Context, m tea.Model, out *ui.PlainOutput, prog *atomi
 	if !term.IsTerminal(in.Fd()) {
 		tty, err := os.Open("/dev/tty")
 		if err != nil {
-			return fmt.Errorf("plain mode reads keys from a terminal: %w", err)
+			return lang.NewError("cli.plain.tty", "Err", err)
 		}
 		defer tty.Close()
 		in = tty
 	}
 	state, err := term.MakeRaw(in.Fd())
 	if err != nil {
-		return fmt.Errorf("terminal: %w", err)
+		return lang.NewError("cli.terminal", "Err", err)
 	}
 	defer func() { _ = term.Restore(in.Fd(), state) }()
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithoutRenderer(), tea.WithContext(ctx))
@@ -287,7 +294,7 @@ func runPlain(ctx context.Context, m tea.Model, out *ui.PlainOutput, prog *atomi
 	_, err = p.Run()
 	_ = out.Flush() // what the last update said
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return fmt.Errorf("terminal: %w", err)
+		return lang.NewError("cli.terminal", "Err", err)
 	}
 	return nil
 }

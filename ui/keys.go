@@ -151,11 +151,19 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return fmt.Errorf("unknown key action %s (valid: %s)", quoteList(unknown), strings.Join(ActionNames(), ", "))
+		id := "cli.keys.unknown"
+		if len(unknown) > 1 {
+			id = "cli.keys.unknowns"
+		}
+		return lang.NewError(id, "Names", quoteList(unknown), "Valid", strings.Join(ActionNames(), ", "))
 	}
 	if len(empty) > 0 {
 		slices.Sort(empty)
-		return fmt.Errorf("no keys given for action %s", quoteList(empty))
+		id := "cli.keys.empty"
+		if len(empty) > 1 {
+			id = "cli.keys.empties"
+		}
+		return lang.NewError(id, "Names", quoteList(empty))
 	}
 	*k = next
 	return nil

@@ -1,8 +1,10 @@
 package ui
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // LinkMode is the links setting: whether names, e-mails and phones are
@@ -28,7 +30,7 @@ func ParseLinkMode(s string) (LinkMode, error) {
 	case LinksAuto, LinksOn, LinksOff:
 		return m, nil
 	}
-	return "", fmt.Errorf("must be auto, on or off, not %q", s)
+	return "", lang.NewError("cli.links.must", "Value", strconv.Quote(s))
 }
 
 // On says whether links are drawn on a terminal whose TERM is term: always
