@@ -60,6 +60,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -261,19 +262,19 @@ func (d *Directory) readCache(read func(r io.Reader, size int64) (reason string,
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > maxCacheSize {
 		return false, &CacheError{path, "is not a cache file"}
 	}
 	reason, err := read(f, fi.Size())
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	if reason != "" {
 		return false, &CacheError{path, reason}
@@ -302,11 +303,11 @@ func (d *Directory) SaveCache() error {
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("creating the cache directory: %w", err)
+		return lang.NewError("err.cache.mkdir", "Err", err)
 	}
 	removeStaleTemps(path)
 	if err := writeAtomic(path, encodeCacheAs(o, d.cacheKey())); err != nil {
-		return fmt.Errorf("writing the cache: %w", err)
+		return lang.NewError("err.cache.write", "Err", err)
 	}
 	return nil
 }
