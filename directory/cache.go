@@ -58,6 +58,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/b24org/b24org/lang"
@@ -84,6 +85,66 @@ type CacheError struct {
 
 func (e *CacheError) Error() string {
 	return fmt.Sprintf("cache file %s %s; it will be rebuilt", e.Path, e.Reason)
+}
+
+// In is Error in the language l: the reasons the reader gives are said in
+// l's words, the path and any cause from outside as they are.
+func (e *CacheError) In(l *lang.Language) string {
+	if l == lang.English() {
+		return e.Error()
+	}
+	return l.T("err.cache.ignored", "Path", e.Path, "Reason", cacheReasonIn(l, e.Reason))
+}
+
+// cacheReasonIn is a CacheError's reason in l; a reason it does not know
+// stays as it is.
+func cacheReasonIn(l *lang.Language, r string) string {
+	var have, want int
+	if n, err := fmt.Sscanf(r, "has format version %d, not %d", &have, &want); err == nil && n == 2 {
+		return l.T("err.cache.version", "Have", have, "Want", want)
+	}
+	if inner, ok := strings.CutPrefix(r, "is corrupt ("); ok && strings.HasSuffix(inner, ")") {
+		return l.T("err.cache.corrupt", "Why", cacheDetailIn(l, strings.TrimSuffix(inner, ")")))
+	}
+	if inner, ok := strings.CutPrefix(r, "cannot be read ("); ok && strings.HasSuffix(inner, ")") {
+		return l.T("err.cache.unreadable", "Err", strings.TrimSuffix(inner, ")"))
+	}
+	switch r {
+	case "is not a cache file":
+		return l.T("err.cache.notfile")
+	case "is not a b24org cache":
+		return l.T("err.cache.notours")
+	case "is truncated":
+		return l.T("err.cache.truncated")
+	case "has trailing bytes":
+		return l.T("err.cache.trailing")
+	case "belongs to another portal":
+		return l.T("err.cache.otherportal")
+	}
+	return r
+}
+
+// cacheDetailIn is what the reader found wrong in a corrupt cache, in l.
+func cacheDetailIn(l *lang.Language, d string) string {
+	switch d {
+	case "checksum mismatch":
+		return l.T("err.cache.checksum")
+	case "unexpected end":
+		return l.T("err.cache.end")
+	case "bad number":
+		return l.T("err.cache.number")
+	case "trailing data":
+		return l.T("err.cache.trailingdata")
+	case "bad member lists":
+		return l.T("err.cache.members")
+	case "bad person records":
+		return l.T("err.cache.people")
+	case "bad search index":
+		return l.T("err.cache.index")
+	case "bad search result":
+		return l.T("err.cache.result")
+	}
+	return d
 }
 
 // cacheFileName returns the cache file name for a cache key: a hash of it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -234,4 +235,29 @@ func TestNoEnglishLeftInRussianFailures(t *testing.T) {
 		assert.Empty(t, leftoverEnglish(line, verbatimParts(err)), "English left in %q (English: %q)", line, err.Error())
 		assert.NotEqual(t, err.Error(), line)
 	}
+}
+
+func TestIgnoredCacheInRussian(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData()
+	w := cacheDir(dir, testPortal, &data)
+	require.NoError(t, w.SaveCache())
+	good := readOnlyFile(t, dir)
+	path := w.CachePath()
+	for name, raw := range badCaches(t, good) {
+		require.NoError(t, os.WriteFile(path, raw, 0o600), name)
+		_, err := cacheDir(dir, testPortal, nil).LoadCache()
+		var ce *CacheError
+		require.ErrorAs(t, err, &ce, name)
+		said := lang.Say(lang.Russian(), err)
+		assert.True(t, strings.HasPrefix(said, "файл кэша "+path+" "), "%s: %s", name, said)
+		assert.True(t, strings.HasSuffix(said, "; он будет создан заново"), "%s: %s", name, said)
+		assert.Empty(t, leftoverEnglish(said, []string{path, "b24org"}), "%s: %s", name, said)
+		assert.True(t, strings.HasPrefix(err.Error(), "cache file "+path+" "), "English stays: %s", err.Error())
+		assert.Equal(t, err.Error(), lang.Say(lang.English(), err))
+	}
+	assert.Equal(t, "файл кэша x в формате версии 3, а не 4; он будет создан заново",
+		lang.Say(lang.Russian(), &CacheError{"x", "has format version 3, not 4"}))
+	assert.Equal(t, "файл кэша x повреждён (неверное число); он будет создан заново",
+		lang.Say(lang.Russian(), &CacheError{"x", "is corrupt (bad number)"}))
 }
