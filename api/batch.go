@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // Command is one call inside a batch.
@@ -186,7 +188,8 @@ func (c *Client) batchRequest(ctx context.Context, cmds []encodedCommand) (map[s
 		case ok:
 			r.Result = res
 		default:
-			r.Err = &TransportError{Method: cmd.Method, Reason: "the batch answer holds no result for this command", Retryable: true}
+			missing := say("err.api.batchmissing")
+			r.Err = &TransportError{Method: cmd.Method, Reason: missing.in(lang.English()), reason: missing, Retryable: true}
 		}
 		r.Total, _ = flexInt(totals[cmd.Key])
 		if present(nexts[cmd.Key]) {

@@ -45,7 +45,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{set: set, resetAt: map[string]int64{}, budget: newBudget(set.cost), sizes: newSizer(set.cost, set.timeout)}
 	switch {
 	case cfg.WebhookURL != "" && cfg.OAuth != nil:
-		return nil, configError("set either a webhook URL or OAuth, not both")
+		return nil, configError("err.config.both")
 	case cfg.WebhookURL != "":
 		if c.ep, err = parseWebhook(cfg.WebhookURL); err != nil {
 			return nil, err
@@ -60,7 +60,7 @@ func New(cfg Config) (*Client, error) {
 		c.oauth = newOAuthState(cfg.OAuth, tokenURL)
 		c.red.add(cfg.OAuth.AccessToken, cfg.OAuth.RefreshToken, cfg.OAuth.ClientSecret)
 	default:
-		return nil, configError("no portal: set a webhook URL (%s) or OAuth", webhookShape)
+		return nil, configError("err.config.none", "Shape", webhookShape)
 	}
 	c.http = cfg.HTTPClient
 	if c.http == nil {

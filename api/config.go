@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // RateProfile is the client-side leaky bucket: PerSecond drain, Burst size.
@@ -123,23 +124,49 @@ type endpoint struct {
 }
 
 // ErrConfig is wrapped by every configuration error.
-var ErrConfig = errors.New("invalid configuration")
+var ErrConfig error = lang.NewError("err.config")
 
-func configError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+// configError is "invalid configuration: " and the message id with its
+// values; a value named What or Field is itself a message id, said in the
+// same language.
+func configError(id string, kv ...any) error { return &configErr{id: id, kv: kv} }
+
+// configErr is a configuration error, said from the catalogs.
+type configErr struct {
+	id string
+	kv []any
 }
+
+// Error is the English text: "invalid configuration: the webhook URL is empty".
+func (e *configErr) Error() string { return e.In(lang.English()) }
+
+// In is the text in l.
+func (e *configErr) In(l *lang.Language) string {
+	kv := append([]any(nil), e.kv...)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, _ := kv[i].(string); k == "What" || k == "Field" {
+			if id, ok := kv[i+1].(string); ok {
+				kv[i+1] = l.T(id)
+			}
+		}
+	}
+	return lang.Say(l, ErrConfig) + ": " + l.T(e.id, kv...)
+}
+
+// Unwrap is ErrConfig, so errors.Is(err, ErrConfig) holds.
+func (e *configErr) Unwrap() error { return ErrConfig }
 
 // webhookShape is the expected form, for error messages.
 const webhookShape = "https://PORTAL/rest/USER_ID/CODE/"
 
 // parseWebhook validates an inbound webhook URL. Its errors never contain the code.
 func parseWebhook(raw string) (endpoint, error) {
-	u, err := parseBase("webhook URL", raw)
+	u, err := parseBase("err.config.what.webhook", raw)
 	if err != nil {
 		return endpoint{}, err
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return endpoint{}, configError("the webhook URL must not have a query or fragment (expected %s)", webhookShape)
+		return endpoint{}, configError("err.config.webhook.query", "Shape", webhookShape)
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
 	if len(parts) >= 4 && parts[0] == "rest" && parts[1] == "api" {
@@ -151,17 +178,17 @@ func parseWebhook(raw string) (endpoint, error) {
 		parts = append(parts[:1], parts[2:]...)
 	}
 	if len(parts) < 3 || parts[0] != "rest" {
-		return endpoint{}, configError("the webhook URL must look like %s: the path must be /rest/USER_ID/CODE/", webhookShape)
+		return endpoint{}, configError("err.config.webhook.path", "Shape", webhookShape)
 	}
 	if len(parts) > 3 {
-		return endpoint{}, configError("the webhook URL must end after the code (expected %s); remove the method name after it", webhookShape)
+		return endpoint{}, configError("err.config.webhook.method", "Shape", webhookShape)
 	}
 	userID, code := parts[1], parts[2]
 	if n, err := strconv.Atoi(userID); err != nil || n <= 0 || strconv.Itoa(n) != userID {
-		return endpoint{}, configError("the webhook URL's user ID must be a positive number (expected %s)", webhookShape)
+		return endpoint{}, configError("err.config.webhook.user", "Shape", webhookShape)
 	}
 	if !validCode(code) {
-		return endpoint{}, configError("the webhook URL's code must be letters and digits only (expected %s)", webhookShape)
+		return endpoint{}, configError("err.config.webhook.code", "Shape", webhookShape)
 	}
 	origin := u.Scheme + "://" + u.Host
 	return endpoint{
@@ -190,48 +217,49 @@ func validCode(s string) bool {
 // parseOAuthPortal validates the portal address of an OAuth app. It accepts
 // https://portal/ and the client_endpoint form https://portal/rest/.
 func parseOAuthPortal(raw string) (endpoint, error) {
-	u, err := parseBase("portal URL", raw)
+	u, err := parseBase("err.config.what.portal", raw)
 	if err != nil {
 		return endpoint{}, err
 	}
 	p := strings.Trim(u.Path, "/")
 	if p != "" && p != "rest" || u.RawQuery != "" || u.Fragment != "" {
-		return endpoint{}, configError("the portal URL must be just the address, like https://PORTAL/")
+		return endpoint{}, configError("err.config.portal")
 	}
 	origin := u.Scheme + "://" + u.Host
 	return endpoint{base: origin + "/rest/", display: origin + "/", host: strings.ToLower(u.Host)}, nil
 }
 
 // parseBase parses an absolute http(s) URL without ever echoing it, and
-// enforces https for everything but loopback hosts.
+// enforces https for everything but loopback hosts. what is the catalog's
+// id of the URL's name, for its errors.
 func parseBase(what, raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return nil, configError("the %s is empty", what)
+		return nil, configError("err.config.empty", "What", what)
 	}
 	u, err := url.Parse(raw)
 	if err != nil { // url.Error holds the whole URL: don't wrap it
-		return nil, configError("the %s is not a valid URL", what)
+		return nil, configError("err.config.invalid", "What", what)
 	}
 	if u.Scheme == "" || u.Host == "" || u.Opaque != "" {
-		return nil, configError("the %s must be absolute, starting with https://", what)
+		return nil, configError("err.config.relative", "What", what)
 	}
 	if u.User != nil {
-		return nil, configError("the %s must not contain a user name or password", what)
+		return nil, configError("err.config.userinfo", "What", what)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, configError("the %s must use https (plain http is allowed only for loopback hosts)", what)
+			return nil, configError("err.config.http", "What", what)
 		}
 	default:
-		return nil, configError("the %s must use https", what)
+		return nil, configError("err.config.scheme", "What", what)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Port() != "" {
 		if n, err := strconv.Atoi(u.Port()); err != nil || n <= 0 || n > 65535 {
-			return nil, configError("the %s has an invalid port", what)
+			return nil, configError("err.config.port", "What", what)
 		}
 	}
 	return u, nil
@@ -285,10 +313,10 @@ func (c Config) settings() (settings, error) {
 		s.rate = StandardRate()
 	}
 	if !(s.rate.PerSecond > 0) || s.rate.Burst < 1 {
-		return s, configError("the rate profile needs a positive rate and a burst of at least 1")
+		return s, configError("err.config.rate")
 	}
 	if s.timeout < 0 || s.retryBase < 0 || s.operatingWait < 0 || s.maxWait < 0 || s.maxInFlight < 0 {
-		return s, configError("durations and limits must not be negative")
+		return s, configError("err.config.negative")
 	}
 	if s.timeout == 0 {
 		s.timeout = DefaultTimeout
@@ -329,28 +357,28 @@ func validateOAuth(o *OAuthConfig) (endpoint, string, error) {
 		return endpoint{}, "", err
 	}
 	for _, f := range []struct{ name, value string }{
-		{"access token", o.AccessToken},
-		{"refresh token", o.RefreshToken},
-		{"client ID", o.ClientID},
-		{"client secret", o.ClientSecret},
+		{"err.config.field.access", o.AccessToken},
+		{"err.config.field.refresh", o.RefreshToken},
+		{"err.config.field.clientid", o.ClientID},
+		{"err.config.field.secret", o.ClientSecret},
 	} {
 		if strings.TrimSpace(f.value) == "" {
-			return endpoint{}, "", configError("the OAuth %s is empty", f.name)
+			return endpoint{}, "", configError("err.config.oauth.empty", "Field", f.name)
 		}
 		if strings.ContainsAny(f.value, " \t\r\n") {
-			return endpoint{}, "", configError("the OAuth %s contains white space", f.name)
+			return endpoint{}, "", configError("err.config.oauth.space", "Field", f.name)
 		}
 	}
 	tokenURL := o.TokenURL
 	if strings.TrimSpace(tokenURL) == "" {
 		tokenURL = DefaultTokenURL
 	}
-	u, err := parseBase("OAuth token URL", tokenURL)
+	u, err := parseBase("err.config.what.token", tokenURL)
 	if err != nil {
 		return endpoint{}, "", err
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return endpoint{}, "", configError("the OAuth token URL must not have a query or fragment")
+		return endpoint{}, "", configError("err.config.token.query")
 	}
 	return ep, u.String(), nil
 }

@@ -3,14 +3,14 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/b24org/b24org/safetext"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // The portal's JSON is loosely typed: IDs come as strings or numbers, empty
@@ -25,7 +25,7 @@ type keyed struct {
 }
 
 // errNotKeyed is returned for a value that is neither an object nor a list.
-var errNotKeyed = errors.New("expected an object or a list")
+var errNotKeyed error = lang.NewError("err.api.notkeyed")
 
 // decodeKeyed reads a PHP keyed array: an object {"7":…}, or a list when PHP
 // encoded it as one (empty, or keys 0..n-1), whose keys are then "0", "1", ….
@@ -260,5 +260,5 @@ func parseTimeIn(s string, loc *time.Location) time.Time {
 
 // badShape says that a result did not have the shape a method documents.
 func badShape(method string, err error) error {
-	return fmt.Errorf("%s: unexpected result shape: %w", method, err)
+	return lang.NewError("err.api.shape", "Method", method, "Err", err)
 }

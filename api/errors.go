@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
@@ -56,7 +57,11 @@ type Error struct {
 }
 
 // Error is "METHOD: CODE: description" (or "METHOD: HTTP 400: …" without a code).
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.In(lang.English()) }
+
+// In is the error's text in l: the portal's method, code and description
+// stay as the portal sent them.
+func (e *Error) In(l *lang.Language) string {
 	var b strings.Builder
 	if e.Method != "" {
 		b.WriteString(e.Method + ": ")
@@ -67,7 +72,7 @@ func (e *Error) Error() string {
 	case e.Status != 0:
 		fmt.Fprintf(&b, "HTTP %d", e.Status)
 	default:
-		b.WriteString("error without a code")
+		b.WriteString(l.T("err.api.nocode"))
 	}
 	if e.Description != "" {
 		b.WriteString(": " + e.Description)
@@ -220,16 +225,22 @@ type TransportError struct {
 	Op        string // the HTTP method: POST to the portal, GET for a token refresh
 	URL       string // with the webhook code masked
 	Status    int    // the HTTP status when an answer came, else 0
-	Reason    string // what went wrong, in words
+	Reason    string // what went wrong, in words (English)
 	Retryable bool
 	HTML      bool  // the answer was an HTML page
 	Err       error // the cause (never a *url.Error), or nil
 
-	hint string // the catalog's id of what to do, when the kind of failure says more than its class
+	hint   string // the catalog's id of what to do, when the kind of failure says more than its class
+	reason words  // Reason as the catalog says it, when it came from there
 }
 
 // Error is "METHOD: POST URL: HTTP 502: reason: cause", parts left out when unknown.
-func (e *TransportError) Error() string {
+func (e *TransportError) Error() string { return e.In(lang.English()) }
+
+// In is the error's text in l: the reason in l's words, the method, URL
+// and status as they are, and the cause as lang.Say says it (the
+// operating system's words stay its own).
+func (e *TransportError) In(l *lang.Language) string {
 	var b strings.Builder
 	if e.Method != "" {
 		b.WriteString(e.Method + ": ")
@@ -240,11 +251,67 @@ func (e *TransportError) Error() string {
 	if e.Status != 0 {
 		fmt.Fprintf(&b, "HTTP %d: ", e.Status)
 	}
-	b.WriteString(e.Reason)
+	b.WriteString(e.reasonIn(l))
 	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
+		b.WriteString(": " + lang.Say(l, e.Err))
 	}
 	return b.String()
+}
+
+// reasonIn is Reason in l: the catalog's words when Reason still is what
+// they say in English, else Reason as it is.
+func (e *TransportError) reasonIn(l *lang.Language) string {
+	if e.reason.id == "" || l == lang.English() || e.reason.in(lang.English()) != e.Reason {
+		return e.Reason
+	}
+	return e.reason.in(l)
+}
+
+// words are a message of the catalogs with its values, said in any
+// language; a time.Duration value is written as Go writes it in English
+// and in the language's own units elsewhere.
+type words struct {
+	id string
+	kv []any
+}
+
+// say is the message id with its values (pairs of a name and a value).
+func say(id string, kv ...any) words { return words{id: id, kv: kv} }
+
+// in is w in l.
+func (w words) in(l *lang.Language) string {
+	kv := w.kv
+	copied := false
+	for i := 1; i < len(w.kv); i += 2 {
+		if d, ok := w.kv[i].(time.Duration); ok {
+			if !copied { // w is shared: change a copy
+				kv, copied = append([]any(nil), w.kv...), true
+			}
+			kv[i] = durationIn(l, d)
+		}
+	}
+	return l.T(w.id, kv...)
+}
+
+// durationIn writes d as Go does ("30s", "1m30s") in English, and in l's
+// units when d is a whole number of its largest unit ("30 с", "2 мин").
+func durationIn(l *lang.Language, d time.Duration) string {
+	if l == lang.English() || d <= 0 {
+		return d.String()
+	}
+	unit := time.Second
+	switch {
+	case d >= 48*time.Hour:
+		unit = 24 * time.Hour
+	case d >= time.Hour:
+		unit = time.Hour
+	case d >= time.Minute:
+		unit = time.Minute
+	}
+	if d%unit != 0 {
+		return d.String()
+	}
+	return l.RoughAge(d)
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) works.
@@ -374,7 +441,11 @@ func (c *Client) newError(method, code, desc string, status int) *Error {
 // ShortReason names what went wrong in a few words, for a line that has
 // little room ("QUERY_LIMIT_EXCEEDED", "HTTP 502: the answer is an HTML
 // page…", "cannot reach the portal"); "" for other errors.
-func ShortReason(err error) string {
+func ShortReason(err error) string { return ShortReasonIn(lang.English(), err) }
+
+// ShortReasonIn is ShortReason in the language l: the portal's codes stay
+// as they are, the client's own reasons are said in l.
+func ShortReasonIn(l *lang.Language, err error) string {
 	var pe *Error
 	if errors.As(err, &pe) {
 		if pe.Code != "" {
@@ -388,9 +459,9 @@ func ShortReason(err error) string {
 	var te *TransportError
 	if errors.As(err, &te) {
 		if te.Status != 0 {
-			return fmt.Sprintf("HTTP %d: %s", te.Status, te.Reason)
+			return fmt.Sprintf("HTTP %d: %s", te.Status, te.reasonIn(l))
 		}
-		return te.Reason
+		return te.reasonIn(l)
 	}
 	return ""
 }

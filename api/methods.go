@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,14 +12,16 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // ErrQueryTooShort is returned by SearchUsers for a query under 2 characters
 // (the portal would answer FIND_SHORT).
-var ErrQueryTooShort = errors.New("the search needs at least 2 characters")
+var ErrQueryTooShort error = lang.NewError("err.api.querytooshort")
 
 // ErrBadExtension is returned by UsersByExtension for an empty or absurd extension.
-var ErrBadExtension = errors.New("the extension must be 1 to 32 printable characters")
+var ErrBadExtension error = lang.NewError("err.api.badextension")
 
 const (
 	// pageSize is the fixed page of list methods.
@@ -57,7 +58,7 @@ func (c *Client) Departments(ctx context.Context) ([]Department, error) {
 		var cmds []Command
 		for start := resp.Next; start < resp.Total; start += pageSize {
 			if len(cmds) >= maxPages {
-				return nil, fmt.Errorf("%s: the portal claims %d departments, too many", method, resp.Total)
+				return nil, lang.NewError("err.api.toomanydepts", "Method", method, "Total", resp.Total)
 			}
 			cmds = append(cmds, Command{Key: "p" + strconv.Itoa(start), Method: method, Params: map[string]any{"start": start}})
 		}

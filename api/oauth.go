@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // tokenMethod names the token refresh in errors.
@@ -96,26 +98,26 @@ func (c *Client) requestTokens(ctx context.Context, refreshToken string) (access
 	// must not fail it for the others.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.set.timeout)
 	defer cancel()
-	fail := func(status int, reason string, cause error, retryable bool) (string, string, error) {
+	fail := func(status int, reason words, cause error, retryable bool) (string, string, error) {
 		return "", "", &TransportError{
 			Method: tokenMethod, Op: http.MethodGet, URL: o.tokenURL, Status: status,
-			Reason: reason, Retryable: retryable, Err: c.red.scrubErr(cause),
+			Reason: reason.in(lang.English()), reason: reason, Retryable: retryable, Err: c.red.scrubErr(cause),
 		}
 	}
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, o.tokenURL+"?"+q.Encode(), nil)
 	if err != nil {
-		return fail(0, "cannot build the token request", err, false)
+		return fail(0, say("err.api.token.build"), err, false)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.set.userAgent)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fail(0, "cannot reach the authorization server", err, true)
+		return fail(0, say("err.api.token.reach"), err, true)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fail(resp.StatusCode, "the authorization server's answer was cut off", err, true)
+		return fail(resp.StatusCode, say("err.api.token.cutoff"), err, true)
 	}
 	var tr struct {
 		AccessToken      json.RawMessage `json:"access_token"`
@@ -132,7 +134,7 @@ func (c *Client) requestTokens(ctx context.Context, refreshToken string) (access
 	}
 	access, refresh = tokenString(tr.AccessToken), tokenString(tr.RefreshToken)
 	if access == "" || refresh == "" {
-		return fail(resp.StatusCode, "the authorization server's answer holds no valid token pair", nil, false)
+		return fail(resp.StatusCode, say("err.api.token.nopair"), nil, false)
 	}
 	return access, refresh, nil
 }

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // maxBody caps an answer's size: a whole directory in one batch is tens of
@@ -55,10 +57,10 @@ func (c *Client) call(ctx context.Context, method string, params map[string]any)
 			pages = 0
 		}
 		if pages >= 2 {
-			return nil, fmt.Errorf("%w (the same twice in a row; %s)", err, attemptsText(attempt+1))
+			return nil, &gaveUp{err: err, attempts: attempt + 1, same: true}
 		}
 		if attempt >= c.set.maxRetries {
-			return nil, fmt.Errorf("%w (%s)", err, attemptsText(attempt+1))
+			return nil, &gaveUp{err: err, attempts: attempt + 1}
 		}
 		c.retries.Add(1)
 		wait := c.delay(method, err, attempt)
@@ -73,14 +75,14 @@ func (c *Client) call(ctx context.Context, method string, params map[string]any)
 func (c *Client) attempt(ctx context.Context, method string, params map[string]any, token string) (*Response, error) {
 	body, err := c.body(params, token)
 	if err != nil {
-		return nil, fmt.Errorf("%s: encoding the parameters: %w", method, err)
+		return nil, lang.NewError("err.api.encoding", "Method", method, "Err", err)
 	}
 	if err := c.budget.admit(ctx, chargedMethods(method, params), 0); err != nil {
-		return nil, fmt.Errorf("%s: waiting for the time budget: %w", method, err)
+		return nil, lang.NewError("err.api.budget", "Method", method, "Err", err)
 	}
 	release, err := c.pace.acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: waiting for the rate limiter: %w", method, err)
+		return nil, lang.NewError("err.api.limiter", "Method", method, "Err", err)
 	}
 	defer release()
 	c.requests.Add(1)
@@ -89,7 +91,7 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.ep.base+method, bytes.NewReader(body))
 	if err != nil {
-		return nil, c.transportError(ctx, method, 0, "cannot build the request", err, false)
+		return nil, c.transportError(ctx, method, 0, say("err.api.build"), err, false)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -97,11 +99,11 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if hostNotFound(err) {
-			te := c.transportError(ctx, method, 0, "the portal's host name does not exist", err, false)
+			te := c.transportError(ctx, method, 0, say("err.api.dns"), err, false)
 			te.hint = "hint.dns"
 			return nil, te
 		}
-		return nil, c.transportError(ctx, method, 0, "cannot reach the portal", err, true)
+		return nil, c.transportError(ctx, method, 0, say("err.api.reach"), err, true)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
@@ -109,10 +111,10 @@ func (c *Client) attempt(ctx context.Context, method string, params map[string]a
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return nil, c.transportError(ctx, method, resp.StatusCode, "the answer was cut off", err, true)
+		return nil, c.transportError(ctx, method, resp.StatusCode, say("err.api.cutoff"), err, true)
 	}
 	if len(data) > maxBody {
-		return nil, c.transportError(ctx, method, resp.StatusCode, "the answer is too large", nil, false)
+		return nil, c.transportError(ctx, method, resp.StatusCode, say("err.api.toolarge"), nil, false)
 	}
 	r, perr, err := decodeEnvelope(data)
 	switch {
@@ -167,13 +169,28 @@ func hostNotFound(err error) bool {
 	return errors.As(err, &de) && de.IsNotFound && !de.IsTemporary && !de.IsTimeout
 }
 
-// attemptsText is "gave up after 1 attempt" or "gave up after 7 attempts".
-func attemptsText(n int) string {
-	if n == 1 {
-		return "gave up after 1 attempt"
-	}
-	return fmt.Sprintf("gave up after %d attempts", n)
+// gaveUp is a call's last failure after its retries: "ERR (gave up after
+// 7 attempts)", or "ERR (the same twice in a row; gave up after 2
+// attempts)" when an HTML page came twice.
+type gaveUp struct {
+	err      error
+	attempts int
+	same     bool
 }
+
+// Error is the English text.
+func (e *gaveUp) Error() string { return e.In(lang.English()) }
+
+// In is the text in l, the last failure said as lang.Say says it.
+func (e *gaveUp) In(l *lang.Language) string {
+	if e.same {
+		return l.N("err.api.gaveup.same", e.attempts, "Err", lang.Say(l, e.err))
+	}
+	return l.N("err.api.gaveup", e.attempts, "Err", lang.Say(l, e.err))
+}
+
+// Unwrap is the last failure.
+func (e *gaveUp) Unwrap() error { return e.err }
 
 // RetryEvent says that an attempt failed and the call will try again.
 type RetryEvent struct {
@@ -185,12 +202,15 @@ type RetryEvent struct {
 }
 
 // String is "department.get: retrying (2/7) in 3s…".
-func (e RetryEvent) String() string {
+func (e RetryEvent) String() string { return e.In(lang.English()) }
+
+// In is String in the language l: "department.get: повтор (2/7) через 3s…".
+func (e RetryEvent) In(l *lang.Language) string {
 	method := e.Method
 	if method == "" {
-		method = "this method"
+		method = l.T("hint.thismethod")
 	}
-	return fmt.Sprintf("%s: retrying (%d/%d) in %s…", method, e.Attempt, e.Max, WaitText(e.Wait))
+	return l.T("err.api.retrying", "Method", method, "Attempt", e.Attempt, "Max", e.Max, "Wait", WaitText(e.Wait))
 }
 
 // WaitText says a pause in whole seconds, rounded up: "1s", "3s", "2m10s".
@@ -209,52 +229,55 @@ func (c *Client) notifyRetry(ev RetryEvent) {
 }
 
 // badBodyReason says in words what is wrong with a body that is not an envelope.
-func badBodyReason(data []byte, err error) string {
+func badBodyReason(data []byte, err error) words {
 	trimmed := bytes.TrimSpace(data)
 	var syntax *json.SyntaxError
 	switch {
 	case len(trimmed) == 0:
-		return "the answer is empty, not JSON"
+		return say("err.api.empty")
 	case trimmed[0] == '<':
-		return "the answer is an HTML page, not JSON (a proxy or portal error page)"
+		return say("err.api.html")
 	case errors.Is(err, errNotEnvelope):
-		return err.Error()
+		return say("err.api.notenvelope")
 	case trimmed[0] == '{' || trimmed[0] == '[':
 		if errors.As(err, &syntax) || strings.Contains(err.Error(), "unexpected end") {
-			return "the answer was cut short (truncated JSON)"
+			return say("err.api.truncated")
 		}
-		return "the answer is malformed JSON"
+		return say("err.api.malformed")
 	}
-	return "the answer is not JSON"
+	return say("err.api.notjson")
 }
 
 // redirectReason names only the new host: the Location may hold the code.
-func redirectReason(resp *http.Response) string {
+func redirectReason(resp *http.Response) words {
 	if u, err := resp.Location(); err == nil && u.Host != "" {
-		return fmt.Sprintf("the portal redirects to %s: it may have moved; update the portal address", u.Hostname())
+		return say("err.api.redirect", "Host", u.Hostname())
 	}
-	return "the portal answered with a redirect: update the portal address"
+	return say("err.api.redirected")
 }
 
 // transportError builds a redacted TransportError. A failure caused by the
 // per-attempt timeout says so.
-func (c *Client) transportError(ctx context.Context, method string, status int, reason string, cause error, retryable bool) *TransportError {
+func (c *Client) transportError(ctx context.Context, method string, status int, reason words, cause error, retryable bool) *TransportError {
 	te := &TransportError{
 		Method:    method,
 		Op:        http.MethodPost,
 		URL:       c.displayURL(method),
 		Status:    status,
-		Reason:    reason,
+		Reason:    reason.in(lang.English()),
+		reason:    reason,
 		Retryable: retryable,
 		Err:       c.red.scrubErr(cause),
 	}
 	if ctx.Err() == nil && errors.Is(cause, context.DeadlineExceeded) {
-		te.Reason = fmt.Sprintf("no answer within %s", c.set.timeout)
+		te.reason = say("err.api.timeout", "Timeout", c.set.timeout)
+		te.Reason = te.reason.in(lang.English())
 		te.Retryable = true
 	}
 	var ue *url.Error
 	if errors.As(cause, &ue) && ue.Timeout() && ctx.Err() == nil {
-		te.Reason = fmt.Sprintf("no answer within %s", c.set.timeout)
+		te.reason = say("err.api.timeout", "Timeout", c.set.timeout)
+		te.Reason = te.reason.in(lang.English())
 		te.Retryable = true
 	}
 	return te

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"strings"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // The optional scopes: a webhook or an application may lack them, and the
@@ -22,8 +24,12 @@ type ScopeError struct {
 }
 
 // Error says which scope is missing and for which method.
-func (e *ScopeError) Error() string {
-	return "the webhook or application lacks the " + e.Scope + " scope: " + e.Err.Error()
+func (e *ScopeError) Error() string { return e.In(lang.English()) }
+
+// In is Error in the language l; the portal's answer keeps its code and
+// description.
+func (e *ScopeError) In(l *lang.Language) string {
+	return l.T("err.api.scope", "Scope", e.Scope, "Err", e.Err)
 }
 
 // Unwrap is the portal's answer.

@@ -47,7 +47,7 @@ type costPolicy struct {
 func (p CostPolicy) policy() (costPolicy, error) {
 	out := costPolicy{cutOff: p.CutOff, aim: p.Aim, limit: p.OperatingLimit, window: p.OperatingWindow, share: p.Share, startUnits: p.StartUnits}
 	if out.cutOff < 0 || out.limit < 0 || out.window < 0 || out.startUnits < 0 || out.aim < 0 || out.aim > 1 || out.share < 0 || out.share > 1 {
-		return out, configError("the cost policy needs positive durations and fractions between 0 and 1")
+		return out, configError("err.config.cost")
 	}
 	if out.cutOff == 0 {
 		out.cutOff = DefaultCutOff

@@ -3,9 +3,10 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // The CRM entity types of telephony.externalCall.searchCrmEntities.
@@ -39,7 +40,7 @@ type Responsible struct {
 }
 
 // ErrBadPhoneNumber is returned for a phone number that cannot be asked about.
-var ErrBadPhoneNumber = errors.New("a phone number needs digits (at most 32 characters, no control characters)")
+var ErrBadPhoneNumber error = lang.NewError("err.api.badphone")
 
 // CRMByPhone returns the CRM entities whose phone is number, best first as
 // the portal sorts them (telephony.externalCall.searchCrmEntities, one

@@ -603,7 +603,7 @@ func (d *Directory) clock() time.Time {
 func scheduleErr(errs ...error) error {
 	for _, e := range errs {
 		if _, ok := api.MissingScope(e); e != nil && !ok {
-			return fmt.Errorf("asking for calendars and workdays: %w", e)
+			return lang.NewError("err.dir.schedule", "Err", e)
 		}
 	}
 	return nil

@@ -58,8 +58,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -83,6 +85,66 @@ type CacheError struct {
 
 func (e *CacheError) Error() string {
 	return fmt.Sprintf("cache file %s %s; it will be rebuilt", e.Path, e.Reason)
+}
+
+// In is Error in the language l: the reasons the reader gives are said in
+// l's words, the path and any cause from outside as they are.
+func (e *CacheError) In(l *lang.Language) string {
+	if l == lang.English() {
+		return e.Error()
+	}
+	return l.T("err.cache.ignored", "Path", e.Path, "Reason", cacheReasonIn(l, e.Reason))
+}
+
+// cacheReasonIn is a CacheError's reason in l; a reason it does not know
+// stays as it is.
+func cacheReasonIn(l *lang.Language, r string) string {
+	var have, want int
+	if n, err := fmt.Sscanf(r, "has format version %d, not %d", &have, &want); err == nil && n == 2 {
+		return l.T("err.cache.version", "Have", have, "Want", want)
+	}
+	if inner, ok := strings.CutPrefix(r, "is corrupt ("); ok && strings.HasSuffix(inner, ")") {
+		return l.T("err.cache.corrupt", "Why", cacheDetailIn(l, strings.TrimSuffix(inner, ")")))
+	}
+	if inner, ok := strings.CutPrefix(r, "cannot be read ("); ok && strings.HasSuffix(inner, ")") {
+		return l.T("err.cache.unreadable", "Err", strings.TrimSuffix(inner, ")"))
+	}
+	switch r {
+	case "is not a cache file":
+		return l.T("err.cache.notfile")
+	case "is not a b24org cache":
+		return l.T("err.cache.notours")
+	case "is truncated":
+		return l.T("err.cache.truncated")
+	case "has trailing bytes":
+		return l.T("err.cache.trailing")
+	case "belongs to another portal":
+		return l.T("err.cache.otherportal")
+	}
+	return r
+}
+
+// cacheDetailIn is what the reader found wrong in a corrupt cache, in l.
+func cacheDetailIn(l *lang.Language, d string) string {
+	switch d {
+	case "checksum mismatch":
+		return l.T("err.cache.checksum")
+	case "unexpected end":
+		return l.T("err.cache.end")
+	case "bad number":
+		return l.T("err.cache.number")
+	case "trailing data":
+		return l.T("err.cache.trailingdata")
+	case "bad member lists":
+		return l.T("err.cache.members")
+	case "bad person records":
+		return l.T("err.cache.people")
+	case "bad search index":
+		return l.T("err.cache.index")
+	case "bad search result":
+		return l.T("err.cache.result")
+	}
+	return d
 }
 
 // cacheFileName returns the cache file name for a cache key: a hash of it.
@@ -261,19 +323,19 @@ func (d *Directory) readCache(read func(r io.Reader, size int64) (reason string,
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > maxCacheSize {
 		return false, &CacheError{path, "is not a cache file"}
 	}
 	reason, err := read(f, fi.Size())
 	if err != nil {
-		return false, fmt.Errorf("reading the cache: %w", err)
+		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	if reason != "" {
 		return false, &CacheError{path, reason}
@@ -302,11 +364,11 @@ func (d *Directory) SaveCache() error {
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("creating the cache directory: %w", err)
+		return lang.NewError("err.cache.mkdir", "Err", err)
 	}
 	removeStaleTemps(path)
 	if err := writeAtomic(path, encodeCacheAs(o, d.cacheKey())); err != nil {
-		return fmt.Errorf("writing the cache: %w", err)
+		return lang.NewError("err.cache.write", "Err", err)
 	}
 	return nil
 }

@@ -2,8 +2,8 @@ package directory
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +60,7 @@ func (d *Directory) Callers(ctx context.Context, number string, presenceAge time
 	}
 	found, err := d.client.CRMByPhone(ctx, number)
 	if err != nil {
-		return nil, fmt.Errorf("looking %q up in the CRM: %w", safetext.Clean(number), err)
+		return nil, lang.NewError("err.dir.crm", "Number", strconv.Quote(safetext.Clean(number)), "Err", err)
 	}
 	org := d.Snapshot()
 	out := &Callers{Org: org, PresenceAsOf: org.FetchedAt()}
@@ -99,7 +99,7 @@ func (d *Directory) Callers(ctx context.Context, number string, presenceAge time
 	if len(unknown) > 0 {
 		users, err := d.client.UsersByID(ctx, unknown)
 		if err != nil {
-			out.PresenceErr = fmt.Errorf("asking about the responsible employees: %w", err)
+			out.PresenceErr = lang.NewError("err.dir.responsible", "Err", err)
 		}
 		for _, p := range convertUsers(users) {
 			people[p.ID] = p

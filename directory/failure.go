@@ -24,9 +24,10 @@ type Failure struct {
 	Fix string
 }
 
-// FailureOf says err as a Failure in the language l: the fix is said in
-// it, the cause is the error's own text. A cancelled call is
-// "interrupted".
+// FailureOf says err as a Failure in the language l: the cause as
+// lang.Say says it (the program's words in l, the portal's codes, the
+// URLs and the operating system's text as they are), the fix in l. A
+// cancelled call is "interrupted".
 func FailureOf(l *lang.Language, err error) Failure {
 	if err == nil {
 		return Failure{}
@@ -38,7 +39,7 @@ func FailureOf(l *lang.Language, err error) Failure {
 	if errors.Is(err, api.ErrConfig) {
 		return f
 	}
-	if h := safetext.Clean(api.HintIn(l, err)); h != "" && !strings.Contains(f.Cause, safetext.Clean(api.HintOf(err))) {
+	if h := safetext.Clean(api.HintIn(l, err)); h != "" && !strings.Contains(f.Cause, h) {
 		f.Fix = h
 	}
 	return f
@@ -52,6 +53,25 @@ func (f Failure) Line() string {
 	return strings.TrimRight(f.Cause, ". ") + "; " + f.Fix
 }
 
+// countError is a failure said by a plural message of the catalogs about
+// n things ("loading 3 favourites: …"), wrapping err.
+type countError struct {
+	id  string
+	n   int
+	err error
+}
+
+// Error is the English text.
+func (e *countError) Error() string { return e.In(lang.English()) }
+
+// In is the text in l, err said as lang.Say says it.
+func (e *countError) In(l *lang.Language) string {
+	return l.N(e.id, e.n, "Err", lang.Say(l, e.err))
+}
+
+// Unwrap is the failure said about the n things.
+func (e *countError) Unwrap() error { return e.err }
+
 // RetryEvent says that a call failed and will be tried again (the api
 // client's Config.OnRetry reports it).
 type RetryEvent = api.RetryEvent
@@ -64,7 +84,7 @@ func RetryNote(l *lang.Language, ev RetryEvent, left time.Duration) string {
 	if left > 0 {
 		text = l.T("retry.in", "Attempt", ev.Attempt, "Max", ev.Max, "Wait", api.WaitText(left))
 	}
-	if why := safetext.Clean(api.ShortReason(ev.Err)); why != "" {
+	if why := safetext.Clean(api.ShortReasonIn(l, ev.Err)); why != "" {
 		text += " (" + why + ")"
 	}
 	return text

@@ -28,6 +28,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // Bounds of the state file.
@@ -130,7 +132,7 @@ func (u *UserState) SetPinned(id int, on bool) (Lookups, error) {
 }
 
 // ErrTooManyPinned refuses a pin beyond MaxPinned.
-var ErrTooManyPinned = fmt.Errorf("at most %d people can be pinned; unpin someone first", MaxPinned)
+var ErrTooManyPinned error = lang.NewError("err.fav.toomany", "Max", MaxPinned)
 
 // AddRecent puts id first among the recent lookups, and returns the state
 // as saved (errors as SetPinned).
@@ -156,14 +158,14 @@ func (u *UserState) change(change func(*Lookups) error) (Lookups, error) {
 	l = bounded(l)
 	data, err := json.Marshal(stateFile{Version: stateVersion, Pinned: nonNil(l.Pinned), Recent: nonNil(l.Recent)})
 	if err != nil {
-		return l, fmt.Errorf("encoding the favourites: %w", err)
+		return l, lang.NewError("err.fav.encode", "Err", err)
 	}
 	if err := os.MkdirAll(u.s.dir, 0o700); err != nil {
-		return l, fmt.Errorf("creating the state directory: %w", err)
+		return l, lang.NewError("err.fav.mkdir", "Err", err)
 	}
 	removeStaleTemps(u.path)
 	if err := writeAtomic(u.path, append(data, '\n')); err != nil {
-		return l, fmt.Errorf("writing the favourites: %w", err)
+		return l, lang.NewError("err.fav.write", "Err", err)
 	}
 	return l, readErr
 }
@@ -175,7 +177,7 @@ func (u *UserState) read() (Lookups, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return Lookups{}, nil
 	case err != nil:
-		return Lookups{}, fmt.Errorf("reading the favourites: %w", err)
+		return Lookups{}, lang.NewError("err.fav.read", "Err", err)
 	case !fi.Mode().IsRegular():
 		// A FIFO would block the read, a symlink point anywhere.
 		return Lookups{}, &StateError{u.path, "is not a regular file"}
@@ -184,12 +186,12 @@ func (u *UserState) read() (Lookups, error) {
 	}
 	f, err := os.Open(u.path)
 	if err != nil {
-		return Lookups{}, fmt.Errorf("reading the favourites: %w", err)
+		return Lookups{}, lang.NewError("err.fav.read", "Err", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxStateSize+1))
 	if err != nil {
-		return Lookups{}, fmt.Errorf("reading the favourites: %w", err)
+		return Lookups{}, lang.NewError("err.fav.read", "Err", err)
 	}
 	if len(data) > maxStateSize {
 		return Lookups{}, &StateError{u.path, fmt.Sprintf("is larger than %d KiB", maxStateSize>>10)}

@@ -2,8 +2,6 @@ package directory
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +18,7 @@ import (
 )
 
 // ErrNoClient is returned by the loads of a Directory made without a client.
-var ErrNoClient = errors.New("no portal configured")
+var ErrNoClient error = lang.NewError("err.dir.noclient")
 
 // How long what a load brought is reused instead of asking the portal again.
 // Many sessions share one Directory: those that ask for the same thing at
@@ -202,7 +200,7 @@ func (d *Directory) loadTree(ctx context.Context, cutoff time.Time) (*Org, error
 		began := time.Now()
 		deps, err := d.client.Departments(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("loading the department tree: %w", err)
+			return nil, lang.NewError("err.dir.tree", "Err", err)
 		}
 		ids := make([]int, 0, len(deps))
 		for _, dep := range deps {
@@ -211,7 +209,7 @@ func (d *Directory) loadTree(ctx context.Context, cutoff time.Time) (*Org, error
 		members := map[int][]int{}
 		if len(ids) > 0 {
 			if members, err = d.client.DepartmentMembers(ctx, ids); err != nil {
-				return nil, fmt.Errorf("loading the department members: %w", err)
+				return nil, lang.NewError("err.dir.members", "Err", err)
 			}
 		}
 		now := time.Now()
@@ -300,14 +298,13 @@ func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.
 		if len(want) == 0 {
 			return d.Snapshot(), nil
 		}
-		what := "department " + strconv.Itoa(want[0])
-		if len(want) > 1 {
-			what = lang.English().Count("count.departments", len(want)) // an error's text, in English
-		}
 		began := time.Now()
 		byDept, err := d.client.DepartmentEmployees(ctx, want)
 		if err != nil {
-			return nil, fmt.Errorf("loading the people of %s: %w", what, err)
+			if len(want) == 1 {
+				return nil, lang.NewError("err.dir.people.dept", "ID", want[0], "Err", err)
+			}
+			return nil, &countError{id: "err.dir.people.depts", n: len(want), err: err}
 		}
 		var users []api.User
 		members := make(map[int][]int, len(want))
@@ -327,9 +324,9 @@ func (d *Directory) loadDepartments(ctx context.Context, ids []int, maxAge time.
 			extra, err := d.client.UsersByID(ctx, heads)
 			if err != nil {
 				if len(want) == 1 {
-					return nil, fmt.Errorf("loading the head of %s: %w", what, err)
+					return nil, lang.NewError("err.dir.head.dept", "ID", want[0], "Err", err)
 				}
-				return nil, fmt.Errorf("loading the heads of %s: %w", what, err)
+				return nil, &countError{id: "err.dir.heads.depts", n: len(want), err: err}
 			}
 			users = append(users, extra...)
 		}
@@ -371,14 +368,14 @@ func (d *Directory) LoadAll(ctx context.Context, progress func(done, total int))
 	began := time.Now()
 	if len(ids) > 0 {
 		if users, err = d.client.AllEmployees(bg, ids, progress); err != nil {
-			return d.Snapshot(), fmt.Errorf("loading everyone: %w", err)
+			return d.Snapshot(), lang.NewError("err.dir.everyone", "Err", err)
 		}
 	}
 	// Heads who are no members (of another department, or gone): one more request.
 	if heads := missingHeads(org, ids, users, false); len(heads) > 0 {
 		extra, err := d.client.UsersByID(bg, heads)
 		if err != nil {
-			return d.Snapshot(), fmt.Errorf("loading the heads: %w", err)
+			return d.Snapshot(), lang.NewError("err.dir.heads", "Err", err)
 		}
 		users = append(users, extra...)
 	}
@@ -416,7 +413,7 @@ func (d *Directory) SearchRemote(ctx context.Context, query string) ([]*Person, 
 		users, err = d.client.SearchUsers(ctx, query)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("searching the portal: %w", err)
+		return nil, lang.NewError("err.dir.search", "Err", err)
 	}
 	if !d.opts.IncludeOutsiders {
 		users = slices.DeleteFunc(users, outsider)
@@ -647,7 +644,7 @@ func (d *Directory) LoadPeople(ctx context.Context, ids []int) (*Org, error) {
 	return d.shared(ctx, flightKey("people", ids), func(ctx context.Context) (*Org, error) {
 		users, err := d.client.UsersByID(ctx, ids)
 		if err != nil {
-			return nil, fmt.Errorf("loading %s: %w", lang.English().Count("count.favourites", len(ids)), err)
+			return nil, &countError{id: "err.dir.favourites", n: len(ids), err: err}
 		}
 		people := convertUsers(users)
 		if len(people) == 0 {

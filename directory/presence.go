@@ -2,8 +2,9 @@ package directory
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // DefaultThreshold is how recent the last activity must be for a person to
@@ -107,7 +108,7 @@ func (d *Directory) RefreshPresence(ctx context.Context, maxAge, threshold time.
 		began := time.Now()
 		online, err := d.client.OnlineUserIDs(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("refreshing presence: %w", err)
+			return nil, lang.NewError("err.dir.presence", "Err", err)
 		}
 		snap := d.Snapshot()
 		ids := make([]int, 0, len(online))
@@ -123,7 +124,7 @@ func (d *Directory) RefreshPresence(ctx context.Context, maxAge, threshold time.
 		}
 		users, err := d.client.UsersByID(ctx, ids)
 		if err != nil {
-			return nil, fmt.Errorf("refreshing presence: %w", err)
+			return nil, lang.NewError("err.dir.presence", "Err", err)
 		}
 		people := convertUsers(users)
 		return d.update(func(old *Org) *Org {
@@ -163,7 +164,7 @@ func (d *Directory) FreshPresence(ctx context.Context, people []*Person, asOf ti
 	}
 	users, err := d.client.UsersByID(ctx, ids)
 	if err != nil {
-		return people, fmt.Errorf("refreshing presence: %w", err)
+		return people, lang.NewError("err.dir.presence", "Err", err)
 	}
 	now := map[int]*Person{}
 	for _, p := range convertUsers(users) {

@@ -2,11 +2,11 @@ package directory
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/lang"
 )
 
 // DefaultFullLoadEvery is how old a complete directory may be before a
@@ -78,7 +78,7 @@ func (d *Directory) revalidate(ctx context.Context, fetchedAt time.Time) (*Org, 
 	if len(need) > 0 {
 		users, err := d.client.UsersByID(ctx, need)
 		if err != nil {
-			return nil, fmt.Errorf("revalidating the directory: %w", err)
+			return nil, lang.NewError("err.dir.revalidate", "Err", err)
 		}
 		for _, p := range convertUsers(users) {
 			fetched[p.ID] = p
