@@ -222,7 +222,7 @@ func (a *app) runTUI(cmd *cobra.Command, _ []string) error {
 	var rest func() error
 	if !s.refresh {
 		if rest, err = d.LoadCacheStaged(); err != nil {
-			a.warn(a.lang().T("cache.ignored", "Err", err.Error()))
+			a.warn(a.lang().T("cache.ignored", "Err", err))
 		}
 	}
 	favourites := directory.NewStates(s.stateDir, d.StateKey()).For("")

@@ -60,7 +60,29 @@ type stateFile struct {
 // another version, not a regular file).
 type StateError struct {
 	Path   string
-	Reason string
+	Reason string // in English; ReasonIn says it in any language
+
+	why *lang.Error
+}
+
+// stateError is the StateError of the file at path, its reason the
+// catalog's message id with its values.
+func stateError(path, id string, kv ...any) *StateError {
+	why := lang.NewError(id, kv...)
+	return &StateError{Path: path, Reason: why.Error(), why: why}
+}
+
+// ReasonIn is the reason in the language l: "is not a regular file".
+func (e *StateError) ReasonIn(l *lang.Language) string {
+	if e.why == nil {
+		return e.Reason
+	}
+	return e.why.In(l)
+}
+
+// In is the error in the language l.
+func (e *StateError) In(l *lang.Language) string {
+	return l.T("fav.badfile", "Path", e.Path, "Reason", e.ReasonIn(l))
 }
 
 func (e *StateError) Error() string {
@@ -180,9 +202,9 @@ func (u *UserState) read() (Lookups, error) {
 		return Lookups{}, lang.NewError("err.fav.read", "Err", err)
 	case !fi.Mode().IsRegular():
 		// A FIFO would block the read, a symlink point anywhere.
-		return Lookups{}, &StateError{u.path, "is not a regular file"}
+		return Lookups{}, stateError(u.path, "err.fav.notregular")
 	case fi.Size() > maxStateSize:
-		return Lookups{}, &StateError{u.path, fmt.Sprintf("is larger than %d KiB", maxStateSize>>10)}
+		return Lookups{}, stateError(u.path, "err.fav.toolarge", "KiB", maxStateSize>>10)
 	}
 	f, err := os.Open(u.path)
 	if err != nil {
@@ -194,14 +216,14 @@ func (u *UserState) read() (Lookups, error) {
 		return Lookups{}, lang.NewError("err.fav.read", "Err", err)
 	}
 	if len(data) > maxStateSize {
-		return Lookups{}, &StateError{u.path, fmt.Sprintf("is larger than %d KiB", maxStateSize>>10)}
+		return Lookups{}, stateError(u.path, "err.fav.toolarge", "KiB", maxStateSize>>10)
 	}
 	var sf stateFile
 	if err := json.Unmarshal(data, &sf); err != nil {
-		return Lookups{}, &StateError{u.path, "is not a favourites file (" + err.Error() + ")"}
+		return Lookups{}, stateError(u.path, "err.fav.notstate", "Err", err)
 	}
 	if sf.Version != stateVersion {
-		return Lookups{}, &StateError{u.path, fmt.Sprintf("has version %d, not %d", sf.Version, stateVersion)}
+		return Lookups{}, stateError(u.path, "err.fav.version", "Version", sf.Version, "Want", stateVersion)
 	}
 	return bounded(Lookups{Pinned: sf.Pinned, Recent: sf.Recent}), nil
 }

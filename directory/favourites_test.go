@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/api/fakeportal"
+	"github.com/b24org/b24org/lang"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -163,6 +164,11 @@ func TestStateCorruptOrHostileFile(t *testing.T) {
 			require.ErrorAs(t, err, &se)
 			assert.Contains(t, err.Error(), u.Path())
 			assert.Contains(t, err.Error(), "starting with no favourites")
+			ru := lang.Say(lang.Russian(), err)
+			assert.Contains(t, ru, u.Path())
+			assert.Contains(t, ru, "начинаю без избранного")
+			assert.Regexp(t, `^файл избранного \S+ (не файл избранного|версии 99, а не 1|больше 64 КиБ)`, ru,
+				"the reason in the reader's language too")
 			assert.Equal(t, Lookups{}, l, "read as empty")
 			l, err = u.SetPinned(5, true)
 			require.ErrorAs(t, err, &se, "the change says once more what it replaced")
@@ -197,6 +203,7 @@ func TestStateCorruptOrHostileFile(t *testing.T) {
 		var se *StateError
 		require.ErrorAs(t, err, &se)
 		assert.Contains(t, err.Error(), "not a regular file")
+		assert.Equal(t, "не обычный файл", se.ReasonIn(lang.Russian()))
 	})
 
 	t.Run("unreadable is not overwritten", func(t *testing.T) {

@@ -75,7 +75,7 @@ func (m *Model) onFavState(msg favStateMsg) tea.Cmd {
 		m.fav.warned = true
 		text := lang.Say(m.lang, msg.err)
 		if bad != nil {
-			text = m.lang.T("fav.badfile", "Path", bad.Path, "Reason", bad.Reason)
+			text = bad.In(m.lang)
 		}
 		if !usable {
 			text = m.lang.T("fav.notsaved", "Why", text)

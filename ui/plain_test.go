@@ -612,10 +612,6 @@ func TestPlainSaysNoEnglishInRussian(t *testing.T) {
 	literal := []string{
 		"set -g set-clipboard on", "tmux", // a command to type
 		"INVALID_CREDENTIALS: Invalid request credentials", // the portal's own words
-		// The loader's wrappers (directory/loader.go) are said in English
-		// until they are errors of the catalogs; they are not this
-		// front end's sentences.
-		"loading the department tree", "searching the portal",
 	}
 
 	var said []string
