@@ -48,7 +48,7 @@ func (c *Commands) CallerCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("caller.flag.json"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return lang.NewError("cmd.caller.flagerr", "Err", err)
+		return lang.NewError("cmd.caller.flagerr", "Err", FlagError(err))
 	})
 	return cmd
 }

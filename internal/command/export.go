@@ -33,7 +33,7 @@ func (c *Commands) ExportCmd() *cobra.Command {
   b24org export --format vcf > directory.vcf
   b24org export --format mermaid > orgchart.mmd
   b24org --demo export | jq '.employees | length'`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(exportFormats(), format) {
 				return lang.NewError("cmd.export.format", "Format", strconv.Quote(format), "Formats", strings.Join(exportFormats(), ", "))

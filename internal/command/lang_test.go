@@ -132,10 +132,17 @@ func TestCommandErrorsInRussian(t *testing.T) {
 		args   []string
 		en, ru string
 	}{
-		{[]string{"find", "--bogus", "anna"}, "unknown flag: --bogus (see b24org find --help)", "unknown flag: --bogus (см. b24org find --help)"},
-		{[]string{"caller", "--bogus", "1"}, "unknown flag: --bogus (see b24org caller --help)", "unknown flag: --bogus (см. b24org caller --help)"},
+		{[]string{"find", "--bogus", "anna"}, "unknown flag: --bogus (see b24org find --help)", "неизвестный флаг: --bogus (см. b24org find --help)"},
+		{[]string{"caller", "--bogus", "1"}, "unknown flag: --bogus (see b24org caller --help)", "неизвестный флаг: --bogus (см. b24org caller --help)"},
 		{[]string{"caller", "nobody"}, "caller needs a phone number (see b24org caller --help)", "caller нужен номер телефона (см. b24org caller --help)"},
 		{[]string{"export", "--format", "xml"}, `--format "xml": use json, csv, vcf, mermaid`, `--format "xml": допустимо json, csv, vcf, mermaid`},
+		{[]string{"find", "-jz", "anna"}, "unknown shorthand flag: 'j' in -jz (see b24org find --help)", "неизвестный короткий флаг: 'j' в -jz (см. b24org find --help)"},
+		{[]string{"find", "anna", "--limit"}, "flag needs an argument: --limit (see b24org find --help)", "флагу нужно значение: --limit (см. b24org find --help)"},
+		{[]string{"find", "--limit", "abc", "anna"}, `invalid argument "abc" for "--limit" flag: strconv.ParseInt: parsing "abc": invalid syntax (see b24org find --help)`,
+			`недопустимое значение "abc" флага "--limit": strconv.ParseInt: parsing "abc": invalid syntax (см. b24org find --help)`},
+		{[]string{"find", "---x", "anna"}, "bad flag syntax: ---x (see b24org find --help)", "неверная запись флага: ---x (см. b24org find --help)"},
+		{[]string{"export", "extra"}, `unknown command "extra" for "b24org export"`, `неизвестная команда "extra" для "b24org export"`},
+		{[]string{"version", "x"}, `unknown command "x" for "b24org version"`, `неизвестная команда "x" для "b24org version"`},
 	} {
 		en := runIn(t, lang.English(), src, nil, tc.args...)
 		require.Error(t, en.err, "%q", tc.args)

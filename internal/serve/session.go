@@ -488,7 +488,7 @@ func (srv *Server) servedRootCmd(l *lang.Language, stdout, stderr io.Writer) *co
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return lang.NewError("cmd.serve.flagerr", "Err", err)
+		return lang.NewError("cmd.serve.flagerr", "Err", command.FlagError(err))
 	})
 	root.Flags().Bool("version", false, l.T("cmd.ssh.flag.version"))
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
