@@ -16,15 +16,11 @@ import (
 func (a *app) serveCmd() *cobra.Command {
 	var o serve.Options
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]",
-		Short: a.lang().T("serve.short"),
-		Long:  a.lang().T("cmd.serve.long"),
-		Example: `  b24org serve --authorized-keys ~/.ssh/authorized_keys
-  b24org --demo serve --listen 127.0.0.1:2222 --allow-anyone
-  ssh -p 2222 localhost            # the browser
-  ssh -t -p 2222 localhost -- --plain  # the browser as plain lines
-  ssh -p 2222 localhost find 1042  # one answer`,
-		Args: cobra.NoArgs,
+		Use:     "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]",
+		Short:   a.lang().T("serve.short"),
+		Long:    a.lang().T("cmd.serve.long"),
+		Example: "  " + a.lang().T("cmd.serve.example"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runServe(cmd.Context(), o)
 		},

@@ -19,13 +19,15 @@ func TestServeSpeaksTheRunLanguage(t *testing.T) {
 
 	r := ru.run(t, "serve", "--help")
 	require.Equal(t, 0, r.code, r.stderr)
-	for _, s := range []string{"serve запускает SSH-сервер", "адрес, на котором слушать", "разрешить команду export", "Флаги:"} {
+	for _, s := range []string{"serve запускает SSH-сервер", "адрес, на котором слушать", "разрешить команду export", "Флаги:",
+		"  ssh -p 2222 localhost find 1042  # один ответ\n"} {
 		assert.Contains(t, r.stdout, s)
 	}
 	assert.NotContains(t, r.stdout, "address to listen on")
 	r = e.run(t, "serve", "--help")
 	require.Equal(t, 0, r.code, r.stderr)
-	for _, s := range []string{"serve runs an SSH server: a user who connects with a terminal gets the\nbrowser;", "address to listen on", "allow the export command"} {
+	for _, s := range []string{"serve runs an SSH server: a user who connects with a terminal gets the\nbrowser;", "address to listen on", "allow the export command",
+		"Examples:\n  b24org serve --authorized-keys ~/.ssh/authorized_keys\n  b24org --demo serve", "  ssh -p 2222 localhost find 1042  # one answer\n"} {
 		assert.Contains(t, r.stdout, s)
 	}
 
