@@ -213,23 +213,26 @@ func status(l *lang.Language, p *Person, now time.Time) string {
 		}
 		return l.T("details.absentuntil", "Day", until)
 	case p.reason != nil:
-		return presenceWord(l, p.Presence) + ", " + p.reason.Say(l)
+		return presenceWord(l, p) + ", " + p.reason.Say(l)
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return presenceWord(l, p.Presence) + ", " + l.T(lang.Gendered("seen.ago", p.gender), "Age", l.RoughAge(now.Sub(seen)))
+			return presenceWord(l, p) + ", " + l.T(lang.Gendered("seen.ago", p.gender), "Age", l.RoughAge(now.Sub(seen)))
 		}
 	}
-	return presenceWord(l, p.Presence)
+	return presenceWord(l, p)
 }
 
-// presenceWord is the JSON's presence value in the language l (the value
-// itself when the catalogs have no word for it).
-func presenceWord(l *lang.Language, presence string) string {
-	switch presence {
-	case "online", "idle", "offline", "absent":
-		return l.T("badge." + presence)
+// presenceWord is p's presence (the JSON's value) in the language l, in
+// p's gender where l's word takes one (отошёл, отошла); the value itself
+// when the catalogs have no word for it.
+func presenceWord(l *lang.Language, p *Person) string {
+	switch p.Presence {
+	case "idle":
+		return l.T(lang.Gendered("badge.idle", p.gender))
+	case "online", "offline", "absent":
+		return l.T("badge." + p.Presence)
 	}
-	return presence
+	return p.Presence
 }
 
 // truncateLeft cuts s from the left to at most w cells, starting with "…"

@@ -116,6 +116,17 @@ func TestInactiveSaysTheGender(t *testing.T) {
 	}
 }
 
+// An idle person's word takes the gender too, in the table and in
+// caller's lines alike.
+func TestIdleSaysTheGender(t *testing.T) {
+	now := time.Now()
+	for g, want := range map[string]string{"F": "отошла", "M": "отошёл", "": "отошёл(ла)"} {
+		p := &Person{gender: g, Presence: "idle", Active: true}
+		assert.Equal(t, want, status(lang.Russian(), p, now), "%q", g)
+		assert.Equal(t, "idle", status(lang.English(), p, now), "%q", g)
+	}
+}
+
 // brokenWriter fails every write with errBroken.
 type brokenWriter struct{}
 
