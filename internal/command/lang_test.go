@@ -19,9 +19,9 @@ import (
 )
 
 // runIn runs the command line args over src as run does, the commands
-// speaking l and writing their answers to w (nil: a buffer, kept as the
-// stdout of what ran).
-func runIn(t *testing.T, l *lang.Language, src Source, w io.Writer, args ...string) ran {
+// speaking l, writing their answers to w (nil: a buffer, kept as the
+// stdout of what ran), the find table fitting width cells (0: no limit).
+func runIn(t *testing.T, l *lang.Language, src Source, w io.Writer, width int, args ...string) ran {
 	t.Helper()
 	var out, cobraOut bytes.Buffer
 	var r ran
@@ -29,7 +29,7 @@ func runIn(t *testing.T, l *lang.Language, src Source, w io.Writer, args ...stri
 		w = &out
 	}
 	c := &Commands{Source: src, Stdout: w, Warn: func(s string) { r.warnings = append(r.warnings, s) },
-		Release: "v1.2.3", Lang: func() *lang.Language { return l }}
+		Width: func() int { return width }, Release: "v1.2.3", Lang: func() *lang.Language { return l }}
 	root := &cobra.Command{Use: "b24org", SilenceErrors: true, SilenceUsage: true}
 	root.SetOut(&cobraOut)
 	root.SetErr(&cobraOut)
@@ -81,7 +81,7 @@ func TestFindSeenSaysTheGender(t *testing.T) {
 	require.NoError(t, err)
 	src := portalSource{directory.New(c, directory.Options{NoCache: true})}
 
-	r := runIn(t, lang.Russian(), src, nil, "find", "gendered")
+	r := runIn(t, lang.Russian(), src, nil, 0, "find", "gendered")
 	require.NoError(t, r.err)
 	ru := statusCells(t, r.stdout, "СТАТУС")
 	assert.Equal(t, map[string]string{
@@ -90,13 +90,13 @@ func TestFindSeenSaysTheGender(t *testing.T) {
 		"Uma":   "не в сети, был(а) 3 ч назад",
 	}, ru)
 
-	r = runIn(t, lang.English(), src, nil, "find", "gendered")
+	r = runIn(t, lang.English(), src, nil, 0, "find", "gendered")
 	require.NoError(t, r.err)
 	for name, cell := range statusCells(t, r.stdout, "STATUS") {
 		assert.Equal(t, "offline, seen 3h ago", cell, name)
 	}
 
-	r = runIn(t, lang.Russian(), src, nil, "find", "--json", "gendered")
+	r = runIn(t, lang.Russian(), src, nil, 0, "find", "--json", "gendered")
 	require.NoError(t, r.err)
 	var people []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &people))
@@ -155,19 +155,19 @@ func TestCommandErrorsInRussian(t *testing.T) {
 		{[]string{"export", "extra"}, `unknown command "extra" for "b24org export"`, `неизвестная команда "extra" для "b24org export"`},
 		{[]string{"version", "x"}, `unknown command "x" for "b24org version"`, `неизвестная команда "x" для "b24org version"`},
 	} {
-		en := runIn(t, lang.English(), src, nil, tc.args...)
+		en := runIn(t, lang.English(), src, nil, 0, tc.args...)
 		require.Error(t, en.err, "%q", tc.args)
 		assert.Equal(t, tc.en, en.err.Error(), "%q", tc.args)
 		assert.Equal(t, tc.en, ErrorLine(lang.English(), en.err), "%q", tc.args)
 		assert.Equal(t, ExitError, ExitCode(en.err))
-		ru := runIn(t, lang.Russian(), src, nil, tc.args...)
+		ru := runIn(t, lang.Russian(), src, nil, 0, tc.args...)
 		require.Error(t, ru.err, "%q", tc.args)
 		assert.Equal(t, tc.en, ru.err.Error(), "the error's own text stays English: %q", tc.args)
 		assert.Equal(t, tc.ru, ErrorLine(lang.Russian(), ru.err), "%q", tc.args)
 	}
 
 	for _, args := range [][]string{{"find", "anna"}, {"export"}, {"export", "--format", "mermaid"}} {
-		r := runIn(t, lang.Russian(), src, brokenWriter{}, args...)
+		r := runIn(t, lang.Russian(), src, brokenWriter{}, 0, args...)
 		require.ErrorIs(t, r.err, errBroken, "%q", args)
 		line := ErrorLine(lang.Russian(), r.err)
 		assert.True(t, strings.HasPrefix(line, "не удалось вывести "), "%q: %s", args, line)
@@ -184,7 +184,7 @@ func TestCommandErrorsInRussian(t *testing.T) {
 // where to add it in the commands' language.
 func TestCallerScopeInRussian(t *testing.T) {
 	src := callerSource(t, callerPortal(t, []string{"department", "user", "im"}), "")
-	r := runIn(t, lang.Russian(), src, nil, "caller", "+7 (495) 123-45-67")
+	r := runIn(t, lang.Russian(), src, nil, 0, "caller", "+7 (495) 123-45-67")
 	require.Error(t, r.err)
 	assert.Equal(t, ExitError, ExitCode(r.err))
 	assert.True(t, strings.HasPrefix(r.err.Error(), "caller needs the telephony scope, which the webhook lacks: add the scope telephony to the webhook in Bitrix24"), r.err.Error())

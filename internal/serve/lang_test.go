@@ -1,8 +1,6 @@
 package serve
 
 import (
-	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,21 +21,12 @@ import (
 // first (as ssh -o SetEnv=LANG=… does; "" sends none).
 func (f *serveFixture) runIn(t *testing.T, locale, cmd string) commandResult {
 	t.Helper()
-	_, s := f.session(t)
+	var env []string
 	if locale != "" {
-		require.NoError(t, s.Setenv("LANG", locale))
+		env = []string{"LANG", locale}
 	}
-	var stdout, stderr bytes.Buffer
-	s.Stdout, s.Stderr = &stdout, &stderr
-	err := s.Run(cmd)
-	r := commandResult{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *gossh.ExitError
-	if errors.As(err, &exit) {
-		r.code = exit.ExitStatus()
-	} else {
-		require.NoError(t, err, "running %q", cmd)
-	}
-	return r
+	r := servetest.RunEnv(t, f.addr, f.user, env, cmd)
+	return commandResult{stdout: r.Stdout, stderr: r.Stderr, code: r.Code}
 }
 
 // A session's command errors are said in the session's language: the
