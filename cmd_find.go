@@ -33,7 +33,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 		return nil, 0, err
 	}
 	if r.CacheErr != nil {
-		a.warn(a.lang().T("cache.ignored", "Err", r.CacheErr.Error()))
+		a.warn(a.lang().T("cache.ignored", "Err", r.CacheErr))
 	}
 	if r.FromCache && r.Age > s.freshness {
 		a.warn(a.lang().T("find.cacheage", "Age", a.lang().RoughAge(r.Age)))
@@ -44,7 +44,7 @@ func (a *app) Find(ctx context.Context, query string, limit int, _ func(string))
 		}
 	}
 	if r.PresenceErr != nil && !r.ByPresence { // else find's own line says it (PresenceNote)
-		a.warn(a.lang().T("find.presenceage", "Age", a.lang().RoughAge(time.Since(r.PresenceAsOf)), "Err", r.PresenceErr.Error()))
+		a.warn(a.lang().T("find.presenceage", "Age", a.lang().RoughAge(time.Since(r.PresenceAsOf)), "Err", r.PresenceErr))
 	}
 	return r, s.threshold, nil
 }
@@ -55,7 +55,7 @@ func (a *app) Callers(ctx context.Context, number string, _ func(string)) (*dire
 	var r *directory.Callers
 	s, err := a.fromPortal(ctx, func(ctx context.Context, s settings, d *directory.Directory, _ func(done, total int)) error {
 		if _, err := d.LoadCache(); err != nil {
-			a.warn(a.lang().T("cache.ignored", "Err", err.Error()))
+			a.warn(a.lang().T("cache.ignored", "Err", err))
 		}
 		var err error
 		r, err = d.Callers(ctx, number, s.presenceAge)

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/b24org/b24org/api"
+	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -67,15 +69,16 @@ func (a *app) terminalNotes() {
 	}
 	a.status = &statusLine{w: a.stderr}
 	a.stdout, a.stderr = a.status.before(a.stdout), a.status.before(a.stderr)
-	a.onRetry = func(ev api.RetryEvent) { a.status.show(retryText(ev)) }
+	a.onRetry = func(ev api.RetryEvent) { a.status.show(retryText(a.lang(), ev)) }
 }
 
-// retryText is a retry as one line: "b24org: department.get: retrying
-// (2/7) in 3s… (HTTP 503)".
-func retryText(ev api.RetryEvent) string {
-	text := "b24org: " + ev.String()
-	if why := api.ShortReason(ev.Err); why != "" {
-		text += " (" + why + ")"
+// retryText is a retry as one line in the language l: "b24org:
+// department.get: retrying (2/7) in 3s… (HTTP 503)", the words as the
+// browser's status bar says them (directory.RetryNote).
+func retryText(l *lang.Language, ev api.RetryEvent) string {
+	text := "b24org: " + directory.RetryNote(l, ev, ev.Wait)
+	if ev.Method != "" {
+		text = "b24org: " + ev.Method + ": " + directory.RetryNote(l, ev, ev.Wait)
 	}
 	return safetext.Clean(strings.Join(strings.Fields(text), " "))
 }

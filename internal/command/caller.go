@@ -2,7 +2,6 @@ package command
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,7 +38,7 @@ func (c *Commands) CallerCmd() *cobra.Command {
   ssh -p 2222 helpdesk.example caller --json 74951234567`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if !strings.ContainsAny(cleanQuery(args), "0123456789") {
-				return errors.New("caller needs a phone number (see b24org caller --help)")
+				return lang.NewError("cmd.caller.nonumber")
 			}
 			return nil
 		},
@@ -49,7 +48,7 @@ func (c *Commands) CallerCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("caller.flag.json"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see b24org caller --help)", err)
+		return lang.NewError("cmd.caller.flagerr", "Err", FlagError(err))
 	})
 	return cmd
 }
@@ -58,8 +57,8 @@ func (c *Commands) CallerCmd() *cobra.Command {
 func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) error {
 	r, threshold, err := c.Source.Callers(ctx, number, c.Warn)
 	if err != nil {
-		if scope, fix, ok := directory.MissingScope(c.lang(), err); ok {
-			return fmt.Errorf("caller needs the %s scope, which the webhook lacks: %s", scope, fix)
+		if scope, _, ok := directory.MissingScope(lang.English(), err); ok {
+			return lang.NewError("cmd.caller.scope", "Scope", scope, "Fix", scopeFix{err})
 		}
 		return err
 	}
@@ -83,7 +82,7 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 		err = writeCallers(c.Stdout, c.lang(), out, now)
 	}
 	if err != nil {
-		return fmt.Errorf("writing the result: %w", err)
+		return lang.NewError("cmd.write.result", "Err", err)
 	}
 	if len(out) == 0 {
 		if !asJSON {
@@ -92,6 +91,21 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 		return ErrNoMatch
 	}
 	return nil
+}
+
+// scopeFix says, in each language, where to add the scope whose lack made
+// the portal refuse err (directory.MissingScope's sentence). It is a value
+// of caller's error, not a cause: the refusal itself is not wrapped, so
+// that the error line does not say the fix twice.
+type scopeFix struct{ err error }
+
+// Error is the fix in English.
+func (f scopeFix) Error() string { return f.In(lang.English()) }
+
+// In is the fix in l.
+func (f scopeFix) In(l *lang.Language) string {
+	_, fix, _ := directory.MissingScope(l, f.err)
+	return fix
 }
 
 // newCaller describes cl as seen at now, with the schedule s of the

@@ -1,7 +1,6 @@
 package command
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -20,7 +19,6 @@ import (
 	"github.com/b24org/b24org/directory"
 	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
-	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -113,18 +111,7 @@ type ran struct {
 // find table fitting width cells (0: no limit).
 func run(t *testing.T, src Source, width int, args ...string) ran {
 	t.Helper()
-	var out, cobraOut bytes.Buffer
-	var r ran
-	c := &Commands{Source: src, Stdout: &out, Warn: func(s string) { r.warnings = append(r.warnings, s) },
-		Width: func() int { return width }, Release: "v1.2.3"}
-	root := &cobra.Command{Use: "b24org", SilenceErrors: true, SilenceUsage: true}
-	root.SetOut(&cobraOut)
-	root.SetErr(&cobraOut)
-	root.AddCommand(c.FindCmd(), c.ExportCmd(), c.CallerCmd(), c.VersionCmd())
-	root.SetArgs(args)
-	r.err = root.ExecuteContext(t.Context())
-	r.stdout = out.String()
-	return r
+	return runIn(t, lang.English(), src, nil, width, args...)
 }
 
 // lines are the lines of s, without the last newline.

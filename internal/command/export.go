@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/spf13/cobra"
 )
 
@@ -32,10 +33,10 @@ func (c *Commands) ExportCmd() *cobra.Command {
   b24org export --format vcf > directory.vcf
   b24org export --format mermaid > orgchart.mmd
   b24org --demo export | jq '.employees | length'`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(exportFormats(), format) {
-				return fmt.Errorf("--format %q: use %s", format, strings.Join(exportFormats(), ", "))
+				return lang.NewError("cmd.export.format", "Format", strconv.Quote(format), "Formats", strings.Join(exportFormats(), ", "))
 			}
 			return c.runExport(cmd.Context(), format)
 		},
@@ -75,7 +76,7 @@ func writeExport(w io.Writer, org *directory.Org, format string, threshold time.
 		err = out.Flush()
 	}
 	if err != nil {
-		return fmt.Errorf("writing the export: %w", err)
+		return lang.NewError("cmd.write.export", "Err", err)
 	}
 	return nil
 }

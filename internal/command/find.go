@@ -61,7 +61,7 @@ func (c *Commands) FindCmd() *cobra.Command {
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, c.lang().T("find.flag.limit"))
 	cmd.Flags().BoolVar(&verbose, "verbose", false, c.lang().T("find.flag.verbose"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see b24org find --help)", err)
+		return lang.NewError("cmd.find.flagerr", "Err", FlagError(err))
 	})
 	return cmd
 }
@@ -121,7 +121,7 @@ func printFound(w io.Writer, warn func(string), l *lang.Language, query string, 
 		err = writeTable(w, l, out, now, width)
 	}
 	if err != nil {
-		return fmt.Errorf("writing the result: %w", err)
+		return lang.NewError("cmd.write.result", "Err", err)
 	}
 	if line := r.PresenceNote(l); line != "" {
 		warn(line) // also when no one matched: stale presence may be why
@@ -200,11 +200,12 @@ func department(p *Person) string {
 // status is the badge word of p at now in the language l: inactive, absent
 // (until when), or presence with what the calendar or the workday says
 // ("online, in a meeting until 15:00"), else with when an offline person
-// was last seen.
+// was last seen. Words that take a gender in l take the person's, as the
+// browser's do (lang.Gendered: "уволена", "была 3 ч назад").
 func status(l *lang.Language, p *Person, now time.Time) string {
 	switch {
 	case !p.Active:
-		return l.T("status.inactive")
+		return l.T(lang.Gendered("cmd.inactive", p.gender))
 	case p.AbsentUntil != nil:
 		until := *p.AbsentUntil
 		if t, err := time.Parse(time.DateOnly, until); err == nil {
@@ -212,23 +213,26 @@ func status(l *lang.Language, p *Person, now time.Time) string {
 		}
 		return l.T("details.absentuntil", "Day", until)
 	case p.reason != nil:
-		return presenceWord(l, p.Presence) + ", " + p.reason.Say(l)
+		return presenceWord(l, p) + ", " + p.reason.Say(l)
 	case p.Presence == "offline" && p.LastSeen != nil:
 		if seen, err := time.Parse(time.RFC3339, *p.LastSeen); err == nil && now.After(seen) {
-			return l.T("status.offline.seen", "Age", l.RoughAge(now.Sub(seen)))
+			return presenceWord(l, p) + ", " + l.T(lang.Gendered("seen.ago", p.gender), "Age", l.RoughAge(now.Sub(seen)))
 		}
 	}
-	return presenceWord(l, p.Presence)
+	return presenceWord(l, p)
 }
 
-// presenceWord is the JSON's presence value in the language l (the value
-// itself when the catalogs have no word for it).
-func presenceWord(l *lang.Language, presence string) string {
-	switch presence {
-	case "online", "idle", "offline", "absent":
-		return l.T("badge." + presence)
+// presenceWord is p's presence (the JSON's value) in the language l, in
+// p's gender where l's word takes one (отошёл, отошла); the value itself
+// when the catalogs have no word for it.
+func presenceWord(l *lang.Language, p *Person) string {
+	switch p.Presence {
+	case "idle":
+		return l.T(lang.Gendered("badge.idle", p.gender))
+	case "online", "offline", "absent":
+		return l.T("badge." + p.Presence)
 	}
-	return presence
+	return p.Presence
 }
 
 // truncateLeft cuts s from the left to at most w cells, starting with "…"

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 )
 
 // WriteMermaid writes chart (from org.OrgChart) as a Mermaid flowchart, top
@@ -35,7 +36,7 @@ func WriteMermaid(w io.Writer, org *directory.Org, chart []directory.ChartNode) 
 	nodes(chart)
 	edges(chart)
 	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("writing the chart: %w", err)
+		return lang.NewError("cmd.write.chart", "Err", err)
 	}
 	return nil
 }

@@ -42,6 +42,10 @@ type Person struct {
 	// it (nil otherwise), said in the session's language ("in a meeting
 	// until 15:00") by the table and caller's lines; not in the JSON.
 	reason *directory.Availability
+	// gender is the portal's gender of the person ("M", "F", "": not
+	// said), which the table and caller's lines say in Russian (был,
+	// была); not in the JSON, whose fields are a contract.
+	gender string
 	// Match says what matched a find query (find only; export leaves it out).
 	Match string `json:"match,omitempty"`
 }
@@ -72,6 +76,7 @@ func newPerson(p *directory.Person, s *directory.Schedule, org *directory.Org, n
 		Departments:   make([]string, 0, len(p.DepartmentIDs)),
 		Presence:      p.PresenceAt(now, threshold).String(),
 		Active:        p.Active,
+		gender:        p.Gender,
 	}
 	for _, id := range p.DepartmentIDs {
 		out.Departments = append(out.Departments, strings.Join(org.Path(id), directory.PathSeparator))

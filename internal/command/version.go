@@ -15,7 +15,7 @@ func (c *Commands) VersionCmd() *cobra.Command {
 		Use:     "version",
 		Short:   c.lang().T("version.short"),
 		Example: "  b24org version",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprint(c.Stdout, VersionText(c.Release))
 			return err

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -29,7 +30,7 @@ const (
 type connState struct {
 	start   time.Time
 	addr    string
-	refusal string      // set before the handshake: the connection will be refused, and why
+	refusal *lang.Error // set before the handshake: the connection will be refused, and why
 	authed  atomic.Bool // the client has logged in
 
 	conn net.Conn // closed when the connection must end
@@ -85,10 +86,9 @@ func (srv *Server) connect(ctx ssh.Context, conn net.Conn) net.Conn {
 	n := srv.conns.Add(1)
 	switch {
 	case n > int64(maxConnections(srv.cfg.Options)):
-		st.refusal = fmt.Sprintf("the server is full (%d connections); try again later", maxConnections(srv.cfg.Options))
+		st.refusal = lang.NewError("cmd.serve.conns", "N", maxConnections(srv.cfg.Options))
 	case !srv.perIP.allow(ip, st.start):
-		st.refusal = fmt.Sprintf("too many new connections from %s (at most %d a minute); try again in a minute",
-			ip, srv.cfg.PerIPPerMinute)
+		st.refusal = lang.NewError("cmd.serve.perip", "IP", ip, "Max", srv.cfg.PerIPPerMinute)
 	}
 	hc := &handshakeConn{Conn: conn, st: st, deadline: st.start.Add(srv.handshake)}
 	st.conn, st.idleSince = hc, st.start
@@ -120,9 +120,10 @@ func (srv *Server) closed(ctx ssh.Context, st *connState) {
 			"sessions", st.sessions, "duration", took)
 		return
 	}
-	reason := st.refusal
+	reason := ""
 	switch {
-	case reason != "":
+	case st.refusal != nil:
+		reason = st.refusal.Error()
 	case len(st.offered) > 0:
 		reason = "public key not authorized"
 	default:
@@ -156,17 +157,18 @@ func (srv *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	if st == nil {
 		return false
 	}
-	if st.refusal == "" && (srv.keys == nil || srv.keys.allowed(key)) {
+	if st.refusal == nil && (srv.keys == nil || srv.keys.allowed(key)) {
 		return true
 	}
 	st.refuseKey(fingerprint(key))
 	return false
 }
 
-// banner tells a refused client why, in one line, before it tries to log in.
+// banner tells a refused client why, in one line, before it tries to log
+// in: in the server's language, as the client has sent no locale yet.
 func (srv *Server) banner(ctx ssh.Context) string {
-	if st := stateOf(ctx); st != nil && st.refusal != "" {
-		return "b24org: " + st.refusal + "\n"
+	if st := stateOf(ctx); st != nil && st.refusal != nil {
+		return "b24org: " + lang.Say(srv.language(), st.refusal) + "\n"
 	}
 	return ""
 }
@@ -194,15 +196,16 @@ func (srv *Server) logLimit(ctx ssh.Context, msg, reason string, args ...any) {
 // refuseChannel refuses every channel but sessions: port forwarding
 // (direct-tcpip), socket forwarding, and whatever else a client asks.
 func (srv *Server) refuseChannel(_ *ssh.Server, _ *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
-	what := "channel " + safetext.Truncate(safetext.Clean(ch.ChannelType()), 40)
+	what := lang.NewError("cmd.serve.channel", "Type", safetext.Truncate(safetext.Clean(ch.ChannelType()), 40))
 	switch ch.ChannelType() {
 	case "direct-tcpip":
-		what = "port forwarding"
+		what = lang.NewError("cmd.serve.portforwarding")
 	case "direct-streamlocal@openssh.com":
-		what = "socket forwarding"
+		what = lang.NewError("cmd.serve.socketforwarding")
 	}
-	srv.logRefusal(ctx, what)
-	_ = ch.Reject(gossh.Prohibited, "b24org: "+what+" is not allowed")
+	srv.logRefusal(ctx, what.Error())
+	// The client has sent no locale: it is told in the server's language.
+	_ = ch.Reject(gossh.Prohibited, "b24org: "+srv.language().T("cmd.serve.notallowed", "What", what))
 }
 
 // refuseRequest refuses every global request; remote forwarding is logged.
@@ -221,9 +224,8 @@ func (srv *Server) refuseRequest(ctx ssh.Context, _ *ssh.Server, req *gossh.Requ
 func (srv *Server) sessionChannel(s *ssh.Server, conn *gossh.ServerConn, ch gossh.NewChannel, ctx ssh.Context) {
 	st := stateOf(ctx)
 	if st != nil && !st.openChannel() {
-		what := fmt.Sprintf("more than %d sessions at once on one connection", maxChannelsPerConn)
-		srv.logRefusal(ctx, what)
-		_ = ch.Reject(gossh.ResourceShortage, "b24org: "+what)
+		srv.logRefusal(ctx, lang.English().N("cmd.serve.channels", maxChannelsPerConn))
+		_ = ch.Reject(gossh.ResourceShortage, "b24org: "+srv.language().N("cmd.serve.channels", maxChannelsPerConn))
 		return
 	}
 	if st != nil {

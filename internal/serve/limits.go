@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/ui"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
@@ -86,13 +87,13 @@ func clampSize(w, h uint32) (int, int, string) {
 	return cw, ch, ""
 }
 
-// clampNotice is the one line a session shows when its terminal is larger
-// than what the browser draws.
-func clampNotice(asked string) string {
+// clampNotice is the one line a session shows, in its language l, when its
+// terminal is larger than what the browser draws.
+func clampNotice(l *lang.Language, asked string) string {
 	if asked == "" {
 		return ""
 	}
-	return fmt.Sprintf("the terminal says %s; at most %d×%d is drawn", asked, maxColumns, maxRows)
+	return l.T("cmd.serve.clamped", "Asked", asked, "Drawn", fmt.Sprintf("%d×%d", maxColumns, maxRows))
 }
 
 // ptyRequest is the payload of a pty-req (RFC 4254, 6.2).
@@ -182,7 +183,7 @@ func (s *servedSession) feedSizes(p *tea.Program, done <-chan struct{}) {
 		if !ok {
 			continue
 		}
-		if n := clampNotice(asked); n != notice {
+		if n := clampNotice(s.lang, asked); n != notice {
 			notice = n
 			p.Send(ui.NoticeMsg{Text: n})
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -52,19 +53,20 @@ type Options struct {
 	handshake time.Duration // to connect and log in (0: handshakeTimeout); tests shorten it
 }
 
-// Check validates the options.
+// Check validates the options; its errors are said in the reader's
+// language by lang.Say.
 func (o Options) Check() error {
 	switch {
 	case o.MaxSessions < 1:
-		return errors.New("--max-sessions must be at least 1")
+		return lang.NewError("cmd.serve.maxsessions")
 	case o.IdleTimeout <= 0:
-		return errors.New("--idle-timeout must be positive")
+		return lang.NewError("cmd.serve.idletimeout")
 	case o.MaxSession <= 0:
-		return errors.New("--max-session must be positive")
+		return lang.NewError("cmd.serve.maxsession")
 	case o.PerIPPerMinute < 0:
-		return errors.New("--per-ip-per-minute must not be negative")
+		return lang.NewError("cmd.serve.perip.negative")
 	case o.AllowAnyone && !isLoopback(o.Listen):
-		return fmt.Errorf("--allow-anyone is only accepted on a loopback address such as %s, not %q", DefaultListen, o.Listen)
+		return lang.NewError("cmd.serve.anyone", "Default", DefaultListen, "Listen", strconv.Quote(o.Listen))
 	}
 	return nil
 }

@@ -29,25 +29,32 @@ import (
 const findWait = 10 * time.Second
 
 // Why a session ended early; each is said to the client in one line, in
-// its language (endedIDs).
+// its language, and logged in English.
 var (
-	errIdle       = errors.New("closed after the idle timeout")
-	errMaxSession = errors.New("closed at the session time limit")
-	errShutdown   = errors.New("the server is shutting down")
+	errIdle       = lang.NewError("serve.idle")
+	errMaxSession = lang.NewError("serve.maxsession")
+	errShutdown   = lang.NewError("serve.shutdown")
 )
-
-// endedIDs are the catalog's messages for why a session ended early.
-var endedIDs = map[error]string{errIdle: "serve.idle", errMaxSession: "serve.maxsession", errShutdown: "serve.shutdown"}
 
 // sessionLang is the language of a session: the client's locale as it
 // sends it (LC_ALL, LC_MESSAGES, LANG: OpenSSH's SendEnv or SetEnv), else
 // the server's.
 func (srv *Server) sessionLang(s ssh.Session) *lang.Language {
 	l, err := lang.FromEnv(sessionEnv(s.Environ()).Getenv)
-	if err != nil && srv.cfg.Language != nil {
-		return srv.cfg.Language
+	if err != nil {
+		return srv.language()
 	}
 	return l
+}
+
+// language is the server's language: what a session speaks when its
+// client sends no locale, and what a client is told before it has
+// logged in.
+func (srv *Server) language() *lang.Language {
+	if srv.cfg.Language != nil {
+		return srv.cfg.Language
+	}
+	return lang.English()
 }
 
 // servedSession is a session inside its limits: its context ends at the
@@ -168,9 +175,9 @@ func (srv *Server) sessionMiddleware(next ssh.Handler) ssh.Handler {
 		if srv.ctx.Err() != nil {
 			why = errShutdown
 		}
-		for e, id := range endedIDs {
+		for _, e := range []error{errIdle, errMaxSession, errShutdown} {
 			if errors.Is(why, e) {
-				srv.refuseSession(s, func(l *lang.Language) string { return l.T(id) })
+				srv.refuseSession(s, func(l *lang.Language) string { return lang.Say(l, e) })
 				return
 			}
 		}
@@ -401,7 +408,7 @@ func (srv *Server) runCommand(s *servedSession) int {
 	switch args[0] {
 	case "find", "export", "caller", "version", "help", "--help", "-h", "--version":
 	default:
-		return s.fail(s.lang.T("serve.unknown", "Command", strconv.Quote(safetext.Truncate(safetext.Clean(args[0]), 40))))
+		return s.fail(s.lang.T("serve.unknown", "Command", quoteCommand(args[0])))
 	}
 	if srv.cfg.beforeCommand != nil {
 		srv.cfg.beforeCommand(args)
@@ -417,6 +424,12 @@ func (srv *Server) runCommand(s *servedSession) int {
 		return command.ExitNoMatch
 	}
 	return s.failErr(err)
+}
+
+// quoteCommand is a command name a client sent, as an error quotes it:
+// cleaned, cut short, in double quotes.
+func quoteCommand(name string) string {
+	return strconv.Quote(safetext.Truncate(safetext.Clean(name), 40))
 }
 
 // fail writes one error line on stderr and returns exit status 2.
@@ -457,21 +470,11 @@ func (srv *Server) servedRootCmd(l *lang.Language, stdout, stderr io.Writer) *co
 		Lang: func() *lang.Language { return l }}
 	root := &cobra.Command{
 		Use:   "b24org",
-		Short: "b24org over SSH",
-		Long: `b24org over SSH
-
-  ssh -t HOST                                   the browser
-  ssh HOST find [--json] [--limit N] QUERY...   people matching a name, an extension or an e-mail
-  ssh HOST export [--format json|csv|vcf|mermaid] the whole directory (when the server allows it)
-  ssh HOST caller [--json] NUMBER               the CRM client with that phone number, and who owns it
-  ssh HOST help [COMMAND]                       this help, or a command's
-  ssh HOST version                              the server's version
-
-The commands and their flags are the command line's (b24org find --help).
-find and caller exit 0 when something matched, 1 when nothing did, 2 on an error.`,
+		Short: l.T("cmd.ssh.short"),
+		Long:  l.T("cmd.ssh.long"),
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("unknown command %q (see ssh HOST help)", args[0])
+				return lang.NewError("serve.unknown", "Command", quoteCommand(args[0]))
 			}
 			return nil
 		},
@@ -485,9 +488,9 @@ find and caller exit 0 when something matched, 1 when nothing did, 2 on an error
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see ssh HOST help)", err)
+		return lang.NewError("cmd.serve.flagerr", "Err", command.FlagError(err))
 	})
-	root.Flags().Bool("version", false, "print the server's version")
+	root.Flags().Bool("version", false, l.T("cmd.ssh.flag.version"))
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if v, _ := cmd.Flags().GetBool("version"); v {
 			_, err := io.WriteString(stdout, command.VersionText(srv.cfg.Release))
@@ -546,7 +549,7 @@ func (src servedSource) Org(ctx context.Context) (*directory.Org, time.Duration,
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		return nil, 0, errors.New("the directory is not fully loaded on this server (see its log); try again later")
+		return nil, 0, lang.NewError("cmd.serve.notloaded")
 	}
 	return org, srv.cfg.Threshold, nil
 }

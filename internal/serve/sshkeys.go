@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -35,14 +36,14 @@ func readKeyFile(path string) ([]byte, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, nil, lang.NewError("cmd.key.notregular", "Path", path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(data) > maxKeyFileSize {
-		return nil, nil, fmt.Errorf("%s is larger than 1 MiB", path)
+		return nil, nil, lang.NewError("cmd.key.toolarge", "Path", path)
 	}
 	return data, st, nil
 }
@@ -54,24 +55,24 @@ func loadHostKey(path string) (gossh.Signer, bool, error) {
 	created := false
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if err := createHostKey(path); err != nil {
-			return nil, false, fmt.Errorf("creating the host key: %w", err)
+			return nil, false, lang.NewError("cmd.hostkey.create", "Err", err)
 		}
 		created = true
 	}
 	data, st, err := readKeyFile(path)
 	if err != nil {
-		return nil, false, fmt.Errorf("host key: %w", err)
+		return nil, false, lang.NewError("cmd.hostkey.read", "Err", err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return nil, false, fmt.Errorf("host key %s may be read by others; run: chmod 600 %s", path, path)
+		return nil, false, lang.NewError("cmd.hostkey.open", "Path", path)
 	}
 	signer, err := gossh.ParsePrivateKey(data)
 	var pass *gossh.PassphraseMissingError
 	if errors.As(err, &pass) {
-		return nil, false, fmt.Errorf("host key %s is protected by a passphrase; serve needs a key without one", path)
+		return nil, false, lang.NewError("cmd.hostkey.passphrase", "Path", path)
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("host key %s: %w", path, err)
+		return nil, false, lang.NewError("cmd.hostkey.bad", "Path", path, "Err", err)
 	}
 	return signer, created, nil
 }
@@ -143,10 +144,10 @@ type fileStamp struct {
 func newAuthorizedKeys(path string, log *slog.Logger) (*authorizedKeys, error) {
 	k := &authorizedKeys{path: path, log: log}
 	if err := k.reload(); err != nil {
-		return nil, fmt.Errorf("authorized keys: %w; add the users' public keys to it, or on a loopback address pass --allow-anyone", err)
+		return nil, lang.NewError("cmd.authkeys.read", "Err", err)
 	}
 	if len(k.keys) == 0 {
-		return nil, fmt.Errorf("authorized keys: %s holds no usable public key; add the users' public keys to it, or on a loopback address pass --allow-anyone", path)
+		return nil, lang.NewError("cmd.authkeys.empty", "Path", path)
 	}
 	return k, nil
 }

@@ -106,11 +106,21 @@ type Result struct {
 // with key.
 func Run(t testing.TB, addr string, key gossh.Signer, cmd string) Result {
 	t.Helper()
+	return RunEnv(t, addr, key, nil, cmd)
+}
+
+// RunEnv is Run with the environment variables env (pairs of a name and a
+// value: "LANG", "ru_RU.UTF-8") sent first, as ssh -o SetEnv does.
+func RunEnv(t testing.TB, addr string, key gossh.Signer, env []string, cmd string) Result {
+	t.Helper()
 	client, err := gossh.Dial("tcp", addr, ClientConfig(key))
 	require.NoError(t, err)
 	defer client.Close()
 	s, err := client.NewSession()
 	require.NoError(t, err)
+	for i := 0; i+1 < len(env); i += 2 {
+		require.NoError(t, s.Setenv(env[i], env[i+1]))
+	}
 	var stdout, stderr bytes.Buffer
 	s.Stdout, s.Stderr = &stdout, &stderr
 	err = s.Run(cmd)
