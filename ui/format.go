@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -35,8 +36,8 @@ func (c *common) badgeOf(p *directory.Person, now time.Time, threshold time.Dura
 	case directory.Online:
 		b = badge{glyph: "●", word: l.T("badge.online"), kind: kindOnline}
 	case directory.Idle:
-		b = badge{glyph: "◐", word: l.T(gendered("badge.idle", p.Gender)), kind: kindIdle,
-			detail: l.T(gendered("badge.idle.for", p.Gender), "Age", l.RoughAge(now.Sub(p.IdleSince)))}
+		b = badge{glyph: "◐", word: l.T(lang.Gendered("badge.idle", p.Gender)), kind: kindIdle,
+			detail: l.T(lang.Gendered("badge.idle.for", p.Gender), "Age", l.RoughAge(now.Sub(p.IdleSince)))}
 	default:
 		b = badge{glyph: "○", word: l.T("badge.offline"), kind: kindOffline, detail: c.seen(p.LastActivity, now, p.Gender)}
 	}
@@ -65,27 +66,16 @@ func (c *common) mark(b badge, text string) string {
 func (c *common) seen(t, now time.Time, g string) string {
 	l := c.lang
 	if t.IsZero() {
-		return l.T(gendered("seen.never", g))
+		return l.T(lang.Gendered("seen.never", g))
 	}
 	d := now.Sub(t)
 	if d < time.Minute {
-		return l.T(gendered("seen.now", g))
+		return l.T(lang.Gendered("seen.now", g))
 	}
 	if d >= 7*24*time.Hour {
-		return l.T(gendered("seen.on", g), "Day", c.day(t, now))
+		return l.T(lang.Gendered("seen.on", g), "Day", c.day(t, now))
 	}
-	return l.T(gendered("seen.ago", g), "Age", l.RoughAge(d))
-}
-
-// gendered is the catalog's id for a person of gender g ("M", "F"): the
-// message id.M or id.F, which the catalogs have for every message that
-// takes a gender in a language (Russian: был, была); id alone when the
-// portal does not say.
-func gendered(id, g string) string {
-	if g == "M" || g == "F" {
-		return id + "." + g
-	}
-	return id
+	return l.T(lang.Gendered("seen.ago", g), "Age", l.RoughAge(d))
 }
 
 // age is the age of data for the status bar: "just now", "3m ago".

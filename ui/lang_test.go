@@ -138,12 +138,12 @@ func TestGenderedMessages(t *testing.T) {
 	for _, id := range []string{"badge.idle", "badge.idle.for", "seen.never", "seen.now", "seen.on", "seen.ago", "head.left"} {
 		for _, l := range []*lang.Language{lang.English(), lang.Russian()} {
 			for _, g := range []string{"M", "F"} {
-				assert.NotEqual(t, id+"."+g, l.T(gendered(id, g)), "%s has its %s form in %s", id, g, l.Code())
+				assert.NotEqual(t, id+"."+g, l.T(lang.Gendered(id, g)), "%s has its %s form in %s", id, g, l.Code())
 			}
 		}
 		assert.NotEqual(t, lang.Russian().T(id+".M"), lang.Russian().T(id+".F"), id)
 	}
-	assert.Equal(t, "seen.ago", gendered("seen.ago", "x"), "a value the portal should not give")
+	assert.Equal(t, "seen.ago", lang.Gendered("seen.ago", "x"), "a value the portal should not give")
 }
 
 // TestEveryActionHasItsHelpInBothLanguages: a key's help is the catalog's

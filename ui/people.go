@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -242,7 +243,7 @@ func (pp *people) where(p *directory.Person) string {
 func (c *common) headNote(p *directory.Person, dept int) string {
 	switch {
 	case !p.Active:
-		return c.lang.T(gendered("head.left", p.Gender))
+		return c.lang.T(lang.Gendered("head.left", p.Gender))
 	case !c.org.IsMember(dept, p.ID):
 		return c.lang.T("head.notmember")
 	}
