@@ -104,6 +104,7 @@ type Availability struct {
 	Until   time.Time // busy until / back at; zero when unknown or not away
 	Workday string    // opened, paused, closed, expired; "" when unknown
 	Source  string    // FromPresence, FromVacation, FromCalendar or FromWorkday
+	Gender  string    // the person's, as Person.Gender: the words that take one in a language take it
 }
 
 // AvailabilityAt combines p's presence and vacation with s (nil: not known)
@@ -121,7 +122,7 @@ func (p *Person) AvailabilityAt(s *Schedule, now time.Time, threshold time.Durat
 	if s != nil && s.Calendar {
 		cur, until = s.current(now)
 	}
-	a.Now = now
+	a.Now, a.Gender = now, p.Gender
 	set := func(state, why string, at time.Time, source string, t time.Time) Availability {
 		a.State, a.Why, a.At, a.Source, a.Until = state, why, at, source, t
 		a.Reason = a.Say(lang.English())
@@ -185,22 +186,26 @@ func (a Availability) Say(l *lang.Language) string {
 	case WhyMeeting, WhyMaybe, WhyAtWork:
 		return l.T("why."+a.Why, "Time", ClockIn(l, a.At, a.Now))
 	case WhyIdle:
-		return l.T("why.idle", "Age", l.RoughAge(a.Now.Sub(a.At)))
+		return l.T(lang.Gendered("why.idle", a.Gender), "Age", l.RoughAge(a.Now.Sub(a.At)))
 	case WhyBreak, WhyOnline, WhyLeftOpen, WhyNotStarted, WhyNeverSeen, WhyOffline:
-		return l.T("why." + a.Why)
+		return l.T(lang.Gendered("why."+a.Why, a.Gender))
 	}
 	return ""
 }
 
-// StateIn is the word of the state s (Available, Busy ...) in l: "busy",
-// "занят(а)".
-func StateIn(l *lang.Language, s string) string {
+// StateIn is the word of the state s (Available, Busy ...) in l, for a
+// person of gender g (Person.Gender): "busy", "занят", "занята", "занят(а)"
+// when the portal does not say.
+func StateIn(l *lang.Language, s, g string) string {
 	switch s {
 	case Available, Busy, Away, Off, AbsentNow, Unknown:
-		return l.T("state." + s)
+		return l.T(lang.Gendered("state."+s, g))
 	}
 	return s
 }
+
+// StateIn is the word of a's state in l, in the person's gender.
+func (a Availability) StateIn(l *lang.Language) string { return StateIn(l, a.State, a.Gender) }
 
 // finished is "finished for today at 18:02", or with the day when it was
 // not today, in l.
@@ -258,11 +263,12 @@ func (s *Schedule) Next(now time.Time) *Event {
 // 15:00 · next 16:00–16:45", "free now · next 16:00–16:45", "free today";
 // "" when the calendar is not known.
 func (s *Schedule) CalendarText(now time.Time) string {
-	return s.CalendarTextIn(lang.English(), now)
+	return s.CalendarTextIn(lang.English(), now, "")
 }
 
-// CalendarTextIn is CalendarText in the words of l.
-func (s *Schedule) CalendarTextIn(l *lang.Language, now time.Time) string {
+// CalendarTextIn is CalendarText in the words of l, of a person of gender
+// g (Person.Gender).
+func (s *Schedule) CalendarTextIn(l *lang.Language, now time.Time, g string) string {
 	if s == nil || !s.Calendar {
 		return ""
 	}
@@ -277,7 +283,7 @@ func (s *Schedule) CalendarTextIn(l *lang.Language, now time.Time) string {
 			parts = append(parts, l.T("why.meeting", "Time", ClockIn(l, until, now)))
 		}
 	} else {
-		parts = append(parts, l.T("cal.free"))
+		parts = append(parts, l.T(lang.Gendered("cal.free", g)))
 	}
 	if n := s.Next(now); n != nil {
 		if n.AllDay {

@@ -256,10 +256,28 @@ func TestAvailabilitySaysRussian(t *testing.T) {
 	}
 	s := &Schedule{Calendar: true, Events: []Event{{From: now.Add(24 * time.Hour), To: now.Add(48 * time.Hour), AllDay: true, Kind: "busy"}}, Workday: &Workday{Status: "opened", Started: now.Add(-5 * time.Hour), Breaks: 35 * time.Minute}}
 	assert.Equal(t, "free now · next Thu (all day)", s.CalendarText(now))
-	assert.Equal(t, "сейчас свободен(на) · далее чт (весь день)", s.CalendarTextIn(ru, now))
+	assert.Equal(t, "сейчас свободен(на) · далее чт (весь день)", s.CalendarTextIn(ru, now, ""))
 	assert.Equal(t, "open since 09:00 · breaks 0:35", s.WorkdayText(now))
 	assert.Equal(t, "открыт с 09:00 · перерывы 0:35", s.WorkdayTextIn(ru, now))
-	assert.Equal(t, "занят(а)", StateIn(ru, Busy))
+	assert.Equal(t, "занят(а)", StateIn(ru, Busy, ""))
+
+	// The words that take a gender take the person's (PERSONAL_GENDER).
+	assert.Equal(t, "сейчас свободна · далее чт (весь день)", s.CalendarTextIn(ru, now, "F"))
+	assert.Equal(t, "сейчас свободен · далее чт (весь день)", s.CalendarTextIn(ru, now, "M"))
+	assert.Equal(t, "free now · next Thu (all day)", s.CalendarTextIn(lang.English(), now, "F"))
+	assert.Equal(t, "занята", StateIn(ru, Busy, "F"))
+	assert.Equal(t, "не работает", StateIn(ru, Off, "F"), "a word without a gender stays as it is")
+	for _, g := range []struct{ gender, never, idle, away string }{
+		{"F", "ни разу не заходила", "неактивна 3 ч", "отошла"},
+		{"M", "ни разу не заходил", "неактивен 3 ч", "отошёл"},
+		{"", "ни разу не заходил(а)", "неактивен(на) 3 ч", "отошёл(ла)"},
+	} {
+		assert.Equal(t, g.never, (&Person{Gender: g.gender}).AvailabilityAt(nil, now, 0).Say(ru))
+		idle := (&Person{Gender: g.gender, LastActivity: now, IdleSince: now.Add(-3 * time.Hour)}).AvailabilityAt(nil, now, 0)
+		assert.Equal(t, g.idle, idle.Say(ru))
+		assert.Equal(t, g.away, idle.StateIn(ru))
+		assert.Equal(t, "idle 3h", idle.Reason, "English and the JSON's reason take no gender")
+	}
 	assert.Equal(t, "пт 15:00", ClockIn(ru, time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC), now))
 	assert.Equal(t, "12 дек. 15:00", ClockIn(ru, time.Date(2026, 12, 12, 15, 0, 0, 0, time.UTC), now))
 	assert.Equal(t, "12 Dec 15:00", Clock(time.Date(2026, 12, 12, 15, 0, 0, 0, time.UTC), now))

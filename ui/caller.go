@@ -67,7 +67,7 @@ func (m *Model) gotCaller(msg callerMsg) tea.Cmd {
 		text += ", " + m.lang.T("contact.ext", "Value", p.Extension)
 	}
 	a := p.AvailabilityAt(msg.r.Schedules[p.ID], m.now(), m.threshold)
-	text += ", " + directory.StateIn(m.lang, a.State) + ": " + a.Say(m.lang)
+	text += ", " + a.StateIn(m.lang) + ": " + a.Say(m.lang)
 	if o := m.org.Person(p.ID); o != nil {
 		p = o
 	}

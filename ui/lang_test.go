@@ -135,7 +135,7 @@ func TestEnglishStaysTheDefault(t *testing.T) {
 // TestGenderedMessages: every message the browser says by a person's
 // gender has both forms in both catalogs, and Russian tells them apart.
 func TestGenderedMessages(t *testing.T) {
-	for _, id := range []string{"badge.idle", "badge.idle.for", "seen.never", "seen.now", "seen.on", "seen.ago", "head.left"} {
+	for _, id := range []string{"badge.idle", "badge.idle.for", "seen.never", "seen.now", "seen.on", "seen.ago", "head.left", "why.idle", "why.never", "cal.free", "state.available", "state.busy", "state.away"} {
 		for _, l := range []*lang.Language{lang.English(), lang.Russian()} {
 			for _, g := range []string{"M", "F"} {
 				assert.NotEqual(t, id+"."+g, l.T(lang.Gendered(id, g)), "%s has its %s form in %s", id, g, l.Code())

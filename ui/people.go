@@ -534,9 +534,9 @@ func (c *common) availability(p *directory.Person, now time.Time) []span {
 	}
 	a := p.AvailabilityAt(s, now, c.threshold)
 	reason := a.Say(c.lang)
-	out := []span{{text: directory.StateIn(c.lang, a.State) + ": " + reason}}
+	out := []span{{text: a.StateIn(c.lang) + ": " + reason}}
 	// Each source says what the reason has not said already.
-	for _, src := range [][2]string{{c.lang.T("avail.calendar") + ": ", s.CalendarTextIn(c.lang, now)}, {c.lang.T("avail.workday") + ": ", s.WorkdayTextIn(c.lang, now)}} {
+	for _, src := range [][2]string{{c.lang.T("avail.calendar") + ": ", s.CalendarTextIn(c.lang, now, p.Gender)}, {c.lang.T("avail.workday") + ": ", s.WorkdayTextIn(c.lang, now)}} {
 		t := strings.TrimPrefix(strings.TrimPrefix(src[1], reason), " · ")
 		if t != "" {
 			out = append(out, span{text: src[0] + t})

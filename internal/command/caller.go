@@ -166,7 +166,7 @@ func writeCallers(w io.Writer, l *lang.Language, callers []Caller, now time.Time
 			if p.Extension != "" {
 				parts = append(parts, l.T("contact.ext", "Value", p.Extension))
 			}
-			parts = append(parts, directory.StateIn(l, p.Availability)+" ("+status(l, p, now)+")")
+			parts = append(parts, directory.StateIn(l, p.Availability, p.gender)+" ("+status(l, p, now)+")")
 			if cl.Workday != nil && p.Workday == nil {
 				if id, ok := workdayWords[*cl.Workday]; !ok {
 					parts = append(parts, l.T("caller.workday.other", "Status", *cl.Workday))
