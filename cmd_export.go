@@ -7,6 +7,7 @@ import (
 
 	"github.com/b24org/b24org/api"
 	"github.com/b24org/b24org/directory"
+	"github.com/b24org/b24org/lang"
 )
 
 // Org loads the whole directory from the configured portal, for export.
@@ -89,9 +90,9 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 		defer mu.Unlock()
 		switch {
 		case p.Waiting > 0:
-			note = a.lang().T("status.budget", "Wait", roughDuration(p.Waiting))
+			note = a.lang().T("status.budget", "Wait", roughDuration(a.lang(), p.Waiting))
 		case p.Left > 0:
-			note = a.lang().T("export.left", "Left", roughDuration(p.Left))
+			note = a.lang().T("export.left", "Left", roughDuration(a.lang(), p.Left))
 		default:
 			return
 		}
@@ -101,9 +102,9 @@ func (a *app) progress() (func(done, total int), func(api.Pace), func()) {
 	return report, pace, end
 }
 
-// roughDuration is d to the second, at least 1s: 2m10s. It is not an age
-// (directory.RoughAge): it counts down a wait or the time left, where a
-// second is news.
-func roughDuration(d time.Duration) string {
-	return max(d.Round(time.Second), time.Second).String()
+// roughDuration is d to the second, at least 1s, in l: 2m10s, 2 мин 10 с.
+// It is not an age (lang.RoughAge): it counts down a wait or the time
+// left, where a second is news.
+func roughDuration(l *lang.Language, d time.Duration) string {
+	return l.Wait(max(d.Round(time.Second), time.Second))
 }

@@ -55,6 +55,6 @@ func TestRetryLineInRussian(t *testing.T) {
 	e := newRunEnv(t).with("LANG=ru_RU.UTF-8")
 	r := runOnTerminal(t, e, "--webhook", p.WebhookURL(), "--retries", "2", "find", "anna")
 	require.Equal(t, 2, r.code, r.stderr)
-	assert.Regexp(t, `\rb24org: [a-z.]+: повтор \(2/3\) через 1s… \(INTERNAL_SERVER_ERROR\)\x1b\[K`, r.stderr)
+	assert.Regexp(t, `\rb24org: [a-z.]+: повтор \(2/3\) через 1 с… \(INTERNAL_SERVER_ERROR\)\x1b\[K`, r.stderr)
 	assert.NotContains(t, r.stderr, "retrying")
 }

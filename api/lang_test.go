@@ -180,10 +180,10 @@ func TestRetryEventInRussian(t *testing.T) {
 	require.Len(t, events, 1)
 	ev := events[0]
 	ev.Wait = 2300 * time.Millisecond
-	assert.Equal(t, "department.get: повтор (2/2) через 3s…", ev.In(lang.Russian()))
+	assert.Equal(t, "department.get: повтор (2/2) через 3 с…", ev.In(lang.Russian()))
 	assert.Equal(t, "department.get: retrying (2/2) in 3s…", ev.String())
 	assert.Equal(t, "HTTP 200: ответ оборван (неполный JSON)", api.ShortReasonIn(lang.Russian(), ev.Err))
 	assert.Equal(t, "HTTP 200: the answer was cut short (truncated JSON)", api.ShortReason(ev.Err))
 	ev.Method = ""
-	assert.Equal(t, "этот метод: повтор (2/2) через 3s…", ev.In(lang.Russian()))
+	assert.Equal(t, "этот метод: повтор (2/2) через 3 с…", ev.In(lang.Russian()))
 }

@@ -210,15 +210,18 @@ func (e RetryEvent) In(l *lang.Language) string {
 	if method == "" {
 		method = l.T("hint.thismethod")
 	}
-	return l.T("err.api.retrying", "Method", method, "Attempt", e.Attempt, "Max", e.Max, "Wait", WaitText(e.Wait))
+	return l.T("err.api.retrying", "Method", method, "Attempt", e.Attempt, "Max", e.Max, "Wait", WaitIn(l, e.Wait))
 }
 
 // WaitText says a pause in whole seconds, rounded up: "1s", "3s", "2m10s".
-func WaitText(d time.Duration) string {
+func WaitText(d time.Duration) string { return WaitIn(lang.English(), d) }
+
+// WaitIn is WaitText in the language l: "3 с", "2 мин 10 с".
+func WaitIn(l *lang.Language, d time.Duration) string {
 	if d <= 0 {
-		return "0s"
+		return l.Wait(0)
 	}
-	return ((d + time.Second - 1) / time.Second * time.Second).String()
+	return l.Wait((d + time.Second - 1) / time.Second * time.Second)
 }
 
 // notifyRetry tells Config.OnRetry, if set.

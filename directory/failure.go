@@ -82,7 +82,7 @@ type RetryEvent = api.RetryEvent
 func RetryNote(l *lang.Language, ev RetryEvent, left time.Duration) string {
 	text := l.T("retry.now", "Attempt", ev.Attempt, "Max", ev.Max)
 	if left > 0 {
-		text = l.T("retry.in", "Attempt", ev.Attempt, "Max", ev.Max, "Wait", api.WaitText(left))
+		text = l.T("retry.in", "Attempt", ev.Attempt, "Max", ev.Max, "Wait", api.WaitIn(l, left))
 	}
 	if why := safetext.Clean(api.ShortReasonIn(l, ev.Err)); why != "" {
 		text += " (" + why + ")"

@@ -234,6 +234,31 @@ func (l *Language) Thousands(n int) string {
 // "1 session", "3,000 people"; "21 сотрудник", "22 сотрудника".
 func (l *Language) Count(id string, n int) string { return l.N(id, n) }
 
+// Wait says a wait or a time left of d in whole seconds (d is rounded to
+// the second first): "3s", "2m10s", "1h0m5s" in English, as Go writes a
+// duration, "3 с", "2 мин 10 с", "1 ч 5 с" in Russian; "0s", "0 с" for
+// none.
+func (l *Language) Wait(d time.Duration) string {
+	d = max(d.Round(time.Second), 0)
+	if l == english {
+		return d.String()
+	}
+	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var parts []string
+	for _, u := range []struct {
+		n  int
+		id string
+	}{{h, "age.hours"}, {m, "age.minutes"}, {s, "age.seconds"}} {
+		if u.n > 0 {
+			parts = append(parts, l.N(u.id, u.n))
+		}
+	}
+	if len(parts) == 0 {
+		return l.N("age.seconds", 0)
+	}
+	return strings.Join(parts, " ")
+}
+
 // RoughAge says d in its largest unit: "45s", "12m", "3h", "2d" in English,
 // "45 с", "12 мин", "3 ч", "2 дн." in Russian (hours up to two days, so
 // "30h" rather than "1d").

@@ -253,3 +253,23 @@ func TestTexts(t *testing.T) {
 	assert.Equal(t, "tab: сотрудники", Russian().T("tab.people", "Key", "tab"))
 	assert.Equal(t, "повтор (2/7) через 3s…", Russian().T("retry.in", "Attempt", 2, "Max", 7, "Wait", "3s"))
 }
+
+// TestWait says a wait to the second in each language: English as Go
+// writes a duration, Russian in words.
+func TestWait(t *testing.T) {
+	ru, en := Russian(), English()
+	for _, c := range []struct {
+		d      time.Duration
+		en, ru string
+	}{
+		{0, "0s", "0 с"},
+		{3 * time.Second, "3s", "3 с"},
+		{1400 * time.Millisecond, "1s", "1 с"},
+		{2*time.Minute + 10*time.Second, "2m10s", "2 мин 10 с"},
+		{time.Hour + 5*time.Second, "1h0m5s", "1 ч 5 с"},
+		{21 * time.Minute, "21m0s", "21 мин"},
+	} {
+		assert.Equal(t, c.en, en.Wait(c.d))
+		assert.Equal(t, c.ru, ru.Wait(c.d))
+	}
+}

@@ -112,7 +112,7 @@ func (b *statusBar) progress(bg bgState, w int) string {
 	l := b.lang
 	text := l.T("status.indexing")
 	if bg.wait > 0 {
-		return l.T("status.budget", "Wait", max(bg.wait.Round(time.Second), time.Second).String())
+		return l.T("status.budget", "Wait", l.Wait(max(bg.wait.Round(time.Second), time.Second)))
 	}
 	if bg.total > 0 {
 		text += " " + l.Thousands(bg.done) + " / " + l.Thousands(bg.total)
