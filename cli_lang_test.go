@@ -39,7 +39,8 @@ var latinAllowed = strings.Fields(`b24org find export caller serve version help 
 	webhook https OAuth YAML tmux ssh SSH language freshness absent online anna pos engineer dept sales
 	email acme customer support lead jq ivanov johnson fyodorov fedorov bdfyjd match availability busy_until workday
 	calendar timeman verbose json dumb linux vt theme keys rate region budget share links up down per_second burst
-	TERM NO_COLOR ACCESSIBLE chmod bash-completion stderr bogus burstt solarized jump`)
+	TERM NO_COLOR ACCESSIBLE chmod bash-completion stderr bogus burstt solarized jump
+	fields telephony sftp localhost loopback OpenSSH`)
 
 // latinWords returns the words of out written in Latin letters that are not
 // the program's commands or values (latinAllowed), leaving out flags,
@@ -283,8 +284,14 @@ func TestHelpInRussian(t *testing.T) {
 			[]string{"help выводит справку по любой команде программы.\nПодробности: b24org help [путь к команде].", "b24org help [команда] [флаги]"},
 			[]string{"Help provides help for any command in the application.\nSimply type b24org help [path to command] for full details.", "b24org help [command] [flags]"}},
 		{[]string{"help", "find"},
-			[]string{"Использование:", "справка по find", "(по умолчанию 6)"},
-			[]string{"Usage:", "help for find", "(default 6)"}},
+			[]string{"Использование:", "b24org find [--json] [--limit N] ЗАПРОС... [флаги]", "справка по find", "(по умолчанию 6)"},
+			[]string{"Usage:", "b24org find [--json] [--limit N] QUERY... [flags]", "help for find", "(default 6)"}},
+		{[]string{"caller", "--help"},
+			[]string{"b24org caller [--json] НОМЕР... [флаги]"},
+			[]string{"b24org caller [--json] NUMBER... [flags]"}},
+		{[]string{"serve", "--help"},
+			[]string{"b24org serve [--listen АДРЕС] [--host-key ПУТЬ] [--authorized-keys ПУТЬ] [флаги]"},
+			[]string{"b24org serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH] [flags]"}},
 		{[]string{"--help"},
 			[]string{"Использование:", "--retries int         сколько раз повторять неудавшийся запрос (по умолчанию 6)\n", "справка по b24org"},
 			[]string{"Usage:", "--retries int         how many times a failed request is retried (default 6)\n", "help for b24org"}},

@@ -16,7 +16,7 @@ import (
 func (a *app) serveCmd() *cobra.Command {
 	var o serve.Options
 	cmd := &cobra.Command{
-		Use:     "serve [--listen ADDR] [--host-key PATH] [--authorized-keys PATH]",
+		Use:     a.lang().T("cmd.use.serve"),
 		Short:   a.lang().T("serve.short"),
 		Long:    a.lang().T("cmd.serve.long"),
 		Example: "  " + a.lang().T("cmd.serve.example"),

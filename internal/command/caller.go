@@ -29,7 +29,7 @@ type Caller struct {
 func (c *Commands) CallerCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "caller [--json] NUMBER...",
+		Use:   c.lang().T("cmd.use.caller"),
 		Short: c.lang().T("caller.short"),
 		Long:  c.lang().T("caller.long"),
 		Example: `  b24org caller '+7 (495) 123-45-67'

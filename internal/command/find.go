@@ -26,7 +26,7 @@ func (c *Commands) FindCmd() *cobra.Command {
 		limit           int
 	)
 	cmd := &cobra.Command{
-		Use:   "find [--json] [--limit N] QUERY...",
+		Use:   c.lang().T("cmd.use.find"),
 		Short: c.lang().T("find.short"),
 		Long:  c.lang().T("find.long", "Filters", c.lang().T("query.help")),
 		Example: `  b24org find anna
