@@ -183,6 +183,11 @@ func TestConfigErrorsInRussian(t *testing.T) {
 	path := e.writeConfig(t, "language: ru\nregion: XYZ\n")
 	assert.Equal(t, "b24org: "+path+`: region "XYZ" — не код региона вроде RU или DE`+"\n", runIn(t, e, "C", "find", "anna").stderr,
 		"the config's language: speaks its errors")
+	path = e.writeConfig(t, "language: ru\nlinks: maybe\n")
+	assert.Equal(t, "b24org: файл настроек "+path+": строка 2: links может быть только auto, on или off\n", runIn(t, e, "C", "find", "anna").stderr,
+		"also the errors of a file that does not decode, when it names its language")
+	path = e.writeConfig(t, "language: en\nlinks: maybe\n")
+	assert.Equal(t, "b24org: config file "+path+": line 2: links must be auto, on or off\n", runIn(t, e, "ru_RU.UTF-8", "find", "anna").stderr)
 	ru := runIn(t, e, "ru_RU.UTF-8", "--config", filepath.Join(e.home, "missing.yaml"), "find", "anna")
 	assert.Equal(t, 2, ru.code)
 	assert.True(t, strings.HasPrefix(ru.stderr, "b24org: файл настроек: open "), "the OS's words stay within: %s", ru.stderr)

@@ -186,8 +186,10 @@ func (f *fileConfig) hasSecret() bool {
 
 // readConfig reads and strictly decodes the config file at path. A missing
 // file is no error unless required; warn receives the permission warning,
-// to be said once the language of the run is known.
-func readConfig(path string, required bool, warn func(*lang.Error)) (*fileConfig, error) {
+// to be said once the language of the run is known. A file that does not
+// decode is an error in the language its language: names, when it names
+// one (speak is told it).
+func readConfig(path string, required bool, warn func(*lang.Error), speak func(*lang.Language)) (*fileConfig, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) && !required {
 		return &fileConfig{}, nil
@@ -212,6 +214,14 @@ func readConfig(path string, required bool, warn func(*lang.Error)) (*fileConfig
 	}
 	cfg, err := parseConfig(data)
 	if err != nil {
+		var named struct {
+			Language string `yaml:"language"`
+		}
+		if yaml.Unmarshal(data, &named) == nil {
+			if l, err := lang.Parse(named.Language); err == nil {
+				speak(l)
+			}
+		}
 		return nil, lang.NewError("cli.config.file", "Path", path, "Err", err)
 	}
 	if cfg.hasSecret() && st.Mode().Perm()&0o044 != 0 {
@@ -541,7 +551,8 @@ func resolve(fl flagValues, getenv func(string) string, warn func(string)) (sett
 			warn(w.In(speaks()))
 		}
 	}()
-	fc, err := readConfig(s.configPath, fl.config != "", func(w *lang.Error) { held = append(held, w) })
+	fc, err := readConfig(s.configPath, fl.config != "", func(w *lang.Error) { held = append(held, w) },
+		func(l *lang.Language) { s.language = l })
 	if err != nil {
 		return s, err
 	}
