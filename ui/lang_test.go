@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,52 @@ func TestEveryActionHasItsHelpInBothLanguages(t *testing.T) {
 		for _, k := range b {
 			assert.NotRegexp(t, `^[a-z /…]+$`, k.Help().Desc, "%q is said in Russian", k.Help().Desc)
 		}
+	}
+}
+
+// TestBrowserSaysNoEnglishInRussian: a Russian session's screens say
+// nothing in English over the walk that the plain front end's test takes
+// (the help, people with availability and details, the copy menu, a pin,
+// the search, the error view, the org chart, a link, the favourites), at
+// 120×40 and 80×24, nor over a portal that refuses the webhook. What stays
+// Latin is what is the same in every language (sameInEveryLanguage).
+func TestBrowserSaysNoEnglishInRussian(t *testing.T) {
+	allowed, literal := sameInEveryLanguage()
+	for _, size := range []tea.WindowSizeMsg{{Width: 120, Height: 40}, {Width: 80, Height: 24}} {
+		t.Run(fmt.Sprintf("%dx%d", size.Width, size.Height), func(t *testing.T) {
+			var screens []string
+			look := func(h *harness, keys []string) {
+				h.keys(keys...)
+				h.fire()
+				screens = append(screens, ansi.Strip(h.view()))
+			}
+			_, dir := availPortal(t, fakeportal.AllScopes())
+			h := newHarness(t, Options{Directory: dir, Favourites: userState(t), Background: true, Language: lang.Russian()})
+			h.send(size)
+			h.init()
+			for range 3 {
+				h.fire() // the tree, the first department, everyone in the background
+			}
+			for _, keys := range russianWalk {
+				look(h, keys)
+			}
+			bad := newHarness(t, Options{Directory: wrongCodeDirectory(t), Language: lang.Russian()})
+			bad.send(size)
+			bad.init()
+			for _, keys := range russianFailingWalk {
+				look(bad, keys)
+			}
+
+			text := strings.Join(screens, "\n")
+			for _, want := range []string{"Справка", "на встрече до 10:50", "Поиск по всей компании", "Ошибок нет", "Оргсхема", "Избранное"} {
+				assert.Contains(t, text, want, "the walk went there")
+			}
+			for _, s := range screens {
+				// A word cut at the pane's edge ("Representa…") is a
+				// word of the data, not a sentence of the program.
+				s = regexp.MustCompile(`[A-Za-z]+…`).ReplaceAllString(s, " ")
+				assert.Empty(t, englishLeft(s, literal, allowed), "English on the screen:\n%s", s)
+			}
+		})
 	}
 }

@@ -250,7 +250,7 @@ func (m *Model) topBar(w int) string {
 // dropping leading names first.
 func (m *Model) breadcrumb(w int) string {
 	if m.tree.sel == favouritesID {
-		return safetext.Truncate("Favourites", w)
+		return safetext.Truncate(m.lang.T("fav.short"), w)
 	}
 	path := m.path(m.tree.sel)
 	if len(path) == 0 {
@@ -373,8 +373,8 @@ func (m *Model) footer(w int) string {
 		keys = m.skeys.searchHelp()
 		if m.search.list {
 			query := m.keys.Search
-			query.SetHelp(query.Help().Key, "query")
-			keys = []key.Binding{pair(m.keys.Up, m.keys.Down, "move"), m.skeys.Jump, m.keys.Copy, m.keys.CopyMenu, query, m.keys.Back}
+			query.SetHelp(query.Help().Key, m.lang.T("key.query"))
+			keys = []key.Binding{pair(m.keys.Up, m.keys.Down, m.lang.T("key.pair.move")), m.skeys.Jump, m.keys.Copy, m.keys.CopyMenu, query, m.keys.Back}
 		}
 	case modeHelp:
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
