@@ -198,7 +198,8 @@ func TestBrowserSaysNoEnglishInRussian(t *testing.T) {
 			}
 
 			text := strings.Join(screens, "\n")
-			for _, want := range []string{"Справка", "на встрече до 10:50", "Поиск по всей компании", "Ошибок нет", "Оргсхема", "Избранное"} {
+			for _, want := range []string{"Справка", "на встрече до 10:50", "Поиск по всей компании", "Ошибок нет", "Оргсхема", "Избранное",
+				"во всём поддереве"} {
 				assert.Contains(t, text, want, "the walk went there")
 			}
 			for _, s := range screens {

@@ -615,7 +615,7 @@ func TestPlainSaysNoEnglishInRussian(t *testing.T) {
 	text := strings.Join(said, "\n")
 	for _, want := range []string{"справка: клавиши", "на встрече до 10:50", "копировать — визитка", "поиск «eve»: 1 совпадение",
 		"клавиши переданы результатам", "ошибок нет", "оргсхема подразделения «EMEA»:", "Избранное, 1 сотрудник",
-		"ошибка: дерево подразделений не загрузилось", "поиск на портале не удался"} {
+		"ошибка: дерево подразделений не загрузилось", "поиск на портале не удался", " и ниже", "нет номера"} {
 		assert.Contains(t, text, want, "the walk went there")
 	}
 	for _, l := range said {
@@ -631,6 +631,7 @@ var russianWalk = [][]string{
 	{"?"}, {"esc"}, {"down", "right", "down"}, {"tab"}, {"down"}, {"enter"}, {"f"}, {"Y"}, {"right"}, {"esc"}, {"y"},
 	{"/"}, {"e", "v", "e"}, {"tab"}, {"Y"}, {"esc"}, {"/"}, {"enter"},
 	{"e"}, {"esc"}, {"o"}, {"esc"}, {"L"}, {"tab", "home"}, {"tab"}, {"/"},
+	{"esc"}, {"tab", "down", "a"}, {"a"}, {"/"}, {"5", "5", "5"}, {"ctrl+r"}, {"esc"}, {"?"},
 }
 
 // russianFailingWalk goes through what a portal that refuses the webhook
