@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +50,7 @@ func (m *Model) gotCaller(msg callerMsg) tea.Cmd {
 		}
 	}
 	if len(msg.r.Clients) == 0 {
-		return m.showToast(m.lang.T("caller.none", "Number", strconv.Quote(number)))
+		return m.showToast(m.lang.T("caller.none", "Number", safetext.Clean(number)))
 	}
 	cl := msg.r.Clients[0]
 	client := m.named(cl.Name) + " (" + cl.Type + ")"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -86,7 +85,7 @@ func (c *Commands) runCaller(ctx context.Context, number string, asJSON bool) er
 	}
 	if len(out) == 0 {
 		if !asJSON {
-			c.Warn(c.lang().T("caller.none", "Number", strconv.Quote(safetext.Clean(number))))
+			c.Warn(c.lang().T("caller.none", "Number", safetext.Clean(number)))
 		}
 		return ErrNoMatch
 	}
