@@ -37,7 +37,7 @@ func (c *Commands) CallerCmd() *cobra.Command {
   ssh -p 2222 helpdesk.example caller --json 74951234567`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if !strings.ContainsAny(cleanQuery(args), "0123456789") {
-				return lang.NewError("cmd.caller.nonumber")
+				return lang.NewError("cmd.caller.nonumber", "Run", c.invocation("caller"))
 			}
 			return nil
 		},
@@ -47,7 +47,7 @@ func (c *Commands) CallerCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, c.lang().T("caller.flag.json"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return lang.NewError("cmd.caller.flagerr", "Err", FlagError(err))
+		return lang.NewError("cmd.caller.flagerr", "Err", FlagError(err), "Run", c.invocation("caller"))
 	})
 	return cmd
 }

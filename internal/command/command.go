@@ -55,6 +55,17 @@ type Commands struct {
 	// command line knows its config's choice only once it has read it.
 	// JSON and CSV stay English: they are a contract.
 	Lang func() *lang.Language
+	// Invocation is how a person runs these commands, as their hints say
+	// it: "b24org" (empty), or over SSH "ssh HOST".
+	Invocation string
+}
+
+// invocation is how a person runs the command name: "b24org find".
+func (c *Commands) invocation(name string) string {
+	if c.Invocation == "" {
+		return "b24org " + name
+	}
+	return c.Invocation + " " + name
 }
 
 // lang is the language the commands speak.

@@ -61,7 +61,7 @@ func (c *Commands) FindCmd() *cobra.Command {
 	cmd.Flags().IntVar(&limit, "limit", DefaultFindLimit, c.lang().T("find.flag.limit"))
 	cmd.Flags().BoolVar(&verbose, "verbose", false, c.lang().T("find.flag.verbose"))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return lang.NewError("cmd.find.flagerr", "Err", FlagError(err))
+		return lang.NewError("cmd.find.flagerr", "Err", FlagError(err), "Run", c.invocation("find"))
 	})
 	return cmd
 }

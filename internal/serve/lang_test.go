@@ -38,8 +38,8 @@ func TestServeCommandErrorsInTheSessionLanguage(t *testing.T) {
 	o.AllowExport = true
 	f := newServeFixture(t, oldTestOrg(), fakeportal.Options{}, o, false) // the tree only: export cannot be whole
 	for _, tc := range []struct{ cmd, en, ru string }{
-		{"find --bogus anna", "unknown flag: --bogus (see b24org find --help)", "неизвестный флаг: --bogus (см. b24org find --help)"},
-		{"caller nobody", "caller needs a phone number (see b24org caller --help)", "caller нужен номер телефона (см. b24org caller --help)"},
+		{"find --bogus anna", "unknown flag: --bogus (see ssh HOST find --help)", "неизвестный флаг: --bogus (см. ssh HOST find --help)"},
+		{"caller nobody", "caller needs a phone number (see ssh HOST caller --help)", "caller нужен номер телефона (см. ssh HOST caller --help)"},
 		{"--version --bogus", "unknown flag: --bogus (see ssh HOST help)", "неизвестный флаг: --bogus (см. ssh HOST help)"},
 		{"--version extra", `unknown command "extra" (see ssh HOST help)`, `неизвестная команда "extra" (см. ssh HOST help)`},
 		{"export --format xml", `--format "xml": use json, csv, vcf, mermaid`, `--format "xml": допустимо json, csv, vcf, mermaid`},

@@ -467,7 +467,7 @@ func (srv *Server) waitLoaded(ctx context.Context, max time.Duration) {
 func (srv *Server) servedRootCmd(l *lang.Language, stdout, stderr io.Writer) *cobra.Command {
 	warn := func(msg string) { fmt.Fprintln(stderr, "b24org: "+strings.Join(strings.Fields(msg), " ")) }
 	c := &command.Commands{Source: servedSource{srv, l}, Stdout: stdout, Warn: warn, Release: srv.cfg.Release,
-		Lang: func() *lang.Language { return l }}
+		Lang: func() *lang.Language { return l }, Invocation: "ssh HOST"}
 	root := &cobra.Command{
 		Use:   "b24org",
 		Short: l.T("cmd.ssh.short"),
