@@ -304,20 +304,20 @@ func TestCacheDecoderSurvivesMutations(t *testing.T) {
 // searches it both ways: whatever passes the checks must be usable.
 func useDecoded(b []byte) {
 	for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈", "anna 10"} {
-		cs, reason, _ := searchFile(bytes.NewReader(b), int64(len(b)), testPortal, q, 5)
-		if reason == "" {
+		cs, why, _ := searchFile(bytes.NewReader(b), int64(len(b)), testPortal, q, 5)
+		if why == nil {
 			for _, m := range cs.Matches {
 				cs.Org.DepartmentPaths(m.Person)
 			}
 		}
 	}
-	if o, reason, _ := readStart(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+	if o, why, _ := readStart(bytes.NewReader(b), int64(len(b)), testPortal); why == nil {
 		for _, d := range o.Departments() {
 			o.People(d.ID)
 			o.HeadCount(d.ID)
 		}
 	}
-	if o, reason, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+	if o, why, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); why == nil {
 		for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈"} {
 			o.Search(q, 5)
 		}
