@@ -58,7 +58,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/b24org/b24org/lang"
@@ -80,71 +79,37 @@ const (
 // another version or another portal). The file is rebuilt by the next write.
 type CacheError struct {
 	Path   string
-	Reason string
+	Reason string // in English; ReasonIn says it in any language
+
+	why *lang.Error // Reason as the catalog says it
+}
+
+// cacheError is the CacheError of the file at path, its reason why: a
+// catalog message with its values (cacheread.go's err.cache.* errors).
+func cacheError(path string, why *lang.Error) *CacheError {
+	return &CacheError{Path: path, Reason: why.Error(), why: why}
 }
 
 func (e *CacheError) Error() string {
 	return fmt.Sprintf("cache file %s %s; it will be rebuilt", e.Path, e.Reason)
 }
 
-// In is Error in the language l: the reasons the reader gives are said in
-// l's words, the path and any cause from outside as they are.
+// ReasonIn is the reason in the language l: "is truncated", "обрезан". A
+// Reason that is not the catalog's (made or changed by hand) stays as it is.
+func (e *CacheError) ReasonIn(l *lang.Language) string {
+	if e.why == nil || e.why.Error() != e.Reason {
+		return e.Reason
+	}
+	return e.why.In(l)
+}
+
+// In is Error in the language l: the reason in l's words, the path and any
+// cause from outside as they are.
 func (e *CacheError) In(l *lang.Language) string {
 	if l == lang.English() {
 		return e.Error()
 	}
-	return l.T("err.cache.ignored", "Path", e.Path, "Reason", cacheReasonIn(l, e.Reason))
-}
-
-// cacheReasonIn is a CacheError's reason in l; a reason it does not know
-// stays as it is.
-func cacheReasonIn(l *lang.Language, r string) string {
-	var have, want int
-	if n, err := fmt.Sscanf(r, "has format version %d, not %d", &have, &want); err == nil && n == 2 {
-		return l.T("err.cache.version", "Have", have, "Want", want)
-	}
-	if inner, ok := strings.CutPrefix(r, "is corrupt ("); ok && strings.HasSuffix(inner, ")") {
-		return l.T("err.cache.corrupt", "Why", cacheDetailIn(l, strings.TrimSuffix(inner, ")")))
-	}
-	if inner, ok := strings.CutPrefix(r, "cannot be read ("); ok && strings.HasSuffix(inner, ")") {
-		return l.T("err.cache.unreadable", "Err", strings.TrimSuffix(inner, ")"))
-	}
-	switch r {
-	case "is not a cache file":
-		return l.T("err.cache.notfile")
-	case "is not a b24org cache":
-		return l.T("err.cache.notours")
-	case "is truncated":
-		return l.T("err.cache.truncated")
-	case "has trailing bytes":
-		return l.T("err.cache.trailing")
-	case "belongs to another portal":
-		return l.T("err.cache.otherportal")
-	}
-	return r
-}
-
-// cacheDetailIn is what the reader found wrong in a corrupt cache, in l.
-func cacheDetailIn(l *lang.Language, d string) string {
-	switch d {
-	case "checksum mismatch":
-		return l.T("err.cache.checksum")
-	case "unexpected end":
-		return l.T("err.cache.end")
-	case "bad number":
-		return l.T("err.cache.number")
-	case "trailing data":
-		return l.T("err.cache.trailingdata")
-	case "bad member lists":
-		return l.T("err.cache.members")
-	case "bad person records":
-		return l.T("err.cache.people")
-	case "bad search index":
-		return l.T("err.cache.index")
-	case "bad search result":
-		return l.T("err.cache.result")
-	}
-	return d
+	return l.T("err.cache.ignored", "Path", e.Path, "Reason", e.ReasonIn(l))
 }
 
 // cacheFileName returns the cache file name for a cache key: a hash of it.
@@ -219,14 +184,14 @@ func (d *Directory) LoadCacheStaged() (rest func() error, err error) {
 
 // cachedOrg reads the disk cache with read (readOrg, readStart); nil when
 // there is none or it cannot be used (then with a *CacheError).
-func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*Org, string, error)) (*Org, error) {
+func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*Org, *lang.Error, error)) (*Org, error) {
 	var org *Org
-	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		org, reason, err = read(r, size, d.cacheKey())
-		if idx := org.idxIfBuilt(); reason == "" && err == nil && idx != nil {
-			reason = d.otherRegion(idx.region)
+	found, err := d.readCache(func(r io.Reader, size int64) (why *lang.Error, err error) {
+		org, why, err = read(r, size, d.cacheKey())
+		if idx := org.idxIfBuilt(); why == nil && err == nil && idx != nil {
+			why = d.otherRegion(idx.region)
 		}
-		return reason, err
+		return why, err
 	})
 	if !found || err != nil {
 		return nil, err
@@ -236,13 +201,13 @@ func (d *Directory) cachedOrg(read func(r io.Reader, size int64, key string) (*O
 }
 
 // otherRegion is why a cache file whose phone numbers were read in region
-// cannot be used ("" when it can): a region is configured, and it is another.
+// cannot be used (nil when it can): a region is configured, and it is another.
 // The file's own region is not printed (it is outside input).
-func (d *Directory) otherRegion(region string) string {
+func (d *Directory) otherRegion(region string) *lang.Error {
 	if d.opts.Region == "" || region == d.opts.Region {
-		return ""
+		return nil
 	}
-	return fmt.Sprintf("read its phone numbers in another region than %s", d.opts.Region)
+	return lang.NewError("err.cache.region", "Region", d.opts.Region)
 }
 
 // install makes org the snapshot in place of prev, or (prev nil) while
@@ -297,12 +262,12 @@ func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
 		return nil, nil
 	}
 	var cs *CacheSearch
-	found, err := d.readCache(func(r io.Reader, size int64) (reason string, err error) {
-		cs, reason, err = searchFile(r, size, d.cacheKey(), q.Text, limit)
-		if reason == "" && err == nil {
-			reason = d.otherRegion(cs.region)
+	found, err := d.readCache(func(r io.Reader, size int64) (why *lang.Error, err error) {
+		cs, why, err = searchFile(r, size, d.cacheKey(), q.Text, limit)
+		if why == nil && err == nil {
+			why = d.otherRegion(cs.region)
 		}
-		return reason, err
+		return why, err
 	})
 	if !found || err != nil {
 		return nil, err
@@ -312,8 +277,8 @@ func (d *Directory) SearchCache(query string, limit int) (*CacheSearch, error) {
 }
 
 // readCache opens the cache file and hands it to read; false when the cache
-// is off or there is no file. A reason from read becomes a *CacheError.
-func (d *Directory) readCache(read func(r io.Reader, size int64) (reason string, err error)) (bool, error) {
+// is off or there is no file. A reason why from read becomes a *CacheError.
+func (d *Directory) readCache(read func(r io.Reader, size int64) (why *lang.Error, err error)) (bool, error) {
 	path := d.CachePath()
 	if path == "" {
 		return false, nil
@@ -331,14 +296,14 @@ func (d *Directory) readCache(read func(r io.Reader, size int64) (reason string,
 		return false, lang.NewError("err.cache.read", "Err", err)
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > maxCacheSize {
-		return false, &CacheError{path, "is not a cache file"}
+		return false, cacheError(path, lang.NewError("err.cache.notfile"))
 	}
-	reason, err := read(f, fi.Size())
+	why, err := read(f, fi.Size())
 	if err != nil {
 		return false, lang.NewError("err.cache.read", "Err", err)
 	}
-	if reason != "" {
-		return false, &CacheError{path, reason}
+	if why != nil {
+		return false, cacheError(path, why)
 	}
 	return true, nil
 }

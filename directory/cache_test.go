@@ -304,20 +304,20 @@ func TestCacheDecoderSurvivesMutations(t *testing.T) {
 // searches it both ways: whatever passes the checks must be usable.
 func useDecoded(b []byte) {
 	for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈", "anna 10"} {
-		cs, reason, _ := searchFile(bytes.NewReader(b), int64(len(b)), testPortal, q, 5)
-		if reason == "" {
+		cs, why, _ := searchFile(bytes.NewReader(b), int64(len(b)), testPortal, q, 5)
+		if why == nil {
 			for _, m := range cs.Matches {
 				cs.Org.DepartmentPaths(m.Person)
 			}
 		}
 	}
-	if o, reason, _ := readStart(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+	if o, why, _ := readStart(bytes.NewReader(b), int64(len(b)), testPortal); why == nil {
 		for _, d := range o.Departments() {
 			o.People(d.ID)
 			o.HeadCount(d.ID)
 		}
 	}
-	if o, reason, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); reason == "" {
+	if o, why, _ := readOrg(bytes.NewReader(b), int64(len(b)), testPortal); why == nil {
 		for _, q := range []string{"a", "ivanov", "10", "1042", "müller", "陈"} {
 			o.Search(q, 5)
 		}
@@ -477,4 +477,115 @@ func TestCacheSurvivesKill9(t *testing.T) {
 		assert.Equal(t, last.Name, org.Person(last.ID).Name)
 	}
 	t.Logf("60 kills; the cache held %d different generations", len(gens))
+}
+
+// TestCacheReasonsSayTheirCatalogWords reads files broken in every way a
+// reader notices and checks that each reason keeps its English words and
+// is said in Russian from the catalog, not by matching the English.
+func TestCacheReasonsSayTheirCatalogWords(t *testing.T) {
+	dir := t.TempDir()
+	data := smallData()
+	w := cacheDir(dir, testPortal, &data)
+	require.NoError(t, w.SaveCache())
+	good := readOnlyFile(t, dir)
+	path := w.CachePath()
+
+	// payload returns a copy of good whose payload is edited by edit, with
+	// the header's length and checksum made to fit it again.
+	payload := func(edit func(p []byte) []byte) []byte {
+		p := edit(bytes.Clone(good[headerSize:]))
+		b := append(bytes.Clone(good[:headerSize]), p...)
+		binary.LittleEndian.PutUint64(b[len(cacheMagic)+8:], uint64(len(p)))
+		binary.LittleEndian.PutUint32(b[len(cacheMagic)+16:], crc32.Checksum(p, crcTable()))
+		return b
+	}
+	// The member lists follow the department tree: a length, then the block.
+	_, s, why, err := readHead(bytes.NewReader(good), int64(len(good)), testPortal)
+	require.NoError(t, err)
+	require.Nil(t, why)
+	members := len(good) - headerSize - int(s.left)
+	blockLen, k := binary.Uvarint(good[headerSize+members:])
+	require.Greater(t, k, 0)
+	require.GreaterOrEqual(t, blockLen, uint64(binary.MaxVarintLen64))
+
+	bad := badCaches(t, good)
+	for _, c := range []struct {
+		name   string
+		raw    []byte // nil: a directory in the file's place
+		en, ru string
+	}{
+		{"empty", bad["empty"], "is truncated", "обрезан"},
+		{"not a cache", bad["not a cache"], "is not a b24org cache", "не является кэшем b24org"},
+		{"other version", bad["other version"], fmt.Sprintf("has format version %d, not %d", cacheVersion+1, cacheVersion),
+			fmt.Sprintf("в формате версии %d, а не %d", cacheVersion+1, cacheVersion)},
+		{"one byte more", bad["one byte more"], "has trailing bytes", "содержит лишние байты в конце"},
+		{"other portal", bad["other portal"], "belongs to another portal", "относится к другому порталу"},
+		{"flipped bit", bad["flipped bit"], "is corrupt (checksum mismatch)", "повреждён (не совпадает контрольная сумма)"},
+		{"absurd count", bad["absurd count"], "is corrupt (bad number)", "повреждён (неверное число)"},
+		{"payload cut short", payload(func(p []byte) []byte { return p[:len(p)-1] }),
+			"is corrupt (unexpected end)", "повреждён (неожиданный конец)"},
+		{"payload too long", payload(func(p []byte) []byte { return append(p, 0) }),
+			"is corrupt (trailing data)", "повреждён (лишние данные)"},
+		{"member lists", payload(func(p []byte) []byte {
+			block := p[members+k : members+k+int(blockLen)]
+			for i := range block {
+				block[i] = 0xff
+			}
+			return p
+		}), "is corrupt (bad member lists)", "повреждён (неверные списки состава)"},
+		{"person record", payload(func(p []byte) []byte {
+			p[len(p)-1] = 0x80 // the last record's last number runs past its end
+			return p
+		}), "is corrupt (bad person record)", "повреждён (неверная запись о сотруднике)"},
+		{"directory", nil, "is not a cache file", "не является файлом кэша"},
+	} {
+		require.NoError(t, os.RemoveAll(path), c.name)
+		if c.raw == nil {
+			require.NoError(t, os.Mkdir(path, 0o700), c.name)
+		} else {
+			require.NoError(t, os.WriteFile(path, c.raw, 0o600), c.name)
+		}
+		_, err := cacheDir(dir, testPortal, nil).LoadCache()
+		var ce *CacheError
+		require.ErrorAs(t, err, &ce, c.name)
+		assert.Equal(t, c.en, ce.Reason, c.name)
+		assert.Equal(t, "cache file "+path+" "+c.en+"; it will be rebuilt", err.Error(), c.name)
+		assert.Equal(t, c.en, ce.ReasonIn(lang.English()), c.name)
+		assert.Equal(t, c.ru, ce.ReasonIn(lang.Russian()), c.name)
+		said := lang.Say(lang.Russian(), err)
+		assert.Equal(t, "файл кэша "+path+" "+c.ru+"; он будет создан заново", said, c.name)
+		assert.Empty(t, leftoverEnglish(said, []string{path, "b24org"}), "%s: %s", c.name, said)
+	}
+	require.NoError(t, os.RemoveAll(path))
+}
+
+// TestCacheReasonsKeepTheirEnglish checks the English of the reasons no
+// file above reaches, and that a reason set by hand stays as it is.
+func TestCacheReasonsKeepTheirEnglish(t *testing.T) {
+	cause := errors.New("input/output error")
+	for _, c := range []struct {
+		why    *lang.Error
+		en, ru string
+	}{
+		{corrupt("err.cache.order"), "is corrupt (people out of order)", "повреждён (нарушен порядок сотрудников)"},
+		{corrupt("err.cache.index"), "is corrupt (bad search index)", "повреждён (неверный поисковый индекс)"},
+		{corrupt("err.cache.people"), "is corrupt (bad person records)", "повреждён (неверные записи о сотрудниках)"},
+		{corrupt("err.cache.result"), "is corrupt (bad search result)", "повреждён (неверный результат поиска)"},
+		{lang.NewError("err.cache.corrupt", "Why", cause), "is corrupt (input/output error)", "повреждён (input/output error)"},
+		{lang.NewError("err.cache.unreadable", "Err", cause), "cannot be read (input/output error)", "не читается (input/output error)"},
+		{(&Directory{opts: Options{Region: "DE"}}).otherRegion("RU"), "read its phone numbers in another region than DE",
+			"хранит номера телефонов, прочитанные не в регионе DE"},
+	} {
+		ce := cacheError("x", c.why)
+		assert.Equal(t, "cache file x "+c.en+"; it will be rebuilt", ce.Error())
+		assert.Equal(t, "файл кэша x "+c.ru+"; он будет создан заново", ce.In(lang.Russian()))
+	}
+	assert.Nil(t, (&Directory{opts: Options{Region: "DE"}}).otherRegion("DE"))
+
+	byHand := &CacheError{Path: "x", Reason: "is truncated"}
+	assert.Equal(t, "is truncated", byHand.ReasonIn(lang.Russian()), "no catalog id: said as it is")
+	changed := cacheError("x", lang.NewError("err.cache.truncated"))
+	changed.Reason = "was eaten"
+	assert.Equal(t, "was eaten", changed.ReasonIn(lang.Russian()), "a Reason changed by hand wins")
+	assert.Equal(t, "cache file x was eaten; it will be rebuilt", changed.Error())
 }

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/b24org/b24org/lang"
 	"github.com/b24org/b24org/safetext"
 )
 
@@ -33,7 +33,15 @@ type stream struct {
 	err  error
 }
 
-var errShort = errors.New("unexpected end")
+// errShort is what a reader meets when the payload ends before what it
+// reads: the catalog's err.cache.end.
+var errShort = lang.NewError("err.cache.end")
+
+// corrupt is why a file whose checksum matches cannot be used: what the
+// reader found wrong, the catalog's message id (err.cache.number, …).
+func corrupt(id string) *lang.Error {
+	return lang.NewError("err.cache.corrupt", "Why", lang.NewError(id))
+}
 
 // newStream reads a payload of size bytes from r.
 func newStream(r io.Reader, size int64) *stream {
@@ -86,14 +94,14 @@ func (s *stream) uvarint() uint64 {
 		x |= uint64(c&0x7f) << shift
 		shift += 7
 	}
-	s.fail(errors.New("bad number"))
+	s.fail(lang.NewError("err.cache.number"))
 	return 0
 }
 
 func (s *stream) int() int {
 	u := s.uvarint()
 	if u > math.MaxInt {
-		s.fail(errors.New("bad number"))
+		s.fail(lang.NewError("err.cache.number"))
 		return 0
 	}
 	return int(u)
@@ -218,22 +226,22 @@ func (s *stream) u32s() []uint32 {
 }
 
 // finish reads the rest of the payload and says why the file cannot be used
-// ("" when it can): a checksum that does not match first, else the first
+// (nil when it can): a checksum that does not match first, else the first
 // error met.
-func (s *stream) finish(sum uint32) string {
+func (s *stream) finish(sum uint32) *lang.Error {
 	if s.err == nil && s.left > 0 {
-		s.fail(errors.New("trailing data"))
+		s.fail(lang.NewError("err.cache.trailingdata"))
 	}
 	if _, err := io.Copy(io.Discard, s.br); err != nil {
-		return "cannot be read (" + err.Error() + ")"
+		return lang.NewError("err.cache.unreadable", "Err", err)
 	}
 	switch {
 	case s.crc.Sum32() != sum:
-		return "is corrupt (checksum mismatch)"
+		return corrupt("err.cache.checksum")
 	case s.err != nil:
-		return "is corrupt (" + s.err.Error() + ")"
+		return lang.NewError("err.cache.corrupt", "Why", s.err) // a catalog error, or the file system's
 	}
-	return ""
+	return nil
 }
 
 // cacheHead is the beginning of a cache file: what every reader needs.
@@ -249,38 +257,38 @@ type cacheHead struct {
 
 // readHead checks the header of a cache file of size bytes read from r,
 // written under key (cacheKey), and reads the payload up to the department tree.
-// reason says why the file cannot be used ("" when it can); err is a
-// failure to read. Nothing in the file can make a reader panic or allocate
-// much more than size.
-func readHead(r io.Reader, size int64, key string) (h cacheHead, s *stream, reason string, err error) {
+// why says why the file cannot be used (nil when it can: an err.cache.*
+// message); err is a failure to read. Nothing in the file can make a reader
+// panic or allocate much more than size.
+func readHead(r io.Reader, size int64, key string) (h cacheHead, s *stream, why *lang.Error, err error) {
 	var hd [headerSize]byte
 	n, err := io.ReadFull(r, hd[:])
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		if strings.HasPrefix(cacheMagic, string(hd[:n])) || strings.HasPrefix(string(hd[:n]), cacheMagic) {
-			return h, nil, "is truncated", nil
+			return h, nil, lang.NewError("err.cache.truncated"), nil
 		}
-		return h, nil, "is not a b24org cache", nil
+		return h, nil, lang.NewError("err.cache.notours"), nil
 	case err != nil:
-		return h, nil, "", err
+		return h, nil, nil, err
 	case string(hd[:len(cacheMagic)]) != cacheMagic:
-		return h, nil, "is not a b24org cache", nil
+		return h, nil, lang.NewError("err.cache.notours"), nil
 	}
 	if v := binary.LittleEndian.Uint32(hd[len(cacheMagic):]); v != cacheVersion {
-		return h, nil, fmt.Sprintf("has format version %d, not %d", v, cacheVersion), nil
+		return h, nil, lang.NewError("err.cache.version", "Have", v, "Want", cacheVersion), nil
 	}
 	want := binary.LittleEndian.Uint64(hd[len(cacheMagic)+8:])
 	h.sum = binary.LittleEndian.Uint32(hd[len(cacheMagic)+16:])
 	switch have := size - int64(headerSize); {
 	case have < 0 || uint64(have) < want:
-		return h, nil, "is truncated", nil
+		return h, nil, lang.NewError("err.cache.truncated"), nil
 	case uint64(have) > want:
-		return h, nil, "has trailing bytes", nil
+		return h, nil, lang.NewError("err.cache.trailing"), nil
 	}
 	s = newStream(r, int64(want))
 	h.key = s.str()
 	if s.err == nil && h.key != key {
-		return h, nil, "belongs to another portal", nil
+		return h, nil, lang.NewError("err.cache.otherportal"), nil
 	}
 	h.fetchedAt = s.time()
 	h.complete = s.bool()
@@ -296,42 +304,42 @@ func readHead(r io.Reader, size int64, key string) (h cacheHead, s *stream, reas
 		dep.ParentID = s.int()
 		dep.HeadID = s.int()
 	}
-	return h, s, "", nil
+	return h, s, nil, nil
 }
 
 // readOrg reads a whole cache file into an Org (see readHead), with the
 // index the file carries.
-func readOrg(r io.Reader, size int64, key string) (*Org, string, error) {
-	h, s, reason, err := readHead(r, size, key)
+func readOrg(r io.Reader, size int64, key string) (*Org, *lang.Error, error) {
+	h, s, why, err := readHead(r, size, key)
 	if s == nil {
-		return nil, reason, err
+		return nil, why, err
 	}
 	members := s.str()
 	idx := readIndex(s, h.n, true, true, true)
 	ends := s.u32s()
 	records := s.str()
-	if reason := s.finish(h.sum); reason != "" {
-		return nil, reason, nil
+	if why := s.finish(h.sum); why != nil {
+		return nil, why, nil
 	}
 	if !idx.valid(true, true, true) || !validEnds(ends, h.n, len(records)) {
-		return nil, "is corrupt (bad search index)", nil
+		return nil, corrupt("err.cache.index"), nil
 	}
 
 	arr := make([]Person, h.n) // by entry
 	if !decodePeople(arr, records, ends) {
-		return nil, "is corrupt (bad person record)", nil
+		return nil, corrupt("err.cache.person"), nil
 	}
 	people := make([]*Person, h.n) // by ID
 	for i, e := range idx.entryOf {
 		p := &arr[e]
 		if p.ID <= 0 || (i > 0 && p.ID <= people[i-1].ID) {
-			return nil, "is corrupt (people out of order)", nil
+			return nil, corrupt("err.cache.order"), nil
 		}
 		people[i] = p
 	}
 	byDept, loaded, ok := readMembers(members)
 	if !ok {
-		return nil, "is corrupt (bad member lists)", nil
+		return nil, corrupt("err.cache.members"), nil
 	}
 	o := orgFrom(h.key, h.fetchedAt, h.complete, h.depts, byDept, loaded, people)
 	o.confirmed = h.confirmed
@@ -340,7 +348,7 @@ func readOrg(r io.Reader, size int64, key string) (*Org, string, error) {
 		idx.people[e] = &arr[e]
 	}
 	o.idx.Store(idx)
-	return o, "", nil
+	return o, nil, nil
 }
 
 // readMembers decodes the member lists block: the member IDs of each
@@ -363,14 +371,14 @@ func readMembers(block string) (byDept map[int][]int, loaded []int, ok bool) {
 // heads), into an Org that is not Complete and has no index. The other
 // records stream past, summed but neither kept nor decoded: only the
 // start of each is looked at, for its ID.
-func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
-	h, s, reason, err := readHead(r, size, key)
+func readStart(r io.Reader, size int64, key string) (*Org, *lang.Error, error) {
+	h, s, why, err := readHead(r, size, key)
 	if s == nil {
-		return nil, reason, err
+		return nil, why, err
 	}
 	byDept, loadedIDs, ok := readMembers(s.str())
 	if s.err == nil && !ok {
-		s.fail(errors.New("bad member lists"))
+		s.fail(lang.NewError("err.cache.members"))
 	}
 	st := buildStructure(h.depts)
 	want := map[int]bool{}
@@ -390,7 +398,7 @@ func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
 	ends := s.u32s()
 	size = int64(s.count())
 	if s.err == nil && !validEnds(ends, h.n, int(size)) {
-		s.fail(errors.New("bad person records"))
+		s.fail(lang.NewError("err.cache.people"))
 	}
 	var recs []string
 	start := uint32(0)
@@ -407,15 +415,15 @@ func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
 		}
 		start = end
 	}
-	if reason := s.finish(h.sum); reason != "" {
-		return nil, reason, nil
+	if why := s.finish(h.sum); why != nil {
+		return nil, why, nil
 	}
 	arr := make([]Person, len(recs))
 	people := make([]*Person, len(recs))
 	var slab []int
 	for i, rec := range recs {
 		if slab, ok = decodePerson(rec, &arr[i], slab); !ok || arr[i].ID <= 0 {
-			return nil, "is corrupt (bad person record)", nil
+			return nil, corrupt("err.cache.person"), nil
 		}
 		cleanPerson(&arr[i])
 		people[i] = &arr[i]
@@ -423,17 +431,17 @@ func readStart(r io.Reader, size int64, key string) (*Org, string, error) {
 	people = sortUnique(people)
 	o := assemble(safetext.Clean(h.key), h.fetchedAt, false, st, newMembership(st, byDept, people), people, loaded)
 	o.confirmed = h.confirmed
-	return o, "", nil
+	return o, nil, nil
 }
 
 // searchFile answers a search from a cache file (see readHead): it reads
 // the parts of the index the query needs and the records of the people
 // found; the rest streams past, summed but not kept. query is the free
 // words of a Query: filters need everyone's records (LoadCache).
-func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSearch, string, error) {
-	h, s, reason, err := readHead(r, size, key)
+func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSearch, *lang.Error, error) {
+	h, s, why, err := readHead(r, size, key)
 	if s == nil {
-		return nil, reason, err
+		return nil, why, err
 	}
 	toks := queryTokens(query, "")
 	words := slices.ContainsFunc(toks, func(t token) bool { return !t.digits }) || layoutQueries(query) != nil
@@ -441,7 +449,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	s.skipStr() // the member lists
 	idx := readIndex(s, h.n, false, words, digits)
 	if s.err == nil && !idx.valid(false, words, digits) {
-		s.fail(errors.New("bad search index"))
+		s.fail(lang.NewError("err.cache.index"))
 	}
 	var (
 		hits   []hit
@@ -456,7 +464,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	ends := s.u32s()
 	size = int64(s.count())
 	if s.err == nil && !validEnds(ends, h.n, int(size)) {
-		s.fail(errors.New("bad person records"))
+		s.fail(lang.NewError("err.cache.people"))
 	}
 	order := make([]int, len(hits))
 	for i := range order {
@@ -475,7 +483,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 			start = int64(ends[e-1])
 		}
 		if start < pos { // the same entry twice: not from a search
-			s.fail(errors.New("bad search result"))
+			s.fail(lang.NewError("err.cache.result"))
 			break
 		}
 		s.skip(start - pos)
@@ -483,8 +491,8 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 		pos = int64(ends[e])
 	}
 	s.skip(size - pos)
-	if reason := s.finish(h.sum); reason != "" {
-		return nil, reason, nil
+	if why := s.finish(h.sum); why != nil {
+		return nil, why, nil
 	}
 
 	arr := make([]Person, len(hits))
@@ -493,7 +501,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 	for i := range hits {
 		var ok bool
 		if slab, ok = decodePerson(recs[i], &arr[i], slab); !ok {
-			return nil, "is corrupt (bad person record)", nil
+			return nil, corrupt("err.cache.person"), nil
 		}
 		if arr[i].ID > 0 {
 			cleanPerson(&arr[i])
@@ -512,7 +520,7 @@ func searchFile(r io.Reader, size int64, key, query string, limit int) (*CacheSe
 			cs.Matches = append(cs.Matches, m)
 		}
 	}
-	return cs, "", nil
+	return cs, nil, nil
 }
 
 // validEnds reports whether ends holds n ascending record ends, the last
@@ -610,7 +618,7 @@ func (r *reader) uvarint() uint64 {
 		x |= uint64(c&0x7f) << shift
 		shift += 7
 	}
-	r.err = errors.New("bad number")
+	r.err = lang.NewError("err.cache.number")
 	return 0
 }
 
@@ -626,7 +634,7 @@ func (r *reader) sint() int {
 func (r *reader) int() int {
 	u := r.uvarint()
 	if u > math.MaxInt {
-		r.err = errors.New("bad number")
+		r.err = lang.NewError("err.cache.number")
 		return 0
 	}
 	return int(u)

@@ -257,7 +257,7 @@ func TestIgnoredCacheInRussian(t *testing.T) {
 		assert.Equal(t, err.Error(), lang.Say(lang.English(), err))
 	}
 	assert.Equal(t, "файл кэша x в формате версии 3, а не 4; он будет создан заново",
-		lang.Say(lang.Russian(), &CacheError{"x", "has format version 3, not 4"}))
+		lang.Say(lang.Russian(), cacheError("x", lang.NewError("err.cache.version", "Have", 3, "Want", 4))))
 	assert.Equal(t, "файл кэша x повреждён (неверное число); он будет создан заново",
-		lang.Say(lang.Russian(), &CacheError{"x", "is corrupt (bad number)"}))
+		lang.Say(lang.Russian(), cacheError("x", corrupt("err.cache.number"))))
 }
