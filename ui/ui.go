@@ -425,6 +425,7 @@ func (m *Model) settle() {
 		m.chart.setSize(in.w, in.h)
 	}
 	m.people.link.follow(m.people.current()) // another person: their links start unhighlighted
+	m.search.link.follow(m.search.current())
 	m.updateKeybindings()
 }
 
