@@ -147,7 +147,7 @@ func (v *helpScreen) searchProse() string {
 			pin = ", " + l.T("help.search.results.pin", "Key", keyName(v.keys.Pin))
 		}
 		parts = append(parts, l.T("help.search.results", "Tab", keyName(sk.Tab), "Copy", keyName(v.keys.Copy),
-			"Menu", keyName(v.keys.CopyMenu), "Pin", pin, "Search", keyName(v.keys.Search)))
+			"Menu", keyName(v.keys.CopyMenu), "Pin", pin, "Link", keyName(v.keys.Link), "Search", keyName(v.keys.Search)))
 	}
 	if len(sk.Back.Keys()) > 0 {
 		parts = append(parts, l.T("search.title.back", "Key", keyName(sk.Back)))

@@ -325,6 +325,7 @@ func (m *Model) openSearch() tea.Cmd {
 	s := &m.search
 	s.input.reset()
 	s.results, s.idx, s.off, s.err, s.pending, s.remote, s.list = m.recentPeople(), 0, 0, "", false, false, false
+	s.link = linkWalk{} // a result the last search walked starts unhighlighted
 	s.seq++
 	s.scroll()
 	return nil

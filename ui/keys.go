@@ -315,8 +315,9 @@ func (m *Model) updateKeybindings() {
 	k.Manager.SetEnabled(p != nil)
 	// Anyone with a phone or an e-mail has a link, and everyone has a
 	// profile once the portal's address is known (without building them:
-	// this runs on every update).
-	k.Link.SetEnabled(p != nil && (m.addr.Known() || p.Extension != "" || p.WorkPhone != "" || p.Mobile != "" || p.Email != ""))
+	// this runs on every update). In the search it walks the highlighted
+	// result's links.
+	k.Link.SetEnabled(t != nil && (m.addr.Known() || t.Extension != "" || t.WorkPhone != "" || t.Mobile != "" || t.Email != ""))
 	k.OrgChart.SetEnabled(m.tree.sel > 0)
 	k.Pin.SetEnabled(t != nil)
 	inTree := m.focus == paneTree && len(m.tree.rows) > 0

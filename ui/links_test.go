@@ -288,6 +288,7 @@ func TestLinkMode(t *testing.T) {
 // the last none is; another person starts again.
 func TestLinkKeyWalksTheDetails(t *testing.T) {
 	r := lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.ANSI256), termenv.WithEnvironment(testEnv(nil)))
+	r.SetColorProfile(termenv.ANSI256) // the output's profile alone gives way to the empty environment's
 	h := newHarness(t, Options{Links: true, Renderer: r, Palette: Palette{Selected: lipgloss.Color("4"), SelectedText: lipgloss.Color("15")}})
 	h.send(orgMsg{org: smallOrgAt("https://acme.example/rest/1/••••/")})
 	h.selectDept("EMEA")

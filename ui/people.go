@@ -30,9 +30,9 @@ type people struct {
 	off     int
 	w, h    int // the pane's inside
 	listH   int // the rows of the list; the details have the rest
-	// linkOf's link number linkIdx (personLinks) is highlighted in the
-	// details (the Link key), while linkOf is the highlighted person.
-	linkOf, linkIdx int
+	// link is the highlighted person's link the Link key highlighted in
+	// the details.
+	link linkWalk
 }
 
 func newPeople(c *common) people { return people{common: c} }
@@ -393,49 +393,14 @@ func (c *common) personLinks(p *directory.Person) []personLink {
 
 // highlightedLink is the link of the highlighted person the Link key
 // highlighted, or none.
-func (p *people) highlightedLink() personLink {
-	cur := p.current()
-	if cur == nil || p.linkOf != cur.ID {
-		return personLink{}
-	}
-	links := p.personLinks(cur)
-	if p.linkIdx < 0 || p.linkIdx >= len(links) {
-		return personLink{}
-	}
-	return links[p.linkIdx]
-}
+func (p *people) highlightedLink() personLink { return p.link.at(p.common, p.current()) }
 
 // nextLink highlights the highlighted person's next link; after the last,
 // none.
-func (p *people) nextLink() {
-	cur := p.current()
-	if cur == nil {
-		return
-	}
-	i := -1
-	if p.linkOf == cur.ID {
-		i = p.linkIdx
-	}
-	i++
-	if i >= len(p.personLinks(cur)) {
-		i = -1
-	}
-	p.linkOf, p.linkIdx = cur.ID, i
-}
+func (p *people) nextLink() { p.link.next(p.common, p.current()) }
 
 // pickLink highlights the highlighted person's link to url, if they have one.
-func (p *people) pickLink(url string) {
-	cur := p.current()
-	if cur == nil || url == "" {
-		return
-	}
-	for i, l := range p.personLinks(cur) {
-		if l.url == url {
-			p.linkOf, p.linkIdx = cur.ID, i
-			return
-		}
-	}
-}
+func (p *people) pickLink(url string) { p.link.pick(p.common, p.current(), url) }
 
 // details are the lines describing p, seen from department dept, each
 // exactly w cells: the name and the head-of marker, position and

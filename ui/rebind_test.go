@@ -137,7 +137,8 @@ func TestEveryKeyShownIsTheRebound(t *testing.T) {
 		assert.Contains(t, text, "Help · ctrl+x closes")
 		assert.Contains(t, text, "In search: type to search, ctrl+p/ctrl+n move, ctrl+j jumps to the person, "+
 			"f3 on a phone number: the caller's CRM client and its responsible employee, "+
-			"ctrl+t gives the keys to the results, where c copies the extension and C opens the copy menu without leaving the search (s back to the query), ctrl+x back, ctrl+y pins or unpins.")
+			"ctrl+t gives the keys to the results, where, without leaving the search, c copies the extension, C opens the copy menu "+
+			"and f4 highlights each link of the details in turn, the status bar showing where it leads (s back to the query), ctrl+x back, ctrl+y pins or unpins.")
 		assert.Contains(t, text, "Favourites (ctrl+y on a person)")
 		assert.Contains(t, text, "Copy menu (C):")
 		for _, a := range keys.actions() {

@@ -35,6 +35,9 @@ type search struct {
 	remote  bool   // results come from the portal, not the local index
 	pending bool   // a portal search for seq is waiting or running
 	err     string // the portal search failed
+	// link is the highlighted result's link the Link key highlighted in
+	// its details (the results have the keys).
+	link linkWalk
 
 	// A local search keeps searchLimit results at a time: total is how
 	// many match in all; moving past the last result brings more from
@@ -189,6 +192,9 @@ func (s *search) listKey(k tea.KeyMsg) (did searchDid, ok bool) {
 		return searchCopyMenu, true
 	case key.Matches(k, km.Pin):
 		return searchPin, true
+	case key.Matches(k, km.Link):
+		s.nextLink()
+		return searchStill, true
 	case key.Matches(k, km.Enter):
 		return searchJump, true
 	case key.Matches(k, km.Tab), key.Matches(k, km.Back):
@@ -197,6 +203,17 @@ func (s *search) listKey(k tea.KeyMsg) (did searchDid, ok bool) {
 	}
 	return searchStill, false
 }
+
+// highlightedLink is the link of the highlighted result the Link key
+// highlighted, or none.
+func (s *search) highlightedLink() personLink { return s.link.at(s.common, s.current()) }
+
+// nextLink highlights the highlighted result's next link; after the last,
+// none.
+func (s *search) nextLink() { s.link.next(s.common, s.current()) }
+
+// pickLink highlights the highlighted result's link to url, if they have one.
+func (s *search) pickLink(url string) { s.link.pick(s.common, s.current(), url) }
 
 func (s *search) current() *directory.Person {
 	if s.idx < 0 || s.idx >= len(s.results) {
@@ -226,13 +243,19 @@ func (s *search) view(w, h int) []string {
 	}
 	lines = fill(lines, w, searchTop+listH)
 	if dh > 0 {
-		p := s.current()
 		lines = append(lines, s.st.border.on(strings.Repeat("─", w)))
-		for _, d := range s.detailBlock(p, s.firstDept(p), w-1, dh, personLink{}) {
+		for _, d := range s.detailLines(w-1, dh) {
 			lines = append(lines, " "+d)
 		}
 	}
 	return fill(lines, w, h)
+}
+
+// detailLines are the details of the highlighted result in dh lines of w
+// cells, with the link the Link key highlighted.
+func (s *search) detailLines(w, dh int) []string {
+	p := s.current()
+	return s.detailBlock(p, s.firstDept(p), w, dh, s.highlightedLink())
 }
 
 // status is the line below the query: what the search found, or waits

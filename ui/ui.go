@@ -424,9 +424,8 @@ func (m *Model) settle() {
 	if m.mode == modeOrgChart {
 		m.chart.setSize(in.w, in.h)
 	}
-	if cur := m.people.current(); cur == nil || cur.ID != m.people.linkOf {
-		m.people.linkOf = 0 // another person: their links start unhighlighted
-	}
+	m.people.link.follow(m.people.current()) // another person: their links start unhighlighted
+	m.search.link.follow(m.search.current())
 	m.updateKeybindings()
 }
 

@@ -287,8 +287,9 @@ func (m *Model) statusLine(w int) string {
 }
 
 // linkTarget is the address of the link the Link key highlighted in the
-// details, else the profile address of the highlighted person, in the
-// browser or among the search results, when names are links; "" otherwise.
+// details of the highlighted person, in the browser or among the search
+// results, else that person's profile address when names are links; ""
+// otherwise.
 func (m *Model) linkTarget() string {
 	var p *directory.Person
 	switch m.mode {
@@ -298,6 +299,9 @@ func (m *Model) linkTarget() string {
 		}
 		p = m.people.current()
 	case modeSearch:
+		if l := m.search.highlightedLink(); l.url != "" {
+			return l.url
+		}
 		p = m.search.current()
 	}
 	if p == nil {
@@ -374,7 +378,7 @@ func (m *Model) footer(w int) string {
 		if m.search.list {
 			query := m.keys.Search
 			query.SetHelp(query.Help().Key, m.lang.T("key.query"))
-			keys = []key.Binding{pair(m.keys.Up, m.keys.Down, m.lang.T("key.pair.move")), m.skeys.Jump, m.keys.Copy, m.keys.CopyMenu, query, m.keys.Back}
+			keys = []key.Binding{pair(m.keys.Up, m.keys.Down, m.lang.T("key.pair.move")), m.skeys.Jump, m.keys.Copy, m.keys.CopyMenu, m.keys.Link, query, m.keys.Back}
 		}
 	case modeHelp:
 		keys = []key.Binding{m.keys.Back, m.keys.Quit}
@@ -465,12 +469,18 @@ func (m *Model) onMouse(ev tea.MouseMsg) tea.Cmd {
 			m.search.move(step)
 			return nil
 		}
-		if listH, _ := m.search.split(); ev.Y-in.y-searchTop < listH && ev.Y-in.y-searchTop >= 0 {
-			row := ev.Y - in.y - searchTop
+		listH, dh := m.search.split()
+		switch row := ev.Y - in.y - searchTop; {
+		case row >= 0 && row < listH:
 			if i := m.search.off + row; i < len(m.search.results) {
 				m.search.idx = i
 				m.search.scroll()
 			}
+		case dh > 0 && row > listH && row-listH-1 < dh:
+			// A click on a link of the details highlights it, as in the
+			// people pane.
+			lines := m.search.detailLines(in.w-1, dh)
+			m.search.pickLink(linkAt(lines[row-listH-1], ev.X-in.x-1))
 		}
 		return nil
 	}
