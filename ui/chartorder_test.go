@@ -120,3 +120,28 @@ func TestPlainOrgChartInTheReadersOrder(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkOrgChartNewSnapshot30k draws the org chart of a 30,000-person
+// company's root on a new snapshot, in a Russian and in an English session:
+// BenchmarkOrgChart30k with the reporting lines made and sorted in the
+// session's order each time (once per snapshot and language), as the
+// first session to open the chart after a refresh pays for them.
+func BenchmarkOrgChartNewSnapshot30k(b *testing.B) {
+	data := orgData(fakeportal.Generate(fakeportal.GenOptions{People: 30_000, Departments: 1500, Seed: 7, Now: testNow}))
+	for _, l := range []*lang.Language{lang.Russian(), lang.English()} {
+		b.Run(l.Code(), func(b *testing.B) {
+			m := benchModel(b, directory.NewOrg(data), 200, 60)
+			m.lang = l
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				m.org = directory.NewOrg(data)
+				m.chart.open(m.org.Roots()[0])
+				b.StartTimer()
+				if lines := m.chart.chartLines(); len(lines) < 30_000 {
+					b.Fatalf("%d lines", len(lines))
+				}
+			}
+		})
+	}
+}
