@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/b24org/b24org/lang"
 )
 
 // Who reports to whom follows the tree (docs/portal.md has no other
@@ -22,7 +24,9 @@ import (
 // tree with each person in it once.
 
 // ChartNode is one person of an org chart with the people who report to
-// them, heads of departments first (in tree order), then by name.
+// them, heads of departments first (in tree order), then by name: in the
+// reader's order (OrgChartIn, collate.go), or in the fixed byte order of
+// sortKey (OrgChart, which export's output keeps).
 type ChartNode struct {
 	ID      int
 	Reports []ChartNode
@@ -36,9 +40,15 @@ type managers struct {
 	heads  map[int]bool  // people who head a department
 	end    []int32       // structure index -> one past the last index of its subtree
 
+	// mu guards what follows. A language's lists are sorted under it and
+	// under the Org's peopleMu (for the collator): mu is taken first, and
+	// nothing that holds peopleMu takes mu.
 	mu      sync.Mutex
-	reports map[int][]int // manager ID -> direct reports; in chart order once sorted holds them
+	reports map[int][]int // manager ID -> direct reports; in sortKey's chart order once sorted holds them
 	sorted  map[int]bool
+	// reportsBy keeps the direct reports in a language's chart order,
+	// sorted on first use: (language, manager ID) -> reports.
+	reportsBy map[listKey][]int
 }
 
 // Manager returns the ID of the person id reports to, and false when there
@@ -68,21 +78,42 @@ func (o *Org) Chain(id int) []int {
 // DirectReports returns the IDs of the people whose manager is id: the
 // members of the departments id heads (and of the headless departments
 // below them) and the heads of the departments below, heads first in tree
-// order, then by name.
-func (o *Org) DirectReports(id int) []int { return slices.Clone(o.reportsOf(o.managers(), id)) }
+// order, then by name in sortKey's fixed order (export's; a reader's list
+// is DirectReportsIn).
+func (o *Org) DirectReports(id int) []int { return slices.Clone(o.reportsOf(o.managers(), nil, id)) }
 
-// reportsOf returns the direct reports of id in chart order, sorting them
-// on first use (a snapshot's details pane needs one person's, not all).
-// The slice is shared: do not modify it.
-func (o *Org) reportsOf(mg *managers, id int) []int {
+// DirectReportsIn is DirectReports with the people who are not heads in
+// the order of the language l, as PeopleIn lists them (collate.go): by
+// last name, first name and ID, the names of l's first script first.
+func (o *Org) DirectReportsIn(l *lang.Language, id int) []int {
+	return slices.Clone(o.reportsOf(o.managers(), l, id))
+}
+
+// reportsOf returns the direct reports of id in chart order, in the order
+// of l (nil: sortKey's), sorting them on first use (a snapshot's details
+// pane needs one person's, not all). The slice is shared: do not modify it.
+func (o *Org) reportsOf(mg *managers, l *lang.Language, id int) []int {
 	mg.mu.Lock()
 	defer mg.mu.Unlock()
 	rs := mg.reports[id]
-	if !mg.sorted[id] && len(rs) > 1 {
-		o.sortChart(mg, rs)
+	if len(rs) < 2 {
+		return rs
 	}
-	mg.sorted[id] = true
-	return rs
+	if l == nil {
+		if !mg.sorted[id] {
+			o.sortChart(mg, nil, rs)
+			mg.sorted[id] = true
+		}
+		return rs
+	}
+	key := listKey{l.Code(), id}
+	if sorted, ok := mg.reportsBy[key]; ok {
+		return sorted
+	}
+	sorted := slices.Clone(rs)
+	o.sortChart(mg, l, sorted)
+	mg.reportsBy[key] = sorted
+	return sorted
 }
 
 // IsHead reports whether person id heads a department.
@@ -91,8 +122,17 @@ func (o *Org) IsHead(id int) bool { return o.managers().heads[id] }
 // OrgChart returns the org chart of the subtree of department deptID (0:
 // the whole directory): the people the subtree places, each under their
 // manager; a person whose manager the subtree does not place (or who has
-// none) is one of the roots. Nil for an unknown department.
-func (o *Org) OrgChart(deptID int) []ChartNode {
+// none) is one of the roots. Nil for an unknown department. Its order is
+// sortKey's, the same for every reader (export's; a reader's chart is
+// OrgChartIn).
+func (o *Org) OrgChart(deptID int) []ChartNode { return o.orgChart(nil, deptID) }
+
+// OrgChartIn is OrgChart with each person's reports, and the roots, in the
+// order of the language l, as DirectReportsIn lists them.
+func (o *Org) OrgChartIn(l *lang.Language, deptID int) []ChartNode { return o.orgChart(l, deptID) }
+
+// orgChart is OrgChart in the order of l (nil: sortKey's).
+func (o *Org) orgChart(l *lang.Language, deptID int) []ChartNode {
 	mg := o.managers()
 	lo, hi := int32(0), int32(len(o.st.depts))
 	if deptID != 0 {
@@ -112,7 +152,7 @@ func (o *Org) OrgChart(deptID int) []ChartNode {
 		if depth > len(o.st.depts) {
 			return n // cannot happen (the chain climbs); a guard all the same
 		}
-		for _, r := range o.reportsOf(mg, id) {
+		for _, r := range o.reportsOf(mg, l, id) {
 			if inside(r) {
 				n.Reports = append(n.Reports, build(r, depth+1))
 			}
@@ -128,7 +168,7 @@ func (o *Org) OrgChart(deptID int) []ChartNode {
 			roots = append(roots, id)
 		}
 	}
-	o.sortChart(mg, roots)
+	o.sortChart(mg, l, roots)
 	out := make([]ChartNode, 0, len(roots))
 	for _, id := range roots {
 		out = append(out, build(id, 0))
@@ -153,13 +193,14 @@ func (o *Org) buildManagers() *managers {
 		}
 	}
 	mg := &managers{
-		of:      map[int]int{},
-		via:     map[int]int{},
-		anchor:  map[int]int32{},
-		heads:   map[int]bool{},
-		reports: map[int][]int{},
-		sorted:  map[int]bool{},
-		end:     make([]int32, n),
+		of:        map[int]int{},
+		via:       map[int]int{},
+		anchor:    map[int]int32{},
+		heads:     map[int]bool{},
+		reports:   map[int][]int{},
+		sorted:    map[int]bool{},
+		reportsBy: map[listKey][]int{},
+		end:       make([]int32, n),
 	}
 	for i := n - 1; i >= 0; i-- { // a subtree is a run of the depth-first order
 		j := int32(i + 1)
@@ -215,45 +256,60 @@ func (o *Org) buildManagers() *managers {
 
 // sortChart orders ids as a chart shows them: heads first, by the tree
 // order of the department that places them; then the others by last name,
-// first name and ID (people not loaded yet last, by ID).
-func (o *Org) sortChart(mg *managers, ids []int) {
+// first name and ID, in the order of the language l (sortPeople, as the
+// people lists) or, for a nil l, in sortKey's byte order; people not
+// loaded yet last, by ID. It takes the Org's peopleMu for the collator
+// (lock order: see managers).
+func (o *Org) sortChart(mg *managers, l *lang.Language, ids []int) {
+	var heads, unknown []int
+	var known []*Person
+	for _, id := range ids {
+		switch p := o.Person(id); {
+		case mg.heads[id]:
+			heads = append(heads, id)
+		case p == nil:
+			unknown = append(unknown, id)
+		default:
+			known = append(known, p)
+		}
+	}
+	slices.SortFunc(heads, func(a, b int) int { return cmp.Or(cmp.Compare(mg.anchor[a], mg.anchor[b]), cmp.Compare(a, b)) })
+	slices.Sort(unknown)
+	if l == nil {
+		sortByKey(known)
+	} else {
+		o.peopleMu.Lock()
+		sortPeople(known, 0, o.collator(l), l.FirstScript()) // no one's ID is 0: no head among them
+		o.peopleMu.Unlock()
+	}
+	n := copy(ids, heads)
+	for _, p := range known {
+		ids[n] = p.ID
+		n++
+	}
+	copy(ids[n:], unknown)
+}
+
+// sortByKey orders ps by last name, first name and ID in sortKey's byte
+// order: the chart's order for every reader before the reader's order
+// (collate.go) came, which export keeps.
+func sortByKey(ps []*Person) {
 	type keyed struct {
-		id          int
-		head        bool
-		at          int32
-		known       bool
+		p           *Person
 		last, first string
 	}
-	ks := make([]keyed, len(ids))
-	for i, id := range ids {
-		k := keyed{id: id, head: mg.heads[id], at: mg.anchor[id]}
-		if p := o.Person(id); p != nil {
-			last := p.LastName
-			if last == "" {
-				last = p.Name
-			}
-			k.known, k.last, k.first = true, sortKey(last), sortKey(p.FirstName)
+	ks := make([]keyed, len(ps))
+	for i, p := range ps {
+		last := p.LastName
+		if last == "" {
+			last = p.Name
 		}
-		ks[i] = k
+		ks[i] = keyed{p, sortKey(last), sortKey(p.FirstName)}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		switch {
-		case a.head != b.head:
-			if a.head {
-				return -1
-			}
-			return 1
-		case a.head:
-			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id))
-		case a.known != b.known:
-			if a.known {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(strings.Compare(a.last, b.last), strings.Compare(a.first, b.first), cmp.Compare(a.id, b.id))
+		return cmp.Or(strings.Compare(a.last, b.last), strings.Compare(a.first, b.first), cmp.Compare(a.p.ID, b.p.ID))
 	})
 	for i := range ks {
-		ids[i] = ks[i].id
+		ps[i] = ks[i].p
 	}
 }

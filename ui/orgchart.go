@@ -10,7 +10,8 @@ import (
 )
 
 // orgChart is the org-chart view of a department's subtree: each person
-// under the one they report to (directory.Org.OrgChart), drawn with
+// under the one they report to, in the reader's order
+// (directory.Org.OrgChartIn with the session's language), drawn with
 // lipgloss's tree, scrolling. Its lines are drawn in Update (setSize) for
 // the snapshot and department on screen, whatever the width (a resize
 // costs nothing); View only reads them and cuts the ones it shows.
@@ -76,7 +77,7 @@ func (v *orgChart) view(w, h int) []string {
 
 // chartLines draws the chart: one line a person, " " first, uncut.
 func (v *orgChart) chartLines() []string {
-	chart := v.org.OrgChart(v.dept)
+	chart := v.org.OrgChartIn(v.lang, v.dept)
 	if len(chart) == 0 {
 		return []string{v.st.muted.on(" " + v.lang.T("chart.none"))}
 	}

@@ -541,7 +541,7 @@ func (c *common) reportsTo(p *directory.Person) []span {
 // measures each name once, so a wide screen costs no more than the names
 // it shows. Each name links to the profile, as in the list.
 func (c *common) directReports(p *directory.Person, w int) string {
-	ids := c.org.DirectReports(p.ID)
+	ids := c.org.DirectReportsIn(c.lang, p.ID)
 	if len(ids) == 0 {
 		return ""
 	}

@@ -605,7 +605,7 @@ func (m *Model) plainChart() []string {
 			}
 		}
 	}
-	chart := m.org.OrgChart(m.chart.dept)
+	chart := m.org.OrgChartIn(m.lang, m.chart.dept)
 	walk(chart, 0)
 	if len(chart) == 0 {
 		out = append(out, m.lang.T("chart.none"))
