@@ -171,7 +171,7 @@ func BenchmarkSearchIndexBuild100k(b *testing.B) {
 		idx = buildIndex(o.people, "")
 	}
 	b.StopTimer()
-	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)) + len(idx.digits)
+	size := len(idx.words) + 4*(len(idx.wordStart)+len(idx.postStart)+len(idx.post)+len(idx.digitEnd)+len(idx.entryOf)+len(idx.phoneEnd)+len(idx.phoneOrder)) + len(idx.digits) + len(idx.phones)
 	b.ReportMetric(float64(size), "index-bytes")
 	b.ReportMetric(float64(len(idx.wordStart)-1), "words")
 	b.ReportMetric(float64(len(idx.post)), "postings")

@@ -7,7 +7,9 @@ package directory
 //	magic "b24orgC\n" | version uint32 | reserved uint32 | payload length uint64 |
 //	CRC-32C of the payload uint32 | payload
 //
-// (little endian). Version 5 is version 4 whose index also holds everyone's
+// (little endian). Version 7 is version 6 whose index keeps the E.164
+// numbers apart from the digits, with their order by hash (phones.go).
+// Version 5 is version 4 whose index also holds everyone's
 // phone numbers in E.164 form and the region they were read in (phones.go).
 // Version 4 is version 3 whose index also holds the other
 // spellings of Cyrillic names (romanize.go). Version 3 is version 2 with two more times in meta:
@@ -24,7 +26,7 @@ package directory
 //	          loaded departments
 //	index     the search index (search.go): entry of each person by ID,
 //	          words, word starts, posting starts, postings, digits, digit ends,
-//	          phone region
+//	          E.164 numbers, their ends, their order by hash, phone region
 //	people    where each person's record ends, then the records, one per
 //	          index entry (name order)
 //
@@ -66,7 +68,7 @@ import (
 
 const (
 	cacheMagic   = "b24orgC\n"
-	cacheVersion = 6
+	cacheVersion = 7
 	headerSize   = len(cacheMagic) + 4 + 4 + 8 + 4
 	// maxCacheSize bounds what LoadCache reads: far above any real portal.
 	maxCacheSize = 1 << 30
@@ -522,6 +524,9 @@ func (idx *index) appendTo(b []byte) []byte {
 	b = appendU32s(b, idx.post)
 	b = appendString(b, idx.digits)
 	b = appendU32s(b, idx.digitEnd)
+	b = appendString(b, idx.phones)
+	b = appendU32s(b, idx.phoneEnd)
+	b = appendU32s(b, idx.phoneOrder)
 	return appendString(b, idx.region)
 }
 

@@ -727,8 +727,14 @@ func readIndex(s *stream, n int, entries, words, digits bool) *index {
 	if digits {
 		idx.digits = s.str()
 		idx.digitEnd = s.u32s()
+		idx.phones = s.str()
+		idx.phoneEnd = s.u32s()
+		idx.phoneOrder = s.u32s()
 	} else {
 		s.skipStr()
+		s.skipU32s()
+		s.skipStr()
+		s.skipU32s()
 		s.skipU32s()
 	}
 	idx.region = s.str()
@@ -758,12 +764,26 @@ func (idx *index) valid(entries, words, digits bool) bool {
 	if !digits {
 		return true
 	}
-	if len(idx.digitEnd) != n || (n == 0 && idx.digits != "") || (n > 0 && int(idx.digitEnd[n-1]) != len(idx.digits)) {
+	if !validRecords(idx.digits, idx.digitEnd, n) || !validRecords(idx.phones, idx.phoneEnd, n) || len(idx.phoneOrder) > 2*n {
+		return false
+	}
+	for _, r := range idx.phoneOrder {
+		if int(r>>1) >= n {
+			return false
+		}
+	}
+	return true
+}
+
+// validRecords reports whether ends holds the ends of n records of s, each
+// ending in '\n', the last at its end.
+func validRecords(s string, ends []uint32, n int) bool {
+	if len(ends) != n || (n == 0 && s != "") || (n > 0 && int(ends[n-1]) != len(s)) {
 		return false
 	}
 	prev := uint32(0)
-	for _, end := range idx.digitEnd {
-		if end <= prev || int(end) > len(idx.digits) || idx.digits[end-1] != '\n' {
+	for _, end := range ends {
+		if end <= prev || int(end) > len(s) || s[end-1] != '\n' {
 			return false
 		}
 		prev = end

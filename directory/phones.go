@@ -2,6 +2,7 @@ package directory
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -10,7 +11,7 @@ import (
 
 // Reverse lookup of phone numbers. The work phone and the mobile of
 // everyone are parsed once, when the search index is built, and kept in
-// E.164 form (without the +) beside their digits; a query that reads as a
+// E.164 form (without the +) apart from their digits; a query that reads as a
 // phone number is parsed the same way and matches the people whose number
 // is the same, however either was written: "+7 (495) 123-45-67",
 // "8-495-123-45-67", "0049 30 1234567". Numbers written without a country
@@ -134,4 +135,47 @@ func phoneKeys(people []*Person, region string) (keys [][2]string, used string) 
 		}
 	}
 	return keys, used
+}
+
+// The exact match of a whole number (matchPhone) does not scan: the index
+// keeps everyone's E.164 numbers in order of a hash of their digits
+// (index.phoneOrder), and a query finds its own by binary search, checking
+// each candidate's number in its digits record (hashes may collide). The
+// hash is FNV-1a, the same in every process, as the order travels in the
+// cache file.
+
+// phoneRef names one E.164 number of the index: entry<<1, | 1 for the mobile.
+type phoneRef = uint32
+
+// phoneHash is the 64-bit FNV-1a hash of the E.164 digits s.
+func phoneHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// phoneOrder returns the refs of every E.164 number of keys (by entry: work
+// phone, mobile), ordered by the hash of the number, then by ref.
+func phoneOrder(keys [][2]string) []phoneRef {
+	type hashed struct {
+		h   uint64
+		ref phoneRef
+	}
+	hs := make([]hashed, 0, 2*len(keys))
+	for e, k := range keys {
+		for j, num := range k {
+			if num != "" {
+				hs = append(hs, hashed{phoneHash(num), phoneRef(e)<<1 | phoneRef(j)})
+			}
+		}
+	}
+	slices.SortFunc(hs, func(a, b hashed) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.ref, b.ref)) })
+	refs := make([]phoneRef, len(hs))
+	for i, x := range hs {
+		refs[i] = x.ref
+	}
+	return refs
 }

@@ -1,7 +1,10 @@
 package directory
 
 import (
+	"bytes"
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/b24org/b24org/api/fakeportal"
@@ -152,4 +155,157 @@ func TestACacheReadInAnotherRegionIsRebuilt(t *testing.T) {
 	assert.Contains(t, ce.Reason, "another region than DE")
 	_, err = other.LoadCache()
 	require.ErrorAs(t, err, &ce, "the numbers would be read in the old region")
+}
+
+// phoneTestOrg is a generated directory of n people whose numbers are made
+// harder for the lookup: some written nationally (Russian and German), one
+// switchboard number shared by many as their work phone, and people whose
+// work phone and mobile are the same number.
+func phoneTestOrg(n int) *Org {
+	d := genData(n, n/40, 21)
+	for i := range d.People {
+		p := &d.People[i]
+		switch i % 11 {
+		case 1:
+			if rest, ok := strings.CutPrefix(p.WorkPhone, "+7 "); ok {
+				p.WorkPhone = "8 (" + rest[:3] + ") " + rest[4:] // 8 (495) 123-45-67
+			}
+		case 2:
+			if rest, ok := strings.CutPrefix(p.Mobile, "+49 "); ok {
+				p.Mobile = "0" + rest // 0151 1234567
+			}
+		case 3:
+			p.WorkPhone = "+7 (495) 100-00-00" // the switchboard
+		case 4:
+			p.Mobile = p.WorkPhone
+		}
+	}
+	return NewOrg(d)
+}
+
+// phoneTestQueries are the queries of the lookup tests for the E.164
+// numbers keys (by person): each number as written and in other formats,
+// numbers nobody has, and parts of numbers.
+func phoneTestQueries(people []*Person, keys [][2]string) []string {
+	var qs []string
+	for i, p := range people {
+		for j, raw := range [2]string{p.WorkPhone, p.Mobile} {
+			k := keys[i][j]
+			if raw == "" {
+				continue
+			}
+			qs = append(qs, raw, digits(raw))
+			if k == "" {
+				continue
+			}
+			qs = append(qs, "+"+k, k, "00"+k, "00 "+k[:3]+" "+k[3:],
+				k[:len(k)-1],                // a digit short
+				k+"0",                       // a digit more
+				k[:len(k)-1]+"9",            // the last digit changed: mostly nobody's
+				k[2:],                       // without (part of) the country code
+				k[len(k)-minPhoneDigits:],   // the shortest tail that is read as a number
+				k[len(k)-minPhoneDigits+1:], // one digit less: digits only
+			)
+			if rest, ok := strings.CutPrefix(k, "7"); ok {
+				qs = append(qs, "8 "+rest, "8-("+rest[:3]+")-"+rest[3:]) // national, Russian
+			}
+			if rest, ok := strings.CutPrefix(k, "49"); ok {
+				qs = append(qs, "0"+rest) // national, German
+			}
+		}
+	}
+	return append(qs, "+7 (495) 000-00-01", "0049 30 0000001", "8-800-000-00-01", "+1 555 999 99 99")
+}
+
+// phoneScan is everyone's extension and phone digits (as o.people) and their
+// numbers in E.164 form, for scanLevels.
+type phoneScan struct {
+	ext, work, mobile []string
+	keys              [][2]string
+}
+
+func newPhoneScan(people []*Person, keys [][2]string) *phoneScan {
+	s := &phoneScan{keys: keys}
+	for _, p := range people {
+		s.ext = append(s.ext, digits(p.Extension))
+		s.work = append(s.work, digits(p.WorkPhone))
+		s.mobile = append(s.mobile, digits(p.Mobile))
+	}
+	return s
+}
+
+// levels is what a search of the digits token toks finds, by person,
+// worked out one person at a time: the level of the query's digits in their
+// extension and phones, and the exact match of the whole number against
+// their numbers in E.164 form.
+func (s *phoneScan) levels(toks []token, out []uint8) {
+	clear(out)
+	if len(toks) != 1 || !toks[0].digits {
+		return
+	}
+	t := toks[0]
+	for i, ext := range s.ext {
+		switch {
+		case ext == t.s:
+			out[i] = ScoreExtension / 100
+		case strings.HasPrefix(ext, t.s):
+			out[i] = ScoreExtensionPrefix / 100
+		case strings.Contains(ext, t.s) || strings.Contains(s.work[i], t.s) || strings.Contains(s.mobile[i], t.s):
+			out[i] = ScorePhone / 100
+		}
+		if t.phone != "" && (s.keys[i][0] == t.phone || s.keys[i][1] == t.phone) {
+			out[i] = ScorePhoneNumber / 100
+		}
+	}
+}
+
+// TestPhoneLookupAgreesWithTheScan checks the index's phone search (its
+// digits scan and its lookup of whole numbers by hash, phones.go) against a
+// scan of everyone's numbers, for every person's numbers in several
+// formats, numbers nobody has and partial numbers, in the guessed region and
+// in configured ones, built and read back from the cache's encoding.
+func TestPhoneLookupAgreesWithTheScan(t *testing.T) {
+	o := phoneTestOrg(600)
+	shared := 0
+	for _, p := range o.people {
+		if p.WorkPhone == "+7 (495) 100-00-00" {
+			shared++
+		}
+	}
+	require.Greater(t, shared, 20, "the switchboard number is many people's")
+
+	for _, region := range []string{"", "RU", "DE"} {
+		idx := buildIndex(o.people, region)
+		keys, used := phoneKeys(o.people, region)
+		require.Equal(t, idx.region, used)
+
+		// The index as the cache file carries it.
+		b := idx.appendTo(nil)
+		s := newStream(bytes.NewReader(b), int64(len(b)))
+		cached := readIndex(s, idx.n, true, true, true)
+		require.NoError(t, s.err)
+		require.True(t, cached.valid(true, true, true))
+		require.Equal(t, idx.phoneOrder, cached.phoneOrder)
+		require.Equal(t, used, cached.region)
+
+		exact := 0
+		scan := newPhoneScan(o.people, keys)
+		lv, want := make([]uint8, idx.n), make([]uint8, idx.n)
+		for _, q := range phoneTestQueries(o.people, keys) {
+			toks := queryTokens(q, used)
+			scan.levels(toks, want)
+			for name, x := range map[string]*index{"built": idx, "cached": cached} {
+				x.levels(toks, lv)
+				for i := range o.people {
+					if lv[idx.entryOf[i]] != want[i] {
+						require.Equal(t, want[i], lv[idx.entryOf[i]], "%s index, region %q, query %q, person %d", name, region, q, o.people[i].ID)
+					}
+				}
+			}
+			if slices.Contains(want, ScorePhoneNumber/100) {
+				exact++
+			}
+		}
+		assert.Greater(t, exact, 500, "region %q: most queries find a whole number", region)
+	}
 }

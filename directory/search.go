@@ -31,7 +31,8 @@ const levels = ScorePhoneNumber/100 + 1
 // spellings of Cyrillic names, romanize.go) live in a dictionary: every
 // distinct word once in one string, each with a posting list of the entries
 // that hold it, so a query word is looked for in the distinct words only. Extension and phone digits live in one string, one
-// record per entry, scanned by query words made of digits.
+// record per entry, scanned by query words made of digits; the phone
+// numbers in E.164 form in another, looked up by hash (phones.go).
 type index struct {
 	n      int       // entries: one per person
 	people []*Person // by entry: name order
@@ -42,10 +43,16 @@ type index struct {
 	post      []uint32 // entry<<1, | 1 when the word is in the name
 
 	// digits holds per entry: extension, ' ', work phone, ' ', mobile
-	// (their digits), '\t', work phone, ' ', mobile (E.164, phones.go), '\n'.
+	// (their digits), '\n'.
 	digits   string
 	digitEnd []uint32 // where each entry's record ends (past '\n')
-	region   string   // the region numbers without a country were read in (phones.go)
+	// phones holds per entry: work phone, ' ', mobile (E.164, phones.go), '\n'.
+	phones   string
+	phoneEnd []uint32 // where each entry's record ends (past '\n')
+	// phoneOrder names every number of phones in the order of their
+	// hashes, for matchPhone (phones.go).
+	phoneOrder []phoneRef
+	region     string // the region numbers without a country were read in (phones.go)
 
 	entryOf []int32   // the entry of each person of the Org (by ascending ID)
 	scratch sync.Pool // *[]uint8 of len(people): per-entry levels
@@ -80,7 +87,7 @@ func (o *Org) reuseIndex(next *Org) {
 	idx := &index{
 		n: old.n, people: make([]*Person, len(old.people)),
 		words: old.words, wordStart: old.wordStart, postStart: old.postStart, post: old.post,
-		digits: old.digits, digitEnd: old.digitEnd, region: old.region, entryOf: old.entryOf,
+		digits: old.digits, digitEnd: old.digitEnd, phones: old.phones, phoneEnd: old.phoneEnd, phoneOrder: old.phoneOrder, region: old.region, entryOf: old.entryOf,
 	}
 	for i, p := range next.people {
 		idx.people[old.entryOf[i]] = p
@@ -126,13 +133,15 @@ func buildIndex(people []*Person, region string) *index {
 	})
 
 	n := len(people)
-	idx := &index{n: n, people: make([]*Person, n), digitEnd: make([]uint32, n), entryOf: make([]int32, n)}
+	idx := &index{n: n, people: make([]*Person, n), digitEnd: make([]uint32, n), phoneEnd: make([]uint32, n), entryOf: make([]int32, n)}
 	keys, region := phoneKeys(people, region)
 	idx.region = region
+	entryKeys := make([][2]string, n) // keys by entry
 	ids := make(map[string]uint32, n) // word -> word number
 	var (
 		words    = make([]byte, 0, 8*n)
 		digitBuf = make([]byte, 0, 24*n)
+		phoneBuf = make([]byte, 0, 24*n)
 		postings = make([][2]uint32, 0, 8*n) // word number, posting
 		lastPost = make([]uint32, 0, n)      // per word: its last posting + 1
 
@@ -186,16 +195,20 @@ func buildIndex(people []*Person, region string) *index {
 		digitBuf = append(digitBuf, digits(p.WorkPhone)...)
 		digitBuf = append(digitBuf, ' ')
 		digitBuf = append(digitBuf, digits(p.Mobile)...)
-		digitBuf = append(digitBuf, '\t')
-		digitBuf = append(digitBuf, keys[k.pos][0]...)
-		digitBuf = append(digitBuf, ' ')
-		digitBuf = append(digitBuf, keys[k.pos][1]...)
 		digitBuf = append(digitBuf, '\n')
 		idx.digitEnd[e] = uint32(len(digitBuf))
+		entryKeys[e] = keys[k.pos]
+		phoneBuf = append(phoneBuf, keys[k.pos][0]...)
+		phoneBuf = append(phoneBuf, ' ')
+		phoneBuf = append(phoneBuf, keys[k.pos][1]...)
+		phoneBuf = append(phoneBuf, '\n')
+		idx.phoneEnd[e] = uint32(len(phoneBuf))
 	}
 	idx.wordStart = append(idx.wordStart, uint32(len(words)))
 	idx.words = string(words)
 	idx.digits = string(digitBuf)
+	idx.phones = string(phoneBuf)
+	idx.phoneOrder = phoneOrder(entryKeys)
 
 	// Postings grouped by word (a counting sort keeps entry order inside a
 	// word), repeats dropped.
@@ -550,13 +563,7 @@ func (idx *index) matchDigits(tok string, lv []uint8) {
 		if e > 0 {
 			start = ends[e-1]
 		}
-		rec := d[start : ends[e]-1]
-		if raw, _, _ := strings.Cut(rec, "\t"); hit+uint32(len(tok)) > start+uint32(len(raw)) {
-			pos = int(ends[e]) // only in the E.164 numbers: matchPhone's
-			e++
-			continue
-		}
-		ext, _, _ := strings.Cut(rec, " ")
+		ext, _, _ := strings.Cut(d[start:ends[e]-1], " ")
 		l := uint8(ScorePhone / 100)
 		switch {
 		case ext == tok:
@@ -571,29 +578,45 @@ func (idx *index) matchDigits(tok string, lv []uint8) {
 }
 
 // matchPhone raises lv[e] to ScorePhoneNumber when the E.164 digits num
-// are entry e's work phone or mobile.
+// are entry e's work phone or mobile. It looks num up in phoneOrder
+// (phones.go) instead of scanning the digits.
 func (idx *index) matchPhone(num string, lv []uint8) {
-	d, ends := idx.digits, idx.digitEnd
-	e := 0
-	for pos := 0; pos < len(d); {
-		i := strings.Index(d[pos:], num)
-		if i < 0 {
+	h := phoneHash(num)
+	refs := idx.phoneOrder
+	i, _ := slices.BinarySearchFunc(refs, h, func(r phoneRef, h uint64) int {
+		return cmp.Compare(phoneHash(idx.phoneKey(r)), h)
+	})
+	for ; i < len(refs); i++ {
+		k := idx.phoneKey(refs[i])
+		if phoneHash(k) != h {
 			return
 		}
-		e = entryAt(ends, uint32(pos+i), e)
-		start := uint32(0)
-		if e > 0 {
-			start = ends[e-1]
+		if e := int(refs[i] >> 1); k == num && e < len(lv) {
+			lv[e] = ScorePhoneNumber / 100
 		}
-		if _, keys, ok := strings.Cut(d[start:ends[e]-1], "\t"); ok {
-			work, mobile, _ := strings.Cut(keys, " ")
-			if work == num || mobile == num {
-				lv[e] = ScorePhoneNumber / 100
-			}
-		}
-		pos = int(ends[e])
-		e++
 	}
+}
+
+// phoneKey returns the E.164 number ref names, from its entry's phones
+// record ("" when it has none).
+func (idx *index) phoneKey(ref phoneRef) string {
+	e := int(ref >> 1)
+	if e >= len(idx.phoneEnd) {
+		return ""
+	}
+	start := uint32(0)
+	if e > 0 {
+		start = idx.phoneEnd[e-1]
+	}
+	end := idx.phoneEnd[e]
+	if end <= start || int(end) > len(idx.phones) {
+		return ""
+	}
+	work, mobile, _ := strings.Cut(idx.phones[start:end-1], " ")
+	if ref&1 != 0 {
+		return mobile
+	}
+	return work
 }
 
 // entryAt returns the first entry from lo on whose record (ending at ends)
