@@ -301,7 +301,7 @@ func TestAnOldCacheIsRebuiltWithOneWarning(t *testing.T) {
 
 	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Regexp(t, `^b24org: ignoring the directory cache: cache file .* has format version 3, not 6; it will be rebuilt\n$`, r.stderr)
+	assert.Regexp(t, `^b24org: ignoring the directory cache: cache file .* has format version 3, not [0-9]+; it will be rebuilt\n$`, r.stderr)
 	r = e.run(t, "--webhook", url, "find", "--json", u.LastName)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Empty(t, r.stderr, "rebuilt")

@@ -3,7 +3,6 @@ package command
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,16 +38,16 @@ func (c *Commands) FindCmd() *cobra.Command {
 		Args: func(_ *cobra.Command, args []string) error {
 			q := cleanQuery(args)
 			if q == "" {
-				return errors.New(c.lang().T("find.noquery"))
+				return lang.NewError("find.noquery", "Run", c.invocation("find"))
 			}
 			if pq := directory.ParseQuery(q); pq.Text == "" && !pq.Filtered() {
-				return errors.New(c.lang().T("find.nofilter", "Query", strconv.Quote(q)))
+				return lang.NewError("find.nofilter", "Query", strconv.Quote(q), "Run", c.invocation("find"))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 0 {
-				return errors.New(c.lang().T("find.badlimit", "Limit", limit))
+				return lang.NewError("find.badlimit", "Limit", limit, "Run", c.invocation("find"))
 			}
 			q := cleanQuery(args)
 			if raw := strings.Join(args, " "); strings.Join(strings.Fields(raw), " ") != q {
