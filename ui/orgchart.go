@@ -6,7 +6,6 @@ import (
 
 	"github.com/b24org/b24org/directory"
 	tea "github.com/charmbracelet/bubbletea"
-	lgtree "github.com/charmbracelet/lipgloss/tree"
 )
 
 // orgChart is the org-chart view of a department's subtree: each person
@@ -75,39 +74,38 @@ func (v *orgChart) view(w, h int) []string {
 	return fill(out, w, h)
 }
 
-// chartLines draws the chart: one line a person, " " first, uncut.
+// chartLines draws the chart: one line a person, " " first, uncut. The
+// lines are lipgloss's tree drawing (drawChart), written directly: a
+// company's whole chart is tens of thousands of lines, drawn again for
+// each new snapshot.
 func (v *orgChart) chartLines() []string {
 	chart := v.org.OrgChartIn(v.lang, v.dept)
 	if len(chart) == 0 {
 		return []string{v.st.muted.on(" " + v.lang.T("chart.none"))}
 	}
-	var t *lgtree.Tree
+	var out []string
+	add := func(prefix string, id int) { out = append(out, " "+prefix+v.chartLabel(id)) }
 	if len(chart) == 1 {
-		t = v.chartTree(chart[0])
+		add("", chart[0].ID)
+		drawChart(chart[0].Reports, "", add)
 	} else {
-		t = lgtree.New()
-		for _, n := range chart {
-			t.Child(v.chartTree(n))
-		}
-	}
-	out := strings.Split(t.String(), "\n")
-	for i, l := range out {
-		out[i] = " " + l
+		drawChart(chart, "", add)
 	}
 	return out
 }
 
-// chartTree is n and the people under it as a lipgloss tree.
-func (v *orgChart) chartTree(n directory.ChartNode) *lgtree.Tree {
-	t := lgtree.Root(v.chartLabel(n.ID))
-	for _, r := range n.Reports {
-		if len(r.Reports) == 0 {
-			t.Child(v.chartLabel(r.ID))
-		} else {
-			t.Child(v.chartTree(r))
+// drawChart draws nodes and the people under them as lipgloss's default
+// tree does: "├── " before each but the last, "└── " before the last, and
+// under each, its people indented by "│   " (by "    " under the last).
+func drawChart(nodes []directory.ChartNode, indent string, add func(prefix string, id int)) {
+	for i, n := range nodes {
+		branch, under := "├── ", "│   "
+		if i == len(nodes)-1 {
+			branch, under = "└── ", "    "
 		}
+		add(indent+branch, n.ID)
+		drawChart(n.Reports, indent+under, add)
 	}
-	return t
 }
 
 // chartLabel is one person of the chart: the badge glyph, the name (★ for
