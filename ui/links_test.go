@@ -360,6 +360,19 @@ func TestOrgChartNamesAreLinks(t *testing.T) {
 	}
 }
 
+// clickOnDoraLine clicks the left button on text where it stands in the
+// line of rows (the screen as drawn) that holds Dora's e-mail.
+func clickOnDoraLine(t *testing.T, h *harness, rows []string, text string) {
+	t.Helper()
+	for y, r := range rows {
+		if i := strings.Index(r, text); i >= 0 && strings.Contains(r, "dora@") {
+			h.send(tea.MouseMsg{X: ansi.StringWidth(r[:i]) + 1, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+			return
+		}
+	}
+	t.Fatalf("%q is not on the screen", text)
+}
+
 // A click on a link of the details highlights it, as the Link key does.
 func TestClickHighlightsALinkOfTheDetails(t *testing.T) {
 	h := newHarness(t, Options{Links: true})
@@ -367,16 +380,7 @@ func TestClickHighlightsALinkOfTheDetails(t *testing.T) {
 	h.selectDept("EMEA")
 	h.keys("tab")
 	rows := strings.Split(ansi.Strip(h.view()), "\n")
-	click := func(text string) {
-		t.Helper()
-		for y, r := range rows {
-			if i := strings.Index(r, text); i >= 0 && strings.Contains(r, "dora@") {
-				h.send(tea.MouseMsg{X: ansi.StringWidth(r[:i]) + 1, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
-				return
-			}
-		}
-		t.Fatalf("%q is not on the screen", text)
-	}
+	click := func(text string) { t.Helper(); clickOnDoraLine(t, h, rows, text) }
 	click("chat")
 	assert.Equal(t, "chat", h.m.people.highlightedLink().what)
 	assert.Contains(t, ansi.Strip(h.view()), "→ https://acme.example/online/?IM_DIALOG=U30")

@@ -181,16 +181,7 @@ func TestSearchClickHighlightsALinkOfTheDetails(t *testing.T) {
 	h.keys("/")
 	h.typeText("dora")
 	rows := strings.Split(ansi.Strip(h.view()), "\n")
-	click := func(text string) {
-		t.Helper()
-		for y, r := range rows {
-			if i := strings.Index(r, text); i >= 0 && strings.Contains(r, "dora@") {
-				h.send(tea.MouseMsg{X: ansi.StringWidth(r[:i]) + 1, Y: y, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
-				return
-			}
-		}
-		t.Fatalf("%q is not on the screen", text)
-	}
+	click := func(text string) { t.Helper(); clickOnDoraLine(t, h, rows, text) }
 	click("chat")
 	assert.Equal(t, "chat", h.m.search.highlightedLink().what)
 	assert.Contains(t, statusText(h), "→ https://acme.example/online/?IM_DIALOG=U30")
